@@ -1,0 +1,80 @@
+// Imports the facts of Kafka's message schemas (../shared/kafka-protocol) into our own schema files:
+// names, types, versions, nullable/tagged versions, tags, defaults, map keys. Prose ("about"),
+// comments and listener/entity annotations are dropped: the wire format is the fact we keep.
+// Run once per Kafka schema refresh: `node protocol/generator/import-kafka-schemas.mjs [kafkaDir]`.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const kafkaDir = process.argv[2] ?? join(root, '..', 'shared', 'kafka-protocol');
+
+// The APIs Tributary serves now or in the issues queued behind it.
+const API_NAMES = [
+  'Produce', 'Fetch', 'ListOffsets', 'Metadata', 'OffsetCommit', 'OffsetFetch', 'FindCoordinator',
+  'JoinGroup', 'Heartbeat', 'LeaveGroup', 'SyncGroup', 'DescribeGroups', 'ListGroups',
+  'SaslHandshake', 'ApiVersions', 'CreateTopics', 'DeleteTopics', 'DeleteRecords', 'InitProducerId',
+  'OffsetForLeaderEpoch', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn', 'WriteTxnMarkers',
+  'TxnOffsetCommit', 'DescribeConfigs', 'AlterConfigs', 'SaslAuthenticate', 'CreatePartitions',
+  'DeleteGroups', 'IncrementalAlterConfigs', 'OffsetDelete', 'DescribeCluster', 'DescribeProducers',
+  'DescribeTransactions', 'ListTransactions',
+];
+const DATA_MESSAGES = ['ConsumerProtocolSubscription', 'ConsumerProtocolAssignment'];
+const METADATA_RECORDS = [
+  'TopicRecord', 'PartitionRecord', 'ConfigRecord', 'RemoveTopicRecord', 'PartitionChangeRecord',
+  'RegisterBrokerRecord', 'FeatureLevelRecord', 'NoOpRecord', 'ProducerIdsRecord',
+];
+const INTERNAL_RECORDS = [
+  ['group-coordinator', ['OffsetCommitKey', 'OffsetCommitValue', 'GroupMetadataKey', 'GroupMetadataValue']],
+  ['transaction-coordinator', ['TransactionLogKey', 'TransactionLogValue']],
+  ['storage', ['ProducerSnapshot']],
+];
+
+const KEEP_TOP = ['apiKey', 'type', 'name', 'validVersions', 'flexibleVersions', 'latestVersionUnstable'];
+const KEEP_FIELD = ['name', 'type', 'versions', 'nullableVersions', 'taggedVersions', 'tag', 'default',
+  'ignorable', 'mapKey', 'flexibleVersions'];
+
+function readKafkaJson(path) {
+  const text = readFileSync(path, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+  return JSON.parse(text);
+}
+
+function pick(obj, keys) {
+  const out = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+function convertFields(fields) {
+  return fields.map((f) => {
+    const out = pick(f, KEEP_FIELD);
+    if (f.fields) out.fields = convertFields(f.fields);
+    return out;
+  });
+}
+
+function convert(schema) {
+  const out = pick(schema, KEEP_TOP);
+  out.fields = convertFields(schema.fields ?? []);
+  if (schema.commonStructs) {
+    out.commonStructs = schema.commonStructs.map((s) => ({ name: s.name, versions: s.versions, fields: convertFields(s.fields) }));
+  }
+  return out;
+}
+
+function write(folder, schema) {
+  const dir = join(root, 'protocol', folder);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${schema.name}.json`), JSON.stringify(convert(schema), null, 2) + '\n');
+}
+
+for (const api of API_NAMES) {
+  for (const kind of ['Request', 'Response']) write('messages', readKafkaJson(join(kafkaDir, 'messages', `${api}${kind}.json`)));
+}
+for (const name of DATA_MESSAGES) write('messages', readKafkaJson(join(kafkaDir, 'messages', `${name}.json`)));
+for (const name of METADATA_RECORDS) write('metadata', readKafkaJson(join(kafkaDir, 'records', 'metadata', `${name}.json`)));
+for (const [folder, names] of INTERNAL_RECORDS) {
+  for (const name of names) write('internal', readKafkaJson(join(kafkaDir, 'records', folder, `${name}.json`)));
+}
+console.log('imported schemas into protocol/');
