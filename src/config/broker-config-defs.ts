@@ -1,0 +1,93 @@
+// The broker key registry: every Kafka broker key, Tributary's own defaults for the keys it acts on,
+// and the `tributary.*` keys. Answers "is this key known, and how is it typed and validated?".
+//
+// Tributary defaults that differ from Kafka's, and why:
+//   listeners                         PLAINTEXT://127.0.0.1:9092 (Kafka PLAINTEXT://:9092): a dev node
+//                                     should not listen on every interface unless asked to
+//   log.dir                           ./data (Kafka /tmp/kafka-logs): `npm start` keeps data beside it
+//   node.id                           1 (Kafka: required): one command starts a node
+//   process.roles                     broker,controller (Kafka: required): single-node combined mode
+//   offsets.topic.replication.factor  1 (Kafka 3): a single node must be able to create the topic
+// Only `tributary.`-prefixed keys may be added here that Kafka does not define.
+
+import { KAFKA_BROKER_KEYS } from './kafka-broker-keys.js';
+import type { ConfigDef, ConfigTypeName } from './config-types.js';
+
+function def(name: string, type: ConfigTypeName, defaultValue: string | null, valid: string, readOnly: boolean): ConfigDef {
+  return { name, type, defaultValue, valid, readOnly };
+}
+
+const KAFKA_DEFS: ReadonlyMap<string, ConfigDef> = new Map(
+  KAFKA_BROKER_KEYS.map(([name, type, dflt, valid, mode]) => [name, def(name, type, dflt, valid, mode === 'R')]),
+);
+
+/** Keys whose definition Tributary changes (defaults above; validators Kafka enforces in code). */
+const TRIBUTARY_OVERRIDES: readonly ConfigDef[] = [
+  def('listeners', 'STRING', 'PLAINTEXT://127.0.0.1:9092', '', false),
+  def('log.dir', 'STRING', './data', '', true),
+  def('node.id', 'INT', '1', '[0,...]', true),
+  def('process.roles', 'LIST', 'broker,controller', '[broker, controller]', true),
+  def('offsets.topic.replication.factor', 'SHORT', '1', '[1,...]', true),
+  // Kafka 3.x's bound; 4.x raised it to 1 MiB (see topic-config-defs.ts for why we keep 14).
+  def('log.segment.bytes', 'INT', '1073741824', '[14,...]', false),
+];
+
+/** Tributary's own keys (the only non-Kafka keys accepted). */
+export const TRIBUTARY_DEFS: readonly ConfigDef[] = [
+  // DESIGN.md "Storage": acks=all is acknowledged only after its batch is fsynced; false restores
+  // Kafka's page-cache behaviour (flush only per log.flush.*).
+  def('tributary.acks.all.fsync', 'BOOLEAN', 'true', '', true),
+];
+
+export const BROKER_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map([
+  ...KAFKA_DEFS,
+  ...TRIBUTARY_OVERRIDES.map((d) => [d.name, d] as const),
+  ...TRIBUTARY_DEFS.map((d) => [d.name, d] as const),
+]);
+
+/** The keys Tributary acts on today; any other known key is accepted with a warning. */
+export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
+  'listeners', 'advertised.listeners', 'listener.security.protocol.map', 'log.dirs', 'log.dir',
+  'node.id', 'broker.id', 'process.roles', 'controller.quorum.voters', 'num.partitions',
+  'default.replication.factor', 'auto.create.topics.enable', 'log.segment.bytes', 'log.roll.ms',
+  'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.retention.ms',
+  'log.retention.minutes', 'log.retention.hours', 'log.retention.bytes', 'log.flush.interval.messages',
+  'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'message.max.bytes',
+  'socket.request.max.bytes', 'delete.topic.enable', 'offsets.topic.num.partitions',
+  'offsets.topic.replication.factor', 'min.insync.replicas', 'tributary.acks.all.fsync',
+]);
+
+/**
+ * Prefixes under which Kafka passes keys through to a plugin or per-listener copy of a known key:
+ * `listener.name.<listener>.[<sasl mechanism>.]<key>`, `config.providers.<name>.…` (KIP-297),
+ * and the remote-storage plugin prefixes' defaults `rsm.config.` / `rlmm.config.` (KIP-405).
+ */
+const PASS_THROUGH_PREFIXES = ['config.providers.', 'rsm.config.', 'rlmm.config.'];
+
+export interface KnownKey {
+  /** The definition that types the value (for a listener-prefixed key, the base key's). */
+  readonly def: ConfigDef;
+  readonly actedOn: boolean;
+}
+
+/** How a key is known, or undefined when neither Kafka nor Tributary defines it. */
+export function lookupBrokerKey(key: string): KnownKey | undefined {
+  const direct = BROKER_CONFIG_DEFS.get(key);
+  if (direct) return { def: direct, actedOn: ACTED_ON_KEYS.has(key) };
+  if (key === 'config.providers') return { def: def(key, 'LIST', '', '', true), actedOn: false };
+  if (PASS_THROUGH_PREFIXES.some((p) => key.startsWith(p) && key.length > p.length)) {
+    return { def: def(key, 'STRING', null, '', true), actedOn: false };
+  }
+  const base = listenerPrefixedBase(key);
+  return base ? { def: { ...base, name: key }, actedOn: false } : undefined;
+}
+
+function listenerPrefixedBase(key: string): ConfigDef | undefined {
+  const m = /^listener\.name\.[^.]+\.(.+)$/.exec(key);
+  const rest = m?.[1];
+  if (rest === undefined) return undefined;
+  const direct = BROKER_CONFIG_DEFS.get(rest);
+  if (direct) return direct;
+  const afterMechanism = /^[^.]+\.(.+)$/.exec(rest)?.[1];
+  return afterMechanism === undefined ? undefined : BROKER_CONFIG_DEFS.get(afterMechanism);
+}

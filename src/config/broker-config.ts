@@ -1,0 +1,181 @@
+// BrokerConfig: the typed view of the keys Tributary acts on, derived from parsed values with
+// Kafka's derivation rules (log.dirs over log.dir, retention ms > minutes > hours, roll ms > hours,
+// flush interval falling back to the scheduler interval, broker.id as an alias of node.id).
+
+import { ConfigError } from './config-error.js';
+import type { ConfigValue } from './config-types.js';
+import { parseListeners, parseQuorumVoters, parseSecurityProtocolMap, type Listener, type QuorumVoter, type SecurityProtocol } from './listeners.js';
+
+export type ProcessRole = 'broker' | 'controller';
+
+export interface BrokerConfig {
+  readonly listeners: readonly Listener[];
+  /** Defaults to `listeners`; what Metadata responses advertise. */
+  readonly advertisedListeners: readonly Listener[];
+  readonly listenerSecurityProtocolMap: ReadonlyMap<string, SecurityProtocol>;
+  readonly logDirs: readonly string[];
+  readonly nodeId: number;
+  readonly processRoles: readonly ProcessRole[];
+  readonly controllerQuorumVoters: readonly QuorumVoter[];
+  readonly numPartitions: number;
+  readonly defaultReplicationFactor: number;
+  readonly autoCreateTopicsEnable: boolean;
+  readonly logSegmentBytes: number;
+  /** log.roll.ms, else log.roll.hours × 3600000. */
+  readonly logRollMs: number;
+  readonly logIndexIntervalBytes: number;
+  readonly logIndexSizeMaxBytes: number;
+  /** log.retention.ms > minutes > hours; any negative result is -1 (unlimited), as Kafka. */
+  readonly logRetentionMs: number;
+  /** -1 = unlimited. */
+  readonly logRetentionBytes: number;
+  readonly logFlushIntervalMessages: number;
+  /** log.flush.interval.ms, else log.flush.scheduler.interval.ms (Kafka's fallback). */
+  readonly logFlushIntervalMs: number;
+  readonly logFlushSchedulerIntervalMs: number;
+  readonly messageMaxBytes: number;
+  readonly socketRequestMaxBytes: number;
+  readonly deleteTopicEnable: boolean;
+  readonly offsetsTopicNumPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+  readonly minInsyncReplicas: number;
+  /** tributary.acks.all.fsync: ack acks=all only after fsync (DESIGN.md "Storage"). */
+  readonly acksAllFsync: boolean;
+}
+
+/** Effective value of a key (explicit or default) and whether it was set explicitly. */
+export interface ValueSource {
+  get(key: string): ConfigValue;
+  isSet(key: string): boolean;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+export function buildBrokerConfig(v: ValueSource): BrokerConfig {
+  const protocolMap = securityProtocolMap(v);
+  const listeners = parseListeners('listeners', str(v, 'listeners'), protocolMap);
+  return {
+    listeners,
+    advertisedListeners: advertised(v, listeners, protocolMap),
+    listenerSecurityProtocolMap: protocolMap,
+    logDirs: logDirs(v),
+    nodeId: nodeId(v),
+    processRoles: processRoles(v),
+    controllerQuorumVoters: parseQuorumVoters(list(v, 'controller.quorum.voters')),
+    numPartitions: num(v, 'num.partitions'),
+    defaultReplicationFactor: num(v, 'default.replication.factor'),
+    autoCreateTopicsEnable: bool(v, 'auto.create.topics.enable'),
+    logSegmentBytes: num(v, 'log.segment.bytes'),
+    logRollMs: optNum(v, 'log.roll.ms') ?? num(v, 'log.roll.hours') * HOUR_MS,
+    logIndexIntervalBytes: num(v, 'log.index.interval.bytes'),
+    logIndexSizeMaxBytes: num(v, 'log.index.size.max.bytes'),
+    logRetentionMs: retentionMs(v),
+    logRetentionBytes: num(v, 'log.retention.bytes'),
+    logFlushIntervalMessages: num(v, 'log.flush.interval.messages'),
+    logFlushIntervalMs: optNum(v, 'log.flush.interval.ms') ?? num(v, 'log.flush.scheduler.interval.ms'),
+    logFlushSchedulerIntervalMs: num(v, 'log.flush.scheduler.interval.ms'),
+    messageMaxBytes: num(v, 'message.max.bytes'),
+    socketRequestMaxBytes: num(v, 'socket.request.max.bytes'),
+    deleteTopicEnable: bool(v, 'delete.topic.enable'),
+    offsetsTopicNumPartitions: num(v, 'offsets.topic.num.partitions'),
+    offsetsTopicReplicationFactor: num(v, 'offsets.topic.replication.factor'),
+    minInsyncReplicas: num(v, 'min.insync.replicas'),
+    acksAllFsync: bool(v, 'tributary.acks.all.fsync'),
+  };
+}
+
+/**
+ * listener.security.protocol.map, plus Kafka's KRaft rule: when the map is not set explicitly, the
+ * controller.listener.names map to PLAINTEXT (so `CONTROLLER://:9093` works without a map).
+ */
+function securityProtocolMap(v: ValueSource): Map<string, SecurityProtocol> {
+  const map = parseSecurityProtocolMap(str(v, 'listener.security.protocol.map'));
+  if (v.isSet('listener.security.protocol.map')) return map;
+  for (const name of str(v, 'controller.listener.names').split(',').map((s) => s.trim().toUpperCase())) {
+    if (name !== '' && !map.has(name)) map.set(name, 'PLAINTEXT');
+  }
+  return map;
+}
+
+/** Kafka's KafkaConfig.logRetentionTimeMillis. */
+function retentionMs(v: ValueSource): number {
+  const ms = optNum(v, 'log.retention.ms')
+    ?? mul(optNum(v, 'log.retention.minutes'), MINUTE_MS)
+    ?? num(v, 'log.retention.hours') * HOUR_MS;
+  return ms < 0 ? -1 : ms;
+}
+
+function mul(x: number | null, factor: number): number | null {
+  return x === null ? null : x * factor;
+}
+
+function logDirs(v: ValueSource): string[] {
+  const raw = v.isSet('log.dirs') ? str(v, 'log.dirs') : str(v, 'log.dir');
+  const dirs = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (dirs.length === 0) throw new ConfigError('log.dirs (or log.dir) must name at least one directory', 'log.dirs');
+  return dirs;
+}
+
+/** KRaft rule: broker.id alone sets node.id; both set must agree. */
+function nodeId(v: ValueSource): number {
+  const brokerId = num(v, 'broker.id');
+  if (!v.isSet('broker.id')) return num(v, 'node.id');
+  if (!v.isSet('node.id')) {
+    if (brokerId < 0) throw new ConfigError(`Invalid value ${brokerId} for configuration broker.id: must be at least 0`, 'broker.id');
+    return brokerId;
+  }
+  const id = num(v, 'node.id');
+  if (id !== brokerId) {
+    throw new ConfigError(`broker.id (${brokerId}) and node.id (${id}) differ; set node.id to the same value as broker.id`, 'broker.id');
+  }
+  return id;
+}
+
+function processRoles(v: ValueSource): ProcessRole[] {
+  const roles = list(v, 'process.roles');
+  if (roles.length === 0 || new Set(roles).size !== roles.length) {
+    throw new ConfigError(`Invalid value ${roles.join(',')} for configuration process.roles: must list broker and/or controller once each`, 'process.roles');
+  }
+  return roles as ProcessRole[];
+}
+
+function advertised(v: ValueSource, listeners: readonly Listener[], map: ReadonlyMap<string, SecurityProtocol>): Listener[] {
+  if (!v.isSet('advertised.listeners')) return [...listeners];
+  const key = 'advertised.listeners';
+  const value = str(v, key);
+  const out = parseListeners(key, value, map);
+  const names = new Set(listeners.map((l) => l.name));
+  for (const l of out) {
+    if (l.host === '0.0.0.0') throw new ConfigError(`Invalid value ${value} for configuration ${key}: cannot use the nonroutable meta-address 0.0.0.0`, key);
+    if (!names.has(l.name)) throw new ConfigError(`Invalid value ${value} for configuration ${key}: listener ${l.name} is not in listeners`, key);
+  }
+  return out;
+}
+
+function num(v: ValueSource, key: string): number {
+  const x = v.get(key);
+  if (typeof x !== 'number') throw new Error(`config ${key} is not numeric`);
+  return x;
+}
+
+function optNum(v: ValueSource, key: string): number | null {
+  const x = v.get(key);
+  return typeof x === 'number' ? x : null;
+}
+
+function bool(v: ValueSource, key: string): boolean {
+  const x = v.get(key);
+  if (typeof x !== 'boolean') throw new Error(`config ${key} is not boolean`);
+  return x;
+}
+
+function str(v: ValueSource, key: string): string {
+  const x = v.get(key);
+  return typeof x === 'string' ? x : '';
+}
+
+function list(v: ValueSource, key: string): string[] {
+  const x = v.get(key);
+  return Array.isArray(x) ? [...(x as readonly string[])] : [];
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describeTopicConfigs, effectiveTopicValue, validateTopicConfig, validateTopicConfigs, TOPIC_CONFIGS } from './topic-config.js';
+import { ConfigSource } from './config-types.js';
+
+const describeOne = (name: string, overrides: Record<string, string>, staticBroker: Record<string, string> = {}, dynamicBroker: Record<string, string> = {}) => {
+  const [entry] = describeTopicConfigs(new Map(Object.entries(overrides)), {
+    staticBroker: new Map(Object.entries(staticBroker)),
+    dynamicBroker: new Map(Object.entries(dynamicBroker)),
+  }, [name]);
+  assert.ok(entry);
+  return entry;
+};
+
+describe('topic configs', () => {
+  it('validates values and valid sets, naming key and value', () => {
+    assert.equal(validateTopicConfig('cleanup.policy', 'compact,delete'), null);
+    assert.match(validateTopicConfig('cleanup.policy', 'shred') ?? '', /Invalid value shred for configuration cleanup\.policy/);
+    assert.equal(validateTopicConfig('compression.type', 'zstd'), null);
+    assert.match(validateTopicConfig('compression.type', 'brotli') ?? '', /compression\.type/);
+    assert.equal(validateTopicConfig('message.timestamp.type', 'LogAppendTime'), null);
+    assert.match(validateTopicConfig('message.timestamp.type', 'logappendtime') ?? '', /message\.timestamp\.type/);
+    assert.match(validateTopicConfig('retention.ms', '-2') ?? '', /at least -1/);
+    assert.equal(validateTopicConfig('retention.ms', '-1'), null);
+    assert.match(validateTopicConfig('segment.bytes', '13') ?? '', /at least 14/);
+    assert.match(validateTopicConfig('min.insync.replicas', 'two') ?? '', /Not a number of type INT/);
+    assert.match(validateTopicConfig('min.cleanable.dirty.ratio', '1.5') ?? '', /no more than 1/);
+    assert.equal(validateTopicConfig('compression.gzip.level', '-1'), null);
+    assert.match(validateTopicConfig('compression.gzip.level', '0') ?? '', /compression\.gzip\.level/);
+    assert.equal(validateTopicConfig('leader.replication.throttled.replicas', '0:1,1:2'), null);
+    assert.equal(validateTopicConfig('leader.replication.throttled.replicas', '*'), null);
+    assert.match(validateTopicConfig('leader.replication.throttled.replicas', '0-1') ?? '', /throttled/);
+    assert.equal(validateTopicConfig('unclean.leader.election.enable', 'maybe')?.includes('unclean.leader.election.enable'), true);
+    assert.equal(validateTopicConfig('retention.msec', '1'), 'Unknown topic config name: retention.msec');
+    assert.match(validateTopicConfigs(new Map([['retention.ms', '1'], ['segment.ms', '0']])) ?? '', /segment\.ms/);
+  });
+
+  it('knows Kafka\'s full topic config list', () => {
+    for (const name of ['cleanup.policy', 'retention.ms', 'segment.bytes', 'max.message.bytes', 'flush.messages', 'flush.ms',
+      'delete.retention.ms', 'min.compaction.lag.ms', 'max.compaction.lag.ms', 'segment.index.bytes', 'index.interval.bytes',
+      'remote.storage.enable', 'local.retention.ms', 'message.timestamp.before.max.ms', 'preallocate']) {
+      assert.ok(TOPIC_CONFIGS.has(name), name);
+    }
+  });
+
+  it('an override is TOPIC_CONFIG with the broker synonyms after it', () => {
+    const e = describeOne('retention.ms', { 'retention.ms': '1000' }, { 'log.retention.hours': '24' });
+    assert.equal(e.value, '1000');
+    assert.equal(e.source, ConfigSource.TOPIC_CONFIG);
+    assert.equal(e.isDefault, false);
+    assert.equal(e.readOnly, false);
+    assert.equal(e.isSensitive, false);
+    assert.equal(e.configType, 5);
+    assert.deepEqual(e.synonyms, [
+      { name: 'retention.ms', value: '1000', source: ConfigSource.TOPIC_CONFIG },
+      { name: 'log.retention.hours', value: '24', source: ConfigSource.STATIC_BROKER_CONFIG },
+      { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
+    ]);
+  });
+
+  it('without an override the broker value applies, converted to the topic unit', () => {
+    const e = describeOne('retention.ms', {}, { 'log.retention.hours': '24' });
+    assert.equal(e.value, '86400000');
+    assert.equal(e.source, ConfigSource.STATIC_BROKER_CONFIG);
+    const byMinutes = describeOne('retention.ms', {}, { 'log.retention.hours': '24', 'log.retention.minutes': '5' });
+    assert.equal(byMinutes.value, '300000');
+    assert.equal(byMinutes.synonyms[0]?.name, 'log.retention.minutes');
+    assert.equal(describeOne('retention.ms', {}, { 'log.retention.hours': '-1' }).value, '-1');
+  });
+
+  it('dynamic broker config beats static config', () => {
+    const e = describeOne('max.message.bytes', {}, { 'message.max.bytes': '2000' }, { 'message.max.bytes': '3000' });
+    assert.equal(e.value, '3000');
+    assert.equal(e.source, ConfigSource.DYNAMIC_BROKER_CONFIG);
+    assert.deepEqual(e.synonyms.map((s) => s.source), [
+      ConfigSource.DYNAMIC_BROKER_CONFIG, ConfigSource.STATIC_BROKER_CONFIG, ConfigSource.DEFAULT_CONFIG,
+    ]);
+  });
+
+  it('with nothing set the source is DEFAULT_CONFIG and the value is Kafka\'s default', () => {
+    const e = describeOne('retention.ms', {});
+    assert.equal(e.value, '604800000');
+    assert.equal(e.source, ConfigSource.DEFAULT_CONFIG);
+    assert.equal(e.isDefault, true);
+    assert.deepEqual(e.synonyms, [{ name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG }]);
+    const noSynonym = describeOne('remote.storage.enable', {});
+    assert.equal(noSynonym.value, 'false');
+    assert.deepEqual(noSynonym.synonyms, []);
+    assert.equal(noSynonym.configType, 1);
+    assert.equal(describeOne('cleanup.policy', {}).configType, 7);
+  });
+
+  it('describes every topic config by default and gives typed effective values', () => {
+    const all = describeTopicConfigs(new Map(), {});
+    assert.equal(all.length, TOPIC_CONFIGS.size);
+    assert.equal(effectiveTopicValue('segment.ms', new Map(), { staticBroker: new Map([['log.roll.hours', '1']]) }), 3600000);
+    assert.deepEqual(effectiveTopicValue('cleanup.policy', new Map([['cleanup.policy', 'compact']]), {}), ['compact']);
+  });
+});
