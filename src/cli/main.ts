@@ -1,0 +1,92 @@
+/**
+ * The `tributary` command.
+ *
+ *   tributary start [--config server.properties] [--override key=value ...]
+ *
+ * Configuration as Kafka's: a properties file, then KAFKA_* environment variables (the official
+ * image's mapping), then --override flags. A bad key or value is a startup error naming it.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError, loadBrokerConfig, parseOverride, type ConfigSources } from '../config/index.js';
+import { consoleLogger } from '../util/logger.js';
+import { runNode } from '../node.js';
+
+const USAGE = `Usage:
+  tributary start [--config <server.properties>] [--override <key>=<value> ...]
+
+Configuration uses Kafka's key names, from the properties file, KAFKA_* environment
+variables (KAFKA_LOG_DIRS -> log.dirs) and --override flags, in that order of precedence.
+Defaults: listeners=PLAINTEXT://127.0.0.1:9092, log.dirs=./data, node.id=1.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`tributary: unknown command '${command}'\n${USAGE}\n`);
+    return 1;
+  }
+  return start(rest);
+}
+
+async function start(args: readonly string[]): Promise<number> {
+  const log = consoleLogger();
+  let sources: ConfigSources;
+  try {
+    sources = await parseStartArgs(args);
+  } catch (e) {
+    process.stderr.write(`tributary: ${(e as Error).message}\n${USAGE}\n`);
+    return 1;
+  }
+  let loaded;
+  try {
+    loaded = loadBrokerConfig(sources);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`tributary: configuration error: ${e.message}\n`);
+    return 1;
+  }
+  const node = await runNode(loaded, { logger: log });
+  const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
+  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}, data in ${node.logDirs.join(', ')}\n`);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.info(`${signal} received, shutting down`);
+      node.stop().then(resolve, (e: unknown) => {
+        log.error(`shutdown failed: ${String(e)}`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  process.stdout.write('Tributary stopped\n');
+  return 0;
+}
+
+async function parseStartArgs(args: readonly string[]): Promise<ConfigSources> {
+  let properties: { text: string; name: string } | undefined;
+  const overrides: [string, string][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--config' || arg === '-c') {
+      const path = value();
+      properties = { text: await readFile(path, 'utf8'), name: path };
+    } else if (arg === '--override') {
+      overrides.push(parseOverride(value()));
+    } else if (arg.startsWith('--config=')) {
+      const path = arg.slice('--config='.length);
+      properties = { text: await readFile(path, 'utf8'), name: path };
+    } else {
+      throw new Error(`unknown argument '${arg}'`);
+    }
+  }
+  return { properties, env: process.env, overrides };
+}

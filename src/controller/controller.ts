@@ -1,0 +1,53 @@
+/**
+ * The single-node quorum controller: the one writer of the metadata log (DESIGN.md, Metadata).
+ *
+ * Kafka's controller pattern: a command reads the current image, validates, and returns the
+ * records to append plus the response to send; the image changes only when those records are
+ * replayed after they are durably in the log. Commands run one at a time, in submission order, so
+ * each sees every earlier command's effect. A later Raft quorum replaces only `MetadataLogStore`.
+ */
+import type { MetadataImage, MetadataChange } from '../metadata/metadata-image.js';
+import type { MetadataRecord } from '../metadata/metadata-record.js';
+
+export interface ControllerResult<T> {
+  records: MetadataRecord[];
+  response: T;
+}
+
+export type ControllerCommand<T> = (image: MetadataImage) => ControllerResult<T>;
+
+/** Where metadata records are made durable, in order. */
+export interface MetadataLogStore {
+  /** Appends the records as one batch and resolves, once they are durable, with their offsets. */
+  append(records: readonly MetadataRecord[]): Promise<number[]>;
+}
+
+/** Told of every change a replayed record makes (the broker creates and deletes local logs). */
+export type ChangeListener = (change: MetadataChange) => Promise<void>;
+
+export class Controller {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly image: MetadataImage,
+    private readonly store: MetadataLogStore,
+    private readonly onChange: ChangeListener,
+  ) {}
+
+  /** Runs a command after every earlier one; resolves with its response once its records are applied. */
+  run<T>(command: ControllerCommand<T>): Promise<T> {
+    const result = this.queue.then(() => this.execute(command));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async execute<T>(command: ControllerCommand<T>): Promise<T> {
+    const { records, response } = command(this.image);
+    if (records.length === 0) return response;
+    const offsets = await this.store.append(records);
+    for (let i = 0; i < records.length; i++) {
+      await this.onChange(this.image.replay(records[i] as MetadataRecord, offsets[i] as number));
+    }
+    return response;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Tributary's public API: start a broker inside your own process.
+ *
+ *   import { startNode } from 'tributary';
+ *   const node = await startNode();            // 127.0.0.1, a free port, a fresh temp data dir
+ *   // ... point any Kafka client at node.bootstrap ...
+ *   await node.stop();
+ *
+ * `config` takes Kafka's own key names (`{ 'num.partitions': '3' }`), exactly as server.properties.
+ */
+import { loadBrokerConfig } from './config/index.js';
+import { makeTempDir } from './io/temp-dir.js';
+import { silentLogger, type Logger } from './util/logger.js';
+import { runNode, type RunningNode } from './node.js';
+
+export type { RunningNode } from './node.js';
+export type { Logger } from './util/logger.js';
+export { consoleLogger, silentLogger } from './util/logger.js';
+
+export interface StartNodeOptions {
+  /** Broker configs by Kafka's names; values as they would appear in server.properties. */
+  config?: Record<string, string | number | boolean>;
+  /** Where broker log lines go (default: nowhere, so tests stay quiet). */
+  logger?: Logger;
+}
+
+export async function startNode(options: StartNodeOptions = {}): Promise<RunningNode> {
+  const overrides = new Map(Object.entries(options.config ?? {}).map(([k, v]) => [k, String(v)]));
+  if (!overrides.has('listeners')) overrides.set('listeners', 'PLAINTEXT://127.0.0.1:0');
+  if (!overrides.has('log.dirs') && !overrides.has('log.dir')) overrides.set('log.dirs', await makeTempDir('tributary-'));
+  const loaded = loadBrokerConfig({ overrides: [...overrides] });
+  return runNode(loaded, { logger: options.logger ?? silentLogger });
+}

@@ -1,0 +1,18 @@
+/**
+ * The randomness seam: unique ids for things like Kafka's `<topic>-<partition>.<id>-delete`
+ * directory names. Only src/io/ touches node:crypto randomness.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** A random UUID as 32 lowercase hex digits (Kafka's Uuid without dashes, as in delete-dir names). */
+export function randomHexId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+/** A fresh Kafka topic id: 16 random bytes shown as URL-safe base64 (Kafka's Uuid.toString). */
+export function randomTopicId(): string {
+  const bytes = randomBytes(16);
+  // Kafka never hands out the zero UUID or the metadata topic's reserved id.
+  if (bytes.every((b) => b === 0)) bytes[15] = 1;
+  return bytes.toString('base64url');
+}

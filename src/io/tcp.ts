@@ -1,0 +1,73 @@
+/**
+ * TCP listeners and byte streams. The network layer sees only ByteStream, so a simulated network
+ * can stand in for sockets; this file is the one place that imports node:net.
+ */
+import * as net from 'node:net';
+
+export interface ByteStream {
+  readonly remoteAddress: string;
+  onData(fn: (chunk: Buffer) => void): void;
+  onClose(fn: () => void): void;
+  /** Writes chunks in order as one burst; returns false when the kernel buffer is full (see onDrain). */
+  write(chunks: readonly Buffer[]): boolean;
+  onDrain(fn: () => void): void;
+  pause(): void;
+  resume(): void;
+  /** Closes the stream at once (a protocol violation or shutdown). */
+  destroy(): void;
+}
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function wrap(socket: net.Socket): ByteStream {
+  socket.setNoDelay(true);
+  return {
+    remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
+    onData: (fn) => void socket.on('data', fn),
+    onClose: (fn) => void socket.on('close', fn),
+    write(chunks) {
+      if (chunks.length === 1) return socket.write(chunks[0] as Buffer);
+      socket.cork();
+      let ok = true;
+      for (const c of chunks) ok = socket.write(c) && ok;
+      socket.uncork();
+      return ok;
+    },
+    onDrain: (fn) => void socket.on('drain', fn),
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
+    destroy: () => void socket.destroy(),
+  };
+}
+
+/** Listens on host:port (port 0 picks a free one) and hands each accepted connection to onConnection. */
+export function listenTcp(host: string, port: number, onConnection: (s: ByteStream) => void): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A reset from the peer is a normal end of a connection, not a broker error.
+    socket.on('error', () => socket.destroy());
+    onConnection(wrap(socket));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: host === '' ? undefined : host, port }, () => {
+      server.off('error', reject);
+      const addr = server.address() as net.AddressInfo;
+      resolve({
+        host: addr.address,
+        port: addr.port,
+        close: () =>
+          new Promise<void>((res) => {
+            server.close(() => res());
+            for (const s of sockets) s.destroy();
+          }),
+      });
+    });
+  });
+}

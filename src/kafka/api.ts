@@ -1,0 +1,43 @@
+/**
+ * What a Kafka API handler declares: its generated codec, the versions it serves, whether it must
+ * run alone on its connection, and the handler itself. ApiVersions is derived from these
+ * declarations, so the broker advertises exactly what it implements.
+ */
+import type { Reader } from '../protocol/codec/reader.js';
+import type { Writer } from '../protocol/codec/writer.js';
+import type { RequestContext } from './context.js';
+
+export interface MessageMeta {
+  readonly name: string;
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly firstFlexibleVersion: number;
+}
+
+export interface ApiDefinition<Req, Res> {
+  readonly meta: MessageMeta;
+  /** The versions we serve (within the schema's range). */
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  /** Run with no other request of the connection in flight (admin and coordination APIs). */
+  readonly exclusive: boolean;
+  decode(r: Reader, version: number): Req;
+  encode(w: Writer, version: number, response: Res): void;
+  /** Returns the response, or null when Kafka sends none (Produce with acks=0). */
+  handle(request: Req, ctx: RequestContext): Promise<Res | null> | Res | null;
+}
+
+// Handlers are stored type-erased in the registry; each keeps its own types inside defineApi.
+export type AnyApiDefinition = ApiDefinition<never, never>;
+
+export function defineApi<Req, Res>(def: ApiDefinition<Req, Res>): AnyApiDefinition {
+  if (def.minVersion < def.meta.minVersion || def.maxVersion > def.meta.maxVersion) {
+    throw new Error(`${def.meta.name}: served versions ${def.minVersion}-${def.maxVersion} outside the schema's ${def.meta.minVersion}-${def.meta.maxVersion}`);
+  }
+  return def as unknown as AnyApiDefinition;
+}
+
+export function isFlexible(meta: MessageMeta, version: number): boolean {
+  return meta.firstFlexibleVersion >= 0 && version >= meta.firstFlexibleVersion;
+}

@@ -1,0 +1,42 @@
+/**
+ * ApiVersions (key 18), v0-v4. The first request on every connection: the broker lists each API
+ * it serves with the version range it implements, derived from the registry (so nothing is
+ * advertised that is not implemented).
+ *
+ * Versions: v1 adds throttle_time_ms; v3 (KIP-511) is flexible and carries the client's software
+ * name/version, plus tagged supported/finalized features; v4 (KAFKA-17011) only changes how
+ * features with min version 0 are listed. The response header is always v0 (request-processor).
+ * A version above v4 is answered by the request processor with a v0-layout UNSUPPORTED_VERSION.
+ *
+ * Errors: INVALID_REQUEST (42) when v3+ ClientSoftwareName/Version do not match Kafka's pattern.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import {
+  apiVersionsRequestMeta,
+  decodeApiVersionsRequest,
+  type ApiVersionsRequest,
+} from '../../protocol/generated/messages/api-versions-request.js';
+import { encodeApiVersionsResponse, type ApiVersionsResponse } from '../../protocol/generated/messages/api-versions-response.js';
+import { defineApi, type AnyApiDefinition } from '../api.js';
+
+const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+
+export function apiVersionsApi(listApis: () => readonly AnyApiDefinition[]): AnyApiDefinition {
+  return defineApi<ApiVersionsRequest, ApiVersionsResponse>({
+    meta: apiVersionsRequestMeta,
+    minVersion: 0,
+    maxVersion: 4,
+    exclusive: false,
+    decode: decodeApiVersionsRequest,
+    encode: encodeApiVersionsResponse,
+    handle(req, ctx) {
+      const apiKeys = listApis()
+        .map((a) => ({ apiKey: a.meta.apiKey, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+        .sort((a, b) => a.apiKey - b.apiKey);
+      if (ctx.apiVersion >= 3 && !(SOFTWARE_PATTERN.test(req.clientSoftwareName ?? '') && SOFTWARE_PATTERN.test(req.clientSoftwareVersion ?? ''))) {
+        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys, throttleTimeMs: 0 };
+      }
+      return { errorCode: ErrorCode.NONE, apiKeys, throttleTimeMs: 0 };
+    },
+  });
+}

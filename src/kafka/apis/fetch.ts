@@ -1,0 +1,196 @@
+/**
+ * Fetch (key 1), v4-v17: whole record batches as a byte slice of the segment, with long polling.
+ *
+ * Versions: v4 isolation level, last stable offset, aborted transactions; v5 log start offset;
+ * v7 fetch sessions (KIP-227; we decline them: session id 0, every fetch is a full fetch); v9
+ * current leader epoch; v11 rack id / preferred read replica; v12 flexible, diverging epoch tags;
+ * v13 topics by id; v15 replica state; v16 node endpoints; v17 replica directory id. v0-v3 are the
+ * old message formats and are not served.
+ *
+ * Semantics as Kafka's: partitions are read in request order within max_bytes, each within
+ * partition_max_bytes; the first partition with data returns at least one whole batch even when
+ * larger than the limits (KIP-74); the last batch may be cut (clients drop it). If fewer than
+ * min_bytes are available the request parks until an append to one of its partitions brings
+ * enough, or max_wait_ms passes: appends wake it, no timer loop polls.
+ *
+ * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3), UNKNOWN_TOPIC_ID (100),
+ * OFFSET_OUT_OF_RANGE (1), FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75),
+ * KAFKA_STORAGE_ERROR (56); top level FETCH_SESSION_ID_NOT_FOUND (70) for an incremental fetch.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { decodeFetchRequest, fetchRequestMeta, type FetchRequest } from '../../protocol/generated/messages/fetch-request.js';
+import { encodeFetchResponse, type FetchResponse, type FetchableTopicResponse, type PartitionData } from '../../protocol/generated/messages/fetch-response.js';
+import { ZERO_UUID } from '../../protocol/codec/uuid.js';
+import type { Partition } from '../../partition/partition.js';
+import { leaderEpochError } from '../../partition/leader-epoch-check.js';
+import { defineApi } from '../api.js';
+import type { RequestContext } from '../context.js';
+
+const TOPIC_IDS_VERSION = 13;
+
+interface Target {
+  topic: string;
+  topicId: string;
+  partitionIndex: number;
+  partition: Partition | undefined;
+  /** Set when the topic id is unknown (v13+). */
+  unknownTopicId: boolean;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+  currentLeaderEpoch: number | undefined;
+}
+
+export const fetchApi = defineApi<FetchRequest, FetchResponse>({
+  meta: fetchRequestMeta,
+  minVersion: 4,
+  maxVersion: 17,
+  exclusive: false,
+  decode: decodeFetchRequest,
+  encode: encodeFetchResponse,
+  async handle(req, ctx) {
+    if ((req.sessionId ?? 0) !== 0) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const targets = resolveTargets(req, ctx);
+    const maxBytes = req.maxBytes ?? 0x7fffffff;
+    let result = await readAll(targets, maxBytes);
+    if (req.maxWaitMs > 0 && result.bytes < req.minBytes && !result.hasError) {
+      result = await waitForData(targets, req, ctx, maxBytes, result);
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(targets, result.partitions, ctx.apiVersion) };
+  },
+});
+
+function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
+  const { image, replicas } = ctx.broker;
+  const targets: Target[] = [];
+  for (const t of req.topics) {
+    const byId = ctx.apiVersion >= TOPIC_IDS_VERSION;
+    const topicImage = byId ? image.topicsById.get(t.topicId ?? ZERO_UUID) : image.topicsByName.get(t.topic ?? '');
+    const topic = topicImage?.name ?? t.topic ?? '';
+    for (const p of t.partitions) {
+      targets.push({
+        topic,
+        topicId: topicImage?.topicId ?? t.topicId ?? ZERO_UUID,
+        partitionIndex: p.partition,
+        partition: topicImage === undefined ? undefined : replicas.get(topic, p.partition),
+        unknownTopicId: byId && topicImage === undefined,
+        fetchOffset: Number(p.fetchOffset),
+        partitionMaxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      });
+    }
+  }
+  return targets;
+}
+
+interface ReadResult {
+  partitions: PartitionData[];
+  bytes: number;
+  hasError: boolean;
+}
+
+async function readAll(targets: readonly Target[], maxBytes: number): Promise<ReadResult> {
+  const partitions: PartitionData[] = [];
+  let remaining = maxBytes;
+  let bytes = 0;
+  let hasError = false;
+  // Sequential on purpose: each partition's budget depends on what the earlier ones returned.
+  for (const t of targets) {
+    const data = await readOne(t, Math.min(t.partitionMaxBytes, remaining), bytes === 0);
+    if (data.errorCode !== ErrorCode.NONE) hasError = true;
+    const n = data.records?.length ?? 0;
+    bytes += n;
+    remaining = Math.max(0, remaining - n);
+    partitions.push(data);
+  }
+  return { partitions, bytes, hasError };
+}
+
+async function readOne(t: Target, maxBytes: number, minOneMessage: boolean): Promise<PartitionData> {
+  const p = t.partition;
+  if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
+  if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
+  const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
+  if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, null);
+  return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
+}
+
+/** Parks until appends bring at least min_bytes, or max_wait_ms passes; then reads again. */
+function waitForData(targets: readonly Target[], req: FetchRequest, ctx: RequestContext, maxBytes: number, first: ReadResult): Promise<ReadResult> {
+  return new Promise((resolve) => {
+    let done = false;
+    let reading = false;
+    let again = false;
+    const unsubscribes: (() => void)[] = [];
+    const finish = (result: ReadResult): void => {
+      if (done) return;
+      done = true;
+      timer.cancel();
+      for (const u of unsubscribes) u();
+      resolve(result);
+    };
+    const onAppend = (): void => {
+      if (done) return;
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      readAll(targets, maxBytes).then(
+        (r) => {
+          reading = false;
+          if (r.bytes >= req.minBytes || r.hasError) finish(r);
+          else if (again) {
+            again = false;
+            onAppend();
+          }
+        },
+        () => finish(first),
+      );
+    };
+    const timer = ctx.broker.clock.setTimer(req.maxWaitMs, () => {
+      readAll(targets, maxBytes).then(finish, () => finish(first));
+    });
+    const seen = new Set<Partition>();
+    for (const t of targets) {
+      if (t.partition === undefined || seen.has(t.partition)) continue;
+      seen.add(t.partition);
+      unsubscribes.push(t.partition.onAppend(onAppend));
+    }
+  });
+}
+
+function partitionData(p: Partition, partitionIndex: number, errorCode: number, records: Buffer | null): PartitionData {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: BigInt(p.highWatermark),
+    lastStableOffset: BigInt(p.lastStableOffset),
+    logStartOffset: BigInt(p.logStartOffset),
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records,
+  };
+}
+
+function errorData(partitionIndex: number, errorCode: number): PartitionData {
+  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: null };
+}
+
+/** Groups partition results back under their topics, in request order. */
+function toResponses(targets: readonly Target[], partitions: readonly PartitionData[], version: number): FetchableTopicResponse[] {
+  const out: FetchableTopicResponse[] = [];
+  let current: FetchableTopicResponse | undefined;
+  targets.forEach((t, i) => {
+    const key = version >= TOPIC_IDS_VERSION ? t.topicId : t.topic;
+    const currentKey = current === undefined ? undefined : version >= TOPIC_IDS_VERSION ? current.topicId : current.topic;
+    if (current === undefined || currentKey !== key) {
+      current = { topic: t.topic, topicId: t.topicId, partitions: [] };
+      out.push(current);
+    }
+    current.partitions.push(partitions[i] as PartitionData);
+  });
+  return out;
+}

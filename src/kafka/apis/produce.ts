@@ -1,0 +1,89 @@
+/**
+ * Produce (key 0), v0-v11 advertised; v3-v11 served. v0-v2 carry the old message formats that
+ * Kafka 4 no longer accepts; they stay advertised on purpose (KAFKA-18659: librdkafka < 2.11.1
+ * otherwise silently stops compressing), and every partition of such a request gets
+ * UNSUPPORTED_VERSION, as Kafka 4 answers.
+ *
+ * Versions: v3 transactional id + RecordBatch v2 only; v5 log_start_offset; v7 zstd allowed;
+ * v8 record errors and error message; v9 flexible; v10 current leader / node endpoints tags;
+ * v11 nothing new on the wire. acks=0 gets no response at all.
+ *
+ * The hot path: validate each partition's batch (size, magic, CRC32C, framing) without
+ * decompressing, then append the bytes as received; offsets are assigned synchronously here, in
+ * request order. Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), CORRUPT_MESSAGE (2),
+ * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87), UNSUPPORTED_COMPRESSION_TYPE (76),
+ * UNSUPPORTED_VERSION (35), KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
+ * than -1, 0, 1.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
+import {
+  encodeProduceResponse,
+  type PartitionProduceResponse,
+  type ProduceResponse,
+} from '../../protocol/generated/messages/produce-response.js';
+import { validateRecordBatches } from '../../protocol/records/record-batch-validator.js';
+import { topicNameProblem } from '../../controller/topic-names.js';
+import { defineApi } from '../api.js';
+import type { RequestContext } from '../context.js';
+import { autoCreateTopics } from '../auto-create.js';
+
+const FIRST_SERVED_VERSION = 3;
+
+export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
+  meta: produceRequestMeta,
+  minVersion: 0,
+  maxVersion: 11,
+  exclusive: false,
+  decode: decodeProduceRequest,
+  encode: encodeProduceResponse,
+  async handle(req, ctx) {
+    const pending = req.topicData.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitionData.map((p) => appendPartition(topic.name, p.index, p.records, req, ctx)),
+    }));
+    maybeAutoCreate(req, ctx);
+    const responses = await Promise.all(
+      pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions) })),
+    );
+    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+  },
+});
+
+/** Starts the append synchronously (so offsets follow request order) and resolves with the outcome. */
+function appendPartition(topic: string, index: number, records: Buffer | null, req: ProduceRequest, ctx: RequestContext): Promise<PartitionProduceResponse> | PartitionProduceResponse {
+  if (ctx.apiVersion < FIRST_SERVED_VERSION) return failed(index, ErrorCode.UNSUPPORTED_VERSION, `Produce v${ctx.apiVersion} (message format v0/v1) is not supported; use v3 or later`);
+  if (req.acks !== -1 && req.acks !== 0 && req.acks !== 1) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${req.acks}`);
+  const partition = ctx.broker.replicas.get(topic, index);
+  if (partition === undefined) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+  if (records === null) return failed(index, ErrorCode.INVALID_RECORD, 'Produce requests must have at least one record batch per partition');
+  const valid = validateRecordBatches(records, { maxMessageBytes: partition.maxMessageBytes, produceVersion: ctx.apiVersion });
+  if (!valid.ok) return failed(index, valid.errorCode, valid.message);
+  return partition.append(records, req.acks).then(
+    ({ baseOffset }) => ({
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: BigInt(baseOffset),
+      logAppendTimeMs: -1n,
+      logStartOffset: BigInt(partition.logStartOffset),
+      recordErrors: [],
+      errorMessage: null,
+    }),
+    (e: unknown) => {
+      ctx.broker.log.error(`append to ${topic}-${index} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, 'Disk error when trying to access log file on the disk.');
+    },
+  );
+}
+
+function failed(index: number, errorCode: number, errorMessage: string | null): PartitionProduceResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+/** Produce to a missing topic answers UNKNOWN_TOPIC_OR_PARTITION (retriable) and starts its creation. */
+function maybeAutoCreate(req: ProduceRequest, ctx: RequestContext): void {
+  if (!ctx.broker.settings.autoCreateTopics) return;
+  const missing = req.topicData.map((t) => t.name).filter((n) => !ctx.broker.image.topicsByName.has(n) && topicNameProblem(n) === null);
+  if (missing.length === 0) return;
+  autoCreateTopics(ctx.broker, missing).catch((e: unknown) => ctx.broker.log.error(`auto-creating ${missing.join(', ')} failed: ${String(e)}`));
+}

@@ -1,0 +1,25 @@
+/**
+ * Topic auto-creation (auto.create.topics.enable): Metadata and Produce for a missing topic create
+ * it with the broker defaults (num.partitions, default.replication.factor), as Kafka does.
+ */
+import { createTopicsCommand, type TopicOutcome } from '../controller/topic-control.js';
+import { randomTopicId } from '../io/random.js';
+import type { BrokerServices } from './context.js';
+
+export function topicDefaults(broker: BrokerServices) {
+  return {
+    numPartitions: broker.settings.defaultNumPartitions,
+    replicationFactor: broker.settings.defaultReplicationFactor,
+    brokerIds: [broker.settings.nodeId],
+    validateConfig: (name: string, value: string | null) => broker.configs.validateTopicConfig(name, value),
+    newTopicId: randomTopicId,
+  };
+}
+
+/** Creates the named topics that do not exist yet; resolves once they are in the image. */
+export function autoCreateTopics(broker: BrokerServices, names: readonly string[]): Promise<TopicOutcome[]> {
+  const specs = names.map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }));
+  const defaults = topicDefaults(broker);
+  // Another request may have created one of them meanwhile: only create what is still missing.
+  return broker.controller.run((image) => createTopicsCommand(specs.filter((s) => !image.topicsByName.has(s.name)), false, defaults)(image));
+}

@@ -1,0 +1,49 @@
+/**
+ * What a handler may use: the request's header, its connection, and the broker's services. Handlers
+ * stay thin (decode → call the layer that owns the state → encode); every service here is owned by
+ * a layer below src/kafka.
+ */
+import type { Clock } from '../io/clock.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
+import type { ConnectionInfo } from '../network/connection.js';
+import type { Controller } from '../controller/controller.js';
+import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ConfigService } from '../controller/config-service.js';
+import type { Logger } from '../util/logger.js';
+
+export interface BrokerSettings {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly rack: string | null;
+  readonly autoCreateTopics: boolean;
+  readonly defaultNumPartitions: number;
+  readonly defaultReplicationFactor: number;
+  readonly deleteTopicEnable: boolean;
+}
+
+export interface Endpoint {
+  readonly listenerName: string;
+  readonly host: string;
+  readonly port: number;
+  readonly securityProtocol: string;
+}
+
+export interface BrokerServices {
+  readonly settings: BrokerSettings;
+  readonly clock: Clock;
+  readonly image: MetadataImage;
+  readonly controller: Controller;
+  readonly replicas: ReplicaManager;
+  readonly configs: ConfigService;
+  readonly log: Logger;
+  /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
+  advertisedEndpoints(): readonly Endpoint[];
+}
+
+export interface RequestContext {
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  readonly connection: ConnectionInfo;
+  readonly broker: BrokerServices;
+}

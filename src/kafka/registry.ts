@@ -1,0 +1,54 @@
+/**
+ * The one table of Kafka APIs this broker serves. Adding an API: its schema in protocol/messages,
+ * `npm run generate`, a handler in apis/<api>.ts, and one line here. ApiVersions is derived from
+ * this table.
+ */
+import { ApiKey } from '../protocol/generated/api-keys.js';
+import type { AnyApiDefinition } from './api.js';
+import { apiVersionsApi } from './apis/api-versions.js';
+import { metadataApi } from './apis/metadata.js';
+import { produceApi } from './apis/produce.js';
+import { fetchApi } from './apis/fetch.js';
+import { listOffsetsApi } from './apis/list-offsets.js';
+import { createTopicsApi } from './apis/create-topics.js';
+import { deleteTopicsApi } from './apis/delete-topics.js';
+import { createPartitionsApi } from './apis/create-partitions.js';
+import { describeConfigsApi } from './apis/describe-configs.js';
+import { describeClusterApi } from './apis/describe-cluster.js';
+
+export const API_VERSIONS_KEY = ApiKey.ApiVersions;
+
+export class ApiRegistry {
+  private readonly byKey = new Map<number, AnyApiDefinition>();
+
+  constructor(apis: readonly AnyApiDefinition[]) {
+    for (const api of apis) {
+      if (this.byKey.has(api.meta.apiKey)) throw new Error(`API key ${api.meta.apiKey} registered twice`);
+      this.byKey.set(api.meta.apiKey, api);
+    }
+  }
+
+  get(apiKey: number): AnyApiDefinition | undefined {
+    return this.byKey.get(apiKey);
+  }
+
+  all(): AnyApiDefinition[] {
+    return [...this.byKey.values()];
+  }
+}
+
+export function createRegistry(): ApiRegistry {
+  const apis: AnyApiDefinition[] = [
+    metadataApi,
+    produceApi,
+    fetchApi,
+    listOffsetsApi,
+    createTopicsApi,
+    deleteTopicsApi,
+    createPartitionsApi,
+    describeConfigsApi,
+    describeClusterApi,
+  ];
+  const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
+  return registry;
+}

@@ -1,0 +1,101 @@
+/**
+ * Turns one request frame into one response: header, version check, decode, handler, encode.
+ *
+ * Kafka's rules followed here: an unknown API key or an unsupported version of anything but
+ * ApiVersions closes the connection (Kafka cannot parse such a request, so it cannot answer it);
+ * an unsupported ApiVersions version gets a v0-layout UNSUPPORTED_VERSION answer listing our
+ * ApiVersions range, so the client can retry lower (KIP-511); a body that does not decode closes the
+ * connection; bytes left after a decoded body are ignored (librdkafka 2.15 sends some).
+ */
+import { Reader } from '../protocol/codec/reader.js';
+import { Writer } from '../protocol/codec/writer.js';
+import { DecodeError } from '../protocol/codec/decode-error.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { apiName } from '../protocol/generated/api-keys.js';
+import { CLOSE_CONNECTION, type ConnectionInfo, type ProcessResult, type RequestProcessor } from '../network/connection.js';
+import { readRequestHeader, writeResponseHeader } from '../network/request-header.js';
+import { isFlexible, type AnyApiDefinition } from './api.js';
+import type { BrokerServices, RequestContext } from './context.js';
+import { API_VERSIONS_KEY, type ApiRegistry } from './registry.js';
+
+export class KafkaRequestProcessor implements RequestProcessor {
+  constructor(
+    private readonly registry: ApiRegistry,
+    private readonly broker: BrokerServices,
+  ) {}
+
+  isExclusive(apiKey: number): boolean {
+    return this.registry.get(apiKey)?.exclusive ?? true;
+  }
+
+  async process(frame: Buffer, connection: ConnectionInfo): Promise<ProcessResult> {
+    const r = new Reader(frame);
+    let header;
+    try {
+      header = readRequestHeader(r);
+    } catch (e) {
+      return this.reject(connection, `unreadable request header (${(e as Error).message})`);
+    }
+    const api = this.registry.get(header.apiKey);
+    if (api === undefined) {
+      return this.reject(connection, `unknown API key ${header.apiKey} (correlation id ${header.correlationId})`);
+    }
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      if (header.apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(header.correlationId, api);
+      return this.reject(connection, `${apiName(header.apiKey)} v${header.apiVersion} is not supported (we serve v${api.minVersion}-v${api.maxVersion})`);
+    }
+    const flexible = isFlexible(api.meta, header.apiVersion);
+    let request: never;
+    try {
+      if (flexible) r.readTaggedFields();
+      request = api.decode(r, header.apiVersion);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return this.reject(connection, `malformed ${apiName(header.apiKey)} v${header.apiVersion} request: ${e.message}`);
+    }
+    const ctx: RequestContext = {
+      apiVersion: header.apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      connection,
+      broker: this.broker,
+    };
+    const response = await api.handle(request, ctx);
+    if (response === null) return null;
+    return this.encode(api, header.apiVersion, header.correlationId, response);
+  }
+
+  private encode(api: AnyApiDefinition, version: number, correlationId: number, response: never): Buffer[] {
+    const w = new Writer(512);
+    w.writeInt32(0); // size, patched below
+    // ApiVersions answers with response header v0 at every version (KIP-511).
+    writeResponseHeader(w, correlationId, api.meta.apiKey !== API_VERSIONS_KEY && isFlexible(api.meta, version));
+    api.encode(w, version, response);
+    return withSizePrefix(w);
+  }
+
+  private unsupportedApiVersions(correlationId: number, api: AnyApiDefinition): Buffer[] {
+    const w = new Writer(32);
+    w.writeInt32(0);
+    writeResponseHeader(w, correlationId, false);
+    w.writeInt16(ErrorCode.UNSUPPORTED_VERSION);
+    w.writeInt32(1);
+    w.writeInt16(API_VERSIONS_KEY);
+    w.writeInt16(api.minVersion);
+    w.writeInt16(api.maxVersion);
+    return withSizePrefix(w);
+  }
+
+  private reject(connection: ConnectionInfo, reason: string): ProcessResult {
+    this.broker.log.warn(`closing connection ${connection.remoteAddress}: ${reason}`);
+    return CLOSE_CONNECTION;
+  }
+}
+
+/** Patches the int32 size prefix written as a placeholder at the start of the first chunk. */
+function withSizePrefix(w: Writer): Buffer[] {
+  const total = w.length - 4;
+  const chunks = w.toChunks();
+  (chunks[0] as Buffer).writeInt32BE(total, 0);
+  return chunks;
+}

@@ -1,0 +1,129 @@
+/**
+ * The broker's view of cluster metadata, built only by replaying metadata records in log order
+ * (DESIGN.md, Metadata). Request handlers read it; nothing else writes it.
+ *
+ * Invariants: topic names and ids are unique and map 1:1; every partition belongs to a topic in
+ * `topicsById`; a removed topic leaves no partitions or configs behind.
+ */
+import type { MetadataRecord } from './metadata-record.js';
+
+export const enum ConfigResourceType {
+  Topic = 2,
+  Broker = 4,
+}
+
+export interface PartitionImage {
+  readonly partitionId: number;
+  replicas: number[];
+  isr: number[];
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+export interface TopicImage {
+  readonly name: string;
+  readonly topicId: string;
+  readonly partitions: Map<number, PartitionImage>;
+}
+
+/** What one replayed record changed, for the parts of the broker that act on changes (local logs). */
+export type MetadataChange =
+  | { kind: 'partitionAdded'; topic: TopicImage; partition: PartitionImage }
+  | { kind: 'topicRemoved'; topic: TopicImage }
+  | { kind: 'configChanged'; resourceType: number; resourceName: string }
+  | { kind: 'none' };
+
+export class MetadataImage {
+  readonly topicsByName = new Map<string, TopicImage>();
+  readonly topicsById = new Map<string, TopicImage>();
+  /** resourceType → resourceName → key → value (only explicitly set values). */
+  private readonly configs = new Map<number, Map<string, Map<string, string>>>();
+  /** Offset of the last replayed record; -1 before any. */
+  lastOffset = -1;
+
+  replay(record: MetadataRecord, offset: number): MetadataChange {
+    this.lastOffset = offset;
+    switch (record.type) {
+      case 'topic':
+        return this.replayTopic(record.data.name, record.data.topicId);
+      case 'partition':
+        return this.replayPartition(record.data);
+      case 'partitionChange':
+        return this.replayPartitionChange(record.data);
+      case 'config':
+        return this.replayConfig(record.data.resourceType, record.data.resourceName, record.data.name, record.data.value);
+      case 'removeTopic':
+        return this.replayRemoveTopic(record.data.topicId);
+      case 'featureLevel':
+      case 'noOp':
+        return { kind: 'none' };
+    }
+  }
+
+  topicConfig(name: string): ReadonlyMap<string, string> {
+    return this.configs.get(ConfigResourceType.Topic)?.get(name) ?? new Map();
+  }
+
+  resourceConfig(resourceType: number, resourceName: string): ReadonlyMap<string, string> {
+    return this.configs.get(resourceType)?.get(resourceName) ?? new Map();
+  }
+
+  private replayTopic(name: string, topicId: string): MetadataChange {
+    if (this.topicsByName.has(name) || this.topicsById.has(topicId)) {
+      throw new Error(`metadata log invariant broken: topic ${name} (${topicId}) created twice`);
+    }
+    const topic: TopicImage = { name, topicId, partitions: new Map() };
+    this.topicsByName.set(name, topic);
+    this.topicsById.set(topicId, topic);
+    return { kind: 'none' };
+  }
+
+  private replayPartition(p: { partitionId: number; topicId: string; replicas: number[]; isr: number[]; leader: number; leaderEpoch: number; partitionEpoch: number }): MetadataChange {
+    const topic = this.topicsById.get(p.topicId);
+    if (topic === undefined) throw new Error(`metadata log invariant broken: partition ${p.partitionId} of unknown topic ${p.topicId}`);
+    const partition: PartitionImage = {
+      partitionId: p.partitionId,
+      replicas: p.replicas,
+      isr: p.isr,
+      leader: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      partitionEpoch: p.partitionEpoch,
+    };
+    topic.partitions.set(p.partitionId, partition);
+    return { kind: 'partitionAdded', topic, partition };
+  }
+
+  private replayPartitionChange(c: { partitionId: number; topicId: string; leader?: number; isr?: number[] | null; replicas?: number[] | null }): MetadataChange {
+    const partition = this.topicsById.get(c.topicId)?.partitions.get(c.partitionId);
+    if (partition === undefined) return { kind: 'none' };
+    // Kafka: leader -2 means "no change", -1 means "no leader"; a leader change bumps the leader epoch.
+    if (c.leader !== undefined && c.leader !== -2 && c.leader !== partition.leader) {
+      partition.leader = c.leader;
+      partition.leaderEpoch++;
+    }
+    if (c.isr !== undefined && c.isr !== null) partition.isr = c.isr;
+    if (c.replicas !== undefined && c.replicas !== null) partition.replicas = c.replicas;
+    partition.partitionEpoch++;
+    return { kind: 'none' };
+  }
+
+  private replayConfig(resourceType: number, resourceName: string, key: string, value: string | null): MetadataChange {
+    let byName = this.configs.get(resourceType);
+    if (byName === undefined) this.configs.set(resourceType, (byName = new Map()));
+    let entries = byName.get(resourceName);
+    if (entries === undefined) byName.set(resourceName, (entries = new Map()));
+    if (value === null) entries.delete(key);
+    else entries.set(key, value);
+    return { kind: 'configChanged', resourceType, resourceName };
+  }
+
+  private replayRemoveTopic(topicId: string): MetadataChange {
+    const topic = this.topicsById.get(topicId);
+    if (topic === undefined) return { kind: 'none' };
+    this.topicsById.delete(topicId);
+    this.topicsByName.delete(topic.name);
+    this.configs.get(ConfigResourceType.Topic)?.delete(topic.name);
+    return { kind: 'topicRemoved', topic };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Assembles one Tributary node (broker + controller roles) from its parts: storage, the metadata
+ * log and image, the controller, the replica manager, and the Kafka listeners. Startup order
+ * matters: logs are recovered and the metadata log replayed before any listener accepts a client,
+ * so the first request already sees every topic and record that was acknowledged before.
+ */
+import { join } from 'node:path';
+import { realFileSystem } from './io/real-file-system.js';
+import { systemClock, type Clock } from './io/clock.js';
+import { listenTcp, type Listener as TcpListener } from './io/tcp.js';
+import { localHostName } from './io/host.js';
+import { randomTopicId } from './io/random.js';
+import type { FileSystem } from './io/file-system.js';
+import { consoleLogger, type Logger } from './util/logger.js';
+import type { LoadedConfig } from './config/index.js';
+import { ensureFormatted } from './storage/meta-properties.js';
+import { LogManager } from './storage/log-manager.js';
+import { PartitionLog } from './storage/partition-log.js';
+import type { LogConfig } from './storage/log-config.js';
+import { MetadataImage } from './metadata/metadata-image.js';
+import { Controller } from './controller/controller.js';
+import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
+import { StaticConfigService } from './controller/config-service.js';
+import { ReplicaManager } from './partition/replica-manager.js';
+import { Connection } from './network/connection.js';
+import { KafkaRequestProcessor } from './kafka/request-processor.js';
+import { createRegistry } from './kafka/registry.js';
+import type { BrokerServices, BrokerSettings, Endpoint } from './kafka/context.js';
+
+export interface NodeDeps {
+  fs?: FileSystem;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningNode {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  /** host:port of the first listener, for a client's bootstrap.servers. */
+  readonly bootstrap: string;
+  readonly endpoints: readonly Endpoint[];
+  readonly logDirs: readonly string[];
+  stop(): Promise<void>;
+}
+
+const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 256;
+
+export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promise<RunningNode> {
+  const config = loaded.config;
+  const fs = deps.fs ?? realFileSystem;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? consoleLogger();
+  for (const w of loaded.warnings) log.warn(w);
+
+  const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, randomTopicId);
+  const configs = new StaticConfigService(loaded);
+  const image = new MetadataImage();
+  const logConfigFor = (topic: string): LogConfig => topicLogConfig(configs, image.topicConfig(topic));
+  const logs = await LogManager.open(fs, [...config.logDirs], { clock, configFor: logConfigFor });
+  const replicas = new ReplicaManager(logs, {
+    nodeId: config.nodeId,
+    fsyncOnAcksAll: config.acksAllFsync,
+    logConfigFor,
+    maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
+  });
+  const metadataPartition = await PartitionLog.open(fs, join(config.logDirs[0] as string, `${METADATA_TOPIC}-0`), logConfigFor(METADATA_TOPIC), { clock });
+  const metadataLog = new DiskMetadataLog(metadataPartition, clock);
+  await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
+  const controller = new Controller(image, metadataLog, (change) => replicas.applyChange(change));
+
+  const settings: BrokerSettings = {
+    nodeId: config.nodeId,
+    clusterId,
+    rack: null,
+    autoCreateTopics: config.autoCreateTopicsEnable,
+    defaultNumPartitions: config.numPartitions,
+    defaultReplicationFactor: config.defaultReplicationFactor,
+    deleteTopicEnable: config.deleteTopicEnable,
+  };
+  let endpoints: Endpoint[] = [];
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, advertisedEndpoints: () => endpoints };
+  const processor = new KafkaRequestProcessor(createRegistry(), services);
+
+  const connections = new Set<Connection>();
+  let nextConnectionId = 0;
+  const tcpListeners: TcpListener[] = [];
+  try {
+    for (const l of config.listeners) {
+      const tcp = await listenTcp(l.host, l.port, (stream) => {
+        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION }, (m) => log.warn(m), () => connections.delete(conn));
+        connections.add(conn);
+      });
+      tcpListeners.push(tcp);
+    }
+  } catch (e) {
+    await Promise.all(tcpListeners.map((t) => t.close()));
+    await logs.close();
+    await metadataPartition.close();
+    throw e;
+  }
+  endpoints = advertise(config, tcpListeners);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await Promise.all(tcpListeners.map((t) => t.close()));
+      for (const c of connections) c.close();
+      await logs.close();
+      await metadataPartition.close();
+    })());
+
+  const first = endpoints[0];
+  return {
+    nodeId: config.nodeId,
+    clusterId,
+    bootstrap: first === undefined ? '' : `${first.host}:${first.port}`,
+    endpoints,
+    logDirs: config.logDirs,
+    stop,
+  };
+}
+
+/** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */
+function advertise(config: LoadedConfig['config'], bound: readonly TcpListener[]): Endpoint[] {
+  return config.advertisedListeners.map((a) => {
+    const i = config.listeners.findIndex((l) => l.name === a.name);
+    const listener = config.listeners[i];
+    const tcp = bound[i];
+    const port = a.port === 0 && tcp !== undefined ? tcp.port : a.port;
+    const host = a.host !== '' ? a.host : listener !== undefined && listener.host !== '' ? listener.host : localHostName();
+    return { listenerName: a.name, host, port, securityProtocol: a.securityProtocol };
+  });
+}
+
+/** A topic's log settings: its overrides, else the broker's log.* defaults (Kafka's synonyms). */
+function topicLogConfig(configs: StaticConfigService, overrides: ReadonlyMap<string, string>): LogConfig {
+  const num = (name: string): number => Number(configs.topicValue(name, overrides));
+  return {
+    segmentBytes: num('segment.bytes'),
+    segmentMs: num('segment.ms'),
+    indexIntervalBytes: num('index.interval.bytes'),
+    maxIndexBytes: num('segment.index.bytes'),
+    flushIntervalMessages: num('flush.messages'),
+    flushIntervalMs: num('flush.ms'),
+  };
+}

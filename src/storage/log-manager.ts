@@ -1,0 +1,244 @@
+/**
+ * All partition logs of this broker across its log dirs (Kafka's LogManager): loading them at
+ * startup with the right recovery mode, creating logs on the least-loaded dir, deleting them the
+ * way Kafka does (rename to `<topic>-<partition>.<id>-delete`, then remove), and the per-dir
+ * checkpoint files and clean-shutdown marker.
+ *
+ * Invariants:
+ * - the clean-shutdown marker exists only while no log in that dir is open for writing: it is
+ *   removed (durably) right after loading and written last on close();
+ * - a `<topic>-<partition>` is open in at most one log dir;
+ * - `__cluster_metadata` belongs to the Raft layer and is never loaded here (as in Kafka).
+ */
+import * as path from 'node:path';
+import type { Clock } from '../io/clock.js';
+import type { FileSystem } from '../io/file-system.js';
+import { randomHexId } from '../io/random.js';
+import { type Logger, silentLogger } from '../util/logger.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  DELETE_DIR_SUFFIX,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  parsePartitionDirName,
+  partitionDirName,
+} from './file-names.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
+import { PartitionLog } from './partition-log.js';
+
+/** Kafka's KRaft metadata topic: its log is owned by the quorum, not by the LogManager. */
+export const METADATA_TOPIC = '__cluster_metadata';
+/** Kafka's num.recovery.threads.per.data.dir default is 1; loading a few at once is still cheap. */
+const LOAD_CONCURRENCY_PER_DIR = 4;
+
+export interface LogManagerOptions {
+  /** Config for a log found on disk at startup (the topic's effective config). */
+  configFor?: (topic: string) => LogConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Topics whose partition dirs are owned elsewhere (never loaded); __cluster_metadata always is. */
+  skipTopics?: readonly string[];
+  /** Unique suffix for delete-dir names; defaults to a random UUID in hex. */
+  newUniqueId?: () => string;
+}
+
+interface Entry {
+  topic: string;
+  partition: number;
+  log: PartitionLog;
+  logDir: string;
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, Entry>();
+  private readonly creating = new Map<string, Promise<PartitionLog>>();
+  private readonly logger: Logger;
+  private readonly cleanDirs = new Set<string>();
+  private closed = false;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly logDirs: readonly string[],
+    private readonly opts: LogManagerOptions,
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  static async open(fs: FileSystem, logDirs: readonly string[], opts: LogManagerOptions = {}): Promise<LogManager> {
+    if (logDirs.length === 0) throw new Error('LogManager needs at least one log dir');
+    const mgr = new LogManager(fs, logDirs, opts);
+    for (const dir of logDirs) await mgr.loadDir(dir);
+    return mgr;
+  }
+
+  private async loadDir(logDir: string): Promise<void> {
+    await this.fs.mkdirs(logDir);
+    const marker = path.join(logDir, CLEAN_SHUTDOWN_FILE);
+    const hadCleanShutdown = await this.fs.exists(marker);
+    const recoveryPoints = await this.readCheckpointOrEmpty(path.join(logDir, RECOVERY_POINT_CHECKPOINT_FILE));
+    const logStartOffsets = await this.readCheckpointOrEmpty(path.join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE));
+    const names = await this.partitionDirsToLoad(logDir);
+    await forEachLimited(names, LOAD_CONCURRENCY_PER_DIR, async (name) => {
+      const tp = parsePartitionDirName(name)!;
+      const log = await PartitionLog.open(this.fs, path.join(logDir, name), this.configFor(tp.topic), {
+        recoveryPoint: recoveryPoints.get(name) ?? 0,
+        logStartOffset: logStartOffsets.get(name) ?? 0,
+        hadCleanShutdown,
+        ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+      });
+      for (const note of log.recoveryNotes) this.logger.warn(`recovering ${name} in ${logDir}: ${note}`);
+      this.register(tp.topic, tp.partition, log, logDir);
+    });
+    // From here on a crash is an unclean shutdown of this dir.
+    if (hadCleanShutdown) {
+      this.cleanDirs.add(logDir);
+      await this.fs.rm(marker);
+      await this.fs.syncDir(logDir);
+    }
+    this.logger.info(`loaded ${names.length} logs from ${logDir} (${hadCleanShutdown ? 'clean' : 'unclean'} shutdown)`);
+  }
+
+  /** Partition dir names in `logDir`; removes leftover `-delete` dirs (deletions a crash interrupted). */
+  private async partitionDirsToLoad(logDir: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const e of await this.fs.readdir(logDir)) {
+      if (!e.isDirectory) continue;
+      if (e.name.endsWith(DELETE_DIR_SUFFIX)) {
+        this.logger.info(`removing ${e.name} in ${logDir}, a deletion interrupted by a restart`);
+        await this.fs.rm(path.join(logDir, e.name));
+        continue;
+      }
+      const tp = parsePartitionDirName(e.name);
+      if (tp === null || tp.topic === METADATA_TOPIC || this.opts.skipTopics?.includes(tp.topic) === true) continue;
+      const key = partitionDirName(tp.topic, tp.partition);
+      if (this.logs.has(key) || names.includes(key)) throw new Error(`partition ${key} exists in more than one log dir`);
+      names.push(e.name);
+    }
+    return names;
+  }
+
+  /**
+   * Whether `logDir` had a clean-shutdown marker at startup: a log kept outside the manager (the
+   * metadata log) passes this to PartitionLog.open as hadCleanShutdown.
+   */
+  hadCleanShutdown(logDir: string): boolean {
+    return this.cleanDirs.has(logDir);
+  }
+
+  private async readCheckpointOrEmpty(file: string): Promise<Map<string, number>> {
+    try {
+      return await readCheckpoint(this.fs, file);
+    } catch (err) {
+      // Kafka does the same: an unreadable checkpoint means "recover everything", not "refuse to start".
+      this.logger.warn(`ignoring unreadable ${file} (${(err as Error).message}); logs in it are fully recovered`);
+      return new Map();
+    }
+  }
+
+  private configFor(topic: string): LogConfig {
+    return this.opts.configFor?.(topic) ?? DEFAULT_LOG_CONFIG;
+  }
+
+  private register(topic: string, partition: number, log: PartitionLog, logDir: string): void {
+    this.logs.set(partitionDirName(topic, partition), { topic, partition, log, logDir });
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(partitionDirName(topic, partition))?.log;
+  }
+
+  /** The existing log, or a new one in the log dir holding the fewest partitions. */
+  getOrCreateLog(topic: string, partition: number, config: LogConfig, topicId: string): Promise<PartitionLog> {
+    const key = partitionDirName(topic, partition);
+    const existing = this.logs.get(key)?.log ?? this.creating.get(key);
+    if (existing !== undefined) return Promise.resolve(existing);
+    if (this.closed) return Promise.reject(new Error('LogManager is closed'));
+    if (topic === METADATA_TOPIC || topic.includes(' ')) return Promise.reject(new Error(`invalid topic name for a log: "${topic}"`));
+    const logDir = this.leastLoadedDir();
+    const created = PartitionLog.open(this.fs, path.join(logDir, key), config, {
+      topicId,
+      hadCleanShutdown: true,
+      ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+    })
+      .then((log) => {
+        this.register(topic, partition, log, logDir);
+        return log;
+      })
+      .finally(() => this.creating.delete(key));
+    this.creating.set(key, created);
+    return created;
+  }
+
+  private leastLoadedDir(): string {
+    const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]));
+    for (const e of this.logs.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
+    let best = this.logDirs[0]!;
+    for (const d of this.logDirs) if (counts.get(d)! < counts.get(best)!) best = d;
+    return best;
+  }
+
+  /** Closes the log, renames its dir to `<topic>-<partition>.<id>-delete`, removes it. */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    const key = partitionDirName(topic, partition);
+    await this.creating.get(key)?.catch(() => undefined);
+    const entry = this.logs.get(key);
+    if (entry === undefined) return;
+    this.logs.delete(key);
+    await entry.log.close().catch((err: unknown) => {
+      // The data is being deleted anyway; a failed log only needs its files closed, which close() did.
+      this.logger.warn(`closing ${key} for deletion: ${(err as Error).message}`);
+    });
+    const newUniqueId = this.opts.newUniqueId ?? randomHexId;
+    const doomed = path.join(entry.logDir, `${key}.${newUniqueId()}${DELETE_DIR_SUFFIX}`);
+    // The rename is the commit point: after it, a restart removes the dir instead of loading it.
+    await this.fs.rename(entry.log.dir, doomed);
+    await this.fs.syncDir(entry.logDir);
+    await this.fs.rm(doomed);
+    await this.checkpointDir(entry.logDir);
+  }
+
+  *allLogs(): Iterable<{ topic: string; partition: number; log: PartitionLog }> {
+    for (const e of this.logs.values()) yield { topic: e.topic, partition: e.partition, log: e.log };
+  }
+
+  /** Writes recovery-point-offset-checkpoint and log-start-offset-checkpoint in every log dir. */
+  async checkpoint(): Promise<void> {
+    for (const dir of this.logDirs) await this.checkpointDir(dir);
+  }
+
+  private async checkpointDir(logDir: string): Promise<void> {
+    const inDir = [...this.logs.values()].filter((e) => e.logDir === logDir);
+    const rp = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.recoveryPoint }));
+    const lso = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.logStartOffset }));
+    await writeCheckpoint(this.fs, path.join(logDir, RECOVERY_POINT_CHECKPOINT_FILE), rp);
+    await writeCheckpoint(this.fs, path.join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE), lso);
+  }
+
+  /** Closes (flushes) every log, writes the checkpoints, then the clean-shutdown marker per dir. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.creating.values()].map((p) => p.catch(() => undefined)));
+    const results = await Promise.allSettled([...this.logs.values()].map((e) => e.log.close()));
+    await this.checkpoint();
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      // No marker: the next start must recover, since some log did not close cleanly.
+      throw new AggregateError(failed.map((f) => f.reason as unknown), `${failed.length} logs failed to close`);
+    }
+    for (const dir of this.logDirs) await this.fs.writeFileAtomic(path.join(dir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,75 @@
+/**
+ * Test helper (not a test itself): fresh directories under os.tmpdir() for storage tests, removed
+ * by `cleanup()`, plus a FileSystem wrapper that counts datasyncs (to observe group commit).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FileHandle, FileSystem } from '../io/file-system.js';
+import { randomHexId } from '../io/random.js';
+import { realFileSystem } from '../io/real-file-system.js';
+
+export class TempDirs {
+  private readonly dirs: string[] = [];
+
+  async make(): Promise<string> {
+    const dir = path.join(os.tmpdir(), `tributary-storage-${randomHexId()}`);
+    await realFileSystem.mkdirs(dir);
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const d of this.dirs.splice(0)) await realFileSystem.rm(d);
+  }
+}
+
+/** Delegates to the real file system, counting datasync calls per path. */
+export class CountingFileSystem implements FileSystem {
+  readonly datasyncs = new Map<string, number>();
+
+  constructor(private readonly inner: FileSystem = realFileSystem) {}
+
+  async open(p: string, opts: { create: boolean }): Promise<FileHandle> {
+    const fh = await this.inner.open(p, opts);
+    const counts = this.datasyncs;
+    return {
+      read: (b, o, l, pos) => fh.read(b, o, l, pos),
+      write: (b, pos) => fh.write(b, pos),
+      writev: (bs, pos) => fh.writev(bs, pos),
+      datasync: async () => {
+        counts.set(p, (counts.get(p) ?? 0) + 1);
+        // Make the sync slow enough that concurrent callers pile up behind it.
+        await new Promise((r) => setImmediate(r));
+        await fh.datasync();
+      },
+      truncate: (n) => fh.truncate(n),
+      size: () => fh.size(),
+      close: () => fh.close(),
+    };
+  }
+
+  mkdirs(p: string): Promise<void> {
+    return this.inner.mkdirs(p);
+  }
+  readdir(p: string) {
+    return this.inner.readdir(p);
+  }
+  rename(a: string, b: string): Promise<void> {
+    return this.inner.rename(a, b);
+  }
+  rm(p: string): Promise<void> {
+    return this.inner.rm(p);
+  }
+  exists(p: string): Promise<boolean> {
+    return this.inner.exists(p);
+  }
+  readFile(p: string): Promise<Buffer> {
+    return this.inner.readFile(p);
+  }
+  writeFileAtomic(p: string, d: Buffer): Promise<void> {
+    return this.inner.writeFileAtomic(p, d);
+  }
+  syncDir(p: string): Promise<void> {
+    return this.inner.syncDir(p);
+  }
+}
