@@ -11,7 +11,17 @@ export function nonNull<T>(v: T | null, field: string): T {
 /** Whether a tagged field holds its default (and so is left out of the tagged section). */
 export function isDefault(value: unknown, dflt: unknown): boolean {
   if (value === dflt) return true;
-  if (Array.isArray(value) && Array.isArray(dflt)) return value.length === 0 && dflt.length === 0;
   if (Buffer.isBuffer(value) && Buffer.isBuffer(dflt)) return value.equals(dflt);
+  if (Array.isArray(value) && Array.isArray(dflt)) {
+    return value.length === dflt.length && value.every((v, i) => isDefault(v, dflt[i]));
+  }
+  // A struct holds its default when every field does (Kafka compares the whole struct).
+  if (value !== null && dflt !== null && typeof value === 'object' && typeof dflt === 'object') {
+    const a = value as Record<string, unknown>;
+    const b = dflt as Record<string, unknown>;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) if (a[k] !== undefined && !isDefault(a[k], b[k])) return false;
+    return true;
+  }
   return false;
 }

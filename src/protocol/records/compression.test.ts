@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { CompressionType } from './batch-header.js';
 import { compress, CompressionError, decompress } from './compression.js';
-import { produceRecords, produceRequests } from './golden-frames.fixture.js';
+import { produceRecords, produceRequests } from '../../testing/client-frames.js';
 import { decodeRecordBatch } from './record-batch-reader.js';
 import { isXerialFramed } from './snappy-codec.js';
 import { scanFrames } from './zstd-codec.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { CompressionType } from './batch-header.js';
 import { findOffsetForTimestamp } from './find-offset-for-timestamp.js';
-import { loadFrames, produceRecords } from './golden-frames.fixture.js';
+import { loadFrames, produceRecords } from '../../testing/client-frames.js';
 import { buildRecordBatch, TimestampType, type RecordInput } from './record-batch-builder.js';
 import { batchPositions, decodeRecordBatch, recordTimestamp } from './record-batch-reader.js';
 import { validateRecordBatches } from './record-batch-validator.js';

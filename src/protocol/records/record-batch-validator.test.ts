@@ -17,7 +17,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   RECORDS_COUNT_OFFSET,
 } from './batch-header.js';
-import { loadFrames, produceRecords } from './golden-frames.fixture.js';
+import { loadFrames, produceRecords } from '../../testing/client-frames.js';
 import { buildRecordBatch } from './record-batch-builder.js';
 import { validateRecordBatches, type ValidateOptions, type ValidationResult } from './record-batch-validator.js';
 

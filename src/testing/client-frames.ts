@@ -31,13 +31,17 @@ export interface ProducePartitionRecords {
   records: Buffer;
 }
 
-/** Finds shared/client-frames by walking up from this file (works from src/ and dist/). */
+/**
+ * The captured frames are committed under src/testing/fixtures/client-frames (copied from the
+ * shared capture set), so tests run from a fresh clone; found by walking up from this file (works
+ * from src/ and dist/).
+ */
 export function clientFramesDir(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'client-frames');
-    if (existsSync(join(candidate, 'README.md'))) return candidate;
+    const candidate = join(dir, 'src', 'testing', 'fixtures', 'client-frames');
+    if (existsSync(join(candidate, 'kafkajs.jsonl'))) return candidate;
   }
-  throw new Error('shared/client-frames not found above ' + fileURLToPath(import.meta.url));
+  throw new Error('src/testing/fixtures/client-frames not found above ' + fileURLToPath(import.meta.url));
 }
 
 export function loadFrames(file: string): FrameLine[] {
