@@ -56,14 +56,20 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const configs = new StaticConfigService(loaded);
   const image = new MetadataImage();
   const logConfigFor = (topic: string): LogConfig => topicLogConfig(configs, image.topicConfig(topic));
-  const logs = await LogManager.open(fs, [...config.logDirs], { clock, configFor: logConfigFor });
+  const logs = await LogManager.open(fs, config.logDirs, { clock, configFor: logConfigFor, logger: log, skipTopics: [METADATA_TOPIC] });
   const replicas = new ReplicaManager(logs, {
     nodeId: config.nodeId,
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
   });
-  const metadataPartition = await PartitionLog.open(fs, join(config.logDirs[0] as string, `${METADATA_TOPIC}-0`), logConfigFor(METADATA_TOPIC), { clock });
+  // The metadata log lives in the first log dir (Kafka's metadata.log.dir default), outside LogManager.
+  const metadataDir = config.logDirs[0] as string;
+  const metadataPartition = await PartitionLog.open(fs, join(metadataDir, `${METADATA_TOPIC}-0`), logConfigFor(METADATA_TOPIC), {
+    clock,
+    hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
+  });
+  for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
   const metadataLog = new DiskMetadataLog(metadataPartition, clock);
   await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
   const controller = new Controller(image, metadataLog, (change) => replicas.applyChange(change));
@@ -94,8 +100,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     }
   } catch (e) {
     await Promise.all(tcpListeners.map((t) => t.close()));
-    await logs.close();
     await metadataPartition.close();
+    await logs.close();
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
@@ -105,8 +111,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     (stopping ??= (async () => {
       await Promise.all(tcpListeners.map((t) => t.close()));
       for (const c of connections) c.close();
-      await logs.close();
+      // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
       await metadataPartition.close();
+      await logs.close();
     })());
 
   const first = endpoints[0];

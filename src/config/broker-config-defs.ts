@@ -45,16 +45,18 @@ export const BROKER_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map([
   ...TRIBUTARY_DEFS.map((d) => [d.name, d] as const),
 ]);
 
-/** The keys Tributary acts on today; any other known key is accepted with a warning. */
+/**
+ * The keys Tributary acts on today; any other known key is accepted with a warning. A key joins
+ * this list in the change that makes it take effect (retention, offsets topic, min ISR and the
+ * quorum voters are parsed already but not acted on yet, so they still warn).
+ */
 export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'listeners', 'advertised.listeners', 'listener.security.protocol.map', 'log.dirs', 'log.dir',
-  'node.id', 'broker.id', 'process.roles', 'controller.quorum.voters', 'num.partitions',
+  'node.id', 'broker.id', 'process.roles', 'num.partitions',
   'default.replication.factor', 'auto.create.topics.enable', 'log.segment.bytes', 'log.roll.ms',
-  'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.retention.ms',
-  'log.retention.minutes', 'log.retention.hours', 'log.retention.bytes', 'log.flush.interval.messages',
+  'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.flush.interval.messages',
   'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'message.max.bytes',
-  'socket.request.max.bytes', 'delete.topic.enable', 'offsets.topic.num.partitions',
-  'offsets.topic.replication.factor', 'min.insync.replicas', 'tributary.acks.all.fsync',
+  'socket.request.max.bytes', 'delete.topic.enable', 'tributary.acks.all.fsync',
 ]);
 
 /**

@@ -115,7 +115,7 @@ async function loadIndexes(fs: FileSystem, seg: LogSegment, size: number, maxOff
   for (const p of [seg.paths.index, seg.paths.timeIndex]) {
     if (!(await fs.exists(p))) return `${path.basename(p)} is missing`;
   }
-  const offsetErr = seg.offsetIndex.load(await fs.readFile(seg.paths.index), size);
+  const offsetErr = seg.offsetIndex.load(await fs.readFile(seg.paths.index), size, maxOffset);
   if (offsetErr !== null) return offsetErr;
   const timeErr = seg.timeIndex.load(await fs.readFile(seg.paths.timeIndex), maxOffset);
   if (timeErr !== null) {

@@ -53,6 +53,8 @@ interface Entry {
 export class LogManager {
   private readonly logs = new Map<string, Entry>();
   private readonly creating = new Map<string, Promise<PartitionLog>>();
+  /** Log dir chosen for each creation in flight, so concurrent creations spread too. */
+  private readonly creatingIn = new Map<string, string>();
   private readonly logger: Logger;
   private readonly cleanDirs = new Set<string>();
   private closed = false;
@@ -165,14 +167,19 @@ export class LogManager {
         this.register(topic, partition, log, logDir);
         return log;
       })
-      .finally(() => this.creating.delete(key));
+      .finally(() => {
+        this.creating.delete(key);
+        this.creatingIn.delete(key);
+      });
     this.creating.set(key, created);
+    this.creatingIn.set(key, logDir);
     return created;
   }
 
   private leastLoadedDir(): string {
     const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]));
     for (const e of this.logs.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
+    for (const d of this.creatingIn.values()) counts.set(d, (counts.get(d) ?? 0) + 1);
     let best = this.logDirs[0]!;
     for (const d of this.logDirs) if (counts.get(d)! < counts.get(best)!) best = d;
     return best;

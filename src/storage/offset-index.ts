@@ -95,7 +95,7 @@ export class OffsetIndex {
    * Loads entries read from a `.index` file; returns an error string instead of throwing when the
    * file cannot be trusted (bad size, non-monotonic, past the log) so the caller rebuilds it.
    */
-  load(file: Buffer, logSize: number): string | null {
+  load(file: Buffer, logSize: number, maxOffset = Number.MAX_SAFE_INTEGER): string | null {
     if (file.length % OFFSET_INDEX_ENTRY_SIZE !== 0) return `index size ${file.length} is not a multiple of 8`;
     const n = file.length / OFFSET_INDEX_ENTRY_SIZE;
     if (n > this.maxEntries) return `index has ${n} entries, more than the ${this.maxEntries} allowed`;
@@ -106,6 +106,7 @@ export class OffsetIndex {
       const pos = file.readInt32BE(i * 8 + 4);
       if (rel <= prevRel || pos <= prevPos) return `index entry ${i} (${rel}, ${pos}) is not monotonic`;
       if (pos >= logSize) return `index entry ${i} points at ${pos}, past the log end ${logSize}`;
+      if (this.baseOffset + rel > maxOffset) return `index entry ${i} has offset ${this.baseOffset + rel}, past the segment`;
       prevRel = rel;
       prevPos = pos;
     }

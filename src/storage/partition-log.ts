@@ -440,7 +440,13 @@ export class PartitionLog {
 
   /** Closes the log and removes its directory. */
   async delete(): Promise<void> {
-    await this.close();
+    try {
+      await this.close();
+    } catch (err) {
+      // A failed log reports its failure from close(); the failure was already surfaced to every
+      // append and flush, and the data is being removed, so only other errors matter here.
+      if (this.failure === null) throw err;
+    }
     await this.fs.rm(this.dir);
     await this.fs.syncDir(path.dirname(this.dir));
   }
