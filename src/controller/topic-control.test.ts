@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { MetadataImage } from '../metadata/metadata-image.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { createPartitionsCommand, createTopicsCommand, deleteTopicsCommand, type TopicDefaults } from './topic-control.js';
+import type { ControllerResult } from './controller.js';
+
+let ids = 0;
+const defaults: TopicDefaults = {
+  numPartitions: 2,
+  replicationFactor: 1,
+  brokerIds: [1],
+  validateConfig: (name, value) => (name === 'cleanup.policy' && value !== 'delete' && value !== 'compact' ? `Invalid value ${value} for configuration ${name}` : null),
+  newTopicId: () => Buffer.alloc(16, ++ids).toString('base64url'),
+};
+
+/** Applies a command's records to the image, as the controller does after the log append. */
+function apply<T>(image: MetadataImage, result: ControllerResult<T>): T {
+  result.records.forEach((r, i) => image.replay(r, image.lastOffset + 1 + i));
+  return result.response;
+}
+
+const spec = (name: string, extra: Partial<{ numPartitions: number; replicationFactor: number; configs: { name: string; value: string | null }[] }> = {}) => ({
+  name,
+  numPartitions: extra.numPartitions ?? -1,
+  replicationFactor: extra.replicationFactor ?? -1,
+  assignments: [],
+  configs: extra.configs ?? [],
+});
+
+describe('topic control commands', () => {
+  it('creates topics with defaults and configs, and refuses duplicates and bad names', () => {
+    const image = new MetadataImage();
+    const out = apply(image, createTopicsCommand([spec('a'), spec('b', { numPartitions: 3, configs: [{ name: 'cleanup.policy', value: 'compact' }] })], false, defaults)(image));
+    assert.deepEqual(out.map((o) => [o.name, o.errorCode, o.numPartitions]), [['a', 0, 2], ['b', 0, 3]]);
+    assert.equal(image.topicsByName.get('b')?.partitions.size, 3);
+    assert.equal(image.topicConfig('b').get('cleanup.policy'), 'compact');
+    const again = apply(image, createTopicsCommand([spec('a'), spec('bad/name'), spec('c.x'), spec('c_x')], false, defaults)(image));
+    assert.deepEqual(again.map((o) => o.errorCode), [ErrorCode.TOPIC_ALREADY_EXISTS, ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.NONE, ErrorCode.INVALID_TOPIC_EXCEPTION]);
+  });
+
+  it('validates partitions, replication factor and configs, and changes nothing on validateOnly', () => {
+    const image = new MetadataImage();
+    const out = apply(image, createTopicsCommand([spec('p', { numPartitions: 0 }), spec('r', { replicationFactor: 3 }), spec('c', { configs: [{ name: 'cleanup.policy', value: 'nope' }] })], false, defaults)(image));
+    assert.deepEqual(out.map((o) => o.errorCode), [ErrorCode.INVALID_PARTITIONS, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_CONFIG]);
+    const dry = createTopicsCommand([spec('v')], true, defaults)(image);
+    assert.equal(dry.records.length, 0);
+    assert.equal(dry.response[0]?.errorCode, ErrorCode.NONE);
+  });
+
+  it('deletes by name and by id, and reports unknown topics', () => {
+    const image = new MetadataImage();
+    apply(image, createTopicsCommand([spec('a'), spec('b')], false, defaults)(image));
+    const idB = image.topicsByName.get('b')?.topicId ?? '';
+    const out = apply(image, deleteTopicsCommand([{ name: 'a', topicId: null }, { name: null, topicId: idB }, { name: 'zz', topicId: null }], true)(image));
+    assert.deepEqual(out.map((o) => o.errorCode), [ErrorCode.NONE, ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    assert.equal(image.topicsByName.size, 0);
+    const disabled = deleteTopicsCommand([{ name: 'x', topicId: null }], false)(image);
+    assert.equal(disabled.response[0]?.errorCode, ErrorCode.TOPIC_DELETION_DISABLED);
+  });
+
+  it('adds partitions only as an increase', () => {
+    const image = new MetadataImage();
+    apply(image, createTopicsCommand([spec('a')], false, defaults)(image));
+    const out = apply(image, createPartitionsCommand([{ name: 'a', count: 5, assignments: null }, { name: 'nope', count: 2, assignments: null }], false, defaults)(image));
+    assert.deepEqual(out.map((o) => o.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    assert.deepEqual([...(image.topicsByName.get('a')?.partitions.keys() ?? [])], [0, 1, 2, 3, 4]);
+    const same = createPartitionsCommand([{ name: 'a', count: 5, assignments: null }], false, defaults)(image);
+    assert.equal(same.response[0]?.errorCode, ErrorCode.INVALID_PARTITIONS);
+  });
+});
