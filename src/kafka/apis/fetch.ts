@@ -15,6 +15,7 @@
  *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3), UNKNOWN_TOPIC_ID (100),
  * OFFSET_OUT_OF_RANGE (1), FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75),
+ * NOT_LEADER_OR_FOLLOWER (6) for a partition deleted while the fetch waited,
  * KAFKA_STORAGE_ERROR (56); top level FETCH_SESSION_ID_NOT_FOUND (70) for an incremental fetch.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
@@ -23,6 +24,8 @@ import { encodeFetchResponse, type FetchResponse, type FetchableTopicResponse, t
 import { ZERO_UUID } from '../../protocol/codec/uuid.js';
 import type { Partition } from '../../partition/partition.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
+import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
+import type { Logger } from '../../util/logger.js';
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 
@@ -53,7 +56,7 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     }
     const targets = resolveTargets(req, ctx);
     const maxBytes = req.maxBytes ?? 0x7fffffff;
-    let result = await readAll(targets, maxBytes);
+    let result = await readAll(targets, maxBytes, ctx.broker.log);
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && !result.hasError) {
       result = await waitForData(targets, req, ctx, maxBytes, result);
     }
@@ -90,14 +93,14 @@ interface ReadResult {
   hasError: boolean;
 }
 
-async function readAll(targets: readonly Target[], maxBytes: number): Promise<ReadResult> {
+async function readAll(targets: readonly Target[], maxBytes: number, log: Logger): Promise<ReadResult> {
   const partitions: PartitionData[] = [];
   let remaining = maxBytes;
   let bytes = 0;
   let hasError = false;
   // Sequential on purpose: each partition's budget depends on what the earlier ones returned.
   for (const t of targets) {
-    const data = await readOne(t, Math.min(t.partitionMaxBytes, remaining), bytes === 0);
+    const data = await readOne(t, Math.min(t.partitionMaxBytes, remaining), bytes === 0, log);
     if (data.errorCode !== ErrorCode.NONE) hasError = true;
     const n = data.records?.length ?? 0;
     bytes += n;
@@ -107,14 +110,19 @@ async function readAll(targets: readonly Target[], maxBytes: number): Promise<Re
   return { partitions, bytes, hasError };
 }
 
-async function readOne(t: Target, maxBytes: number, minOneMessage: boolean): Promise<PartitionData> {
+async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log: Logger): Promise<PartitionData> {
   const p = t.partition;
   if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
   if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
-  const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
-  if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, null);
-  return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
+  try {
+    const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
+    if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, null);
+    return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
+  } catch (e) {
+    if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    return errorData(t.partitionIndex, storageErrorCode(e));
+  }
 }
 
 /** Parks until appends bring at least min_bytes, or max_wait_ms passes; then reads again. */
@@ -138,7 +146,7 @@ function waitForData(targets: readonly Target[], req: FetchRequest, ctx: Request
         return;
       }
       reading = true;
-      readAll(targets, maxBytes).then(
+      readAll(targets, maxBytes, ctx.broker.log).then(
         (r) => {
           reading = false;
           if (r.bytes >= req.minBytes || r.hasError) finish(r);
@@ -151,7 +159,7 @@ function waitForData(targets: readonly Target[], req: FetchRequest, ctx: Request
       );
     };
     const timer = ctx.broker.clock.setTimer(req.maxWaitMs, () => {
-      readAll(targets, maxBytes).then(finish, () => finish(first));
+      readAll(targets, maxBytes, ctx.broker.log).then(finish, () => finish(first));
     });
     const seen = new Set<Partition>();
     for (const t of targets) {

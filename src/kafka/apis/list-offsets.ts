@@ -21,6 +21,7 @@ import { encodeListOffsetsResponse, type ListOffsetsPartitionResponse, type List
 import { findOffsetForTimestamp } from '../../protocol/records/find-offset-for-timestamp.js';
 import type { Partition } from '../../partition/partition.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
+import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 
@@ -58,8 +59,8 @@ async function listOne(topic: string, p: ListOffsetsPartition, req: ListOffsetsR
     const found = await lookup(partition, p.timestamp, req.isolationLevel ?? 0);
     return answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, found.offset >= 0 ? partition.leaderEpoch : -1, ctx.apiVersion);
   } catch (e) {
-    ctx.broker.log.error(`ListOffsets on ${topic}-${p.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
-    return answer(p.partitionIndex, ErrorCode.KAFKA_STORAGE_ERROR, -1, -1, -1, ctx.apiVersion);
+    if (isUnexpectedStorageError(e)) ctx.broker.log.error(`ListOffsets on ${topic}-${p.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    return answer(p.partitionIndex, storageErrorCode(e), -1, -1, -1, ctx.apiVersion);
   }
 }
 

@@ -12,7 +12,8 @@
  * decompressing, then append the bytes as received; offsets are assigned synchronously here, in
  * request order. Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), CORRUPT_MESSAGE (2),
  * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87), UNSUPPORTED_COMPRESSION_TYPE (76),
- * UNSUPPORTED_VERSION (35), KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
+ * UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
+ * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
@@ -24,6 +25,7 @@ import {
 } from '../../protocol/generated/messages/produce-response.js';
 import { validateRecordBatches } from '../../protocol/records/record-batch-validator.js';
 import { topicNameProblem } from '../../controller/topic-names.js';
+import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
@@ -70,8 +72,8 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
       errorMessage: null,
     }),
     (e: unknown) => {
-      ctx.broker.log.error(`append to ${topic}-${index} failed: ${e instanceof Error ? e.stack : String(e)}`);
-      return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, 'Disk error when trying to access log file on the disk.');
+      if (isUnexpectedStorageError(e)) ctx.broker.log.error(`append to ${topic}-${index} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return failed(index, storageErrorCode(e), e instanceof Error ? e.message : String(e));
     },
   );
 }
