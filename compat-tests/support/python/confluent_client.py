@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+"""confluent-kafka-python (librdkafka) driver for Tributary's compat tests.
+
+Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
+
+  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?}
+  consume            {bootstrap, topic, expect?, timeout_s?}
+  offsets_for_times  {bootstrap, topic, timestamp, timeout_s?}
+
+Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
+Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=confluent, and, when
+base_ts is given, the CreateTime timestamp base_ts + i. With `partitions`, message i goes to
+partition i % partitions; otherwise the client's partitioner picks.
+Consumers never join a group: they assign() every partition from OFFSET_BEGINNING and read until
+each partition's high watermark (taken at start) is reached, and at least `expect` records.
+"""
+import json
+import os
+import sys
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
+
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+
+
+def err(msg):
+    sys.stderr.write("[confluent_client] %s\n" % msg)
+    sys.stderr.flush()
+
+
+def dec(b):
+    return None if b is None else b.decode("utf-8", "backslashreplace")
+
+
+def consumer_conf(a):
+    # confluent-kafka-python 1.7 refuses a Consumer without group.id ("group.id must be set"). The
+    # group is never joined: no subscribe(), no commits (auto commit and offset store are off).
+    return {
+        "bootstrap.servers": a["bootstrap"],
+        "group.id": "tributary-compat-nogroup-%d" % os.getpid(),
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest",
+        "enable.partition.eof": False,
+        "topic.metadata.refresh.interval.ms": 5000,
+    }
+
+
+def partitions_of(client, topic, deadline):
+    while True:
+        md = client.list_topics(topic, timeout=5)
+        t = md.topics.get(topic)
+        if t is not None and t.error is None and len(t.partitions) > 0:
+            return sorted(t.partitions.keys())
+        if time.time() > deadline:
+            raise RuntimeError("no metadata for topic %s: %s" % (topic, None if t is None else t.error))
+        time.sleep(0.2)
+
+
+def produce(a):
+    conf = {
+        "bootstrap.servers": a["bootstrap"],
+        "acks": str(a.get("acks", "all")),
+        "compression.codec": a.get("compression", "none"),
+        "linger.ms": 5,
+        "enable.idempotence": False,
+        "max.in.flight.requests.per.connection": 1,
+    }
+    p = Producer(conf)
+    failures = []
+
+    def on_delivery(e, msg):
+        if e is not None:
+            failures.append(str(e))
+            out({"type": "delivery_error", "error": str(e), "key": dec(msg.key())})
+            return
+        ts_type, ts = msg.timestamp()
+        out({"type": "delivered", "partition": msg.partition(), "offset": msg.offset(),
+             "key": dec(msg.key()), "timestamp": ts, "timestamp_type": ts_type})
+
+    start = int(a.get("start", 0))
+    for i in range(start, start + int(a["count"])):
+        kwargs = {
+            "key": ("key-%d" % i).encode(),
+            "value": ("value-%d" % i).encode(),
+            "headers": [("idx", str(i).encode()), ("src", b"confluent")],
+            "on_delivery": on_delivery,
+        }
+        if a.get("base_ts") is not None:
+            kwargs["timestamp"] = int(a["base_ts"]) + i
+        if a.get("partitions"):
+            kwargs["partition"] = i % int(a["partitions"])
+        while True:
+            try:
+                p.produce(a["topic"], **kwargs)
+                break
+            except BufferError:
+                p.poll(0.1)
+        p.poll(0)
+    remaining = p.flush(float(a.get("timeout_s", 60)))
+    if remaining:
+        err("%d messages not delivered before the flush timeout" % remaining)
+        sys.exit(2)
+    if failures:
+        err("%d delivery errors, first: %s" % (len(failures), failures[0]))
+        sys.exit(1)
+    out({"type": "summary", "produced": int(a["count"])})
+
+
+def consume(a):
+    deadline = time.time() + float(a.get("timeout_s", 60))
+    expect = int(a.get("expect", 0))
+    c = Consumer(consumer_conf(a))
+    try:
+        parts = partitions_of(c, a["topic"], deadline)
+        highs = {}
+        for p in parts:
+            lo, hi = c.get_watermark_offsets(TopicPartition(a["topic"], p), timeout=10)
+            highs[p] = hi
+        c.assign([TopicPartition(a["topic"], p, OFFSET_BEGINNING) for p in parts])
+        next_offset = {p: 0 for p in parts}
+        count = 0
+
+        def done():
+            return count >= expect and all(next_offset[p] >= highs[p] for p in parts)
+
+        while not done():
+            if time.time() > deadline:
+                err("timeout: read %d, positions %s, high watermarks %s" % (count, next_offset, highs))
+                out({"type": "summary", "count": count, "high_watermarks": highs, "timed_out": True})
+                sys.exit(3)
+            msg = c.poll(0.5)
+            if msg is None:
+                continue
+            if msg.error() is not None:
+                err("consumer error: %s" % msg.error())
+                continue
+            ts_type, ts = msg.timestamp()
+            out({"type": "record", "partition": msg.partition(), "offset": msg.offset(),
+                 "key": dec(msg.key()), "value": dec(msg.value()),
+                 "headers": [[k, dec(v)] for (k, v) in (msg.headers() or [])],
+                 "timestamp": ts, "timestamp_type": ts_type})
+            next_offset[msg.partition()] = msg.offset() + 1
+            count += 1
+        out({"type": "summary", "count": count, "high_watermarks": {str(k): v for k, v in highs.items()}})
+    finally:
+        c.close()
+
+
+def offsets_for_times(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    c = Consumer(consumer_conf(a))
+    try:
+        parts = partitions_of(c, a["topic"], deadline)
+        res = c.offsets_for_times([TopicPartition(a["topic"], p, int(a["timestamp"])) for p in parts], timeout=20)
+        for tp in res:
+            out({"type": "offset", "partition": tp.partition, "offset": tp.offset,
+                 "error": None if tp.error is None else str(tp.error)})
+    finally:
+        c.close()
+
+
+def main():
+    cmd = sys.argv[1]
+    a = json.loads(sys.argv[2])
+    {"produce": produce, "consume": consume, "offsets_for_times": offsets_for_times}[cmd](a)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KafkaException as e:
+        err("KafkaException: %s" % e)
+        sys.exit(1)

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""kafka-python driver for Tributary's compat tests.
+
+Usage: /usr/bin/python3 kafka_python_client.py <command> '<json args>'
+
+  produce   {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?}
+  consume   {bootstrap, topic, expect?, timeout_s?}
+  codecs    {}   prints which compression codecs this kafka-python can use
+
+Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
+Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=kafka-python and, when
+base_ts is given, the timestamp base_ts + i. With `partitions`, message i goes to partition
+i % partitions. The consumer has group_id=None: assign() + seek_to_beginning(), read until every
+partition's end offset (taken at start) is reached and at least `expect` records.
+"""
+import json
+import logging
+import sys
+import time
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+
+
+def err(msg):
+    sys.stderr.write("[kafka_python_client] %s\n" % msg)
+    sys.stderr.flush()
+
+
+def dec(b):
+    return None if b is None else b.decode("utf-8", "backslashreplace")
+
+
+def produce(a):
+    kwargs = {
+        "bootstrap_servers": a["bootstrap"],
+        "acks": a.get("acks", 1),
+        "linger_ms": 5,
+        "retries": 0,
+        "max_in_flight_requests_per_connection": 1,
+        "request_timeout_ms": 30000,
+    }
+    if a.get("compression") and a["compression"] != "none":
+        kwargs["compression_type"] = a["compression"]
+    p = KafkaProducer(**kwargs)
+    futures = []
+    start = int(a.get("start", 0))
+    for i in range(start, start + int(a["count"])):
+        send_kwargs = {
+            "key": ("key-%d" % i).encode(),
+            "value": ("value-%d" % i).encode(),
+            "headers": [("idx", str(i).encode()), ("src", b"kafka-python")],
+        }
+        if a.get("base_ts") is not None:
+            send_kwargs["timestamp_ms"] = int(a["base_ts"]) + i
+        if a.get("partitions"):
+            send_kwargs["partition"] = i % int(a["partitions"])
+        futures.append((i, p.send(a["topic"], **send_kwargs)))
+    p.flush(timeout=float(a.get("timeout_s", 60)))
+    failures = 0
+    for i, f in futures:
+        try:
+            md = f.get(timeout=30)
+            out({"type": "delivered", "partition": md.partition, "offset": md.offset,
+                 "key": "key-%d" % i, "timestamp": md.timestamp})
+        except Exception as e:  # noqa: BLE001 - report any failure
+            failures += 1
+            out({"type": "delivery_error", "key": "key-%d" % i, "error": repr(e)})
+    p.close(timeout=10)
+    if failures:
+        err("%d delivery errors" % failures)
+        sys.exit(1)
+    out({"type": "summary", "produced": int(a["count"])})
+
+
+def consume(a):
+    deadline = time.time() + float(a.get("timeout_s", 60))
+    expect = int(a.get("expect", 0))
+    c = KafkaConsumer(bootstrap_servers=a["bootstrap"], group_id=None, enable_auto_commit=False,
+                      auto_offset_reset="earliest", request_timeout_ms=30000)
+    try:
+        parts = None
+        while parts is None:
+            parts = c.partitions_for_topic(a["topic"])
+            if not parts:
+                parts = None
+                if time.time() > deadline:
+                    raise RuntimeError("no partitions for topic %s" % a["topic"])
+                time.sleep(0.2)
+        tps = [TopicPartition(a["topic"], p) for p in sorted(parts)]
+        c.assign(tps)
+        c.seek_to_beginning(*tps)
+        highs = c.end_offsets(tps)
+        next_offset = {tp: 0 for tp in tps}
+        count = 0
+
+        def done():
+            return count >= expect and all(next_offset[tp] >= highs[tp] for tp in tps)
+
+        while not done():
+            if time.time() > deadline:
+                err("timeout: read %d, positions %s, end offsets %s" % (count, next_offset, highs))
+                out({"type": "summary", "count": count, "timed_out": True})
+                sys.exit(3)
+            batch = c.poll(timeout_ms=500)
+            for tp, records in batch.items():
+                for r in records:
+                    out({"type": "record", "partition": r.partition, "offset": r.offset,
+                         "key": dec(r.key), "value": dec(r.value),
+                         "headers": [[k, dec(v)] for (k, v) in (r.headers or [])],
+                         "timestamp": r.timestamp, "timestamp_type": r.timestamp_type})
+                    next_offset[tp] = r.offset + 1
+                    count += 1
+        out({"type": "summary", "count": count,
+             "high_watermarks": {str(tp.partition): v for tp, v in highs.items()}})
+    finally:
+        c.close()
+
+
+def codecs(_a):
+    from kafka import codec
+    out({"type": "codecs", "gzip": codec.has_gzip(), "snappy": codec.has_snappy(),
+         "lz4": codec.has_lz4(), "zstd": codec.has_zstd()})
+
+
+def main():
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    cmd = sys.argv[1]
+    a = json.loads(sys.argv[2])
+    {"produce": produce, "consume": consume, "codecs": codecs}[cmd](a)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
