@@ -12,6 +12,7 @@
 
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys.js';
 import type { ConfigDef, ConfigTypeName } from './config-types.js';
+import { parseConfigValue } from './config-parse.js';
 
 function def(name: string, type: ConfigTypeName, defaultValue: string | null, valid: string, readOnly: boolean): ConfigDef {
   return { name, type, defaultValue, valid, readOnly };
@@ -57,6 +58,16 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.flush.interval.messages',
   'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'message.max.bytes',
   'socket.request.max.bytes', 'delete.topic.enable', 'tributary.acks.all.fsync',
+  // Consumer groups and __consumer_offsets: issue #4.
+  'offsets.topic.num.partitions', 'offsets.topic.replication.factor', 'offsets.topic.segment.bytes',
+  'offsets.retention.minutes', 'offsets.retention.check.interval.ms', 'offset.metadata.max.bytes',
+  'group.initial.rebalance.delay.ms', 'group.min.session.timeout.ms', 'group.max.session.timeout.ms', 'group.max.size',
+  // The log's whole life (retention, compaction, timestamps): issue #5.
+  'log.retention.ms', 'log.retention.minutes', 'log.retention.hours', 'log.retention.bytes',
+  'log.retention.check.interval.ms', 'log.cleanup.policy', 'log.segment.delete.delay.ms',
+  'log.message.timestamp.type', 'log.cleaner.enable', 'log.cleaner.backoff.ms',
+  'log.cleaner.delete.retention.ms', 'log.cleaner.min.cleanable.ratio',
+  'log.cleaner.min.compaction.lag.ms', 'log.cleaner.max.compaction.lag.ms',
 ]);
 
 /**
@@ -92,4 +103,12 @@ function listenerPrefixedBase(key: string): ConfigDef | undefined {
   if (direct) return direct;
   const afterMechanism = /^[^.]+\.(.+)$/.exec(rest)?.[1];
   return afterMechanism === undefined ? undefined : BROKER_CONFIG_DEFS.get(afterMechanism);
+}
+
+/** null when `value` parses and validates for broker key `key` (AlterConfigs), else Kafka's message. */
+export function validateBrokerValue(key: string, value: string): string | null {
+  const known = lookupBrokerKey(key);
+  if (known === undefined) return `Unknown broker config name: ${key}`;
+  const parsed = parseConfigValue(known.def, value);
+  return parsed.ok ? null : parsed.error;
 }

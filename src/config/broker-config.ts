@@ -29,6 +29,12 @@ export interface BrokerConfig {
   readonly logRetentionMs: number;
   /** -1 = unlimited. */
   readonly logRetentionBytes: number;
+  /** log.retention.check.interval.ms: how often old segments are looked for. */
+  readonly logRetentionCheckIntervalMs: number;
+  /** log.cleaner.enable: compaction runs at all. */
+  readonly logCleanerEnable: boolean;
+  /** log.cleaner.backoff.ms: pause between cleaner passes. */
+  readonly logCleanerBackoffMs: number;
   readonly logFlushIntervalMessages: number;
   /** log.flush.interval.ms, else log.flush.scheduler.interval.ms (Kafka's fallback). */
   readonly logFlushIntervalMs: number;
@@ -38,6 +44,17 @@ export interface BrokerConfig {
   readonly deleteTopicEnable: boolean;
   readonly offsetsTopicNumPartitions: number;
   readonly offsetsTopicReplicationFactor: number;
+  /** offsets.topic.segment.bytes: segment.bytes of __consumer_offsets when it is created. */
+  readonly offsetsTopicSegmentBytes: number;
+  /** offsets.retention.minutes in ms: how long an empty group's (or a standalone commit's) offsets live. */
+  readonly offsetsRetentionMs: number;
+  readonly offsetsRetentionCheckIntervalMs: number;
+  /** offset.metadata.max.bytes: the longest committed metadata string. */
+  readonly offsetMetadataMaxBytes: number;
+  readonly groupInitialRebalanceDelayMs: number;
+  readonly groupMinSessionTimeoutMs: number;
+  readonly groupMaxSessionTimeoutMs: number;
+  readonly groupMaxSize: number;
   readonly minInsyncReplicas: number;
   /** tributary.acks.all.fsync: ack acks=all only after fsync (DESIGN.md "Storage"). */
   readonly acksAllFsync: boolean;
@@ -72,6 +89,9 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     logIndexSizeMaxBytes: num(v, 'log.index.size.max.bytes'),
     logRetentionMs: retentionMs(v),
     logRetentionBytes: num(v, 'log.retention.bytes'),
+    logRetentionCheckIntervalMs: num(v, 'log.retention.check.interval.ms'),
+    logCleanerEnable: bool(v, 'log.cleaner.enable'),
+    logCleanerBackoffMs: num(v, 'log.cleaner.backoff.ms'),
     logFlushIntervalMessages: num(v, 'log.flush.interval.messages'),
     logFlushIntervalMs: optNum(v, 'log.flush.interval.ms') ?? num(v, 'log.flush.scheduler.interval.ms'),
     logFlushSchedulerIntervalMs: num(v, 'log.flush.scheduler.interval.ms'),
@@ -80,6 +100,14 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     deleteTopicEnable: bool(v, 'delete.topic.enable'),
     offsetsTopicNumPartitions: num(v, 'offsets.topic.num.partitions'),
     offsetsTopicReplicationFactor: num(v, 'offsets.topic.replication.factor'),
+    offsetsTopicSegmentBytes: num(v, 'offsets.topic.segment.bytes'),
+    offsetsRetentionMs: num(v, 'offsets.retention.minutes') * MINUTE_MS,
+    offsetsRetentionCheckIntervalMs: num(v, 'offsets.retention.check.interval.ms'),
+    offsetMetadataMaxBytes: num(v, 'offset.metadata.max.bytes'),
+    groupInitialRebalanceDelayMs: num(v, 'group.initial.rebalance.delay.ms'),
+    groupMinSessionTimeoutMs: num(v, 'group.min.session.timeout.ms'),
+    groupMaxSessionTimeoutMs: num(v, 'group.max.session.timeout.ms'),
+    groupMaxSize: num(v, 'group.max.size'),
     minInsyncReplicas: num(v, 'min.insync.replicas'),
     acksAllFsync: bool(v, 'tributary.acks.all.fsync'),
   };

@@ -10,7 +10,7 @@ export type { Listener, QuorumVoter, SecurityProtocol } from './listeners.js';
 export { parseProperties } from './properties.js';
 export type { PropertyEntry } from './properties.js';
 export { envNameToKey, envToEntries, IGNORED_KAFKA_ENV } from './env-mapping.js';
-export { BROKER_CONFIG_DEFS, ACTED_ON_KEYS, TRIBUTARY_DEFS, lookupBrokerKey } from './broker-config-defs.js';
+export { BROKER_CONFIG_DEFS, ACTED_ON_KEYS, TRIBUTARY_DEFS, lookupBrokerKey, validateBrokerValue } from './broker-config-defs.js';
 export { describeBrokerConfig, describeBrokerConfigs } from './describe-broker.js';
 export { TOPIC_CONFIGS, validateTopicConfig, validateTopicConfigs, describeTopicConfigs, effectiveTopicValue } from './topic-config.js';
 export type { BrokerLayers, ConfigEntryDescription, ConfigSynonymDescription, ValueLayer } from './config-description.js';

@@ -95,11 +95,11 @@ describe('loadBrokerConfig', () => {
   it('real Kafka keys not acted on are accepted with ONE warning listing them all', () => {
     const { warnings } = fromFile([
       'num.network.threads=3', 'num.io.threads=8', 'zookeeper.connect=localhost:2181',
-      'log.cleaner.enable=true', 'ssl.keystore.password=secret', 'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=x;',
+      'log.cleaner.threads=2', 'ssl.keystore.password=secret', 'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=x;',
       'num.partitions=3',
     ].join('\n'));
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /: listener\.name\.sasl_ssl\.scram-sha-256\.sasl\.jaas\.config, log\.cleaner\.enable, num\.io\.threads, num\.network\.threads, ssl\.keystore\.password, zookeeper\.connect$/);
+    assert.match(warnings[0] ?? '', /: listener\.name\.sasl_ssl\.scram-sha-256\.sasl\.jaas\.config, log\.cleaner\.threads, num\.io\.threads, num\.network\.threads, ssl\.keystore\.password, zookeeper\.connect$/);
   });
 
   it('malformed values are errors naming key and value', () => {

@@ -28,17 +28,60 @@ export interface ConfigService {
   validateTopicConfig(name: string, value: string | null): string | null;
   describeTopic(overrides: ReadonlyMap<string, string>): DescribedConfig[];
   describeBroker(): DescribedConfig[];
+  /**
+   * null when `name=value` may be set dynamically on a BROKER resource, else the INVALID_CONFIG
+   * message (unknown key, read-only key, bad value).
+   */
+  validateBrokerConfig(name: string, value: string): string | null;
+  /** The type (Kafka's ConfigDef type name) and default of a topic or broker key, if known. */
+  keyInfo(resourceType: number, name: string): { type: string; defaultValue: string | null } | undefined;
 }
 
-// The implementation over src/config: static broker values (file, env, flags) plus Kafka's
-// defaults; topic overrides come from the metadata image.
-import { describeBrokerConfigs, describeTopicConfigs, effectiveTopicValue, validateTopicConfig, type BrokerLayers, type ConfigValue, type LoadedConfig } from '../config/index.js';
+// The implementation over src/config: the dynamic broker layers (per-broker and cluster-default
+// values set by AlterConfigs, read from the metadata image on every call so a change applies at
+// once), the static values (file, env, flags), then Kafka's defaults; topic overrides also come
+// from the metadata image.
+import { describeBrokerConfigs, describeTopicConfigs, effectiveTopicValue, lookupBrokerKey, TOPIC_CONFIGS, validateBrokerValue, validateTopicConfig, type BrokerLayers, type ConfigValue, type LoadedConfig, type ValueLayer } from '../config/index.js';
+
+/** Where the dynamic broker layers come from (the metadata image's BROKER config resources). */
+export interface DynamicBrokerLayers {
+  /** Values set for this broker (resource name = node id). */
+  perBroker(): ValueLayer;
+  /** Cluster-wide defaults (resource name ''). */
+  clusterDefault(): ValueLayer;
+}
+
+const TOPIC_RESOURCE = 2;
 
 export class StaticConfigService implements ConfigService {
-  private readonly layers: BrokerLayers;
+  private readonly staticLayer: ValueLayer;
 
-  constructor(loaded: LoadedConfig) {
-    this.layers = { staticBroker: loaded.raw };
+  constructor(
+    loaded: LoadedConfig,
+    private readonly dynamic?: DynamicBrokerLayers,
+  ) {
+    this.staticLayer = loaded.raw;
+  }
+
+  private get layers(): BrokerLayers {
+    if (this.dynamic === undefined) return { staticBroker: this.staticLayer };
+    return { dynamicBroker: this.dynamic.perBroker(), dynamicDefaultBroker: this.dynamic.clusterDefault(), staticBroker: this.staticLayer };
+  }
+
+  validateBrokerConfig(name: string, value: string): string | null {
+    const known = lookupBrokerKey(name);
+    if (known === undefined) return `Unknown broker config name: ${name}`;
+    if (known.def.readOnly) return `Cannot update these configs dynamically: Set(${name})`;
+    return validateBrokerValue(name, value);
+  }
+
+  keyInfo(resourceType: number, name: string): { type: string; defaultValue: string | null } | undefined {
+    if (resourceType === TOPIC_RESOURCE) {
+      const row = TOPIC_CONFIGS.get(name);
+      return row === undefined ? undefined : { type: row.type, defaultValue: row.defaultValue };
+    }
+    const known = lookupBrokerKey(name);
+    return known === undefined ? undefined : { type: known.def.type, defaultValue: known.def.defaultValue };
   }
 
   validateTopicConfig(name: string, value: string | null): string | null {

@@ -25,3 +25,8 @@ export class LogClosedError extends Error {
 export class LogFailedError extends Error {
   override readonly name = 'LogFailedError';
 }
+
+/** An offset outside [log start offset, high watermark] (Kafka: OFFSET_OUT_OF_RANGE). */
+export class OffsetOutOfRangeError extends Error {
+  override readonly name = 'OffsetOutOfRangeError';
+}

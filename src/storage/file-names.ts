@@ -14,6 +14,8 @@ export const DELETE_DIR_SUFFIX = '-delete';
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
+/** Kafka's cleaner checkpoint: per compacted partition, the offset below which the log is clean. */
+export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 /** Kafka's leftovers of interrupted operations: removed when a partition is loaded. */
 export const TEMP_SUFFIXES: readonly string[] = ['.deleted', '.cleaned', '.swap', '.tmp'];

@@ -1,6 +1,9 @@
 /**
  * Per-partition log settings, named after Kafka's topic configs (segment.bytes, segment.ms,
- * index.interval.bytes, segment.index.bytes, flush.messages, flush.ms) with units last.
+ * index.interval.bytes, segment.index.bytes, flush.messages, flush.ms, retention.ms,
+ * retention.bytes, cleanup.policy, file.delete.delay.ms, message.timestamp.type and the compaction
+ * keys) with units last. A PartitionLog's config can be replaced while it runs (updateConfig):
+ * AlterConfigs takes effect without a restart.
  *
  * Invariant: a config that reaches a PartitionLog has passed `checkLogConfig`; "never" for the flush
  * policy is any value at or above NEVER_MS / a non-safe count (Kafka's Long.MAX_VALUE default).
@@ -18,6 +21,26 @@ export interface LogConfig {
   flushIntervalMessages: number;
   /** flush.ms: fsync data at most this long after it was appended. */
   flushIntervalMs: number;
+  /** retention.ms: delete a segment once its largest timestamp is older than this; -1 = forever. */
+  retentionMs: number;
+  /** retention.bytes: delete oldest segments while the log exceeds this; -1 = unlimited. */
+  retentionBytes: number;
+  /** cleanup.policy contains delete: time/size retention applies. */
+  cleanupDelete: boolean;
+  /** cleanup.policy contains compact: the cleaner keeps the latest value per key. */
+  cleanupCompact: boolean;
+  /** file.delete.delay.ms: how long a deleted segment's files linger (as `.deleted`) before removal. */
+  fileDeleteDelayMs: number;
+  /** message.timestamp.type: LogAppendTime makes the broker stamp each batch at append. */
+  logAppendTime: boolean;
+  /** delete.retention.ms: how long a tombstone survives compaction (measured from its timestamp). */
+  deleteRetentionMs: number;
+  /** min.cleanable.dirty.ratio: compact once dirty bytes / all cleanable bytes reach this. */
+  minCleanableDirtyRatio: number;
+  /** min.compaction.lag.ms: a record stays uncompacted at least this long. */
+  minCompactionLagMs: number;
+  /** max.compaction.lag.ms: a dirty segment older than this is compacted whatever the ratio. */
+  maxCompactionLagMs: number;
 }
 
 const INT32_MAX = 0x7fffffff;
@@ -33,6 +56,16 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   maxIndexBytes: 10 * 1024 * 1024,
   flushIntervalMessages: NEVER,
   flushIntervalMs: NEVER,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  cleanupDelete: true,
+  cleanupCompact: false,
+  fileDeleteDelayMs: 60_000,
+  logAppendTime: false,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: NEVER,
 });
 
 /** Throws naming the first bad field; storage relies on these bounds (int32 file positions). */
@@ -44,6 +77,15 @@ export function checkLogConfig(c: LogConfig): void {
   checkRange('maxIndexBytes', c.maxIndexBytes, 24, INT32_MAX);
   checkRange('flushIntervalMessages', c.flushIntervalMessages, 1, Number.MAX_SAFE_INTEGER);
   checkRange('flushIntervalMs', c.flushIntervalMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('retentionMs', c.retentionMs, -1, Number.MAX_SAFE_INTEGER);
+  checkRange('retentionBytes', c.retentionBytes, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  checkRange('fileDeleteDelayMs', c.fileDeleteDelayMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('deleteRetentionMs', c.deleteRetentionMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('minCompactionLagMs', c.minCompactionLagMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('maxCompactionLagMs', c.maxCompactionLagMs, 1, Number.MAX_SAFE_INTEGER);
+  if (!(c.minCleanableDirtyRatio >= 0 && c.minCleanableDirtyRatio <= 1)) {
+    throw new RangeError(`LogConfig.minCleanableDirtyRatio must be in [0, 1], got ${c.minCleanableDirtyRatio}`);
+  }
 }
 
 function checkRange(name: string, v: number, min: number, max: number): void {

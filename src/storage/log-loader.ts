@@ -2,7 +2,9 @@
  * Kafka's LogLoader: turns a partition directory into its list of open segments and the log end
  * offset, recovering what an unclean shutdown may have left half-written.
  *
- * - Leftover temp files (.deleted, .cleaned, .swap, .tmp) and index files without a .log are removed.
+ * - Leftover temp files (.deleted, .cleaned, .tmp) and index files without a .log are removed; a
+ *   `<base>.log.swap` (a compaction that reached its commit point) is completed instead: the
+ *   segments it replaces are removed and it becomes `<base>.log`.
  * - After an unclean shutdown every segment from the one holding the recovery point onward is
  *   re-read and validated (recoverSegment); the first one that had to be truncated ends the log:
  *   later segments are deleted.
@@ -16,7 +18,8 @@
  */
 import * as path from 'node:path';
 import type { FileSystem } from '../io/file-system.js';
-import { TEMP_SUFFIXES, parseSegmentFileName } from './file-names.js';
+import { TEMP_SUFFIXES, parseSegmentFileName, segmentPaths } from './file-names.js';
+import { completeSwap } from './log-cleaner.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import { checkSegmentTail, recoverSegment } from './segment-recovery.js';
@@ -60,8 +63,13 @@ async function listSegmentBases(fs: FileSystem, dir: string, notes: string[]): P
   const entries = await fs.readdir(dir);
   const logs = new Set<number>();
   const indexes: { name: string; base: number }[] = [];
+  const swaps: string[] = [];
   for (const e of entries) {
     if (e.isDirectory) continue;
+    if (/^\d{20}\.log\.swap$/.test(e.name)) {
+      swaps.push(e.name);
+      continue;
+    }
     if (TEMP_SUFFIXES.some((s) => e.name.endsWith(s))) {
       notes.push(`removed leftover ${e.name}`);
       await fs.rm(path.join(dir, e.name));
@@ -71,6 +79,11 @@ async function listSegmentBases(fs: FileSystem, dir: string, notes: string[]): P
     if (parsed === null) continue;
     if (parsed.kind === 'log') logs.add(parsed.baseOffset);
     else indexes.push({ name: e.name, base: parsed.baseOffset });
+  }
+  for (const swap of swaps.sort()) {
+    notes.push(...(await completeSwap(fs, dir, swap, [...logs], (b) => segmentPaths(dir, b))));
+    for (const b of [...logs]) if (!(await fs.exists(segmentPaths(dir, b).log))) logs.delete(b);
+    logs.add(Number(swap.slice(0, 20)));
   }
   for (const idx of indexes) {
     if (logs.has(idx.base)) continue;

@@ -2,7 +2,10 @@
  * All partition logs of this broker across its log dirs (Kafka's LogManager): loading them at
  * startup with the right recovery mode, creating logs on the least-loaded dir, deleting them the
  * way Kafka does (rename to `<topic>-<partition>.<id>-delete`, then remove), and the per-dir
- * checkpoint files and clean-shutdown marker.
+ * checkpoint files and clean-shutdown marker; and the background work Kafka's LogManager schedules:
+ * the retention check every log.retention.check.interval.ms (deleteOldSegments on every log) and
+ * the cleaner every log.cleaner.backoff.ms (compaction of logs whose cleanup.policy has compact).
+ * Each background pass starts only after the previous one finished; both stop on close().
  *
  * Invariants:
  * - the clean-shutdown marker exists only while no log in that dir is open for writing: it is
@@ -15,8 +18,11 @@ import type { Clock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { randomHexId } from '../io/random.js';
 import { type Logger, silentLogger } from '../util/logger.js';
+import { systemClock, type Timer } from '../io/clock.js';
+import { cleanLog } from './log-cleaner.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
   CLEAN_SHUTDOWN_FILE,
   DELETE_DIR_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
@@ -43,6 +49,15 @@ export interface LogManagerOptions {
   newUniqueId?: () => string;
 }
 
+export interface BackgroundOptions {
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs: number;
+  /** log.cleaner.enable */
+  cleanerEnabled: boolean;
+  /** log.cleaner.backoff.ms: pause between cleaner passes. */
+  cleanerBackoffMs: number;
+}
+
 interface Entry {
   topic: string;
   partition: number;
@@ -58,6 +73,8 @@ export class LogManager {
   private readonly logger: Logger;
   private readonly cleanDirs = new Set<string>();
   private closed = false;
+  private readonly timers = new Set<Timer>();
+  private readonly passes = new Set<Promise<void>>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -80,6 +97,7 @@ export class LogManager {
     const hadCleanShutdown = await this.fs.exists(marker);
     const recoveryPoints = await this.readCheckpointOrEmpty(path.join(logDir, RECOVERY_POINT_CHECKPOINT_FILE));
     const logStartOffsets = await this.readCheckpointOrEmpty(path.join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE));
+    const cleanerOffsets = await this.readCheckpointOrEmpty(path.join(logDir, CLEANER_OFFSET_CHECKPOINT_FILE));
     const names = await this.partitionDirsToLoad(logDir);
     await forEachLimited(names, LOAD_CONCURRENCY_PER_DIR, async (name) => {
       const tp = parsePartitionDirName(name)!;
@@ -90,6 +108,8 @@ export class LogManager {
         ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
       });
       for (const note of log.recoveryNotes) this.logger.warn(`recovering ${name} in ${logDir}: ${note}`);
+      const cleanTo = cleanerOffsets.get(name);
+      if (cleanTo !== undefined && cleanTo <= log.logEndOffset) log.firstDirtyOffset = Math.max(cleanTo, log.logStartOffset);
       this.register(tp.topic, tp.partition, log, logDir);
     });
     // From here on a crash is an unclean shutdown of this dir.
@@ -143,6 +163,7 @@ export class LogManager {
   }
 
   private register(topic: string, partition: number, log: PartitionLog, logDir: string): void {
+    log.onBackgroundError = (m) => this.logger.warn(`${topic}-${partition}: ${m}`);
     this.logs.set(partitionDirName(topic, partition), { topic, partition, log, logDir });
   }
 
@@ -218,14 +239,88 @@ export class LogManager {
     const inDir = [...this.logs.values()].filter((e) => e.logDir === logDir);
     const rp = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.recoveryPoint }));
     const lso = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.logStartOffset }));
+    const cleaner = inDir.filter((e) => e.log.logConfig.cleanupCompact).map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.firstDirtyOffset }));
     await writeCheckpoint(this.fs, path.join(logDir, RECOVERY_POINT_CHECKPOINT_FILE), rp);
     await writeCheckpoint(this.fs, path.join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE), lso);
+    await writeCheckpoint(this.fs, path.join(logDir, CLEANER_OFFSET_CHECKPOINT_FILE), cleaner);
+  }
+
+  /**
+   * DeleteRecords on one log: the new log start offset, checkpointed before this resolves so the
+   * acknowledged deletion survives a crash. Throws OffsetOutOfRangeError past the log end.
+   */
+  async deleteRecords(topic: string, partition: number, offset: number): Promise<number> {
+    const entry = this.logs.get(partitionDirName(topic, partition));
+    if (entry === undefined) throw new Error(`no log for ${topic}-${partition}`);
+    const lowWatermark = await entry.log.deleteRecordsBefore(offset);
+    await this.checkpointDir(entry.logDir);
+    return lowWatermark;
+  }
+
+  /** Starts the retention check and the cleaner (after startup replay, so topic configs are known). */
+  startBackgroundTasks(opts: BackgroundOptions): void {
+    this.every(opts.retentionCheckIntervalMs, () => this.retentionPass());
+    if (opts.cleanerEnabled) this.every(opts.cleanerBackoffMs, () => this.cleanerPass());
+  }
+
+  private every(intervalMs: number, pass: () => Promise<void>): void {
+    const clock = this.opts.clock ?? systemClock;
+    const arm = (): void => {
+      if (this.closed) return;
+      const t = clock.setTimer(Math.max(1, Math.min(intervalMs, 0x7fffffff)), () => {
+        this.timers.delete(t);
+        if (this.closed) return;
+        const p = pass()
+          .catch((err: unknown) => this.logger.error(`background log task failed: ${err instanceof Error ? err.stack : String(err)}`))
+          .finally(() => {
+            this.passes.delete(p);
+            arm();
+          });
+        this.passes.add(p);
+      });
+      this.timers.add(t);
+    };
+    arm();
+  }
+
+  /** One retention check over every log (Kafka's cleanupLogs for delete-policy logs). */
+  async retentionPass(): Promise<void> {
+    for (const e of [...this.logs.values()]) {
+      if (this.closed) return;
+      try {
+        const n = await e.log.deleteOldSegments();
+        if (n > 0) this.logger.info(`deleted ${n} old segments of ${e.topic}-${e.partition}; log start offset now ${e.log.logStartOffset}`);
+      } catch (err) {
+        this.logger.warn(`retention on ${e.topic}-${e.partition}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** One cleaner pass over every compacted log. */
+  async cleanerPass(): Promise<void> {
+    const clock = this.opts.clock ?? systemClock;
+    for (const e of [...this.logs.values()]) {
+      if (this.closed) return;
+      if (!e.log.logConfig.cleanupCompact) continue;
+      try {
+        const r = await cleanLog(this.fs, e.log, clock.nowMs());
+        if (!r.cleaned) continue;
+        const st = r.stats;
+        this.logger.info(`cleaned ${e.topic}-${e.partition}: ${st.segmentsBefore} segments (${st.bytesBefore} bytes) into ${st.segmentsAfter} (${st.bytesAfter} bytes), ${st.recordsRemoved} records removed`);
+        await this.checkpointDir(e.logDir);
+      } catch (err) {
+        this.logger.warn(`cleaning ${e.topic}-${e.partition}: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }
   }
 
   /** Closes (flushes) every log, writes the checkpoints, then the clean-shutdown marker per dir. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    await Promise.all([...this.passes]);
     await Promise.all([...this.creating.values()].map((p) => p.catch(() => undefined)));
     const results = await Promise.allSettled([...this.logs.values()].map((e) => e.log.close()));
     await this.checkpoint();

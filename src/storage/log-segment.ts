@@ -46,12 +46,18 @@ export class LogSegment {
   firstBatchMaxTimestamp: number | null = null;
   /** Written since the last datasync. */
   dirty = false;
+  /** Reads using the file right now: a segment removed from the log is closed only once they finish. */
+  private pins = 0;
+  private unpinned: (() => void) | null = null;
+  /** Set once the segment left the log (retention, DeleteRecords, compaction): reads skip it. */
+  retired = false;
 
   constructor(
     private readonly fs: FileSystem,
     dir: string,
     readonly baseOffset: number,
-    private readonly config: LogConfig,
+    /** Replaced by PartitionLog.updateConfig; the index capacities keep their construction-time size. */
+    public config: LogConfig,
     readonly createdMs: number,
   ) {
     if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) throw new RangeError(`bad segment base offset ${baseOffset}`);
@@ -187,6 +193,26 @@ export class LogSegment {
   async writeIndexes(): Promise<void> {
     await writeIndexFile(this.fs, this.paths.index, this.offsetIndex, OFFSET_INDEX_ENTRY_SIZE);
     await writeIndexFile(this.fs, this.paths.timeIndex, this.timeIndex, TIME_INDEX_ENTRY_SIZE);
+  }
+
+  /** Marks a read in progress (must be paired with unpin()). */
+  pin(): void {
+    this.pins++;
+  }
+
+  unpin(): void {
+    this.pins--;
+    if (this.pins === 0 && this.unpinned !== null) {
+      const wake = this.unpinned;
+      this.unpinned = null;
+      wake();
+    }
+  }
+
+  /** Closes the file once no pinned read is using it (the segment has already left the log). */
+  async closeWhenUnused(): Promise<void> {
+    if (this.pins > 0) await new Promise<void>((resolve) => (this.unpinned = resolve));
+    await this.close();
   }
 
   async close(): Promise<void> {

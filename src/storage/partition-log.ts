@@ -8,19 +8,27 @@
  * drain loop writes queued buffers in order, coalescing consecutive appends to the same segment
  * into one positional writev; a roll is a queue entry too, so it happens between the right writes.
  *
+ * Maintenance (retention, DeleteRecords, compaction swaps) runs one operation at a time under
+ * `maintenance()`, and replaces the segment list with a new array instead of mutating it, so a read
+ * that took a snapshot of the list stays consistent; a segment leaving the list is closed only once
+ * the reads pinned on it finish, and its files are renamed `.deleted` and removed after
+ * file.delete.delay.ms (Kafka's asynchronous delete; a restart removes leftovers).
+ *
  * Invariants:
  * - logStartOffset <= recoveryPoint <= logEndOffset <= nextOffset (assigned);
+ * - logStartOffset >= the first segment's baseOffset;
  * - logEndOffset only advances when every byte below it is written, in offset order, so reads
  *   (which never look past it) never see a half-written batch;
  * - after a write or fsync error the log is failed: every later append rejects (the bytes on disk
  *   are unknown until recovery re-reads them).
  */
 import * as path from 'node:path';
-import { MAX_TIMESTAMP_OFFSET, PARTITION_LEADER_EPOCH_OFFSET, batchSizeAt, lastOffsetDeltaAt } from '../protocol/records/batch-header.js';
+import { ATTRIBUTES_OFFSET, MAX_TIMESTAMP_OFFSET, PARTITION_LEADER_EPOCH_OFFSET, TIMESTAMP_TYPE_MASK, batchSizeAt, lastOffsetDeltaAt } from '../protocol/records/batch-header.js';
+import { writeBatchCrc } from '../protocol/records/batch-crc.js';
 import { type Clock, type Timer, systemClock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { appendShape } from './batch-validation.js';
-import { LogClosedError, LogFailedError, RecordBatchTooLargeError } from './errors.js';
+import { LogClosedError, LogFailedError, OffsetOutOfRangeError, RecordBatchTooLargeError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { readInt64, writeInt64 } from './int64.js';
 import { type LogConfig, NEVER, checkLogConfig, flushTimerEnabled } from './log-config.js';
@@ -50,6 +58,8 @@ export interface AppendResult {
   firstOffset: number;
   lastOffset: number;
   batchCount: number;
+  /** Set for a LogAppendTime log: the time the broker stamped on every batch of this append. */
+  logAppendTimeMs?: number;
 }
 
 export type ReadResult = { kind: 'ok'; records: Buffer } | { kind: 'outOfRange' };
@@ -68,6 +78,8 @@ interface RollOp {
   kind: 'roll';
   from: LogSegment;
   to: LogSegment;
+  /** Called once the roll has happened (or the log failed before it could). */
+  done?: () => void;
 }
 
 type WriteOp = AppendOp | RollOp;
@@ -89,13 +101,18 @@ export class PartitionLog {
   private flushTimer: Timer | null = null;
   private dirNeedsSync = false;
   private readonly commit = new GroupCommit(() => this.flushRound());
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
+  /** Segments that left the log and whose files await removal. */
+  private readonly pendingDeletes = new Set<{ seg: LogSegment; timer: Timer | null; run: () => Promise<void> }>();
+  /** Compaction progress: everything below this offset is clean (Kafka's cleaner checkpoint). */
+  firstDirtyOffset: number;
 
   private constructor(
     private readonly fs: FileSystem,
     readonly dir: string,
-    private readonly config: LogConfig,
+    private config: LogConfig,
     private readonly clock: Clock,
-    private readonly segments: LogSegment[],
+    private segments: LogSegment[],
     logStartOffset: number,
     /** The topic id from partition.metadata (undefined for a log created without one). */
     readonly topicId: string | undefined,
@@ -107,6 +124,7 @@ export class PartitionLog {
     this.nextOffset = this.leo;
     this.rp = this.leo;
     this.lso = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.leo);
+    this.firstDirtyOffset = this.lso;
     this.bytes = 0;
     for (const s of segments) {
       this.bytes += s.committedBytes;
@@ -136,6 +154,11 @@ export class PartitionLog {
   }
 
   /** The offset after the last fully written record (appends in flight are not included). */
+  /** The offset the next append will get (appends in flight included): what producer state records. */
+  get nextOffsetToAssign(): number {
+    return this.nextOffset;
+  }
+
   get logEndOffset(): number {
     return this.leo;
   }
@@ -150,6 +173,32 @@ export class PartitionLog {
 
   get segmentCount(): number {
     return this.segments.length;
+  }
+
+  /** The settings in force (replaced by updateConfig). */
+  get logConfig(): LogConfig {
+    return this.config;
+  }
+
+  /** The segments, oldest first (a snapshot: the log replaces the array rather than mutating it). */
+  segmentList(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /**
+   * Applies new settings without a restart (AlterConfigs). Roll, index cadence, flush and
+   * retention settings apply from the next append or check; index capacities of existing segments
+   * keep their size.
+   */
+  updateConfig(config: LogConfig): void {
+    checkLogConfig(config);
+    this.config = config;
+    for (const s of this.segments) s.config = config;
+    if (this.flushTimer !== null && !flushTimerEnabled(config)) {
+      this.flushTimer.cancel();
+      this.flushTimer = null;
+    }
+    this.armFlushTimer();
   }
 
   append(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
@@ -178,12 +227,16 @@ export class PartitionLog {
     const firstOffset = this.nextOffset;
     const lastOffset = firstOffset + shape.offsetCount - 1;
     if (!Number.isSafeInteger(lastOffset)) throw new RangeError(`offset ${lastOffset} is not a safe integer`);
+    // Only LogAppendTime logs pay for a CRC recomputation; CreateTime appends stay copy- and CRC-free.
+    const appendTimeMs = this.config.logAppendTime ? this.clock.nowMs() : -1;
+    if (appendTimeMs >= 0) stampLogAppendTime(batches, appendTimeMs);
     const maxTimestamp = patchBatches(batches, firstOffset, leaderEpoch);
     let segment = this.activeSegment();
     if (segment.shouldRoll(batches.length, lastOffset, maxTimestamp, this.clock.nowMs())) segment = this.roll(firstOffset);
     const position = segment.reserve(batches.length);
     this.nextOffset = lastOffset + 1;
     const result: AppendResult = { firstOffset, lastOffset, batchCount: shape.batchCount };
+    if (appendTimeMs >= 0) result.logAppendTimeMs = appendTimeMs;
     const done = new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ kind: 'append', segment, buf: batches, position, result, resolve, reject });
     });
@@ -199,9 +252,25 @@ export class PartitionLog {
   private roll(baseOffset: number): LogSegment {
     const from = this.activeSegment();
     const to = new LogSegment(this.fs, this.dir, baseOffset, this.config, this.clock.nowMs());
-    this.segments.push(to);
+    this.segments = [...this.segments, to];
     this.queue.push({ kind: 'roll', from, to });
     return to;
+  }
+
+  /**
+   * Rolls the active segment now (when it holds anything) and resolves once the roll happened, so
+   * every byte of the old active segment is written. Used before deleting it (Kafka's deleteSegments
+   * rolls when retention removes every segment).
+   */
+  private rollNow(): Promise<void> {
+    this.throwIfNotWritable();
+    if (this.activeSegment().reservedBytes === 0) return Promise.resolve();
+    const to = this.roll(this.nextOffset);
+    const op = this.queue[this.queue.length - 1] as RollOp;
+    if (op.to !== to) throw new Error('roll op not queued last');
+    const done = new Promise<void>((resolve) => (op.done = resolve));
+    void this.drain();
+    return done;
   }
 
   private throwIfNotWritable(): void {
@@ -234,6 +303,7 @@ export class PartitionLog {
         await op.to.openLog(true);
         this.dirNeedsSync = true;
         this.queueHead++;
+        op.done?.();
       } else {
         const end = this.coalescedEnd(op.segment);
         const buffers: Buffer[] = [];
@@ -307,6 +377,7 @@ export class PartitionLog {
     for (let i = this.queueHead; i < this.queue.length; i++) {
       const op = this.queue[i]!;
       if (op.kind === 'append') op.reject(new LogFailedError(`log ${this.dir} failed: ${failure.message}`, { cause: failure }));
+      else op.done?.();
     }
     this.queue.length = 0;
     this.queueHead = 0;
@@ -353,8 +424,14 @@ export class PartitionLog {
         this.dirNeedsSync = false;
         await this.fs.syncDir(this.dir);
       }
-      const from = this.segmentIndexFor(this.rp);
-      await Promise.all(this.segments.slice(from).map((s) => s.flushLog()));
+      const segs = this.segments;
+      const toFlush = segs.slice(segmentIndexIn(segs, this.rp)).filter((s) => !s.retired);
+      for (const s of toFlush) s.pin();
+      try {
+        await Promise.all(toFlush.map((s) => s.flushLog()));
+      } finally {
+        for (const s of toFlush) s.unpin();
+      }
     } catch (err) {
       this.fail(err);
       throw err;
@@ -366,46 +443,196 @@ export class PartitionLog {
     if (this.failure !== null) throw new LogFailedError(`log ${this.dir} failed: ${this.failure.message}`, { cause: this.failure });
   }
 
-  /** Index of the last segment with baseOffset <= offset (0 when offset precedes them all). */
-  private segmentIndexFor(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
-  }
-
   async read(fetchOffset: number, maxBytes: number, minOneMessage: boolean): Promise<ReadResult> {
     if (this.state === 'closed') throw new LogClosedError(`log ${this.dir} is closed`);
     const leo = this.leo;
     if (fetchOffset < this.lso || fetchOffset > leo) return { kind: 'outOfRange' };
     if (fetchOffset === leo) return { kind: 'ok', records: EMPTY };
     const limit = Math.max(0, maxBytes);
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const records = await seg.read(fetchOffset, limit, minOneMessage, seg.committedBytes);
-      if (records !== null) return { kind: 'ok', records };
+    const segs = this.segments;
+    for (let i = segmentIndexIn(segs, fetchOffset); i < segs.length; i++) {
+      const seg = segs[i]!;
+      // A segment that left the log meanwhile (retention, compaction) is skipped, never read closed.
+      if (seg.retired || !seg.isOpen) continue;
+      seg.pin();
+      try {
+        const records = await seg.read(fetchOffset, limit, minOneMessage, seg.committedBytes);
+        if (records !== null) return { kind: 'ok', records };
+      } finally {
+        seg.unpin();
+      }
     }
     return { kind: 'ok', records: EMPTY };
   }
 
   async findBatchByTimestamp(timestampMs: number): Promise<Buffer | null> {
     if (this.state === 'closed') throw new LogClosedError(`log ${this.dir} is closed`);
-    for (let i = this.segmentIndexFor(this.lso); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const found = await seg.findBatchByTimestamp(timestampMs, seg.committedBytes);
-      if (found !== null) return found;
+    const segs = this.segments;
+    for (let i = segmentIndexIn(segs, this.lso); i < segs.length; i++) {
+      const seg = segs[i]!;
+      if (seg.retired || !seg.isOpen) continue;
+      seg.pin();
+      try {
+        const found = await seg.findBatchByTimestamp(timestampMs, seg.committedBytes);
+        if (found !== null) return found;
+      } finally {
+        seg.unpin();
+      }
     }
     return null;
   }
+
+  /** Runs `fn` after every earlier maintenance operation (retention, DeleteRecords, compaction). */
+  maintenance<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenanceChain.then(fn);
+    this.maintenanceChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Kafka's UnifiedLog.deleteOldSegments: with cleanup.policy delete, segments past retention.ms
+   * (by their largest timestamp) and, oldest first, those that bring the log under retention.bytes;
+   * under any policy, segments wholly below the log start offset. The active segment goes too when
+   * it qualifies (after a roll, so the log keeps an empty active segment at the log end).
+   * Returns how many segments were deleted.
+   */
+  deleteOldSegments(): Promise<number> {
+    return this.maintenance(async () => {
+      if (this.state !== 'open' || this.failure !== null) return 0;
+      const nowMs = this.clock.nowMs();
+      let deleted = 0;
+      if (this.config.cleanupDelete) {
+        const retentionMs = this.config.retentionMs;
+        if (retentionMs >= 0) deleted += await this.deleteWhile((seg) => nowMs - segmentLargestTimestamp(seg) > retentionMs);
+        const retentionBytes = this.config.retentionBytes;
+        if (retentionBytes >= 0) {
+          let diff = this.bytes - retentionBytes;
+          deleted += await this.deleteWhile((seg) => {
+            if (diff - seg.committedBytes < 0) return false;
+            diff -= seg.committedBytes;
+            return true;
+          });
+        }
+      }
+      deleted += await this.deleteWhile((_seg, next) => next !== undefined && next.baseOffset <= this.lso);
+      return deleted;
+    });
+  }
+
+  /**
+   * Kafka's deleteRecords: moves the log start offset up to `offset` (which must not pass the log
+   * end) and deletes the segments wholly below it. Returns the new log start offset (the low
+   * watermark); an offset at or below the current start changes nothing.
+   */
+  deleteRecordsBefore(offset: number): Promise<number> {
+    if (offset > this.leo || offset < 0) {
+      return Promise.reject(new OffsetOutOfRangeError(`offset ${offset} is outside [0, ${this.leo}] of ${this.dir}`));
+    }
+    return this.maintenance(async () => {
+      this.throwIfNotWritable();
+      if (offset > this.lso) this.advanceLogStartOffset(offset);
+      await this.deleteWhile((_seg, next) => next !== undefined && next.baseOffset <= this.lso);
+      return this.lso;
+    });
+  }
+
+  private advanceLogStartOffset(offset: number): void {
+    this.lso = Math.max(this.lso, offset);
+    if (this.rp < this.lso) this.rp = this.lso;
+    if (this.firstDirtyOffset < this.lso) this.firstDirtyOffset = this.lso;
+  }
+
+  /**
+   * Kafka's deletableSegments + deleteSegments: the prefix of segments for which `shouldDelete`
+   * holds, each wholly written, never an empty active segment.
+   */
+  private async deleteWhile(shouldDelete: (seg: LogSegment, next: LogSegment | undefined) => boolean): Promise<number> {
+    let doomed = this.deletablePrefix(shouldDelete);
+    if (doomed === 0) return 0;
+    if (doomed === this.segments.length) {
+      await this.rollNow();
+      this.throwIfFailed();
+      doomed = Math.min(doomed, this.segments.length - 1);
+    }
+    const gone = this.segments.slice(0, doomed);
+    this.segments = this.segments.slice(doomed);
+    for (const seg of gone) {
+      seg.retired = true;
+      this.bytes -= seg.committedBytes;
+    }
+    this.advanceLogStartOffset(this.segments[0]!.baseOffset);
+    for (const seg of gone) await this.scheduleDelete(seg);
+    return gone.length;
+  }
+
+  private deletablePrefix(shouldDelete: (seg: LogSegment, next: LogSegment | undefined) => boolean): number {
+    const segs = this.segments;
+    let n = 0;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
+      const next = segs[i + 1];
+      const upperBound = next === undefined ? this.leo : next.baseOffset;
+      const lastAndEmpty = next === undefined && seg.reservedBytes === 0;
+      if (this.leo < upperBound || lastAndEmpty || !shouldDelete(seg, next)) break;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Renames the segment's files to `.deleted` now (a restart removes them), and removes them after
+   * file.delete.delay.ms once no read uses the segment.
+   */
+  async scheduleDelete(seg: LogSegment): Promise<void> {
+    seg.retired = true;
+    const renamed: string[] = [];
+    for (const p of [seg.paths.log, seg.paths.index, seg.paths.timeIndex]) {
+      if (!(await this.fs.exists(p))) continue;
+      await this.fs.rename(p, p + DELETED_SUFFIX);
+      renamed.push(p + DELETED_SUFFIX);
+    }
+    await this.fs.syncDir(this.dir);
+    const entry = { seg, timer: null as Timer | null, run: async (): Promise<void> => {
+      this.pendingDeletes.delete(entry);
+      await seg.closeWhenUnused();
+      for (const p of renamed) await this.fs.rm(p);
+    } };
+    this.pendingDeletes.add(entry);
+    if (this.config.fileDeleteDelayMs === 0) {
+      await entry.run();
+      return;
+    }
+    entry.timer = this.clock.setTimer(Math.min(this.config.fileDeleteDelayMs, INT32_MAX), () => {
+      entry.timer = null;
+      entry.run().catch((err: unknown) => {
+        // Leftover .deleted files are removed at the next load; the log itself is unaffected.
+        this.onBackgroundError?.(`removing ${seg.paths.log}.deleted: ${(err as Error).message}`);
+      });
+    });
+  }
+
+  /** Where background work reports errors that do not fail the log (set by the LogManager). */
+  onBackgroundError: ((message: string) => void) | null = null;
+
+  /**
+   * Compaction's swap: `replacement` (already durable under its final name) takes the place of
+   * `old` (a consecutive run of non-active segments starting at the same base offset).
+   */
+  replaceSegments(old: readonly LogSegment[], replacement: LogSegment): void {
+    const segs = this.segments;
+    const start = segs.indexOf(old[0]!);
+    if (start < 0 || old.some((s, i) => segs[start + i] !== s) || start + old.length >= segs.length) {
+      throw new Error(`compaction swap of ${old.length} segments from ${old[0]?.baseOffset} does not match the log`);
+    }
+    if (replacement.baseOffset !== old[0]!.baseOffset) throw new Error('replacement segment must keep the base offset');
+    this.segments = [...segs.slice(0, start), replacement, ...segs.slice(start + old.length)];
+    for (const s of old) {
+      s.retired = true;
+      this.bytes -= s.committedBytes;
+    }
+    this.bytes += replacement.committedBytes;
+  }
+
 
   maxTimestampAndOffset(): { timestamp: number; offset: number } | null {
     return this.maxTimestamp === null ? null : { ...this.maxTimestamp };
@@ -432,7 +659,12 @@ export class PartitionLog {
       }
     } finally {
       this.state = 'closed';
+      await this.maintenanceChain;
       for (const s of this.segments) await s.close();
+      for (const d of [...this.pendingDeletes]) {
+        d.timer?.cancel();
+        await d.run().catch(() => undefined);
+      }
     }
     // A failed log did not flush: the caller must not record a clean shutdown for it.
     this.throwIfFailed();
@@ -449,6 +681,45 @@ export class PartitionLog {
     }
     await this.fs.rm(this.dir);
     await this.fs.syncDir(path.dirname(this.dir));
+  }
+}
+
+const DELETED_SUFFIX = '.deleted';
+
+/** Index of the last segment in `segs` with baseOffset <= offset (0 when offset precedes them all). */
+function segmentIndexIn(segs: readonly LogSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segs.length - 1;
+  let found = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segs[mid]!.baseOffset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** Kafka's LogSegment.largestTimestamp: the max record timestamp, else the segment's creation time. */
+function segmentLargestTimestamp(seg: LogSegment): number {
+  return seg.maxTimestampSoFar > 0 ? seg.maxTimestampSoFar : seg.createdMs;
+}
+
+/**
+ * Kafka's LogValidator for a LogAppendTime topic: every batch gets the timestamp-type bit and
+ * maxTimestamp = the append time, and its CRC recomputed (baseTimestamp and records untouched).
+ */
+function stampLogAppendTime(buf: Buffer, nowMs: number): void {
+  let pos = 0;
+  while (pos < buf.length) {
+    const size = batchSizeAt(buf, pos);
+    buf.writeInt16BE(buf.readInt16BE(pos + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK, pos + ATTRIBUTES_OFFSET);
+    writeInt64(buf, pos + MAX_TIMESTAMP_OFFSET, nowMs);
+    writeBatchCrc(buf, pos, size);
+    pos += size;
   }
 }
 

@@ -30,6 +30,7 @@ import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 
 const TOPIC_IDS_VERSION = 13;
+const NO_RECORDS = Buffer.alloc(0);
 
 interface Target {
   topic: string;
@@ -117,7 +118,8 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
   if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
   try {
     const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
-    if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, null);
+    // Kafka answers an error with empty records (size 0), never null: librdkafka rejects a -1 size.
+    if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
     return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
   } catch (e) {
     if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
@@ -184,7 +186,7 @@ function partitionData(p: Partition, partitionIndex: number, errorCode: number, 
 }
 
 function errorData(partitionIndex: number, errorCode: number): PartitionData {
-  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: null };
+  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: NO_RECORDS };
 }
 
 /** Groups partition results back under their topics, in request order. */
