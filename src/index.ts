@@ -9,7 +9,7 @@
  * `config` takes Kafka's own key names (`{ 'num.partitions': '3' }`), exactly as server.properties.
  */
 import { loadBrokerConfig } from './config/index.js';
-import { makeTempDir } from './io/temp-dir.js';
+import { makeTempDir, removeTempDir } from './io/temp-dir.js';
 import { silentLogger, type Logger } from './util/logger.js';
 import { runNode, type RunningNode } from './node.js';
 
@@ -24,10 +24,18 @@ export interface StartNodeOptions {
   logger?: Logger;
 }
 
+/**
+ * Starts a node in this process. Without `log.dirs` it gets a fresh temporary directory, which
+ * stop() deletes; a directory you name is yours and is left in place.
+ */
 export async function startNode(options: StartNodeOptions = {}): Promise<RunningNode> {
   const overrides = new Map(Object.entries(options.config ?? {}).map(([k, v]) => [k, String(v)]));
   if (!overrides.has('listeners')) overrides.set('listeners', 'PLAINTEXT://127.0.0.1:0');
-  if (!overrides.has('log.dirs') && !overrides.has('log.dir')) overrides.set('log.dirs', await makeTempDir('tributary-'));
+  let tempDir: string | null = null;
+  if (!overrides.has('log.dirs') && !overrides.has('log.dir')) overrides.set('log.dirs', (tempDir = await makeTempDir('tributary-')));
   const loaded = loadBrokerConfig({ overrides: [...overrides] });
-  return runNode(loaded, { logger: options.logger ?? silentLogger });
+  const node = await runNode(loaded, { logger: options.logger ?? silentLogger });
+  if (tempDir === null) return node;
+  const dir = tempDir;
+  return { ...node, stop: () => node.stop().then(() => removeTempDir(dir)) };
 }

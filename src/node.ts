@@ -9,7 +9,7 @@ import { realFileSystem } from './io/real-file-system.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { listenTcp, type Listener as TcpListener } from './io/tcp.js';
 import { localHostName } from './io/host.js';
-import { randomTopicId } from './io/random.js';
+import { randomTopicId, randomUuidString } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
 import type { LoadedConfig } from './config/index.js';
@@ -17,15 +17,23 @@ import { ensureFormatted } from './storage/meta-properties.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
-import { MetadataImage } from './metadata/metadata-image.js';
+import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
 import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
 import { StaticConfigService } from './controller/config-service.js';
 import { ReplicaManager } from './partition/replica-manager.js';
+import { ProducerIdManager } from './partition/producer-id-manager.js';
+import { allocateProducerIdsCommand } from './controller/producer-id-control.js';
 import { Connection } from './network/connection.js';
 import { KafkaRequestProcessor } from './kafka/request-processor.js';
 import { createRegistry } from './kafka/registry.js';
 import type { BrokerServices, BrokerSettings, Endpoint } from './kafka/context.js';
+import type { MetadataChange } from './metadata/metadata-image.js';
+import { createTopicsCommand } from './controller/topic-control.js';
+import { ErrorCode } from './protocol/generated/error-codes.js';
+import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import { OFFSETS_TOPIC } from './coordinator/group/records.js';
+import { partitionCoordinatorLog } from './coordinator/runtime.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -53,15 +61,19 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   for (const w of loaded.warnings) log.warn(w);
 
   const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, randomTopicId);
-  const configs = new StaticConfigService(loaded);
   const image = new MetadataImage();
+  const configs = new StaticConfigService(loaded, {
+    perBroker: () => image.resourceConfig(ConfigResourceType.Broker, String(config.nodeId)),
+    clusterDefault: () => image.resourceConfig(ConfigResourceType.Broker, ''),
+  });
   const logConfigFor = (topic: string): LogConfig => topicLogConfig(configs, image.topicConfig(topic));
   const logs = await LogManager.open(fs, config.logDirs, { clock, configFor: logConfigFor, logger: log, skipTopics: [METADATA_TOPIC] });
-  const replicas = new ReplicaManager(logs, {
+  const replicas = new ReplicaManager(fs, logs, {
     nodeId: config.nodeId,
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
+    onConfigError: (m) => log.warn(m),
   });
   // The metadata log lives in the first log dir (Kafka's metadata.log.dir default), outside LogManager.
   const metadataDir = config.logDirs[0] as string;
@@ -72,7 +84,67 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
   const metadataLog = new DiskMetadataLog(metadataPartition, clock);
   await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
-  const controller = new Controller(image, metadataLog, (change) => replicas.applyChange(change));
+  const groups = new GroupCoordinator({
+    config: {
+      offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      maxSize: config.groupMaxSize,
+      offsetsRetentionMs: config.offsetsRetentionMs,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+      offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+    },
+    clock,
+    logger: log,
+    nodeId: config.nodeId,
+    newUuid: randomUuidString,
+    offsetsTopicExists: () => image.topicsByName.has(OFFSETS_TOPIC),
+    createOffsetsTopic: () => createOffsetsTopic(),
+  });
+  // The group coordinator serves the __consumer_offsets partitions this node leads, from startup
+  // (already in the image) or from when the topic is created on the first FindCoordinator.
+  const hostOffsetsPartition = (partitionId: number, leader: number): void => {
+    const partition = replicas.get(OFFSETS_TOPIC, partitionId);
+    if (leader === config.nodeId && partition !== undefined) groups.hostPartition(partitionId, partitionCoordinatorLog(partition));
+  };
+  for (const p of image.topicsByName.get(OFFSETS_TOPIC)?.partitions.values() ?? []) hostOffsetsPartition(p.partitionId, p.leader);
+  const onMetadataChange = async (change: MetadataChange): Promise<void> => {
+    await replicas.applyChange(change);
+    if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
+  };
+  const controller = new Controller(image, metadataLog, onMetadataChange);
+  // Kafka creates __consumer_offsets lazily, on the first FindCoordinator for a group: a broker
+  // never used for groups has no 50 empty partitions. Compacted, with Kafka's offsets.topic.* settings.
+  const createOffsetsTopic = async (): Promise<void> => {
+    const spec = {
+      name: OFFSETS_TOPIC,
+      numPartitions: config.offsetsTopicNumPartitions,
+      replicationFactor: config.offsetsTopicReplicationFactor,
+      assignments: [],
+      configs: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'compression.type', value: 'producer' },
+        { name: 'segment.bytes', value: String(config.offsetsTopicSegmentBytes) },
+      ],
+    };
+    const defaults = {
+      numPartitions: config.offsetsTopicNumPartitions,
+      replicationFactor: config.offsetsTopicReplicationFactor,
+      brokerIds: [config.nodeId],
+      validateConfig: (name: string, value: string | null) => configs.validateTopicConfig(name, value),
+      newTopicId: randomTopicId,
+    };
+    const outcomes = await controller.run((img) => createTopicsCommand(img.topicsByName.has(OFFSETS_TOPIC) ? [] : [spec], false, defaults)(img));
+    const failed = outcomes.find((o) => o.errorCode !== ErrorCode.NONE && o.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS);
+    if (failed !== undefined) throw new Error(`${OFFSETS_TOPIC}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
+  };
+  // Only now are every topic's configs known: retention must not judge a log by the defaults.
+  logs.startBackgroundTasks({
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    cleanerEnabled: config.logCleanerEnable,
+    cleanerBackoffMs: config.logCleanerBackoffMs,
+  });
 
   const settings: BrokerSettings = {
     nodeId: config.nodeId,
@@ -84,7 +156,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     deleteTopicEnable: config.deleteTopicEnable,
   };
   let endpoints: Endpoint[] = [];
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, advertisedEndpoints: () => endpoints };
+  const producerIds = new ProducerIdManager(() => controller.run(allocateProducerIdsCommand(config.nodeId)));
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, producerIds, advertisedEndpoints: () => endpoints };
   const processor = new KafkaRequestProcessor(createRegistry(), services);
 
   const connections = new Set<Connection>();
@@ -99,6 +172,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       tcpListeners.push(tcp);
     }
   } catch (e) {
+    groups.close();
     await Promise.all(tcpListeners.map((t) => t.close()));
     await metadataPartition.close();
     await logs.close();
@@ -111,6 +185,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     (stopping ??= (async () => {
       await Promise.all(tcpListeners.map((t) => t.close()));
       for (const c of connections) c.close();
+      groups.close();
+      await replicas.saveProducerSnapshots();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
       await metadataPartition.close();
       await logs.close();
@@ -142,6 +218,8 @@ function advertise(config: LoadedConfig['config'], bound: readonly TcpListener[]
 /** A topic's log settings: its overrides, else the broker's log.* defaults (Kafka's synonyms). */
 function topicLogConfig(configs: StaticConfigService, overrides: ReadonlyMap<string, string>): LogConfig {
   const num = (name: string): number => Number(configs.topicValue(name, overrides));
+  const policy = configs.topicValue('cleanup.policy', overrides);
+  const policies = Array.isArray(policy) ? (policy as readonly string[]) : [];
   return {
     segmentBytes: num('segment.bytes'),
     segmentMs: num('segment.ms'),
@@ -149,5 +227,15 @@ function topicLogConfig(configs: StaticConfigService, overrides: ReadonlyMap<str
     maxIndexBytes: num('segment.index.bytes'),
     flushIntervalMessages: num('flush.messages'),
     flushIntervalMs: num('flush.ms'),
+    retentionMs: num('retention.ms'),
+    retentionBytes: num('retention.bytes'),
+    cleanupDelete: policies.includes('delete'),
+    cleanupCompact: policies.includes('compact'),
+    fileDeleteDelayMs: num('file.delete.delay.ms'),
+    logAppendTime: configs.topicValue('message.timestamp.type', overrides) === 'LogAppendTime',
+    deleteRetentionMs: num('delete.retention.ms'),
+    minCleanableDirtyRatio: num('min.cleanable.dirty.ratio'),
+    minCompactionLagMs: num('min.compaction.lag.ms'),
+    maxCompactionLagMs: num('max.compaction.lag.ms'),
   };
 }

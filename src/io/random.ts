@@ -16,3 +16,8 @@ export function randomTopicId(): string {
   if (bytes.every((b) => b === 0)) bytes[15] = 1;
   return bytes.toString('base64url');
 }
+
+/** A random UUID in Java's text form (8-4-4-4-12 hex), as Kafka puts in member ids. */
+export function randomUuidString(): string {
+  return randomUUID();
+}

@@ -10,6 +10,8 @@ import type { Controller } from '../controller/controller.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ConfigService } from '../controller/config-service.js';
 import type { Logger } from '../util/logger.js';
+import type { ProducerIdManager } from '../partition/producer-id-manager.js';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -36,6 +38,10 @@ export interface BrokerServices {
   readonly replicas: ReplicaManager;
   readonly configs: ConfigService;
   readonly log: Logger;
+  /** The consumer-group coordinator of the __consumer_offsets partitions this node leads. */
+  readonly groups: GroupCoordinator;
+  /** Producer ids for InitProducerId, from blocks the controller allocates. */
+  readonly producerIds: ProducerIdManager;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
 }

@@ -15,6 +15,21 @@ import { deleteTopicsApi } from './apis/delete-topics.js';
 import { createPartitionsApi } from './apis/create-partitions.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
+import { findCoordinatorApi } from './apis/find-coordinator.js';
+import { joinGroupApi } from './apis/join-group.js';
+import { syncGroupApi } from './apis/sync-group.js';
+import { heartbeatApi } from './apis/heartbeat.js';
+import { leaveGroupApi } from './apis/leave-group.js';
+import { offsetCommitApi } from './apis/offset-commit.js';
+import { offsetFetchApi } from './apis/offset-fetch.js';
+import { offsetDeleteApi } from './apis/offset-delete.js';
+import { describeGroupsApi } from './apis/describe-groups.js';
+import { listGroupsApi } from './apis/list-groups.js';
+import { deleteGroupsApi } from './apis/delete-groups.js';
+import { alterConfigsApi } from './apis/alter-configs.js';
+import { incrementalAlterConfigsApi } from './apis/incremental-alter-configs.js';
+import { deleteRecordsApi } from './apis/delete-records.js';
+import { initProducerIdApi } from './apis/init-producer-id.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -48,6 +63,21 @@ export function createRegistry(): ApiRegistry {
     createPartitionsApi,
     describeConfigsApi,
     describeClusterApi,
+    findCoordinatorApi,
+    joinGroupApi,
+    syncGroupApi,
+    heartbeatApi,
+    leaveGroupApi,
+    offsetCommitApi,
+    offsetFetchApi,
+    offsetDeleteApi,
+    describeGroupsApi,
+    listGroupsApi,
+    deleteGroupsApi,
+    alterConfigsApi,
+    incrementalAlterConfigsApi,
+    deleteRecordsApi,
+    initProducerIdApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

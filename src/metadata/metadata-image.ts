@@ -41,6 +41,8 @@ export class MetadataImage {
   private readonly configs = new Map<number, Map<string, Map<string, string>>>();
   /** Offset of the last replayed record; -1 before any. */
   lastOffset = -1;
+  /** The first producer id not yet handed to any broker (ProducerIdsRecord). */
+  nextProducerId = 0n;
 
   replay(record: MetadataRecord, offset: number): MetadataChange {
     this.lastOffset = offset;
@@ -55,6 +57,10 @@ export class MetadataImage {
         return this.replayConfig(record.data.resourceType, record.data.resourceName, record.data.name, record.data.value);
       case 'removeTopic':
         return this.replayRemoveTopic(record.data.topicId);
+      case 'producerIds':
+        if (record.data.nextProducerId <= this.nextProducerId) throw new Error(`metadata log invariant broken: producer ids went back to ${record.data.nextProducerId}`);
+        this.nextProducerId = record.data.nextProducerId;
+        return { kind: 'none' };
       case 'featureLevel':
       case 'noOp':
         return { kind: 'none' };

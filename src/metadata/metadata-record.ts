@@ -13,6 +13,7 @@ import * as removeTopic from '../protocol/generated/metadata/remove-topic-record
 import * as partitionChange from '../protocol/generated/metadata/partition-change-record.js';
 import * as featureLevel from '../protocol/generated/metadata/feature-level-record.js';
 import * as noOp from '../protocol/generated/metadata/no-op-record.js';
+import * as producerIds from '../protocol/generated/metadata/producer-ids-record.js';
 
 const FRAME_VERSION = 1;
 
@@ -23,7 +24,8 @@ export type MetadataRecord =
   | { type: 'removeTopic'; version: number; data: removeTopic.RemoveTopicRecord }
   | { type: 'partitionChange'; version: number; data: partitionChange.PartitionChangeRecord }
   | { type: 'featureLevel'; version: number; data: featureLevel.FeatureLevelRecord }
-  | { type: 'noOp'; version: number; data: noOp.NoOpRecord };
+  | { type: 'noOp'; version: number; data: noOp.NoOpRecord }
+  | { type: 'producerIds'; version: number; data: producerIds.ProducerIdsRecord };
 
 interface Codec {
   type: MetadataRecord['type'];
@@ -39,6 +41,7 @@ const CODECS = new Map<number, Codec>([
   [partitionChange.partitionChangeRecordMeta.apiKey, { type: 'partitionChange', decode: partitionChange.decodePartitionChangeRecord, encode: partitionChange.encodePartitionChangeRecord }],
   [featureLevel.featureLevelRecordMeta.apiKey, { type: 'featureLevel', decode: featureLevel.decodeFeatureLevelRecord, encode: featureLevel.encodeFeatureLevelRecord }],
   [noOp.noOpRecordMeta.apiKey, { type: 'noOp', decode: noOp.decodeNoOpRecord, encode: noOp.encodeNoOpRecord }],
+  [producerIds.producerIdsRecordMeta.apiKey, { type: 'producerIds', decode: producerIds.decodeProducerIdsRecord, encode: producerIds.encodeProducerIdsRecord }],
 ]);
 const API_KEY_BY_TYPE = new Map([...CODECS].map(([key, c]) => [c.type, key]));
 

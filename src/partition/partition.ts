@@ -4,9 +4,19 @@
  *
  * Invariants: HW <= LEO; with one replica the HW follows the LEO as soon as an append's bytes are
  * written; an acks=all append resolves only after an fsync covering it when durability is on
- * (DESIGN.md: group commit, one fsync covers every batch that arrived meanwhile).
+ * (DESIGN.md: group commit, one fsync covers every batch that arrived meanwhile); an idempotent
+ * producer's batch is checked against the producer state and recorded there synchronously, at
+ * the moment its offsets are assigned, so a retry arriving while the first copy is still being
+ * written is already recognised.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
+import { ProducerStateManager, type IdempotentBatch } from './producer-state.js';
+
+export type AppendOutcome =
+  | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
+  /** A retry of a batch already in the log: answered with its original offsets, nothing written. */
+  | { kind: 'duplicate'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
+  | { kind: 'rejected'; errorCode: number; message: string };
 
 export class Partition {
   private readonly appendListeners = new Set<() => void>();
@@ -20,6 +30,8 @@ export class Partition {
     private readonly fsyncOnAcksAll: boolean,
     /** The topic's max.message.bytes: the largest batch a producer may append. */
     public maxMessageBytes: number,
+    /** Idempotent producers' sequence state, rebuilt from snapshot + log when the replica loads. */
+    readonly producers: ProducerStateManager = new ProducerStateManager(),
   ) {}
 
   get logStartOffset(): number {
@@ -40,15 +52,34 @@ export class Partition {
   }
 
   /**
-   * Appends validated batches. Offsets are assigned before this returns its promise, so calls made
-   * in request order get offsets in that order.
+   * Appends one validated client batch. `producer` describes it when it comes from an idempotent
+   * producer (producerId >= 0). Offsets are assigned before this returns its promise, so calls
+   * made in request order get offsets in that order.
    */
-  async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number }> {
-    const written = this.log.append(batches, this.leaderEpoch);
+  async appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number): Promise<AppendOutcome> {
+    if (producer !== null) {
+      const check = this.producers.check(producer);
+      if (check.kind === 'error') return { kind: 'rejected', errorCode: check.errorCode, message: check.message };
+      if (check.kind === 'duplicate') return { kind: 'duplicate', baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1 };
+    }
+    const firstOffset = this.log.nextOffsetToAssign;
+    const written = this.log.append(batch, this.leaderEpoch);
+    if (producer !== null) this.producers.record(producer, firstOffset, this.log.nextOffsetToAssign - 1, maxTimestamp);
     const result = await written;
     this.notifyAppend();
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
-    return { baseOffset: result.firstOffset, lastOffset: result.lastOffset };
+    return { kind: 'appended', baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
+  }
+
+  /**
+   * Appends batches the broker itself wrote (coordinator records: Kafka's AppendOrigin.Coordinator),
+   * which skip the client checks. acks=-1 waits for the fsync as a client's would.
+   */
+  async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
+    const result = await this.log.append(batches, this.leaderEpoch);
+    this.notifyAppend();
+    if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
+    return { baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
 
   /** Calls `fn` after each append becomes readable; returns the unsubscribe function. */

@@ -52,9 +52,10 @@ export type SequenceCheck =
   | { kind: 'duplicate'; firstOffset: number; lastOffset: number }
   | { kind: 'error'; errorCode: number; message: string };
 
+/** firstSeq + delta in Kafka's sequence space (0..Int32.MAX, wrapping); delta may be negative. */
 export function lastSequenceOf(firstSeq: number, lastOffsetDelta: number): number {
-  const last = firstSeq + lastOffsetDelta;
-  return last > INT32_MAX ? last - INT32_MAX - 1 : last;
+  const span = INT32_MAX + 1;
+  return (((firstSeq + lastOffsetDelta) % span) + span) % span;
 }
 
 export class ProducerStateManager {

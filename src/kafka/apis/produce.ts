@@ -12,7 +12,8 @@
  * decompressing, then append the bytes as received; offsets are assigned synchronously here, in
  * request order. Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), CORRUPT_MESSAGE (2),
  * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87), UNSUPPORTED_COMPRESSION_TYPE (76),
- * UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
+ * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and INVALID_PRODUCER_EPOCH (47) for idempotent producers (a
+ * retried batch is answered with its original offset), UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
  * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1.
  */
@@ -24,6 +25,7 @@ import {
   type ProduceResponse,
 } from '../../protocol/generated/messages/produce-response.js';
 import { validateRecordBatches } from '../../protocol/records/record-batch-validator.js';
+import { lastSequenceOf } from '../../partition/producer-state.js';
 import { topicNameProblem } from '../../controller/topic-names.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import { defineApi } from '../api.js';
@@ -61,16 +63,20 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (records === null) return failed(index, ErrorCode.INVALID_RECORD, 'Produce requests must have at least one record batch per partition');
   const valid = validateRecordBatches(records, { maxMessageBytes: partition.maxMessageBytes, produceVersion: ctx.apiVersion });
   if (!valid.ok) return failed(index, valid.errorCode, valid.message);
-  return partition.append(records, req.acks).then(
-    ({ baseOffset }) => ({
-      index,
-      errorCode: ErrorCode.NONE,
-      baseOffset: BigInt(baseOffset),
-      logAppendTimeMs: -1n,
-      logStartOffset: BigInt(partition.logStartOffset),
-      recordErrors: [],
-      errorMessage: null,
-    }),
+  const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta) } : null;
+  return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp).then(
+    (outcome) => {
+      if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message);
+      return {
+        index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: BigInt(outcome.baseOffset),
+        logAppendTimeMs: BigInt(outcome.logAppendTimeMs),
+        logStartOffset: BigInt(partition.logStartOffset),
+        recordErrors: [],
+        errorMessage: null,
+      };
+    },
     (e: unknown) => {
       if (isUnexpectedStorageError(e)) ctx.broker.log.error(`append to ${topic}-${index} failed: ${e instanceof Error ? e.stack : String(e)}`);
       return failed(index, storageErrorCode(e), e instanceof Error ? e.message : String(e));

@@ -1,0 +1,67 @@
+/**
+ * OffsetCommit (key 8), v0-v9: a group member (or a tool, with generation -1 and no member id)
+ * commits offsets, written to `__consumer_offsets` before the answer.
+ *
+ * Versions: v1 generation, member id and a per-partition commit timestamp; v2 retention_time_ms
+ * (v2-v4; an explicit retention writes the old per-offset expire timestamp, value v1); v3 throttle
+ * time; v5 retention removed (offsets.retention.minutes only); v6 committed leader epoch; v7
+ * group_instance_id (KIP-345); v8 flexible; v9 generation_id_or_member_epoch (KIP-848; a classic
+ * group reads it as the generation).
+ *
+ * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), OFFSET_METADATA_TOO_LARGE (12),
+ * NOT_COORDINATOR (16), COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE (15),
+ * ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25), REBALANCE_IN_PROGRESS (27),
+ * FENCED_INSTANCE_ID (82).
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { decodeOffsetCommitRequest, offsetCommitRequestMeta, type OffsetCommitRequest } from '../../protocol/generated/messages/offset-commit-request.js';
+import { encodeOffsetCommitResponse, type OffsetCommitResponse } from '../../protocol/generated/messages/offset-commit-response.js';
+import { defineApi } from '../api.js';
+
+export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitResponse>({
+  meta: offsetCommitRequestMeta,
+  minVersion: 0,
+  maxVersion: 9,
+  exclusive: false,
+  decode: decodeOffsetCommitRequest,
+  encode: encodeOffsetCommitResponse,
+  async handle(req, ctx) {
+    const v = ctx.apiVersion;
+    const image = ctx.broker.image;
+    const known: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestampMs: number }[] = [];
+    const codes = new Map<string, number>();
+    for (const t of req.topics) {
+      const topic = image.topicsByName.get(t.name);
+      for (const p of t.partitions) {
+        if (topic === undefined || !topic.partitions.has(p.partitionIndex)) {
+          codes.set(`${t.name}\0${p.partitionIndex}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          continue;
+        }
+        known.push({
+          topic: t.name,
+          partition: p.partitionIndex,
+          offset: Number(p.committedOffset),
+          leaderEpoch: v >= 6 ? (p.committedLeaderEpoch ?? -1) : -1,
+          metadata: p.committedMetadata,
+          commitTimestampMs: v === 1 ? Number(p.commitTimestamp ?? -1n) : -1,
+        });
+      }
+    }
+    const results = await ctx.broker.groups.commitOffsets({
+      groupId: req.groupId,
+      generationId: v >= 1 ? (req.generationIdOrMemberEpoch ?? -1) : -1,
+      memberId: v >= 1 ? (req.memberId ?? '') : '',
+      groupInstanceId: v >= 7 ? (req.groupInstanceId ?? null) : null,
+      retentionTimeMs: v >= 2 && v <= 4 ? Number(req.retentionTimeMs ?? -1n) : -1,
+      partitions: known,
+    });
+    known.forEach((k, i) => codes.set(`${k.topic}\0${k.partition}`, results[i] ?? ErrorCode.UNKNOWN_SERVER_ERROR));
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR })),
+      })),
+    };
+  },
+});
