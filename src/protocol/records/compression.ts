@@ -8,9 +8,12 @@
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { CompressionType } from './batch-header.js';
-import { lz4Compress, lz4Decompress } from './lz4-codec.js';
-import { snappyCompress, snappyDecompress } from './snappy-codec.js';
-import { zstdCompress, zstdDecompress } from './zstd-codec.js';
+
+// The native/wasm codecs load on first use: the produce and fetch paths never decompress
+// (DESIGN.md), and loading them costs ~60 ms of every broker's cold start.
+const lz4 = (): Promise<typeof import('./lz4-codec.js')> => import('./lz4-codec.js');
+const snappy = (): Promise<typeof import('./snappy-codec.js')> => import('./snappy-codec.js');
+const zstd = (): Promise<typeof import('./zstd-codec.js')> => import('./zstd-codec.js');
 
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
@@ -37,11 +40,11 @@ export async function decompress(type: number, data: Buffer): Promise<Buffer> {
         // gunzip reads concatenated members too, as Java's GZIPInputStream does.
         return data.length < ASYNC_THRESHOLD_BYTES ? gunzipSync(data) : await gunzipAsync(data);
       case CompressionType.Snappy:
-        return await snappyDecompress(data);
+        return await (await snappy()).snappyDecompress(data);
       case CompressionType.Lz4:
-        return await lz4Decompress(data);
+        return await (await lz4()).lz4Decompress(data);
       case CompressionType.Zstd:
-        return await zstdDecompress(data);
+        return await (await zstd()).zstdDecompress(data);
     }
   } catch (err) {
     throw new CompressionError(type, `${codecName(type)} decompression failed: ${describe(err)}`, { cause: err });
@@ -57,11 +60,11 @@ export async function compress(type: number, data: Buffer): Promise<Buffer> {
     case CompressionType.Gzip:
       return data.length < ASYNC_THRESHOLD_BYTES ? gzipSync(data) : await gzipAsync(data);
     case CompressionType.Snappy:
-      return snappyCompress(data);
+      return (await snappy()).snappyCompress(data);
     case CompressionType.Lz4:
-      return lz4Compress(data);
+      return (await lz4()).lz4Compress(data);
     case CompressionType.Zstd:
-      return zstdCompress(data);
+      return (await zstd()).zstdCompress(data);
   }
   throw new CompressionError(type, `unknown compression type ${type}`);
 }
