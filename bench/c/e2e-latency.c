@@ -81,9 +81,13 @@ int main(int argc, char **argv) {
   int64_t *lat = calloc(total, sizeof *lat);
   size_t n_lat = 0, got = 0;
   int64_t last = now_ns();
-  rd_kafka_message_t *batch[1024];
+  rd_kafka_message_t *batch[1];
   while (got < total && !producer_failed) {
-    ssize_t n = rd_kafka_consume_batch_queue(q, 100, batch, 1024);
+    /* One message at a time: rd_kafka_consume_batch_queue waits for a full batch (or the timeout)
+       before returning, which would measure its own wait instead of the broker's latency. */
+    rd_kafka_message_t *one = rd_kafka_consume_queue(q, 100);
+    ssize_t n = one != NULL ? 1 : 0;
+    batch[0] = one;
     int64_t now = now_ns();
     if (n <= 0 && now - last > (producer_done ? 2LL : 20LL) * 1000000000LL) break;
     for (ssize_t i = 0; i < n; i++) {
