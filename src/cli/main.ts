@@ -2,6 +2,7 @@
  * The `tributary` command.
  *
  *   tributary start [--config server.properties] [--override key=value ...]
+ *   tributary compat [--bootstrap host:port] [--format text|markdown|json|junit] [--output FILE]
  *
  * Configuration as Kafka's: a properties file, then KAFKA_* environment variables (the official
  * image's mapping), then --override flags. A bad key or value is a startup error naming it.
@@ -13,16 +14,25 @@ import { runNode } from '../node.js';
 
 const USAGE = `Usage:
   tributary start [--config <server.properties>] [--override <key>=<value> ...]
+  tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
 
 Configuration uses Kafka's key names, from the properties file, KAFKA_* environment
 variables (KAFKA_LOG_DIRS -> log.dirs) and --override flags, in that order of precedence.
-Defaults: listeners=PLAINTEXT://127.0.0.1:9092, log.dirs=./data, node.id=1.`;
+Defaults: listeners=PLAINTEXT://127.0.0.1:9092, log.dirs=./data, node.id=1.
+
+compat runs the Kafka client compatibility suites against a fresh Tributary or any endpoint
+(tributary compat --help).`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 1 : 0;
+  }
+  if (command === 'compat') {
+    // Loaded on demand: `start` must not pay for the compat suites.
+    const { compatMain } = await import('../compat/cli.js');
+    return compatMain(rest);
   }
   if (command !== 'start') {
     process.stderr.write(`tributary: unknown command '${command}'\n${USAGE}\n`);

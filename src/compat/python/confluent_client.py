@@ -3,9 +3,13 @@
 
 Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
 
-  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?}
+  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?}
   consume            {bootstrap, topic, expect?, timeout_s?}
   offsets_for_times  {bootstrap, topic, timestamp, timeout_s?}
+  metadata           {bootstrap, topic}   cluster id, controller, brokers, the topic's partitions
+  wait_one           {bootstrap, topic, fetch_wait_ms, timeout_s?}   assign partition 0 from the
+                     beginning, print {"type":"ready"} after the first (empty) poll, then the first
+                     record as it arrives
 
 Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
 Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=confluent, and, when
@@ -65,6 +69,7 @@ def produce(a):
         "bootstrap.servers": a["bootstrap"],
         "acks": str(a.get("acks", "all")),
         "compression.codec": a.get("compression", "none"),
+        "message.timeout.ms": int(float(a.get("timeout_s", 60)) * 1000) - 2000,
         "linger.ms": 5,
         "enable.idempotence": False,
         "max.in.flight.requests.per.connection": 1,
@@ -83,9 +88,12 @@ def produce(a):
 
     start = int(a.get("start", 0))
     for i in range(start, start + int(a["count"])):
+        value = ("value-%d" % i).encode()
+        if a.get("value_bytes"):
+            value = value + b"x" * max(0, int(a["value_bytes"]) - len(value))
         kwargs = {
             "key": ("key-%d" % i).encode(),
-            "value": ("value-%d" % i).encode(),
+            "value": value,
             "headers": [("idx", str(i).encode()), ("src", b"confluent")],
             "on_delivery": on_delivery,
         }
@@ -163,10 +171,56 @@ def offsets_for_times(a):
         c.close()
 
 
+def metadata(a):
+    c = Consumer(consumer_conf(a))
+    try:
+        md = c.list_topics(a["topic"], timeout=20)
+        t = md.topics.get(a["topic"])
+        out({"type": "metadata", "cluster_id": md.cluster_id, "controller_id": md.controller_id,
+             "brokers": [{"id": b.id, "host": b.host, "port": b.port} for b in md.brokers.values()],
+             "topic_error": None if t is None or t.error is None else str(t.error),
+             "partitions": [] if t is None else [
+                 {"id": p.id, "leader": p.leader, "replicas": list(p.replicas), "isrs": list(p.isrs)}
+                 for p in t.partitions.values()]})
+    finally:
+        c.close()
+
+
+def wait_one(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    conf = consumer_conf(a)
+    conf["fetch.wait.max.ms"] = int(a["fetch_wait_ms"])
+    c = Consumer(conf)
+    try:
+        partitions_of(c, a["topic"], deadline)
+        c.assign([TopicPartition(a["topic"], 0, OFFSET_BEGINNING)])
+        ready = False
+        while time.time() < deadline:
+            msg = c.poll(0.2)
+            if not ready:
+                out({"type": "ready"})
+                sys.stdout.flush()
+                ready = True
+            if msg is None:
+                continue
+            if msg.error() is not None:
+                err("consumer error: %s" % msg.error())
+                continue
+            out({"type": "record", "partition": msg.partition(), "offset": msg.offset(),
+                 "key": dec(msg.key()), "value": dec(msg.value())})
+            sys.stdout.flush()
+            return
+        err("no record within the timeout")
+        sys.exit(3)
+    finally:
+        c.close()
+
+
 def main():
     cmd = sys.argv[1]
     a = json.loads(sys.argv[2])
-    {"produce": produce, "consume": consume, "offsets_for_times": offsets_for_times}[cmd](a)
+    {"produce": produce, "consume": consume, "offsets_for_times": offsets_for_times,
+     "metadata": metadata, "wait_one": wait_one}[cmd](a)
     sys.stdout.flush()
 
 

@@ -3,9 +3,14 @@
 
 Usage: /usr/bin/python3 kafka_python_client.py <command> '<json args>'
 
-  produce   {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?}
-  consume   {bootstrap, topic, expect?, timeout_s?}
-  codecs    {}   prints which compression codecs this kafka-python can use
+  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?}
+  consume            {bootstrap, topic, expect?, timeout_s?}
+  codecs             {}   prints which compression codecs this kafka-python can use
+  offsets_for_times  {bootstrap, topic, timestamp}   -1 where no record is at or after it
+  metadata           {bootstrap, topic}   cluster id, controller, brokers, the topic's partitions
+  wait_one           {bootstrap, topic, fetch_wait_ms, timeout_s?}   assign partition 0 from the
+                     beginning, print {"type":"ready"} after the first (empty) poll, then the first
+                     record as it arrives
 
 Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
 Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=kafka-python and, when
@@ -49,9 +54,12 @@ def produce(a):
     futures = []
     start = int(a.get("start", 0))
     for i in range(start, start + int(a["count"])):
+        value = ("value-%d" % i).encode()
+        if a.get("value_bytes"):
+            value = value + b"x" * max(0, int(a["value_bytes"]) - len(value))
         send_kwargs = {
             "key": ("key-%d" % i).encode(),
-            "value": ("value-%d" % i).encode(),
+            "value": value,
             "headers": [("idx", str(i).encode()), ("src", b"kafka-python")],
         }
         if a.get("base_ts") is not None:
@@ -126,11 +134,82 @@ def codecs(_a):
          "lz4": codec.has_lz4(), "zstd": codec.has_zstd()})
 
 
+def partitions_of(c, topic, deadline):
+    while True:
+        parts = c.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        if time.time() > deadline:
+            raise RuntimeError("no partitions for topic %s" % topic)
+        time.sleep(0.2)
+
+
+def offsets_for_times(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    c = KafkaConsumer(bootstrap_servers=a["bootstrap"], group_id=None, enable_auto_commit=False,
+                      request_timeout_ms=30000)
+    try:
+        tps = [TopicPartition(a["topic"], p) for p in partitions_of(c, a["topic"], deadline)]
+        res = c.offsets_for_times({tp: int(a["timestamp"]) for tp in tps})
+        for tp in tps:
+            ot = res.get(tp)
+            out({"type": "offset", "partition": tp.partition, "offset": -1 if ot is None else ot.offset,
+                 "error": None})
+    finally:
+        c.close()
+
+
+def metadata(a):
+    from kafka import KafkaAdminClient
+    admin = KafkaAdminClient(bootstrap_servers=a["bootstrap"], request_timeout_ms=20000)
+    try:
+        cl = admin.describe_cluster()
+        topics = admin.describe_topics([a["topic"]])
+        t = topics[0] if topics else None
+        out({"type": "metadata", "cluster_id": cl.get("cluster_id"), "controller_id": cl.get("controller_id"),
+             "brokers": [{"id": b["node_id"], "host": b["host"], "port": b["port"]} for b in cl["brokers"]],
+             "topic_error": None if t is None or t["error_code"] == 0 else t["error_code"],
+             "partitions": [] if t is None else [
+                 {"id": p["partition"], "leader": p["leader"], "replicas": list(p["replicas"]),
+                  "isrs": list(p["isr"])} for p in t["partitions"]]})
+    finally:
+        admin.close()
+
+
+def wait_one(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    c = KafkaConsumer(bootstrap_servers=a["bootstrap"], group_id=None, enable_auto_commit=False,
+                      fetch_max_wait_ms=int(a["fetch_wait_ms"]), request_timeout_ms=int(a["fetch_wait_ms"]) + 20000)
+    try:
+        partitions_of(c, a["topic"], deadline)
+        tp = TopicPartition(a["topic"], 0)
+        c.assign([tp])
+        c.seek_to_beginning(tp)
+        ready = False
+        while time.time() < deadline:
+            batch = c.poll(timeout_ms=200)
+            if not ready:
+                out({"type": "ready"})
+                sys.stdout.flush()
+                ready = True
+            for _tp, records in batch.items():
+                for r in records:
+                    out({"type": "record", "partition": r.partition, "offset": r.offset,
+                         "key": dec(r.key), "value": dec(r.value)})
+                    sys.stdout.flush()
+                    return
+        err("no record within the timeout")
+        sys.exit(3)
+    finally:
+        c.close()
+
+
 def main():
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     cmd = sys.argv[1]
     a = json.loads(sys.argv[2])
-    {"produce": produce, "consume": consume, "codecs": codecs}[cmd](a)
+    {"produce": produce, "consume": consume, "codecs": codecs, "offsets_for_times": offsets_for_times,
+     "metadata": metadata, "wait_one": wait_one}[cmd](a)
     sys.stdout.flush()
 
 

@@ -1,0 +1,75 @@
+/**
+ * The compatibility matrix as mocha tests: every capability in src/compat/capabilities/ × every
+ * client, one `it` per cell, against a Tributary broker process — the same definitions
+ * `tributary compat` runs (no test exists twice). A cell that cannot run here (client absent, an
+ * optional codec module missing, capability not advertised) is skipped with the reason, except
+ * under CI=true, where it fails: CI installs every client. Cells that do not apply to a client
+ * (kcat has no admin API) get no `it`.
+ *
+ * Run one row or one cell with mocha's --grep, e.g. --grep 'compression: zstd' or --grep 'kcat'.
+ */
+import { BrokerProcess } from './support/broker-process.js';
+import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
+import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
+import { loadCapabilities } from '../src/compat/capabilities/index.js';
+import { CompatSession } from '../src/compat/runner.js';
+
+const capabilities = await loadCapabilities();
+
+describe('compat matrix: capabilities × clients against a broker process', function () {
+  let broker: BrokerProcess | undefined;
+  let session: CompatSession | undefined;
+
+  before(async function () {
+    this.timeout(60_000);
+    const config = { ...CONTROLLED_BROKER_CONFIG };
+    const b = await BrokerProcess.start({ overrides: config });
+    broker = b;
+    session = await CompatSession.open({
+      bootstrap: b.bootstrap,
+      controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config },
+      restart: async () => {
+        await b.stop();
+        await b.restart();
+      },
+    });
+    for (const c of session.clients) {
+      console.log(`      [compat] ${c.title}: ${c.version ?? `absent (${c.problem}; ${c.install})`}`);
+    }
+  });
+
+  afterEach(function () {
+    printBrokerLogOnFailure(this, broker);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    const problems = await session?.close();
+    await broker?.cleanup();
+    if (problems !== undefined && problems.length > 0) throw new Error(problems.join('\n'));
+  });
+
+  for (const cap of capabilities) {
+    describe(cap.title, function () {
+      for (const client of CLIENT_IDS) {
+        const cell = cap.cells[client];
+        if (cell === undefined || typeof cell !== 'function') continue;
+        it(client, async function () {
+          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
+          const s = session!;
+          const r = await s.runCell(cap, client);
+          if (r.status === 'pass') return;
+          if (r.status === 'fail') {
+            const e = new Error(r.reason ?? 'failed');
+            e.stack = r.detail ?? r.reason;
+            throw e;
+          }
+          const why = `${cap.id} × ${client}: ${r.reason ?? 'not run'}`;
+          if (isCi()) throw new Error(`${why}; CI=true, so a cell that cannot run is a failure`);
+          console.log(`      [compat] SKIP: ${why}`);
+          this.skip();
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,89 @@
+/**
+ * Topic administration: create (and TOPIC_ALREADY_EXISTS on a second create), describe, list,
+ * offsets of a fresh topic, delete (and the topic is gone), INVALID_PARTITIONS for 0 partitions,
+ * create partitions (grow; a produce lands in the new partition; shrinking is refused).
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability } from '../capability.js';
+import { expectRejectType } from '../checks.js';
+import { waitFor } from '../wait.js';
+
+export default defineCapability({
+  id: 'admin-topics',
+  title: 'admin: create, describe, delete topics; create partitions',
+  order: 70,
+  requires: [
+    { api: ApiKey.CreateTopics }, { api: ApiKey.DeleteTopics }, { api: ApiKey.CreatePartitions },
+    { api: ApiKey.Metadata, minVersion: 1 }, { api: ApiKey.ListOffsets, minVersion: 1 },
+  ],
+  timeoutMs: 90_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const s = kjs.session(env);
+      const admin = await s.admin();
+
+      // create, create again, describe, list, offsets, delete
+      const topic = env.topic('admin');
+      assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] }), true);
+      // Creating it again: kafkajs turns TOPIC_ALREADY_EXISTS into `false`.
+      assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] }), false,
+        'a second createTopics of the same name must fail with TOPIC_ALREADY_EXISTS');
+      const md = await waitFor('3 partitions with leaders in metadata', async () => {
+        const m = await admin.fetchTopicMetadata({ topics: [topic] });
+        return m.topics[0]?.partitions.length === 3 && m.topics[0].partitions.every((p) => p.leader >= 0) ? m : undefined;
+      }, env.remainingMs(15_000));
+      assert.equal(md.topics.length, 1);
+      const t = md.topics[0]!;
+      assert.equal(t.name, topic);
+      assert.deepEqual(t.partitions.map((p) => p.partitionId).sort(), [0, 1, 2]);
+      for (const p of t.partitions) {
+        assert.equal(p.partitionErrorCode, 0);
+        assert.ok(p.replicas.includes(p.leader) && p.isr.includes(p.leader), `partition ${p.partitionId}: leader ${p.leader} in replicas ${p.replicas} and ISR ${p.isr}`);
+        if (env.controlled !== undefined) {
+          const id = env.controlled.nodeId;
+          assert.equal(p.leader, id, `partition ${p.partitionId} leader`);
+          assert.deepEqual(p.replicas, [id]);
+          assert.deepEqual(p.isr, [id]);
+        }
+      }
+      assert.ok((await admin.listTopics()).includes(topic), 'listTopics includes the new topic');
+      const offsets = await admin.fetchTopicOffsets(topic);
+      assert.equal(offsets.length, 3);
+      for (const o of offsets) {
+        assert.equal(o.low, '0');
+        assert.equal(o.high, '0');
+      }
+      await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+      await waitFor('the deleted topic to leave listTopics', async () => !(await admin.listTopics()).includes(topic), env.remainingMs(15_000));
+      // The admin client does not auto-create: metadata for the deleted topic is an error.
+      await expectRejectType(env, 'fetchTopicMetadata of a deleted topic',
+        admin.fetchTopicMetadata({ topics: [topic] }), 'UNKNOWN_TOPIC_OR_PARTITION');
+
+      // 0 partitions
+      const zero = env.topic('zero');
+      await expectRejectType(env, 'createTopics numPartitions=0',
+        admin.createTopics({ topics: [{ topic: zero, numPartitions: 0 }] }), 'INVALID_PARTITIONS');
+      assert.ok(!(await admin.listTopics()).includes(zero), 'the rejected topic must not exist');
+
+      // create partitions
+      const grow = await env.createTopic('parts', { partitions: 3 });
+      await admin.createPartitions({ topicPartitions: [{ topic: grow, count: 5 }] });
+      const md5 = await waitFor('5 partitions in metadata', async () => {
+        const m = await admin.fetchTopicMetadata({ topics: [grow] });
+        return m.topics[0]?.partitions.length === 5 && m.topics[0].partitions.every((p) => p.leader >= 0) ? m : undefined;
+      }, env.remainingMs(15_000));
+      assert.deepEqual(md5.topics[0]!.partitions.map((p) => p.partitionId).sort(), [0, 1, 2, 3, 4]);
+      const p = await s.producer();
+      const res = await p.send({ topic: grow, messages: [{ partition: 4, value: 'into the new partition' }] });
+      assert.equal(res[0]?.partition, 4);
+      assert.equal(res[0]?.baseOffset, '0');
+      const offsets5 = await admin.fetchTopicOffsets(grow);
+      assert.equal(offsets5.length, 5);
+      assert.equal(offsets5.find((o) => o.partition === 4)?.high, '1');
+      await expectRejectType(env, 'createPartitions to fewer partitions',
+        admin.createPartitions({ topicPartitions: [{ topic: grow, count: 2 }] }), 'INVALID_PARTITIONS');
+    },
+    kcat: { notApplicable: 'kcat has no admin API' },
+  },
+});

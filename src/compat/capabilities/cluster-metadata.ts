@@ -1,0 +1,87 @@
+/**
+ * Cluster metadata: the brokers, the controller, the cluster id, and a topic's partitions with
+ * leader, replicas and ISR, as each client reports them (kafkajs describeCluster/fetchTopicMetadata,
+ * kcat -L, confluent-kafka-python list_topics, kafka-python KafkaAdminClient.describe_cluster/topics).
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import { assertClusterView } from '../checks.js';
+import type { PythonHandle } from '../clients/python.js';
+import { assertRanOk } from '../process.js';
+
+const PARTITIONS = 4;
+
+interface KcatMetadata {
+  controllerid?: number;
+  brokers: { id: number; name: string }[];
+  topics: { topic: string; error?: string; partitions: { partition: number; leader: number; replicas: { id: number }[]; isrs: { id: number }[] }[] }[];
+}
+
+interface PyMetadata {
+  cluster_id: string | null;
+  controller_id: number | null;
+  brokers: { id: number; host: string; port: number }[];
+  topic_error: string | number | null;
+  partitions: { id: number; leader: number; replicas: number[]; isrs: number[] }[];
+}
+
+async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('meta', { partitions: PARTITIONS });
+  const [md] = await py.command<PyMetadata>(env, 'metadata', { topic }, 30_000);
+  assert.ok(md !== undefined, 'the metadata command printed nothing');
+  assert.equal(md.topic_error, null, `metadata error for ${topic}`);
+  assertClusterView(env, { clusterId: md.cluster_id, controllerId: md.controller_id, brokers: md.brokers, partitions: md.partitions }, PARTITIONS);
+}
+
+export default defineCapability({
+  id: 'cluster-metadata',
+  title: 'cluster metadata (brokers, controller, partition leaders)',
+  order: 10,
+  requires: [{ api: ApiKey.Metadata, minVersion: 1 }],
+  cells: {
+    async kafkajs(env, kjs) {
+      const admin = await kjs.session(env).admin();
+      const topic = await env.createTopic('meta', { partitions: PARTITIONS });
+      const c = await admin.describeCluster();
+      const md = await admin.fetchTopicMetadata({ topics: [topic] });
+      const t = md.topics[0];
+      assert.ok(t !== undefined && t.name === topic, `fetchTopicMetadata did not return ${topic}`);
+      for (const p of t.partitions) assert.equal(p.partitionErrorCode, 0, `partition ${p.partitionId} error`);
+      assertClusterView(env, {
+        clusterId: c.clusterId,
+        controllerId: c.controller,
+        brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })),
+        partitions: t.partitions.map((p) => ({ id: p.partitionId, leader: p.leader, replicas: p.replicas, isrs: p.isr })),
+      }, PARTITIONS);
+    },
+
+    async kcat(env, kcat) {
+      const topic = await env.createTopic('meta', { partitions: PARTITIONS });
+      const r = await kcat.run(env, ['-b', env.bootstrap, '-L', '-J'], { timeoutMs: 30_000 });
+      assertRanOk(r);
+      const md = JSON.parse(r.stdout) as KcatMetadata;
+      const t = md.topics.find((x) => x.topic === topic);
+      assert.ok(t !== undefined, `kcat -L does not list ${topic}: ${r.stdout.slice(0, 2000)}`);
+      assert.equal(t.error, undefined);
+      assertClusterView(env, {
+        controllerId: md.controllerid,
+        brokers: md.brokers.map((b) => {
+          const i = b.name.lastIndexOf(':');
+          return { id: b.id, host: b.name.slice(0, i), port: Number(b.name.slice(i + 1)) };
+        }),
+        partitions: t.partitions.map((p) => ({ id: p.partition, leader: p.leader, replicas: p.replicas.map((x) => x.id), isrs: p.isrs.map((x) => x.id) })),
+      }, PARTITIONS);
+
+      // The plain-text form, as people use it.
+      const plain = await kcat.run(env, ['-b', env.bootstrap, '-L', '-t', topic], { timeoutMs: 30_000 });
+      assertRanOk(plain);
+      const broker = env.controlled === undefined ? '\\d+ at \\S+' : `${env.controlled.nodeId} at ${env.bootstrap.replace(/\./g, '\\.')}`;
+      assert.match(plain.stdout, new RegExp(`broker ${broker}`));
+      assert.match(plain.stdout, new RegExp(`topic "${topic}" with ${PARTITIONS} partitions`));
+    },
+
+    'confluent-kafka-python': python,
+    'kafka-python': python,
+  },
+});

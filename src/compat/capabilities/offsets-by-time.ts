@@ -1,0 +1,103 @@
+/**
+ * ListOffsets by timestamp: per partition, the first offset whose timestamp is >= the query, and
+ * "none" (-1, which kafkajs turns into the high watermark) after the last record.
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { PythonHandle } from '../clients/python.js';
+import { assertRanOk, parseJsonLines } from '../process.js';
+import { byPartition, type ConsumedRecord } from '../records.js';
+import { sleep } from '../wait.js';
+
+/** For every partition read back, the answer to `got(q)` is the first record with timestamp >= q (else -1). */
+async function checkQueries(
+  records: readonly ConsumedRecord[], queries: readonly number[], base: number, got: (q: number) => Promise<Map<number, number>>,
+): Promise<void> {
+  for (const q of queries) {
+    const answer = await got(q);
+    for (const [partition, list] of byPartition(records)) {
+      const first = list.find((r) => r.timestamp >= q);
+      // No such record: Kafka answers offset -1 (librdkafka passes it through as OFFSET_END).
+      const expected = first === undefined ? -1 : first.offset;
+      assert.equal(answer.get(partition), expected, `offset for time ${q - base} ms after base on partition ${partition}`);
+    }
+  }
+}
+
+async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+  const baseTs = Date.now() - 6 * 3600_000;
+  const N = 1000;
+  const topic = await env.createTopic('ts', { partitions: 3 });
+  await py.produce(env, { topic, count: N, base_ts: baseTs });
+  const records = await py.readAll(env, topic, N, 60_000);
+  assert.equal(records.length, N);
+  await checkQueries(records, [baseTs - 1000, baseTs + 1, baseTs + N / 2, baseTs + N - 1, baseTs + N + 10_000], baseTs,
+    (q) => py.offsetsForTimes(env, topic, q));
+}
+
+export default defineCapability({
+  id: 'offsets-by-time',
+  title: 'offsets by timestamp (ListOffsets)',
+  order: 50,
+  requires: [{ api: ApiKey.ListOffsets, minVersion: 1 }],
+  timeoutMs: 90_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const s = kjs.session(env);
+      const admin = await s.admin();
+      const topic = await env.createTopic('ts', { partitions: 1 });
+      const p = await s.producer();
+      const base = Date.now() - 3_600_000;
+      await p.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, timestamp: String(base + i * 10) })) });
+      const at = await admin.fetchTopicOffsetsByTimestamp(topic, base + 35);
+      assert.deepEqual(at, [{ partition: 0, offset: '4' }]);
+      const first = await admin.fetchTopicOffsetsByTimestamp(topic, base - 1000);
+      assert.deepEqual(first, [{ partition: 0, offset: '0' }]);
+      // After the last timestamp Kafka answers -1, which kafkajs replaces by the high watermark.
+      const after = await admin.fetchTopicOffsetsByTimestamp(topic, base + 1_000_000);
+      assert.deepEqual(after, [{ partition: 0, offset: '10' }]);
+    },
+
+    async kcat(env, kcat) {
+      // kcat cannot set timestamps: write three bursts a little apart, learn their CreateTimes by
+      // reading them back, and query kcat -Q with those times.
+      const topic = await env.createTopic('ts', { partitions: 2 });
+      for (let burst = 0; burst < 3; burst++) {
+        const lines = Array.from({ length: 50 }, (_, i) => `key-${burst * 50 + i}:v`);
+        assertRanOk(await kcat.run(env, ['-b', env.bootstrap, '-P', '-t', topic, '-K', ':'], { input: lines.join('\n') + '\n', timeoutMs: 30_000 }));
+        await sleep(30);
+      }
+      const records = await kcat.readAll(env, topic);
+      assert.equal(records.length, 150);
+      const times = [...new Set(records.map((r) => r.timestamp))].sort((a, b) => a - b);
+      const base = times[0] ?? 0;
+      const queries = [base - 1000, ...times.slice(1, 4), (times[times.length - 1] ?? 0) + 1, (times[times.length - 1] ?? 0) + 60_000];
+      await checkQueries(records, queries, base, async (q) => {
+        const parts = [...byPartition(records).keys()];
+        const r = await kcat.run(env, ['-b', env.bootstrap, '-Q', '-J', ...parts.flatMap((p) => ['-t', `${topic}:${p}:${q}`])], { timeoutMs: 30_000 });
+        assertRanOk(r);
+        return kcatQueryAnswer(r.stdout, topic);
+      });
+    },
+
+    'confluent-kafka-python': python,
+    'kafka-python': python,
+  },
+});
+
+/** kcat -Q -J prints {"<topic>": {"topic": …, "<partition>": {"partition": p, "offset": o}, …}} (or one object per line). */
+function kcatQueryAnswer(stdout: string, topic: string): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const obj of parseJsonLines<Record<string, Record<string, unknown>>>(stdout)) {
+    const t = obj[topic];
+    if (t === undefined) continue;
+    for (const v of Object.values(t)) {
+      if (v !== null && typeof v === 'object') {
+        const e = v as { partition?: number; offset?: number; err?: string };
+        if (typeof e.partition === 'number' && typeof e.offset === 'number') m.set(e.partition, e.offset);
+      }
+    }
+  }
+  return m;
+}

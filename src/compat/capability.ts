@@ -1,0 +1,129 @@
+/**
+ * What a compatibility row is. A capability ("produce with acks=0/1/all", "fetch long-poll" …) is
+ * one file in capabilities/ whose default export is a Capability (or an array of them): the Kafka
+ * APIs it needs from the endpoint, and per client one cell, a function that drives that client as a
+ * user would and throws when what the client observes is wrong.
+ *
+ * The same definitions run in two places: `tributary compat` (src/compat/runner.ts, any endpoint)
+ * and `npm test` (compat-tests/matrix.test.ts, one mocha `it` per cell). No test exists twice.
+ *
+ * A cell's contract:
+ *  - it asserts something a client can observe (records read back equal records written, offsets,
+ *    assignments, error codes), never broker internals;
+ *  - every topic/group it makes is named through env.topic()/env.group() (or created with
+ *    env.createTopic()), so the run can delete it afterwards, on any endpoint;
+ *  - it finishes within the capability's timeoutMs: env.signal aborts at the deadline and every
+ *    process started through the client helpers is killed then;
+ *  - it throws NotRunError when it cannot run here for a reason that is not a failure of the client
+ *    or endpoint (an optional codec module missing, no second client to read back with).
+ */
+import type { ApiVersionTable } from './wire-client.js';
+import type { KafkajsHandle } from './clients/kafkajs.js';
+import type { KcatHandle } from './clients/kcat.js';
+import type { PythonHandle } from './clients/python.js';
+
+/** The client columns, in matrix order. */
+export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python'] as const;
+export type ClientId = (typeof CLIENT_IDS)[number];
+
+/** What each cell function receives as its client: the adapter's handle for that client. */
+export interface ClientHandles {
+  'kafkajs': KafkajsHandle;
+  'kcat': KcatHandle;
+  'confluent-kafka-python': PythonHandle;
+  'kafka-python': PythonHandle;
+}
+
+/** An API the capability needs the endpoint to advertise in ApiVersions (key from generated/api-keys). */
+export interface ApiRequirement {
+  readonly api: number;
+  /** Lowest max version the endpoint must advertise (default 0). */
+  readonly minVersion?: number;
+}
+
+/** Facts about a broker the run started itself (a single Tributary node), for exact assertions. */
+export interface ControlledBroker {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  /** The broker configs it was started with (Kafka key names), see CONTROLLED_BROKER_CONFIG. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/**
+ * Broker configs the run starts its own Tributary with. Capabilities may rely on them when
+ * env.controlled is set (against --bootstrap they must find out, e.g. through DescribeConfigs).
+ */
+export const CONTROLLED_BROKER_CONFIG: Readonly<Record<string, string>> = {
+  'node.id': '1',
+  'num.partitions': '2',
+  'message.max.bytes': '300000',
+};
+
+export interface TopicSpec {
+  readonly partitions?: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+export interface CompatEnv {
+  /** host:port of the endpoint under test. */
+  readonly bootstrap: string;
+  /** Names made by topic()/group() start with this; the run deletes everything under it. */
+  readonly prefix: string;
+  /** The endpoint's ApiVersions. */
+  readonly versions: ApiVersionTable;
+  /** Set when the run started the broker itself (exact facts about it are known). */
+  readonly controlled: ControlledBroker | undefined;
+  /** Stops and starts the broker on the same log dir and port; only for needsRestart capabilities. */
+  readonly restart: (() => Promise<void>) | undefined;
+  /** Aborted when the cell's time is up: pass it on to anything long-running. */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the cell's deadline (at most `cap` when given). */
+  remainingMs(cap?: number): number;
+  /** A fresh topic name under the run's prefix (the topic is not created). */
+  topic(tag: string): string;
+  /** A fresh group id under the run's prefix; the run deletes the group afterwards. */
+  group(tag: string): string;
+  /** Creates a topic (endpoint default replication) and waits until every partition has a leader. */
+  createTopic(tag: string, spec?: TopicSpec): Promise<string>;
+  /** Broker config values of the endpoint (DescribeConfigs through the run's own connection, not a client under test). */
+  brokerConfigs(keys: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
+  /** Runs fn after the cell, whatever happened (disconnect clients …). */
+  onCleanup(fn: () => Promise<void> | void): void;
+  /** A diagnostic line, shown with the failure if the cell fails. */
+  note(line: string): void;
+  /** The handle of another client when it is usable here (to read back what this one wrote). */
+  client<C extends ClientId>(id: C): ClientHandles[C] | undefined;
+}
+
+/** A cell: drive the client, throw on anything wrong. */
+export type CellFn<C extends ClientId> = (env: CompatEnv, client: ClientHandles[C]) => Promise<void>;
+
+/** Either a test, or why the capability does not apply to this client (kcat has no admin API …). */
+export type Cell<C extends ClientId> = CellFn<C> | { readonly notApplicable: string };
+
+export interface Capability {
+  /** kebab-case, stable: used in JSON/JUnit output and in topic names. */
+  readonly id: string;
+  /** The row title in the matrix. */
+  readonly title: string;
+  /** Row order (ascending); see capabilities/README.md for the ranges. */
+  readonly order: number;
+  readonly requires: readonly ApiRequirement[];
+  /** Only runnable when the run controls the broker: it gets env.restart. Run after all others, alone. */
+  readonly needsRestart?: boolean;
+  /** Per-cell time limit (default 60 s). */
+  readonly timeoutMs?: number;
+  readonly cells: { readonly [C in ClientId]?: Cell<C> };
+}
+
+export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+
+/** Thrown by a cell that cannot run here for a reason that is not a failure (reported as "not run: <message>"). */
+export class NotRunError extends Error {
+  override name = 'NotRunError';
+}
+
+/** Identity helper that type-checks a capability definition. */
+export function defineCapability(c: Capability): Capability {
+  return c;
+}

@@ -1,0 +1,190 @@
+/**
+ * `tributary compat`: every compatibility capability × every client installed here, against a fresh
+ * Tributary (started as a child process of this package's CLI, so restart capabilities can restart
+ * it) or against any Kafka endpoint named with --bootstrap. Prints the matrix.
+ *
+ * Exit status: 0 nothing failed, 1 some cell failed, 2 usage error or the endpoint cannot be reached.
+ */
+import { writeFile } from 'node:fs/promises';
+import { BrokerProcess } from './broker-process.js';
+import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker } from './capability.js';
+import { loadCapabilities, selectCapabilities } from './capabilities/index.js';
+import { FORMATS, formatMatrix, type Format } from './report/index.js';
+import { CompatSession, runMatrix } from './runner.js';
+import { EndpointError, parseHostPort } from './wire-client.js';
+
+export const COMPAT_USAGE = `Usage:
+  tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
+                   [--only <capability,...>] [--clients <client,...>] [--parallel <n>] [--list]
+
+Runs the compatibility suites with every Kafka client installed here (${CLIENT_IDS.join(', ')})
+and prints a matrix: one row per capability, one column per client.
+Without --bootstrap a fresh Tributary is started (and stopped afterwards); with it, any Kafka-
+compatible endpoint is tested, creating only topics and groups named tributary-compat-* and
+deleting them afterwards.
+Exit status: 0 nothing failed, 1 a cell failed, 2 usage or connection error.`;
+
+interface CompatArgs {
+  bootstrap?: string;
+  format: Format;
+  output?: string;
+  only?: string[];
+  clients?: ClientId[];
+  parallel: number;
+  list: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: readonly string[]): CompatArgs {
+  const a: CompatArgs = { format: 'text', parallel: 4, list: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i] as string;
+    let inline: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const list = (): string[] => value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+    switch (arg) {
+      case '--bootstrap': case '-b': {
+        const v = value();
+        try {
+          parseHostPort(v);
+        } catch (e) {
+          throw new UsageError(`--bootstrap: ${(e as Error).message}`);
+        }
+        a.bootstrap = v;
+        break;
+      }
+      case '--format': case '-f': {
+        const v = value();
+        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v}'`);
+        a.format = v as Format;
+        break;
+      }
+      case '--output': case '-o': a.output = value(); break;
+      case '--only': a.only = list(); break;
+      case '--clients': {
+        const v = list();
+        const bad = v.filter((c) => !(CLIENT_IDS as readonly string[]).includes(c));
+        if (bad.length > 0) throw new UsageError(`unknown client ${bad.join(', ')}; known: ${CLIENT_IDS.join(', ')}`);
+        a.clients = v as ClientId[];
+        break;
+      }
+      case '--parallel': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--parallel needs a positive integer');
+        a.parallel = n;
+        break;
+      }
+      case '--list': a.list = true; break;
+      case '--help': case '-h': a.help = true; break;
+      default: throw new UsageError(`unknown argument '${args[i]}'`);
+    }
+  }
+  return a;
+}
+
+export async function compatMain(argv: readonly string[]): Promise<number> {
+  let args: CompatArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`tributary compat: ${e.message}\n${COMPAT_USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(COMPAT_USAGE + '\n');
+    return 0;
+  }
+  const all = await loadCapabilities();
+  if (args.list) {
+    for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.title}${c.needsRestart === true ? ' (restarts the broker)' : ''}\n`);
+    return 0;
+  }
+  let capabilities;
+  try {
+    capabilities = selectCapabilities(all, args.only);
+  } catch (e) {
+    process.stderr.write(`tributary compat: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  let broker: BrokerProcess | undefined;
+  const stopBroker = async (): Promise<void> => {
+    const b = broker;
+    broker = undefined;
+    await b?.cleanup();
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    process.stderr.write(`tributary compat: ${sig}, stopping\n`);
+    void stopBroker().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let bootstrap = args.bootstrap;
+    let controlled: ControlledBroker | undefined;
+    let restart: (() => Promise<void>) | undefined;
+    if (bootstrap === undefined) {
+      process.stderr.write('[compat] starting a fresh Tributary…\n');
+      const config = { ...CONTROLLED_BROKER_CONFIG };
+      const b = await BrokerProcess.start({ overrides: config });
+      broker = b;
+      bootstrap = b.bootstrap;
+      controlled = { nodeId: Number(config['node.id']), clusterId: b.clusterId, config };
+      restart = async () => {
+        await b.stop();
+        await b.restart();
+      };
+    }
+    let session: CompatSession;
+    try {
+      session = await CompatSession.open({ bootstrap, controlled, restart, clients: args.clients });
+    } catch (e) {
+      if (!(e instanceof EndpointError)) throw e;
+      process.stderr.write(`tributary compat: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`[compat] ${bootstrap}: ${capabilities.length} capabilities × ${session.clients.length} clients ` +
+      `(${session.clients.map((c) => `${c.title} ${c.version ?? 'absent'}`).join(', ')})\n`);
+    const result = await runMatrix(session, capabilities, {
+      parallel: args.parallel,
+      onResult: (r) => {
+        if (r.status === 'not-applicable') return;
+        const what = r.status === 'pass' ? 'pass' : r.status === 'fail' ? `FAIL: ${r.reason ?? ''}` : `not run: ${r.reason ?? ''}`;
+        process.stderr.write(`[compat] ${r.capability} × ${r.client}: ${what} (${(r.durationMs / 1000).toFixed(1)} s)\n`);
+        if (r.status === 'fail' && r.detail !== undefined) {
+          process.stderr.write(r.detail.split('\n').slice(0, 40).map((l) => `[compat]     ${l}`).join('\n') + '\n');
+        }
+      },
+    });
+    const text = formatMatrix(result, args.format);
+    if (args.output !== undefined) {
+      await writeFile(args.output, text);
+      process.stdout.write(`[compat] ${args.format} matrix written to ${args.output}: ${result.summary.pass} passed, ${result.summary.fail} failed\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    return result.summary.fail > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof EndpointError) {
+      process.stderr.write(`tributary compat: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopBroker();
+  }
+}

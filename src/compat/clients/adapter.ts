@@ -1,0 +1,16 @@
+/**
+ * A client adapter: how to tell whether a client is usable on this machine, which version it is,
+ * and the handle its cells drive it through. One file per client family in this folder; the list
+ * is clients/index.ts.
+ */
+
+/** The outcome of probing for a client: a handle and its version, or why it cannot be used. */
+export type Detected<H> = { readonly handle: H; readonly version: string } | { readonly problem: string };
+
+export interface ClientAdapter<H> {
+  /** Column title, without version. */
+  readonly title: string;
+  /** What to do when it is missing. */
+  readonly install: string;
+  detect(): Promise<Detected<H>>;
+}

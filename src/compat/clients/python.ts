@@ -1,0 +1,177 @@
+/**
+ * The two Python clients (confluent-kafka-python on librdkafka, and pure-Python kafka-python), driven
+ * through small scripts in src/compat/python/ run with the system interpreter (Debian's python3-*
+ * packages import only under /usr/bin/python3). Each script command prints one JSON object per line.
+ *
+ * Message i is always: key "key-<i>", value "value-<i>", headers [idx=<i>, src=<client tag>] and,
+ * when base_ts is given, timestamp base_ts + i.
+ */
+import assert from 'node:assert/strict';
+import type { CompatEnv } from '../capability.js';
+import { pythonScript } from '../package-root.js';
+import { assertRanOk, parseJsonLines, PYTHON, runProcess, StreamingProcess, type RunResult } from '../process.js';
+import type { ConsumedRecord, Delivered } from '../records.js';
+import type { Detected } from './adapter.js';
+
+export type PythonClient = 'confluent-kafka-python' | 'kafka-python';
+
+export function scriptOf(client: PythonClient): string {
+  return pythonScript(client === 'kafka-python' ? 'kafka_python_client.py' : 'confluent_client.py');
+}
+
+/** The `src` header value each driver writes. */
+export function srcTag(client: PythonClient): string {
+  return client === 'kafka-python' ? 'kafka-python' : 'confluent';
+}
+
+export interface ProduceArgs {
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly count: number;
+  readonly base_ts?: number;
+  readonly partitions?: number;
+  readonly compression?: string;
+  readonly acks?: number | string;
+  readonly start?: number;
+  /** Pad every value to this many bytes (value-<i> then 'x'…); used for oversized messages. */
+  readonly value_bytes?: number;
+}
+
+interface Line {
+  type: string;
+  partition?: number;
+  offset?: number;
+  key?: string | null;
+  value?: string | null;
+  headers?: [string, string | null][];
+  timestamp?: number;
+  error?: string | null;
+}
+
+/** Runs `script command json` (bounded), checks it exited 0, returns its JSON lines. */
+async function runScript(client: PythonClient, command: string, args: object, timeoutMs: number, signal?: AbortSignal): Promise<Line[]> {
+  const r = await runProcess(PYTHON, [scriptOf(client), command, JSON.stringify(args)], { timeoutMs, signal });
+  assertRanOk(r);
+  return parseJsonLines<Line>(r.stdout);
+}
+
+/** Python's own budget: a little under ours, so it reports its timeout before we SIGKILL it. */
+function pyBudgetS(timeoutMs: number): number {
+  return Math.max(5, Math.floor(timeoutMs / 1000) - 5);
+}
+
+export async function pyProduce(client: PythonClient, args: ProduceArgs, timeoutMs = 90_000, signal?: AbortSignal): Promise<Delivered[]> {
+  const lines = await runScript(client, 'produce', { ...args, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
+  const errors = lines.filter((l) => l.type === 'delivery_error');
+  assert.equal(errors.length, 0, `${client} delivery errors: ${JSON.stringify(errors.slice(0, 3))}`);
+  return lines.filter((l) => l.type === 'delivered').map((l) => ({
+    partition: l.partition ?? -1, offset: l.offset ?? -1, key: l.key ?? '', timestamp: l.timestamp ?? -1,
+  }));
+}
+
+/** Like pyProduce, but returns the delivery errors instead of failing on them (the script exits 1 then). */
+export async function pyProduceExpectingErrors(client: PythonClient, args: ProduceArgs, timeoutMs: number, signal?: AbortSignal): Promise<{ delivered: Delivered[]; errors: string[]; run: RunResult }> {
+  const r = await runProcess(PYTHON, [scriptOf(client), 'produce', JSON.stringify({ ...args, timeout_s: pyBudgetS(timeoutMs) })], { timeoutMs, signal });
+  if (r.timedOut || (r.code !== 0 && r.code !== 1)) assertRanOk(r);
+  const lines = parseJsonLines<Line>(r.stdout);
+  return {
+    delivered: lines.filter((l) => l.type === 'delivered').map((l) => ({
+      partition: l.partition ?? -1, offset: l.offset ?? -1, key: l.key ?? '', timestamp: l.timestamp ?? -1,
+    })),
+    errors: lines.filter((l) => l.type === 'delivery_error').map((l) => l.error ?? ''),
+    run: r,
+  };
+}
+
+/** The `consume` command: assign every partition from the beginning, read to the end (and >= expect). */
+export async function readWithPython(
+  client: PythonClient, bootstrap: string, topic: string, expect = 0, timeoutMs = 60_000, signal?: AbortSignal,
+): Promise<ConsumedRecord[]> {
+  const lines = await runScript(client, 'consume', { bootstrap, topic, expect, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
+  return lines.filter((l) => l.type === 'record').map((l) => ({
+    partition: l.partition ?? -1,
+    offset: l.offset ?? -1,
+    key: l.key ?? null,
+    value: l.value ?? null,
+    headers: l.headers ?? [],
+    timestamp: l.timestamp ?? -1,
+  }));
+}
+
+/** offsets_for_times for every partition: partition → offset (-1: no record at or after the time). */
+export async function pyOffsetsForTimes(
+  bootstrap: string, topic: string, timestamp: number, client: PythonClient = 'confluent-kafka-python', timeoutMs = 60_000, signal?: AbortSignal,
+): Promise<Map<number, number>> {
+  const m = new Map<number, number>();
+  for (const l of await runScript(client, 'offsets_for_times', { bootstrap, topic, timestamp }, timeoutMs, signal)) {
+    if (l.type !== 'offset') continue;
+    assert.equal(l.error ?? null, null, `offsets_for_times error on partition ${l.partition}: ${l.error}`);
+    m.set(l.partition ?? -1, l.offset ?? -2);
+  }
+  return m;
+}
+
+export interface PythonHandle {
+  readonly client: PythonClient;
+  readonly version: string;
+  readonly script: string;
+  readonly srcTag: string;
+  produce(env: CompatEnv, args: Omit<ProduceArgs, 'bootstrap'>, timeoutMs?: number): Promise<Delivered[]>;
+  produceExpectingErrors(env: CompatEnv, args: Omit<ProduceArgs, 'bootstrap'>, timeoutMs?: number): Promise<{ delivered: Delivered[]; errors: string[] }>;
+  readAll(env: CompatEnv, topic: string, expect?: number, timeoutMs?: number): Promise<ConsumedRecord[]>;
+  offsetsForTimes(env: CompatEnv, topic: string, timestamp: number): Promise<Map<number, number>>;
+  /** Any script command; returns its JSON lines (the script must exit 0). */
+  command<T>(env: CompatEnv, command: string, args: object, timeoutMs?: number): Promise<T[]>;
+  /** A script command left running (a consumer waiting for records). */
+  spawn(env: CompatEnv, command: string, args: object): StreamingProcess;
+  /** Which compression codecs the client can use here (kafka-python needs optional modules). */
+  codecs(env: CompatEnv): Promise<Readonly<Record<string, boolean>>>;
+}
+
+function makeHandle(client: PythonClient, version: string): PythonHandle {
+  let codecs: Promise<Record<string, boolean>> | undefined;
+  return {
+    client, version, script: scriptOf(client), srcTag: srcTag(client),
+    produce: (env, args, timeoutMs) => pyProduce(client, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
+    produceExpectingErrors: (env, args, timeoutMs) => pyProduceExpectingErrors(client, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
+    readAll: (env, topic, expect = 0, timeoutMs) => readWithPython(client, env.bootstrap, topic, expect, env.remainingMs(timeoutMs), env.signal),
+    offsetsForTimes: (env, topic, timestamp) => pyOffsetsForTimes(env.bootstrap, topic, timestamp, client, env.remainingMs(60_000), env.signal),
+    command: async <T>(env: CompatEnv, command: string, args: object, timeoutMs?: number) =>
+      (await runScript(client, command, { bootstrap: env.bootstrap, ...args }, env.remainingMs(timeoutMs), env.signal)) as unknown as T[],
+    spawn: (env, command, args) => {
+      const p = new StreamingProcess(PYTHON, [scriptOf(client), command, JSON.stringify({ bootstrap: env.bootstrap, ...args })], { signal: env.signal });
+      env.onCleanup(() => p.stop());
+      return p;
+    },
+    codecs(env) {
+      if (client === 'confluent-kafka-python') return Promise.resolve({ none: true, gzip: true, snappy: true, lz4: true, zstd: true });
+      codecs ??= runScript(client, 'codecs', {}, env.remainingMs(30_000))
+        .then((l) => ({ none: true, ...((l[0] as unknown as Record<string, boolean> | undefined) ?? {}) }));
+      return codecs;
+    },
+  };
+}
+
+const PROBE: Record<PythonClient, string> = {
+  'confluent-kafka-python': 'import json, confluent_kafka as c; print(json.dumps([c.version()[0], c.libversion()[0]]))',
+  'kafka-python': 'import json, kafka; print(json.dumps([kafka.__version__]))',
+};
+
+const DEBIAN_PACKAGE: Record<PythonClient, string> = {
+  'confluent-kafka-python': 'python3-confluent-kafka',
+  'kafka-python': 'python3-kafka',
+};
+
+export function debianPackage(client: PythonClient): string {
+  return DEBIAN_PACKAGE[client];
+}
+
+export async function detectPython(client: PythonClient): Promise<Detected<PythonHandle>> {
+  const r = await runProcess(PYTHON, ['-c', PROBE[client]], { timeoutMs: 20_000 });
+  if (r.code !== 0) {
+    const why = /spawn error: (.*)/.exec(r.stderr)?.[1] ?? (r.stderr.trim().split('\n').pop() || `exit ${r.code}`);
+    return { problem: `${client} does not import under ${PYTHON}: ${why}` };
+  }
+  const [v, lib] = JSON.parse(r.stdout.trim()) as [string, string?];
+  return { handle: makeHandle(client, v), version: lib === undefined ? v : `${v} (librdkafka ${lib})` };
+}
