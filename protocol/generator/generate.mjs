@@ -242,13 +242,12 @@ function genModule(folder, schema) {
 }
 
 function genErrorCodes() {
-  const md = readFileSync(join(root, '..', 'shared', 'kafka-protocol', 'errors.md'), 'utf8');
-  const rows = [...md.matchAll(/^\|\s*(-?\d+)\s*\|\s*([A-Z_0-9]+)\s*\|\s*(yes|no)\s*\|/gm)];
-  const lines = [HEADER('Kafka\'s error table (Errors.java)'), '/** Kafka error codes (int16 on the wire). */', 'export const ErrorCode = {'];
-  for (const [, code, name] of rows) lines.push(`  ${name}: ${code},`);
+  const rows = JSON.parse(readFileSync(join(root, 'protocol', 'errors.json'), 'utf8'));
+  const lines = [HEADER('protocol/errors.json (Kafka\'s Errors.java)'), '/** Kafka error codes (int16 on the wire). */', 'export const ErrorCode = {'];
+  for (const { code, name } of rows) lines.push(`  ${name}: ${code},`);
   lines.push('} as const;', '', 'export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];', '');
   lines.push('/** Codes a client may retry on its own (Kafka: the exception extends RetriableException). */');
-  lines.push(`export const RETRIABLE_ERROR_CODES: ReadonlySet<number> = new Set([${rows.filter((r) => r[3] === 'yes').map((r) => r[1]).join(', ')}]);`, '');
+  lines.push(`export const RETRIABLE_ERROR_CODES: ReadonlySet<number> = new Set([${rows.filter((r) => r.retriable).map((r) => r.code).join(', ')}]);`, '');
   lines.push('const NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v, k]));');
   lines.push('export function errorName(code: number): string {', '  return NAMES.get(code) ?? `ERROR_${code}`;', '}', '');
   return lines.join('\n');

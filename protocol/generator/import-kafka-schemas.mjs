@@ -77,4 +77,8 @@ for (const name of METADATA_RECORDS) write('metadata', readKafkaJson(join(kafkaD
 for (const [folder, names] of INTERNAL_RECORDS) {
   for (const name of names) write('internal', readKafkaJson(join(kafkaDir, 'records', folder, `${name}.json`)));
 }
-console.log('imported schemas into protocol/');
+// Kafka's error table (code, name, retriable), from the shared reference's errors.md.
+const errorsMd = readFileSync(join(kafkaDir, 'errors.md'), 'utf8');
+const errors = [...errorsMd.matchAll(/^\|\s*(-?\d+)\s*\|\s*([A-Z_0-9]+)\s*\|\s*(yes|no)\s*\|/gm)].map(([, code, name, retriable]) => ({ code: Number(code), name, retriable: retriable === 'yes' }));
+writeFileSync(join(root, 'protocol', 'errors.json'), JSON.stringify(errors, null, 2) + '\n');
+console.log('imported schemas and the error table into protocol/');

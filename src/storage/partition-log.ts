@@ -550,9 +550,16 @@ export class PartitionLog {
     let doomed = this.deletablePrefix(shouldDelete);
     if (doomed === 0) return 0;
     if (doomed === this.segments.length) {
+      // The active segment qualified, but appends whose offsets were assigned before the roll is
+      // queued still land in it while we wait: if it grew, it was judged on stale contents (it may
+      // now hold unexpired records), so it stays for the next check.
+      const active = this.segments[doomed - 1]!;
+      const judgedBytes = active.committedBytes;
       await this.rollNow();
       this.throwIfFailed();
       doomed = Math.min(doomed, this.segments.length - 1);
+      if (active.committedBytes !== judgedBytes) doomed = Math.min(doomed, this.segments.indexOf(active));
+      if (doomed <= 0) return 0;
     }
     const gone = this.segments.slice(0, doomed);
     this.segments = this.segments.slice(doomed);
