@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import type { Admin, Producer } from 'kafkajs';
-import { BrokerProcess, sleep } from './support/broker-process.js';
-import { printBrokerLogOnFailure, uniqueTopic } from './support/helpers.js';
-import { makeKafka, printKafkajsLogOnFailure, type KafkaWithLog } from './support/kafkajs.js';
+import { sleep } from './support/broker-process.js';
+import { useKafkajsBroker } from './support/kafkajs-broker.js';
+import { uniqueTopic } from './support/helpers.js';
 
 const MAX_REQUEST = 1_048_576;
 
@@ -125,49 +124,28 @@ function describeOutcome(o: Outcome): string {
 // ---- the suite -------------------------------------------------------------------------------------
 
 describe('bad input on raw connections does not hurt the node or other clients', function () {
-  let broker: BrokerProcess | undefined;
-  let client: KafkaWithLog;
-  let admin: Admin;
-  let producer: Producer;
+  const fx = useKafkajsBroker('compat-well-behaved', { overrides: { 'socket.request.max.bytes': String(MAX_REQUEST) } });
   const topic = uniqueTopic('bad-input-health');
   let sent = 0;
 
   before(async function () {
-    this.timeout(60_000);
-    broker = await BrokerProcess.start({ overrides: { 'socket.request.max.bytes': String(MAX_REQUEST) } });
-    client = makeKafka(broker.bootstrap, 'compat-well-behaved');
-    admin = client.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-    producer = client.kafka.producer();
-    await producer.connect();
-    await healthCheck();
-  });
-
-  afterEach(function () {
-    printBrokerLogOnFailure(this, broker);
-    printKafkajsLogOnFailure(this, client?.log ?? []);
-  });
-
-  after(async function () {
     this.timeout(30_000);
-    await producer?.disconnect().catch(() => undefined);
-    await admin?.disconnect().catch(() => undefined);
-    await broker?.cleanup();
+    await fx.admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await healthCheck();
   });
 
   /** The well-behaved clients, on their own long-lived connections, still get correct answers. */
   async function healthCheck(): Promise<void> {
-    assert.ok(broker!.alive, 'the node process died');
-    const res = await producer.send({ topic, acks: -1, messages: [{ key: `k${sent}`, value: `healthy-${sent}` }, { key: `j${sent}`, value: `healthy-${sent}b` }] });
+    assert.ok(fx.broker.alive, 'the node process died');
+    const res = await fx.producer.send({ topic, acks: -1, messages: [{ key: `k${sent}`, value: `healthy-${sent}` }, { key: `j${sent}`, value: `healthy-${sent}b` }] });
     assert.equal(res.reduce((s, r) => s + (r.errorCode === 0 ? 0 : 1), 0), 0);
     sent += 2;
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await fx.admin.fetchTopicOffsets(topic);
     assert.equal(offsets.reduce((s, o) => s + Number(o.high), 0), sent, 'high watermarks count every healthy write');
   }
 
   function host(): [string, number] {
-    return [broker!.host, broker!.port];
+    return [fx.broker.host, fx.broker.port];
   }
 
   it('answers a well-formed ApiVersions v0 (the raw harness itself works)', async function () {
@@ -189,7 +167,7 @@ describe('bad input on raw connections does not hurt the node or other clients',
     if (o.kind === 'response') assert.equal(o.correlationId, 77);
 
     const two = await new Promise<number[]>((resolve, reject) => {
-      const s = connect({ host: broker!.host, port: broker!.port }, () => {
+      const s = connect({ host: fx.broker.host, port: fx.broker.port }, () => {
         s.write(Buffer.concat([frame(headerV1(18, 0, 1001)), frame(headerV1(18, 0, 1002))]));
       });
       let buf = Buffer.alloc(0);
@@ -298,7 +276,7 @@ describe('bad input on raw connections does not hurt the node or other clients',
   it('many half-open connections at once, then all dropped', async function () {
     this.timeout(30_000);
     const socks = await Promise.all(Array.from({ length: 100 }, () => new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: broker!.host, port: broker!.port }, () => {
+      const s = connect({ host: fx.broker.host, port: fx.broker.port }, () => {
         s.write(Buffer.concat([int32(1000), Buffer.alloc(10)]));
         resolve(s);
       });
@@ -313,10 +291,10 @@ describe('bad input on raw connections does not hurt the node or other clients',
   it('the node is still alive at the end, and shuts down cleanly', async function () {
     this.timeout(30_000);
     await healthCheck();
-    assert.ok(broker!.alive);
-    await producer.disconnect();
-    await admin.disconnect();
-    const exit = await broker!.stop();
+    assert.ok(fx.broker.alive);
+    await fx.producer.disconnect();
+    await fx.admin.disconnect();
+    const exit = await fx.broker.stop();
     assert.deepEqual(exit, { code: 0, signal: null });
   });
 });

@@ -5,52 +5,25 @@
  * (200 ms here) with min.cleanable.dirty.ratio near 0, so it happens within seconds.
  */
 import assert from 'node:assert/strict';
-import type { Admin, Producer } from 'kafkajs';
-import { BrokerProcess } from './support/broker-process.js';
-import { printBrokerLogOnFailure, skipOrFail, uniqueTopic, waitFor } from './support/helpers.js';
-import { makeKafka, printKafkajsLogOnFailure, type KafkaWithLog } from './support/kafkajs.js';
+import { skipOrFail, uniqueTopic, waitFor } from './support/helpers.js';
 import { anyReader, type ConsumedRecord } from './support/readers.js';
+import { useKafkajsBroker } from './support/kafkajs-broker.js';
 
 describe('log compaction (kafkajs producer, group-less reader)', function () {
-  let broker: BrokerProcess | undefined;
-  let client: KafkaWithLog;
-  let admin: Admin;
-  let producer: Producer;
-
-  before(async function () {
-    this.timeout(60_000);
-    broker = await BrokerProcess.start({ overrides: { 'num.partitions': '1', 'log.cleaner.backoff.ms': '200', 'log.segment.delete.delay.ms': '0' } });
-    client = makeKafka(broker.bootstrap, 'compat-log-compaction');
-    admin = client.kafka.admin();
-    await admin.connect();
-    producer = client.kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterEach(function () {
-    printBrokerLogOnFailure(this, broker);
-    printKafkajsLogOnFailure(this, client?.log ?? []);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await producer?.disconnect().catch(() => undefined);
-    await admin?.disconnect().catch(() => undefined);
-    await broker?.cleanup();
-  });
+  const fx = useKafkajsBroker('compat-log-compaction', { overrides: { 'num.partitions': '1', 'log.cleaner.backoff.ms': '200', 'log.segment.delete.delay.ms': '0' }, producer: { allowAutoTopicCreation: false } });
 
   it('keeps exactly the latest value per key at its original offset; old tombstones are gone', async function () {
     this.timeout(60_000);
     const reader = anyReader();
     if (reader === undefined) skipOrFail(this, 'no group-less reader (kcat or a Python client) is available');
     const topic = uniqueTopic('compact');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
+    await fx.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
       { name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '1024' },
       { name: 'min.cleanable.dirty.ratio', value: '0.01' }, { name: 'delete.retention.ms', value: '60000' },
     ] }] });
     const latest = new Map<string, { offset: number; value: string | null }>();
     const send = async (messages: { key: string; value: string | null; timestamp?: string }[]): Promise<void> => {
-      const r = await producer.send({ topic, acks: -1, messages });
+      const r = await fx.producer.send({ topic, acks: -1, messages });
       const base = Number(r[0]!.baseOffset);
       messages.forEach((m, i) => latest.set(m.key, { offset: base + i, value: m.value }));
     };
@@ -65,7 +38,7 @@ describe('log compaction (kafkajs producer, group-less reader)', function () {
     for (let i = 0; i < 10; i++) await send(Array.from({ length: 5 }, (_, j) => ({ key: `filler-${i}-${j}`, value: 'x'.repeat(20) })));
     const keyed = (rs: readonly ConsumedRecord[]): ConsumedRecord[] => rs.filter((r) => /^k\d$/.test(r.key ?? ''));
     const records = await waitFor('the cleaner to compact the topic', async () => {
-      const rs = await reader.read(broker!.bootstrap, topic);
+      const rs = await reader.read(fx.broker.bootstrap, topic);
       return keyed(rs).length <= 9 ? rs : undefined;
     }, 30_000);
     const survivors = keyed(records);
@@ -78,7 +51,7 @@ describe('log compaction (kafkajs producer, group-less reader)', function () {
     const offsets = records.map((r) => r.offset);
     assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
     assert.equal(records.filter((r) => r.key?.startsWith('filler-')).length, 50);
-    const high = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+    const high = Number((await fx.admin.fetchTopicOffsets(topic))[0]!.high);
     assert.equal(high, 20 * 10 + 3 + 50, 'the log end offset is unchanged');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The log's life seen by real clients (issue #5): retention by time and by size deletes old
  * segments and moves the log start offset; a reader from "earliest" starts there; DeleteRecords
- * (kafkajs admin.deleteTopicRecords) moves it explicitly; a fetch below it gets OFFSET_OUT_OF_RANGE
+ * (kafkajs fx.admin.deleteTopicRecords) moves it explicitly; a fetch below it gets OFFSET_OUT_OF_RANGE
  * and the client's auto.offset.reset decides where it goes (kcat / librdkafka); disk use stays
  * bounded by retention.bytes + one segment under a 10x overproduce.
  *
@@ -11,12 +11,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin, Producer } from 'kafkajs';
-import { BrokerProcess } from './support/broker-process.js';
-import { assertRanOk, clientProblem, printBrokerLogOnFailure, runProcess, skipOrFail, uniqueTopic, waitFor } from './support/helpers.js';
-import { errorTypes, makeKafka, printKafkajsLogOnFailure, type KafkaWithLog } from './support/kafkajs.js';
+import { assertRanOk, clientProblem, runProcess, skipOrFail, uniqueTopic, waitFor } from './support/helpers.js';
+import { errorTypes } from './support/kafkajs.js';
 import { parseJsonLines } from './support/helpers.js';
 import { anyReader, readWithPython } from './support/readers.js';
+import { useKafkajsBroker } from './support/kafkajs-broker.js';
 
 interface KcatRecord { offset: number; key: string | null; payload: string | null; ts: number }
 
@@ -52,34 +51,7 @@ function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; 
 }
 
 describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, confluent-kafka-python)', function () {
-  let broker: BrokerProcess | undefined;
-  let client: KafkaWithLog;
-  let admin: Admin;
-  let producer: Producer;
-
-  before(async function () {
-    this.timeout(60_000);
-    broker = await BrokerProcess.start({
-      overrides: { 'num.partitions': '1', 'log.retention.check.interval.ms': '200', 'log.segment.delete.delay.ms': '0' },
-    });
-    client = makeKafka(broker.bootstrap, 'compat-log-retention');
-    admin = client.kafka.admin();
-    await admin.connect();
-    producer = client.kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterEach(function () {
-    printBrokerLogOnFailure(this, broker);
-    printKafkajsLogOnFailure(this, client?.log ?? []);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await producer?.disconnect().catch(() => undefined);
-    await admin?.disconnect().catch(() => undefined);
-    await broker?.cleanup();
-  });
+  const fx = useKafkajsBroker('compat-log-retention', { overrides: { 'num.partitions': '1', 'log.retention.check.interval.ms': '200', 'log.segment.delete.delay.ms': '0' }, producer: { allowAutoTopicCreation: false } });
 
   async function produce(topic: string, count: number, opts: { from?: number; timestamp?: number; perSend?: number; valueBytes?: number } = {}): Promise<void> {
     const from = opts.from ?? 0;
@@ -89,12 +61,12 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
       for (let j = i; j < Math.min(i + perSend, from + count); j++) {
         messages.push({ key: `key-${j}`, value: `value-${j}`.padEnd(opts.valueBytes ?? 0, '.'), ...(opts.timestamp === undefined ? {} : { timestamp: String(opts.timestamp) }) });
       }
-      await producer.send({ topic, acks: -1, messages });
+      await fx.producer.send({ topic, acks: -1, messages });
     }
   }
 
   async function offsets(topic: string): Promise<{ low: number; high: number }> {
-    const o = await admin.fetchTopicOffsets(topic);
+    const o = await fx.admin.fetchTopicOffsets(topic);
     return { low: Number(o[0]!.low), high: Number(o[0]!.high) };
   }
 
@@ -103,7 +75,7 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
     const reader = anyReader();
     if (reader === undefined) skipOrFail(this, 'no group-less reader (kcat or a Python client) is available');
     const topic = uniqueTopic('ret-ms');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
+    await fx.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
       { name: 'segment.bytes', value: '1024' }, { name: 'retention.ms', value: '60000' },
     ] }] });
     const old = Date.now() - 3_600_000;
@@ -118,7 +90,7 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
       return settled ? o : undefined;
     }, 20_000, 700);
     assert.ok(low <= 100, `log start offset ${low} passed the first record that is not expired`);
-    const records = await reader.read(broker!.bootstrap, topic);
+    const records = await reader.read(fx.broker.bootstrap, topic);
     assert.equal(records[0]?.offset, low, `${reader.name} from earliest starts at the log start offset`);
     assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 150 - low }, (_, i) => low + i));
     assert.equal(records.at(-1)?.value, 'value-149');
@@ -127,16 +99,16 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
   it('DeleteRecords moves the start offset; a fetch below it is OFFSET_OUT_OF_RANGE and auto.offset.reset decides', async function () {
     this.timeout(60_000);
     const topic = uniqueTopic('del-rec');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '1024' }] }] });
+    await fx.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '1024' }] }] });
     await produce(topic, 100);
     // kafkajs's deleteTopicRecords looks the leader up in the metadata it already has.
-    await admin.fetchTopicMetadata({ topics: [topic] });
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '37' }] });
+    await fx.admin.fetchTopicMetadata({ topics: [topic] });
+    await fx.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '37' }] });
     assert.deepEqual(await offsets(topic), { low: 37, high: 100 });
     // Above the high watermark: OFFSET_OUT_OF_RANGE.
     let err: unknown;
     try {
-      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '101' }] });
+      await fx.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '101' }] });
     } catch (e) {
       err = e;
     }
@@ -146,16 +118,16 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
     assert.ok(partitionErrors.includes('OFFSET_OUT_OF_RANGE'), `expected OFFSET_OUT_OF_RANGE, got ${String(err)} ${JSON.stringify(partitionErrors)}`);
 
     if (clientProblem('kcat') !== null) skipOrFail(this, `kcat is not usable: ${clientProblem('kcat')}`);
-    const earliest = await kcatFrom(broker!.bootstrap, topic, 5, 'earliest');
+    const earliest = await kcatFrom(fx.broker.bootstrap, topic, 5, 'earliest');
     assert.equal(earliest[0]?.offset, 37, 'auto.offset.reset=earliest jumps to the log start offset');
     assert.equal(earliest.length, 63);
-    const latest = await kcatFrom(broker!.bootstrap, topic, 5, 'latest');
+    const latest = await kcatFrom(fx.broker.bootstrap, topic, 5, 'latest');
     assert.equal(latest.length, 0, 'auto.offset.reset=latest jumps to the end');
     // -1 means "up to the high watermark" (kafkajs sends the offset as given).
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }] });
+    await fx.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }] });
     assert.deepEqual(await offsets(topic), { low: 100, high: 100 });
     await produce(topic, 5, { from: 100 });
-    const rest = await kcatFrom(broker!.bootstrap, topic, 'beginning', 'earliest');
+    const rest = await kcatFrom(fx.broker.bootstrap, topic, 'beginning', 'earliest');
     assert.deepEqual(rest.map((r) => r.offset), [100, 101, 102, 103, 104]);
   });
 
@@ -163,11 +135,11 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
     this.timeout(60_000);
     if (clientProblem('confluent-kafka-python') !== null) skipOrFail(this, `confluent-kafka-python: ${clientProblem('confluent-kafka-python')}`);
     const topic = uniqueTopic('del-rec-py');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '2048' }] }] });
+    await fx.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '2048' }] }] });
     await produce(topic, 60);
-    await admin.fetchTopicMetadata({ topics: [topic] });
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '25' }] });
-    const records = await readWithPython('confluent-kafka-python', broker!.bootstrap, topic);
+    await fx.admin.fetchTopicMetadata({ topics: [topic] });
+    await fx.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '25' }] });
+    const records = await readWithPython('confluent-kafka-python', fx.broker.bootstrap, topic);
     assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 35 }, (_, i) => 25 + i));
   });
 
@@ -176,7 +148,7 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
     const topic = uniqueTopic('soak');
     const retentionBytes = 40_000;
     const segmentBytes = 8_192;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
+    await fx.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [
       { name: 'segment.bytes', value: String(segmentBytes) }, { name: 'retention.bytes', value: String(retentionBytes) },
     ] }] });
     let produced = 0;
@@ -187,11 +159,11 @@ describe('log retention, log start offset and DeleteRecords (kafkajs, kcat, conf
       await new Promise((r) => setTimeout(r, 10));
       n += 20;
       produced += 20 * 200;
-      maxSeen = Math.max(maxSeen, partitionDiskBytes(broker!.logDir, topic).logBytes);
+      maxSeen = Math.max(maxSeen, partitionDiskBytes(fx.broker.logDir, topic).logBytes);
     }
     // After the next retention check (every 200 ms) the bound holds exactly.
     const disk = await waitFor('retention to catch up', () => {
-      const d = partitionDiskBytes(broker!.logDir, topic);
+      const d = partitionDiskBytes(fx.broker.logDir, topic);
       return d.logBytes <= retentionBytes + segmentBytes ? d : undefined;
     }, 10_000);
     assert.ok(disk.allBytes <= retentionBytes + segmentBytes + 4096 * disk.segments, `all files ${disk.allBytes} bytes`);
