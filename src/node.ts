@@ -34,6 +34,9 @@ import { ErrorCode } from './protocol/generated/error-codes.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { OFFSETS_TOPIC } from './coordinator/group/records.js';
 import { partitionCoordinatorLog } from './coordinator/runtime.js';
+import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
+import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
+import { localMarkerWriter } from './coordinator/txn/markers.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -52,6 +55,8 @@ export interface RunningNode {
 }
 
 const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 256;
+/** Kafka's producer.id.expiration.check.interval.ms default (an internal key there). */
+const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
 
 export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promise<RunningNode> {
   const config = loaded.config;
@@ -109,36 +114,73 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     if (leader === config.nodeId && partition !== undefined) groups.hostPartition(partitionId, partitionCoordinatorLog(partition));
   };
   for (const p of image.topicsByName.get(OFFSETS_TOPIC)?.partitions.values() ?? []) hostOffsetsPartition(p.partitionId, p.leader);
+  const producerIds = new ProducerIdManager(() => controller.run(allocateProducerIdsCommand(config.nodeId)));
+  const txns = new TxnCoordinator({
+    config: {
+      numPartitions: config.transactionStateLogNumPartitions,
+      maxTimeoutMs: config.transactionMaxTimeoutMs,
+      abortTimedOutIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+      idExpirationMs: config.transactionalIdExpirationMs,
+      removeExpiredIntervalMs: config.transactionRemoveExpiredTransactionCleanupIntervalMs,
+    },
+    clock,
+    logger: log,
+    nodeId: config.nodeId,
+    topicExists: () => image.topicsByName.has(TRANSACTION_STATE_TOPIC),
+    createTopic: () => createTransactionStateTopic(),
+    generateProducerId: () => producerIds.generate(),
+    writeMarker: localMarkerWriter(replicas, groups, clock, log),
+    partitionExists: (topic, partition) => image.topicsByName.get(topic)?.partitions.has(partition) === true,
+  });
+  // The same for the transaction coordinator and __transaction_state.
+  const hostTransactionStatePartition = (partitionId: number, leader: number): void => {
+    const partition = replicas.get(TRANSACTION_STATE_TOPIC, partitionId);
+    if (leader === config.nodeId && partition !== undefined) txns.hostPartition(partitionId, partitionCoordinatorLog(partition), partition.leaderEpoch);
+  };
+  for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
   const onMetadataChange = async (change: MetadataChange): Promise<void> => {
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
+    if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
   };
   const controller = new Controller(image, metadataLog, onMetadataChange);
-  // Kafka creates __consumer_offsets lazily, on the first FindCoordinator for a group: a broker
-  // never used for groups has no 50 empty partitions. Compacted, with Kafka's offsets.topic.* settings.
-  const createOffsetsTopic = async (): Promise<void> => {
+  // Kafka creates its internal topics lazily, on the first FindCoordinator for a group (or a
+  // transactional id): a broker never used for groups has no 50 empty partitions. Compacted.
+  const createInternalTopic = async (name: string, numPartitions: number, replicationFactor: number, segmentBytes: number): Promise<void> => {
     const spec = {
-      name: OFFSETS_TOPIC,
-      numPartitions: config.offsetsTopicNumPartitions,
-      replicationFactor: config.offsetsTopicReplicationFactor,
+      name,
+      numPartitions,
+      replicationFactor,
       assignments: [],
       configs: [
         { name: 'cleanup.policy', value: 'compact' },
-        { name: 'compression.type', value: 'producer' },
-        { name: 'segment.bytes', value: String(config.offsetsTopicSegmentBytes) },
+        { name: 'compression.type', value: name === OFFSETS_TOPIC ? 'producer' : 'uncompressed' },
+        { name: 'segment.bytes', value: String(segmentBytes) },
       ],
     };
     const defaults = {
-      numPartitions: config.offsetsTopicNumPartitions,
-      replicationFactor: config.offsetsTopicReplicationFactor,
+      numPartitions,
+      replicationFactor,
       brokerIds: [config.nodeId],
-      validateConfig: (name: string, value: string | null) => configs.validateTopicConfig(name, value),
+      validateConfig: (key: string, value: string | null) => configs.validateTopicConfig(key, value),
       newTopicId: randomTopicId,
     };
-    const outcomes = await controller.run((img) => createTopicsCommand(img.topicsByName.has(OFFSETS_TOPIC) ? [] : [spec], false, defaults)(img));
+    const outcomes = await controller.run((img) => createTopicsCommand(img.topicsByName.has(name) ? [] : [spec], false, defaults)(img));
     const failed = outcomes.find((o) => o.errorCode !== ErrorCode.NONE && o.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS);
-    if (failed !== undefined) throw new Error(`${OFFSETS_TOPIC}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
+    if (failed !== undefined) throw new Error(`${name}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
   };
+  const createOffsetsTopic = (): Promise<void> => createInternalTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions, config.offsetsTopicReplicationFactor, config.offsetsTopicSegmentBytes);
+  const createTransactionStateTopic = (): Promise<void> => createInternalTopic(TRANSACTION_STATE_TOPIC, config.transactionStateLogNumPartitions, config.transactionStateLogReplicationFactor, config.transactionStateLogSegmentBytes);
+  // producer.id.expiration.ms: partitions forget idle idempotent producers (not ones with an open transaction).
+  const producerExpiry: { timer: { cancel(): void } | null } = { timer: null };
+  const scheduleProducerExpiry = (): void => {
+    producerExpiry.timer = clock.setTimer(Math.min(config.producerIdExpirationMs, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), () => {
+      const removed = replicas.expireProducers(clock.nowMs(), config.producerIdExpirationMs);
+      if (removed > 0) log.info(`expired ${removed} idle producer ids (producer.id.expiration.ms=${config.producerIdExpirationMs})`);
+      scheduleProducerExpiry();
+    });
+  };
+  scheduleProducerExpiry();
   // Only now are every topic's configs known: retention must not judge a log by the defaults.
   logs.startBackgroundTasks({
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
@@ -156,8 +198,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     deleteTopicEnable: config.deleteTopicEnable,
   };
   let endpoints: Endpoint[] = [];
-  const producerIds = new ProducerIdManager(() => controller.run(allocateProducerIdsCommand(config.nodeId)));
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, producerIds, advertisedEndpoints: () => endpoints };
+  const markers = localMarkerWriter(replicas, groups, clock, log);
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
   const processor = new KafkaRequestProcessor(createRegistry(), services);
 
   const connections = new Set<Connection>();
@@ -173,6 +215,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     }
   } catch (e) {
     groups.close();
+    txns.close();
+    producerExpiry.timer?.cancel();
     await Promise.all(tcpListeners.map((t) => t.close()));
     await metadataPartition.close();
     await logs.close();
@@ -186,6 +230,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       await Promise.all(tcpListeners.map((t) => t.close()));
       for (const c of connections) c.close();
       groups.close();
+      txns.close();
+      producerExpiry.timer?.cancel();
       await replicas.saveProducerSnapshots();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
       await metadataPartition.close();

@@ -8,6 +8,7 @@
 //   node.id                           1 (Kafka: required): one command starts a node
 //   process.roles                     broker,controller (Kafka: required): single-node combined mode
 //   offsets.topic.replication.factor  1 (Kafka 3): a single node must be able to create the topic
+//   transaction.state.log.replication.factor  1 (Kafka 3): the same for __transaction_state
 // Only `tributary.`-prefixed keys may be added here that Kafka does not define.
 
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys.js';
@@ -29,6 +30,7 @@ const TRIBUTARY_OVERRIDES: readonly ConfigDef[] = [
   def('node.id', 'INT', '1', '[0,...]', true),
   def('process.roles', 'LIST', 'broker,controller', '[broker, controller]', true),
   def('offsets.topic.replication.factor', 'SHORT', '1', '[1,...]', true),
+  def('transaction.state.log.replication.factor', 'SHORT', '1', '[1,...]', true),
   // Kafka 3.x's bound; 4.x raised it to 1 MiB (see topic-config-defs.ts for why we keep 14).
   def('log.segment.bytes', 'INT', '1073741824', '[14,...]', false),
 ];
@@ -68,6 +70,10 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'log.message.timestamp.type', 'log.cleaner.enable', 'log.cleaner.backoff.ms',
   'log.cleaner.delete.retention.ms', 'log.cleaner.min.cleanable.ratio',
   'log.cleaner.min.compaction.lag.ms', 'log.cleaner.max.compaction.lag.ms',
+  // Transactions and producer state: issue #6.
+  'transaction.state.log.num.partitions', 'transaction.state.log.replication.factor', 'transaction.state.log.segment.bytes',
+  'transaction.max.timeout.ms', 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+  'transactional.id.expiration.ms', 'transaction.remove.expired.transaction.cleanup.interval.ms', 'producer.id.expiration.ms',
 ]);
 
 /**

@@ -56,6 +56,18 @@ export interface BrokerConfig {
   readonly groupMaxSessionTimeoutMs: number;
   readonly groupMaxSize: number;
   readonly minInsyncReplicas: number;
+  readonly transactionStateLogNumPartitions: number;
+  readonly transactionStateLogReplicationFactor: number;
+  /** transaction.state.log.segment.bytes: segment.bytes of __transaction_state when it is created. */
+  readonly transactionStateLogSegmentBytes: number;
+  /** transaction.max.timeout.ms: the longest transaction timeout a producer may ask for. */
+  readonly transactionMaxTimeoutMs: number;
+  readonly transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  /** transactional.id.expiration.ms: an idle transactional id is forgotten after this long. */
+  readonly transactionalIdExpirationMs: number;
+  readonly transactionRemoveExpiredTransactionCleanupIntervalMs: number;
+  /** producer.id.expiration.ms: a partition forgets an idle idempotent producer after this long. */
+  readonly producerIdExpirationMs: number;
   /** tributary.acks.all.fsync: ack acks=all only after fsync (DESIGN.md "Storage"). */
   readonly acksAllFsync: boolean;
 }
@@ -109,6 +121,14 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     groupMaxSessionTimeoutMs: num(v, 'group.max.session.timeout.ms'),
     groupMaxSize: num(v, 'group.max.size'),
     minInsyncReplicas: num(v, 'min.insync.replicas'),
+    transactionStateLogNumPartitions: num(v, 'transaction.state.log.num.partitions'),
+    transactionStateLogReplicationFactor: num(v, 'transaction.state.log.replication.factor'),
+    transactionStateLogSegmentBytes: num(v, 'transaction.state.log.segment.bytes'),
+    transactionMaxTimeoutMs: num(v, 'transaction.max.timeout.ms'),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: num(v, 'transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    transactionalIdExpirationMs: num(v, 'transactional.id.expiration.ms'),
+    transactionRemoveExpiredTransactionCleanupIntervalMs: num(v, 'transaction.remove.expired.transaction.cleanup.interval.ms'),
+    producerIdExpirationMs: num(v, 'producer.id.expiration.ms'),
     acksAllFsync: bool(v, 'tributary.acks.all.fsync'),
   };
 }

@@ -22,6 +22,13 @@ import type { Partition } from '../partition/partition.js';
 import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
 import { decodeRecordBatch } from '../protocol/records/record-batch-reader.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
+import { buildEndTxnMarkerBatch, ControlRecordType, decodeControlRecordType } from '../protocol/records/control-record.js';
+
+/** The transaction a coordinator write belongs to (TxnOffsetCommit). */
+export interface TxnWriter {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+}
 
 /** One record of an internal topic: Kafka's versioned key and value bytes; a null value is a tombstone. */
 export interface CoordinatorRecord {
@@ -31,7 +38,10 @@ export interface CoordinatorRecord {
 
 /** What a coordinator keeps per shard: it changes only through replay. */
 export interface CoordinatorState {
-  replay(record: CoordinatorRecord, offset: number, timestampMs: number): void;
+  /** `producerId` is the writing transaction's producer id for a transactional batch, else -1n. */
+  replay(record: CoordinatorRecord, offset: number, timestampMs: number, producerId: bigint): void;
+  /** A transaction marker for `producerId` was written at `offset` (Kafka's transactional offset commits). */
+  replayEndTxn?(producerId: bigint, commit: boolean, offset: number): void;
   /** Called once after the load replay reached the end of the partition. */
   loaded?(): void;
 }
@@ -91,12 +101,19 @@ export class CoordinatorShard<S extends CoordinatorState> {
         let next = offset;
         while (pos + LOG_OVERHEAD <= chunk.length && pos + batchSizeAt(chunk, pos) <= chunk.length) {
           const { header, records } = await decodeRecordBatch(chunk, pos);
-          // Control batches (transaction markers) carry no coordinator state.
-          if (!header.isControl) {
+          if (header.isControl) {
+            // Transaction markers complete the transactional records written before them.
+            const r = records[0];
+            const type = r === undefined || r.key === null ? -1 : decodeControlRecordType(r.key);
+            if (header.baseOffset >= offset && (type === ControlRecordType.Commit || type === ControlRecordType.Abort)) {
+              this.state.replayEndTxn?.(header.producerId, type === ControlRecordType.Commit, header.baseOffset);
+            }
+          } else {
+            const producerId = header.isTransactional ? header.producerId : -1n;
             for (const r of records) {
               const o = header.baseOffset + r.offsetDelta;
               if (o < offset || o >= end || r.key === null) continue;
-              this.state.replay({ key: r.key, value: r.value }, o, header.baseTimestamp + r.timestampDelta);
+              this.state.replay({ key: r.key, value: r.value }, o, header.baseTimestamp + r.timestampDelta, producerId);
               count++;
             }
           }
@@ -119,13 +136,37 @@ export class CoordinatorShard<S extends CoordinatorState> {
    * Appends `records` as one batch, then replays them; resolves once they are replayed (the state
    * shows them). Rejects, replaying nothing, if the append fails.
    */
-  write(records: readonly CoordinatorRecord[]): Promise<void> {
-    if (this.statusValue !== 'active') return Promise.reject(new Error(`${this.name} is ${this.statusValue}`));
-    if (records.length === 0) return this.flushed();
+  write(records: readonly CoordinatorRecord[], txn: TxnWriter | null = null): Promise<void> {
+    if (records.length === 0 && this.statusValue === 'active') return this.flushed();
     const timestamp = this.clock.nowMs();
+    const producerId = txn === null ? -1n : txn.producerId;
+    return this.enqueue(
+      () => buildRecordBatch({
+        baseOffset: 0,
+        records: records.map((r) => ({ key: r.key, value: r.value, timestamp })),
+        ...(txn === null ? {} : { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: -1, isTransactional: true }),
+      }),
+      (baseOffset) => records.forEach((r, i) => this.state.replay(r, baseOffset + i, timestamp, producerId)),
+    );
+  }
+
+  /**
+   * Appends a transaction marker for `producerId` (the transaction coordinator's WriteTxnMarkers to
+   * this partition), then replays its completion.
+   */
+  writeTxnMarker(producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number): Promise<void> {
+    const timestamp = this.clock.nowMs();
+    return this.enqueue(
+      () => buildEndTxnMarkerBatch({ producerId, producerEpoch, commit, coordinatorEpoch, timestamp }),
+      (baseOffset) => this.state.replayEndTxn?.(producerId, commit, baseOffset),
+    );
+  }
+
+  private enqueue(build: () => Promise<Buffer>, apply: (baseOffset: number) => void): Promise<void> {
+    if (this.statusValue !== 'active') return Promise.reject(new Error(`${this.name} is ${this.statusValue}`));
     // The appended promise is boxed so awaiting the build step does not wait for durability.
     const appending = this.appendOrder.then(async () => {
-      const batch = await buildRecordBatch({ baseOffset: 0, records: records.map((r) => ({ key: r.key, value: r.value, timestamp })) });
+      const batch = await build();
       return { durable: this.log.append(batch) };
     });
     this.appendOrder = appending.catch(() => undefined);
@@ -133,7 +174,7 @@ export class CoordinatorShard<S extends CoordinatorState> {
       const { durable } = await appending;
       const { baseOffset } = await durable;
       if (this.statusValue === 'closed') return;
-      records.forEach((r, i) => this.state.replay(r, baseOffset + i, timestamp));
+      apply(baseOffset);
     });
     this.tail = done.catch((e: unknown) => this.logger.error(`${this.name}: append failed: ${e instanceof Error ? e.message : String(e)}`));
     return done;

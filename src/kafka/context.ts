@@ -12,6 +12,7 @@ import type { ConfigService } from '../controller/config-service.js';
 import type { Logger } from '../util/logger.js';
 import type { ProducerIdManager } from '../partition/producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -40,6 +41,10 @@ export interface BrokerServices {
   readonly log: Logger;
   /** The consumer-group coordinator of the __consumer_offsets partitions this node leads. */
   readonly groups: GroupCoordinator;
+  /** The transaction coordinator of the __transaction_state partitions this node leads. */
+  readonly txns: TxnCoordinator;
+  /** Writes a transaction marker to a partition this node leads (WriteTxnMarkers). */
+  readonly markers: MarkerWriter;
   /** Producer ids for InitProducerId, from blocks the controller allocates. */
   readonly producerIds: ProducerIdManager;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */

@@ -30,6 +30,15 @@ import { alterConfigsApi } from './apis/alter-configs.js';
 import { incrementalAlterConfigsApi } from './apis/incremental-alter-configs.js';
 import { deleteRecordsApi } from './apis/delete-records.js';
 import { initProducerIdApi } from './apis/init-producer-id.js';
+import { offsetForLeaderEpochApi } from './apis/offset-for-leader-epoch.js';
+import { addPartitionsToTxnApi } from './apis/add-partitions-to-txn.js';
+import { addOffsetsToTxnApi } from './apis/add-offsets-to-txn.js';
+import { endTxnApi } from './apis/end-txn.js';
+import { writeTxnMarkersApi } from './apis/write-txn-markers.js';
+import { txnOffsetCommitApi } from './apis/txn-offset-commit.js';
+import { describeTransactionsApi } from './apis/describe-transactions.js';
+import { listTransactionsApi } from './apis/list-transactions.js';
+import { describeProducersApi } from './apis/describe-producers.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -78,6 +87,15 @@ export function createRegistry(): ApiRegistry {
     incrementalAlterConfigsApi,
     deleteRecordsApi,
     initProducerIdApi,
+    offsetForLeaderEpochApi,
+    addPartitionsToTxnApi,
+    addOffsetsToTxnApi,
+    endTxnApi,
+    writeTxnMarkersApi,
+    txnOffsetCommitApi,
+    describeTransactionsApi,
+    listTransactionsApi,
+    describeProducersApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

@@ -7,10 +7,14 @@
  * (DESIGN.md: group commit, one fsync covers every batch that arrived meanwhile); an idempotent
  * producer's batch is checked against the producer state and recorded there synchronously, at
  * the moment its offsets are assigned, so a retry arriving while the first copy is still being
- * written is already recognised.
+ * written is already recognised. Transaction markers are recorded the same way, so the last
+ * stable offset (LSO = min(HW, first offset of the earliest open transaction)) and the
+ * aborted-transaction index always describe the log up to the offsets assigned.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
-import { ProducerStateManager, type IdempotentBatch } from './producer-state.js';
+import { ProducerStateManager, type AbortedTxn, type IdempotentBatch } from './producer-state.js';
+import { buildEndTxnMarkerBatch } from '../protocol/records/control-record.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
 
 export type AppendOutcome =
   | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
@@ -46,9 +50,35 @@ export class Partition {
     return this.log.logEndOffset;
   }
 
-  /** No transactions yet: the last stable offset is the high watermark. */
+  /** min(HW, first offset of the earliest open transaction): read_committed reads below it. */
   get lastStableOffset(): number {
-    return this.highWatermark;
+    const hw = this.highWatermark;
+    const unstable = this.producers.firstUnstableOffset();
+    return unstable === null ? hw : Math.min(hw, unstable);
+  }
+
+  /** Aborted transactions a read_committed fetch of [fetchOffset, upperBoundOffset) must be told. */
+  abortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    return this.producers.abortedTransactions(fetchOffset, upperBoundOffset);
+  }
+
+  /**
+   * Writes a transaction marker (COMMIT or ABORT control batch) for `producerId`, as the transaction
+   * coordinator's WriteTxnMarkers does; resolves once it is durable (acks=all). Refused with
+   * INVALID_PRODUCER_EPOCH / TRANSACTION_COORDINATOR_FENCED for a stale marker.
+   */
+  async appendTxnMarker(producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number, timestampMs: number): Promise<{ errorCode: number; message: string | null; offset: number }> {
+    const batch = await buildEndTxnMarkerBatch({ producerId, producerEpoch, commit, coordinatorEpoch, timestamp: timestampMs });
+    // From here to the log append nothing awaits: the state sees the marker at its offset.
+    const problem = this.producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+    if (problem !== null) return { errorCode: problem.errorCode, message: problem.message, offset: -1 };
+    const offset = this.log.nextOffsetToAssign;
+    const written = this.log.append(batch, this.leaderEpoch);
+    this.producers.completeTxn(producerId, producerEpoch, commit, offset, coordinatorEpoch, timestampMs);
+    await written;
+    this.notifyAppend();
+    if (this.fsyncOnAcksAll) await this.log.flush();
+    return { errorCode: ErrorCode.NONE, message: null, offset };
   }
 
   /**

@@ -5,12 +5,16 @@
  * beyond the log end (the log was truncated by recovery) is deleted, not trusted.
  *
  * Snapshots are written at clean shutdown, so after one only the snapshot is read; after a crash
- * the log is scanned from the last snapshot.
+ * the log is scanned from the last snapshot. Transaction markers in the scanned range close open
+ * transactions as they did when appended. Aborted transactions that ended before the snapshot are
+ * not in it (Kafka keeps them in per-segment .txnindex files): the log below the snapshot is
+ * scanned for them, headers and control records only.
  */
 import type { FileSystem } from '../io/file-system.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeSnapshot, listSnapshots, snapshotPath, writeSnapshot } from '../storage/producer-snapshot.js';
-import { readBatchHeader } from '../protocol/records/record-batch-reader.js';
+import { decodeRecordBatch, readBatchHeader } from '../protocol/records/record-batch-reader.js';
+import { decodeControlRecordType, ControlRecordType } from '../protocol/records/control-record.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
 import { lastSequenceOf, ProducerStateManager } from './producer-state.js';
 
@@ -19,6 +23,7 @@ const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 export async function loadProducerState(fs: FileSystem, log: PartitionLog): Promise<ProducerStateManager> {
   const state = new ProducerStateManager();
   const from = await restoreNewestSnapshot(fs, log, state);
+  if (from > log.logStartOffset) await scanAbortedBefore(log, log.logStartOffset, from, state);
   await scanLog(log, Math.max(from, log.logStartOffset), state);
   state.truncateHead(log.logStartOffset);
   return state;
@@ -39,8 +44,10 @@ async function restoreNewestSnapshot(fs: FileSystem, log: PartitionLog, state: P
       state.restore({
         producerId: e.producerId,
         epoch: e.epoch,
-        batches: [{ firstSeq: lastSequenceOf(e.lastSequence, -e.offsetDelta), lastSeq: e.lastSequence, lastOffset, offsetDelta: e.offsetDelta, timestamp: Number(e.timestamp) }],
+        batches: e.lastSequence < 0 ? [] : [{ firstSeq: lastSequenceOf(e.lastSequence, -e.offsetDelta), lastSeq: e.lastSequence, lastOffset, offsetDelta: e.offsetDelta, timestamp: Number(e.timestamp) }],
         lastTimestamp: Number(e.timestamp),
+        currentTxnFirstOffset: Number(e.currentTxnFirstOffset),
+        coordinatorEpoch: e.coordinatorEpoch,
       });
     }
     return offset;
@@ -49,30 +56,66 @@ async function restoreNewestSnapshot(fs: FileSystem, log: PartitionLog, state: P
 }
 
 async function scanLog(log: PartitionLog, from: number, state: ProducerStateManager): Promise<void> {
+  await forEachBatch(log, from, log.logEndOffset, async (chunk, pos) => {
+    const h = readBatchHeader(chunk, pos);
+    const lastOffset = h.baseOffset + h.lastOffsetDelta;
+    if (h.producerId < 0n) return;
+    if (h.isControl) {
+      const marker = await markerOf(chunk, pos);
+      if (marker !== null) state.completeTxn(h.producerId, h.producerEpoch, marker.commit, h.baseOffset, marker.coordinatorEpoch, h.maxTimestamp);
+      return;
+    }
+    state.record({ producerId: h.producerId, epoch: h.producerEpoch, firstSeq: h.baseSequence, lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta), isTransactional: h.isTransactional }, h.baseOffset, lastOffset, h.maxTimestamp);
+  });
+}
+
+/** The aborted transactions whose abort marker lies in [from, end) (the range a snapshot covers). */
+async function scanAbortedBefore(log: PartitionLog, from: number, end: number, state: ProducerStateManager): Promise<void> {
+  const open = new Map<bigint, number>();
+  await forEachBatch(log, from, end, async (chunk, pos) => {
+    const h = readBatchHeader(chunk, pos);
+    if (!h.isTransactional || h.producerId < 0n) return;
+    if (!h.isControl) {
+      if (!open.has(h.producerId)) open.set(h.producerId, h.baseOffset);
+      return;
+    }
+    const first = open.get(h.producerId);
+    open.delete(h.producerId);
+    const marker = await markerOf(chunk, pos);
+    if (marker !== null && !marker.commit && first !== undefined) state.addAborted({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
+  });
+}
+
+/** Calls `fn` for each whole batch whose last offset is in [from, end), in log order. */
+async function forEachBatch(log: PartitionLog, from: number, end: number, fn: (chunk: Buffer, pos: number) => Promise<void>): Promise<void> {
   let offset = from;
-  while (offset < log.logEndOffset) {
+  while (offset < end && offset < log.logEndOffset) {
     const read = await log.read(offset, SCAN_CHUNK_BYTES, true);
     if (read.kind !== 'ok' || read.records.length === 0) return;
-    const next = scanChunk(read.records, offset, state);
+    const chunk = read.records;
+    let pos = 0;
+    let next = offset;
+    while (pos + LOG_OVERHEAD <= chunk.length && pos + batchSizeAt(chunk, pos) <= chunk.length) {
+      const h = readBatchHeader(chunk, pos);
+      const lastOffset = h.baseOffset + h.lastOffsetDelta;
+      if (lastOffset >= end) return;
+      if (lastOffset >= offset) await fn(chunk, pos);
+      next = lastOffset + 1;
+      pos += h.sizeInBytes;
+    }
     if (next <= offset) return;
     offset = next;
   }
 }
 
-/** Records every idempotent batch wholly inside `chunk` at or after `from`; returns the next offset. */
-function scanChunk(chunk: Buffer, from: number, state: ProducerStateManager): number {
-  let pos = 0;
-  let next = from;
-  while (pos + LOG_OVERHEAD <= chunk.length && pos + batchSizeAt(chunk, pos) <= chunk.length) {
-    const h = readBatchHeader(chunk, pos);
-    const lastOffset = h.baseOffset + h.lastOffsetDelta;
-    if (lastOffset >= from && h.producerId >= 0n && !h.isControl) {
-      state.record({ producerId: h.producerId, epoch: h.producerEpoch, firstSeq: h.baseSequence, lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta) }, h.baseOffset, lastOffset, h.maxTimestamp);
-    }
-    next = lastOffset + 1;
-    pos += h.sizeInBytes;
-  }
-  return next;
+/** The transaction marker of the control batch at `pos`, or null for another control record. */
+async function markerOf(chunk: Buffer, pos: number): Promise<{ commit: boolean; coordinatorEpoch: number } | null> {
+  const { records } = await decodeRecordBatch(chunk, pos);
+  const r = records[0];
+  if (r === undefined || r.key === null) return null;
+  const type = decodeControlRecordType(r.key);
+  if (type !== ControlRecordType.Abort && type !== ControlRecordType.Commit) return null;
+  return { commit: type === ControlRecordType.Commit, coordinatorEpoch: r.value !== null && r.value.length >= 6 ? r.value.readInt32BE(2) : -1 };
 }
 
 /** Writes the state as of the log end offset (at clean shutdown), in Kafka's snapshot format. */
@@ -80,8 +123,10 @@ export async function saveProducerState(fs: FileSystem, log: PartitionLog, state
   if (state.size === 0) return;
   const entries = [...state.entries()].flatMap((e) => {
     const last = e.batches[e.batches.length - 1];
-    if (last === undefined) return [];
-    return [{ producerId: e.producerId, epoch: e.epoch, lastSequence: last.lastSeq, lastOffset: BigInt(last.lastOffset), offsetDelta: last.offsetDelta, timestamp: BigInt(last.timestamp), coordinatorEpoch: -1, currentTxnFirstOffset: -1n }];
+    // A producer known only from a marker (its epoch matters for fencing) has no batch: Kafka writes
+    // it with sequence -1 and offset -1.
+    if (last === undefined) return [{ producerId: e.producerId, epoch: e.epoch, lastSequence: -1, lastOffset: -1n, offsetDelta: 0, timestamp: BigInt(e.lastTimestamp), coordinatorEpoch: e.coordinatorEpoch, currentTxnFirstOffset: BigInt(e.currentTxnFirstOffset) }];
+    return [{ producerId: e.producerId, epoch: e.epoch, lastSequence: last.lastSeq, lastOffset: BigInt(last.lastOffset), offsetDelta: last.offsetDelta, timestamp: BigInt(last.timestamp), coordinatorEpoch: e.coordinatorEpoch, currentTxnFirstOffset: BigInt(e.currentTxnFirstOffset) }];
   });
   await writeSnapshot(fs, log.dir, log.logEndOffset, entries);
 }

@@ -59,3 +59,53 @@ describe('ProducerStateManager (Kafka idempotence rules)', () => {
     assert.equal(s.size, 0);
   });
 });
+
+describe('ProducerStateManager (transactions: LSO and aborted index)', () => {
+  const t = (producerId: bigint, firstSeq: number, count: number, epoch = 0): IdempotentBatch => ({ ...b(firstSeq, count, epoch, producerId), isTransactional: true });
+
+  it('an open transaction bounds the LSO at its first offset until its marker', () => {
+    const s = new ProducerStateManager();
+    assert.equal(s.firstUnstableOffset(), null);
+    s.record(t(1n, 0, 2), 0, 1, 1);
+    s.record(t(2n, 0, 1), 2, 2, 1);
+    s.record(t(1n, 2, 1), 3, 3, 1);
+    assert.equal(s.firstUnstableOffset(), 0);
+    s.completeTxn(1n, 0, true, 4, 0, 2);
+    assert.equal(s.firstUnstableOffset(), 2);
+    s.completeTxn(2n, 0, false, 5, 0, 2);
+    assert.equal(s.firstUnstableOffset(), null);
+    assert.deepEqual(s.abortedTransactions(0, 10), [{ producerId: 2n, firstOffset: 2, lastOffset: 5 }]);
+    assert.deepEqual(s.abortedTransactions(6, 10), [], 'ended before the fetch');
+    assert.deepEqual(s.abortedTransactions(0, 2), [], 'starts after the fetched range');
+  });
+
+  it('a marker moves the producer to its epoch: the old epoch is fenced, the new one starts at 0', () => {
+    const s = new ProducerStateManager();
+    s.record(t(1n, 0, 3), 0, 2, 1);
+    assert.equal(s.checkMarker(1n, 1, 0), null);
+    s.completeTxn(1n, 1, false, 3, 0, 2);
+    const zombie = s.check(t(1n, 3, 1, 0));
+    assert.equal(zombie.kind === 'error' && zombie.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
+    assert.equal(s.checkMarker(1n, 0, 0)?.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
+    assert.equal(s.checkMarker(1n, 1, -5)?.errorCode, ErrorCode.TRANSACTION_COORDINATOR_FENCED);
+    assert.equal(s.check(t(1n, 0, 1, 2)).kind, 'append');
+  });
+
+  it('refuses a non-transactional batch while the producer\'s transaction is open', () => {
+    const s = new ProducerStateManager();
+    s.record(t(1n, 0, 1), 0, 0, 1);
+    const r = s.check(b(1, 1, 0, 1n));
+    assert.equal(r.kind === 'error' && r.errorCode, ErrorCode.INVALID_TXN_STATE);
+  });
+
+  it('keeps producers with an open transaction through expiry; drops aborted entries below the log start', () => {
+    const s = new ProducerStateManager();
+    s.record(t(1n, 0, 1), 0, 0, 1);
+    s.record(t(2n, 0, 1), 1, 1, 1);
+    s.completeTxn(2n, 0, false, 2, 0, 1);
+    assert.equal(s.expire(1_000_000, 10), 1);
+    assert.ok(s.get(1n) !== undefined);
+    s.truncateHead(3);
+    assert.deepEqual(s.abortedTransactions(0, 100), []);
+  });
+});

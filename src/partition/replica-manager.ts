@@ -41,6 +41,13 @@ export class ReplicaManager {
     }
   }
 
+  /** Forgets idle idempotent producers on every partition (producer.id.expiration.ms); returns how many. */
+  expireProducers(nowMs: number, expirationMs: number): number {
+    let n = 0;
+    for (const parts of this.byTopic.values()) for (const p of parts.values()) n += p.producers.expire(nowMs, expirationMs);
+    return n;
+  }
+
   get(topic: string, partition: number): Partition | undefined {
     return this.byTopic.get(topic)?.get(partition);
   }

@@ -146,7 +146,10 @@ describe('group coordinator: records and partitioning', () => {
     assert.equal(javaStringHashCode('polygenelubricants'), -2147483648);
     assert.equal(offsetsPartitionFor('polygenelubricants', 50), 0, 'Integer.MIN_VALUE maps to 0');
     assert.equal(offsetsPartitionFor('hello', 50), 99162322 % 50);
-    assert.equal(offsetsPartitionFor('console-consumer-1', 50), (javaStringHashCode('console-consumer-1') & 0x7fffffff) % 50);
+    assert.equal(offsetsPartitionFor('console-consumer-1', 50), javaStringHashCode('console-consumer-1') % 50);
+    // A negative hash: Kafka's Utils.abs negates it (it does not mask the sign bit).
+    assert.equal(javaStringHashCode('my-group'), -1906497762);
+    assert.equal(offsetsPartitionFor('my-group', 50), 1906497762 % 50);
   });
 
   it('writes OffsetCommitKey v1 / OffsetCommitValue v3 bytes as Kafka does, and tombstones', () => {
@@ -398,5 +401,30 @@ describe('group coordinator: loading from __consumer_offsets', () => {
     assert.equal(c.heartbeat('g', 'm', null, 1), ErrorCode.NOT_COORDINATOR);
     assert.equal((await c.findCoordinator('g')).errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     c.close();
+  });
+  it('transactional offset commits count only once their transaction commits, also after a reload', async () => {
+    const clock = new ManualClock();
+    const log = new MemoryLog();
+    const c1 = coordinator(clock, log);
+    await c1.whenLoaded();
+    const commit = (producerId: bigint, offset: number) => c1.commitTxnOffsets({ groupId: 'eos', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, producerId, producerEpoch: 0, partitions: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: null, commitTimestampMs: -1 }] });
+    const offset = async (c: GroupCoordinator, requireStable = false) => (await c.fetchOffsets('eos', [{ topic: 't', partitions: [0] }], requireStable)).topics[0]?.partitions[0];
+    assert.deepEqual(await commit(5n, 10), [ErrorCode.NONE]);
+    assert.equal((await offset(c1))?.offset, -1, 'pending: not yet committed');
+    assert.equal((await offset(c1, true))?.errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT);
+    assert.equal(await c1.writeTxnMarker(0, 5n, 0, false, 0), ErrorCode.NONE);
+    assert.equal((await offset(c1, true))?.offset, -1, 'aborted: dropped');
+    await commit(5n, 20);
+    assert.equal(await c1.writeTxnMarker(0, 5n, 0, true, 0), ErrorCode.NONE);
+    assert.equal((await offset(c1))?.offset, 20, 'committed');
+    await commit(6n, 30); // left open by a "crash"
+    c1.close();
+    const c2 = coordinator(clock, log);
+    await c2.whenLoaded();
+    assert.equal((await offset(c2))?.offset, 20);
+    assert.equal((await offset(c2, true))?.errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT, 'still pending after the reload');
+    assert.equal(await c2.writeTxnMarker(0, 6n, 0, true, 0), ErrorCode.NONE);
+    assert.equal((await offset(c2, true))?.offset, 30);
+    c2.close();
   });
 });

@@ -766,7 +766,55 @@ export class GroupCoordinator {
     return codes;
   }
 
-  private validateOffsetCommit(group: ClassicGroup, generationId: number, memberId: string, groupInstanceId: string | null): number {
+  /**
+   * TxnOffsetCommit: the offsets are written now, in a transactional batch of the producer, and
+   * become the group's committed offsets only when the transaction commits (its marker is written
+   * to this partition by the transaction coordinator). A missing group is created (Kafka does);
+   * member and generation are checked when given (KIP-447, v3+). One error code per partition.
+   */
+  async commitTxnOffsets(req: CommitRequest & { producerId: bigint; producerEpoch: number }): Promise<number[]> {
+    const all = (code: number) => req.partitions.map(() => code);
+    const at = this.locate(req.groupId);
+    if (at.shard === undefined) return all(at.errorCode);
+    const group = at.shard.state.groups.get(req.groupId) ?? at.shard.state.getOrCreate(req.groupId);
+    const invalid = this.validateOffsetCommit(group, req.generationId, req.memberId, req.groupInstanceId, true);
+    if (invalid !== ErrorCode.NONE) return all(invalid);
+    const now = this.now();
+    const records: CoordinatorRecord[] = [];
+    const codes = req.partitions.map((p) => {
+      const metadata = p.metadata ?? '';
+      if (Buffer.byteLength(metadata, 'utf8') > this.config.offsetMetadataMaxBytes) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      records.push(offsetCommitRecord(req.groupId, p.topic, p.partition, { offset: p.offset, leaderEpoch: p.leaderEpoch, metadata, commitTimestampMs: now, expireTimestampMs: null }));
+      return ErrorCode.NONE;
+    });
+    try {
+      await at.shard.write(records, { producerId: req.producerId, producerEpoch: req.producerEpoch });
+    } catch {
+      return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
+    }
+    return codes;
+  }
+
+  /**
+   * Writes a transaction marker to `__consumer_offsets` partition `partitionId` (the transaction
+   * coordinator completing a transaction that committed offsets): pending transactional offsets of
+   * `producerId` there are applied (commit) or dropped (abort) once it is durable.
+   */
+  async writeTxnMarker(partitionId: number, producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number): Promise<number> {
+    const shard = this.shards.get(partitionId);
+    if (shard === undefined) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    if (shard.status === 'loading') await shard.whenLoaded();
+    if (shard.status !== 'active') return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    try {
+      await shard.writeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch);
+      return ErrorCode.NONE;
+    } catch (e) {
+      this.deps.logger.warn(`transaction marker to __consumer_offsets-${partitionId} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return ErrorCode.KAFKA_STORAGE_ERROR;
+    }
+  }
+
+  private validateOffsetCommit(group: ClassicGroup, generationId: number, memberId: string, groupInstanceId: string | null, isTransactional = false): number {
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
       if (groupInstanceId !== null && group.staticMembers.get(groupInstanceId) !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
@@ -774,18 +822,22 @@ export class GroupCoordinator {
       if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
       return ErrorCode.NONE;
     }
-    // Only members may commit to a group that has members.
-    return group.is('Empty') ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    // Only members may commit to a group that has members (a transactional commit without member
+    // information may: TxnOffsetCommit before v3 carries none).
+    return group.is('Empty') || isTransactional ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   /** `topics` null: every committed offset of the group. Partitions without a commit get offset -1. */
-  async fetchOffsets(groupId: string, topics: readonly { topic: string; partitions: readonly number[] }[] | null): Promise<FetchResult> {
+  async fetchOffsets(groupId: string, topics: readonly { topic: string; partitions: readonly number[] }[] | null, requireStable = false): Promise<FetchResult> {
     const at = this.locate(groupId);
     if (at.shard === undefined) return { errorCode: at.errorCode, topics: [] };
     // Read your writes: a commit answered before this request arrived is visible.
     await at.shard.flushed();
     const group = at.shard.state.groups.get(groupId);
+    const state = at.shard.state;
     const one = (topic: string, partition: number): FetchedPartition => {
+      // require_stable (KIP-447): an offset an open transaction is about to change is not answered.
+      if (requireStable && state.hasPendingTxnOffset(groupId, topic, partition)) return { partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
       const o = group?.offsets.get(topic)?.get(partition);
       return o === undefined
         ? { partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE }

@@ -99,7 +99,12 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
-/** Kafka's partitionFor(groupId): Utils.abs(hash) % partitions, where Utils.abs(x) = x & 0x7fffffff. */
+/** Kafka's Utils.abs: Math.abs, except that Integer.MIN_VALUE (which has no positive) maps to 0. */
+export function kafkaAbs(n: number): number {
+  return n === -2147483648 ? 0 : Math.abs(n);
+}
+
+/** Kafka's GroupMetadataManager.partitionFor(groupId): Utils.abs(hashCode) % partitions. */
 export function offsetsPartitionFor(groupId: string, numPartitions: number): number {
-  return (javaStringHashCode(groupId) & 0x7fffffff) % numPartitions;
+  return kafkaAbs(javaStringHashCode(groupId)) % numPartitions;
 }

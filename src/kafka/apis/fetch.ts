@@ -7,6 +7,11 @@
  * v13 topics by id; v15 replica state; v16 node endpoints; v17 replica directory id. v0-v3 are the
  * old message formats and are not served.
  *
+ * Isolation (v4+): read_uncommitted reads up to the high watermark; read_committed only below the
+ * last stable offset (the first offset of the earliest open transaction), and is told the aborted
+ * transactions overlapping what it got (producer id + first offset), so the client drops their
+ * records up to each abort marker.
+ *
  * Semantics as Kafka's: partitions are read in request order within max_bytes, each within
  * partition_max_bytes; the first partition with data returns at least one whole batch even when
  * larger than the limits (KIP-74); the last batch may be cut (clients drop it). If fewer than
@@ -23,6 +28,7 @@ import { decodeFetchRequest, fetchRequestMeta, type FetchRequest } from '../../p
 import { encodeFetchResponse, type FetchResponse, type FetchableTopicResponse, type PartitionData } from '../../protocol/generated/messages/fetch-response.js';
 import { ZERO_UUID } from '../../protocol/codec/uuid.js';
 import type { Partition } from '../../partition/partition.js';
+import { baseOffsetAt, batchSizeAt, lastOffsetDeltaAt, LOG_OVERHEAD } from '../../protocol/records/batch-header.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
@@ -31,6 +37,7 @@ import type { RequestContext } from '../context.js';
 
 const TOPIC_IDS_VERSION = 13;
 const NO_RECORDS = Buffer.alloc(0);
+const READ_COMMITTED = 1;
 
 interface Target {
   topic: string;
@@ -42,6 +49,7 @@ interface Target {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number | undefined;
+  readCommitted: boolean;
 }
 
 export const fetchApi = defineApi<FetchRequest, FetchResponse>({
@@ -82,6 +90,7 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
         fetchOffset: Number(p.fetchOffset),
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
+        readCommitted: (req.isolationLevel ?? 0) === READ_COMMITTED,
       });
     }
   }
@@ -117,14 +126,42 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
   const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
   if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
   try {
+    // Taken before reading: data appended meanwhile (an open transaction's) must not slip in.
+    const lso = p.lastStableOffset;
     const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
     // Kafka answers an error with empty records (size 0), never null: librdkafka rejects a -1 size.
     if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
-    return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
+    if (!t.readCommitted) return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
+    const stable = belowOffset(read.records, lso);
+    const aborted = stable.end > t.fetchOffset ? p.abortedTransactions(t.fetchOffset, stable.end).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) })) : [];
+    return { ...partitionData(p, t.partitionIndex, ErrorCode.NONE, stable.records), lastStableOffset: BigInt(lso), abortedTransactions: aborted };
   } catch (e) {
     if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
     return errorData(t.partitionIndex, storageErrorCode(e));
   }
+}
+
+/**
+ * The whole batches of `records` that start below `limit` (a batch never straddles the LSO: it is
+ * the first offset of a batch), and the offset after the last of them.
+ */
+function belowOffset(records: Buffer, limit: number): { records: Buffer; end: number } {
+  let pos = 0;
+  let end = -1;
+  while (records.length - pos >= LOG_OVERHEAD) {
+    const base = baseOffsetAt(records, pos);
+    if (base >= limit) break;
+    const size = batchSizeAt(records, pos);
+    if (pos + size > records.length) {
+      // A batch cut by max_bytes: kept (the client drops it), it covers at least its base offset.
+      end = Math.max(end, base + 1);
+      pos = records.length;
+      break;
+    }
+    end = base + lastOffsetDeltaAt(records, pos) + 1;
+    pos += size;
+  }
+  return { records: pos === records.length ? records : records.subarray(0, pos), end };
 }
 
 /** Parks until appends bring at least min_bytes, or max_wait_ms passes; then reads again. */

@@ -1,14 +1,15 @@
 /**
  * FindCoordinator (key 10), v0-v6: which broker coordinates a consumer group (the leader of its
- * `__consumer_offsets` partition). The topic is created on the first request, as Kafka does.
+ * `__consumer_offsets` partition) or a transactional id (the leader of its `__transaction_state`
+ * partition). The topic is created on the first request, as Kafka does.
  *
  * Versions: v1 key_type (0 group, 1 transaction) and error message; v2 same; v3 flexible; v4
  * batched coordinator_keys with one answer each (KIP-699); v5 TRANSACTION_ABORTABLE may be
  * returned (KIP-890); v6 share-group keys (KIP-932, key type 2).
  *
- * Errors (top level before v4, per key from v4): COORDINATOR_NOT_AVAILABLE (15) while
- * __consumer_offsets cannot be created or its partition has no leader, and for transaction keys
- * (no transaction coordinator yet); INVALID_REQUEST (42) for an unknown key type.
+ * Errors (top level before v4, per key from v4): COORDINATOR_NOT_AVAILABLE (15) while the
+ * internal topic cannot be created or its partition has no leader; INVALID_REQUEST (42) for an
+ * unknown key type.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeFindCoordinatorRequest, findCoordinatorRequestMeta, type FindCoordinatorRequest } from '../../protocol/generated/messages/find-coordinator-request.js';
@@ -47,9 +48,8 @@ export const findCoordinatorApi = defineApi<FindCoordinatorRequest, FindCoordina
 
 async function findOne(key: string, keyType: number, ctx: RequestContext): Promise<Found> {
   const none = (errorCode: number, errorMessage: string): Found => ({ key, errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
-  if (keyType === TRANSACTION_KEY) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
-  if (keyType !== GROUP_KEY) return none(ErrorCode.INVALID_REQUEST, `Unsupported key type ${keyType}`);
-  const { errorCode, nodeId } = await ctx.broker.groups.findCoordinator(key);
+  if (keyType !== GROUP_KEY && keyType !== TRANSACTION_KEY) return none(ErrorCode.INVALID_REQUEST, `Unsupported key type ${keyType}`);
+  const { errorCode, nodeId } = keyType === TRANSACTION_KEY ? await ctx.broker.txns.findCoordinator(key) : await ctx.broker.groups.findCoordinator(key);
   if (errorCode !== ErrorCode.NONE) return none(errorCode, 'The coordinator is not available.');
   const endpoints = ctx.broker.advertisedEndpoints();
   const endpoint = endpoints.find((e) => e.listenerName === ctx.connection.listenerName) ?? endpoints[0];

@@ -75,6 +75,7 @@ function broker(): BrokerServices {
   const image = { topicsByName: new Map([['t', { name: 't', topicId: 'id', partitions: new Map([[0, {}], [1, {}]]) }]]) };
   return {
     groups,
+    txns: { findCoordinator: async (id: string) => (id === 'tx' ? { errorCode: ErrorCode.NONE, nodeId: 1 } : { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 }) },
     image,
     log: silentLogger,
     advertisedEndpoints: () => [{ listenerName: 'PLAINTEXT', host: 'broker.example', port: 9092, securityProtocol: 'PLAINTEXT' }],
@@ -104,13 +105,17 @@ describe('group API handlers', () => {
     assert.deepEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47].map((k) => byKey.get(k)), [[0, 9], [0, 9], [0, 6], [0, 9], [0, 4], [0, 5], [0, 5], [0, 5], [0, 5], [0, 2], [0, 0]]);
   });
 
-  it('FindCoordinator: one key before v4, batched coordinator keys from v4; transaction keys unavailable', async () => {
+  it('FindCoordinator: one key before v4, batched coordinator keys from v4; transaction keys from the transaction coordinator', async () => {
     const v0 = await call(findCoordinatorApi, 0, { key: 'g' }, b, decodeFindCoordinatorResponse);
     assert.deepEqual([v0.errorCode, v0.nodeId, v0.host, v0.port], [ErrorCode.NONE, 1, 'broker.example', 9092]);
     const v4 = await call(findCoordinatorApi, 4, { keyType: 0, coordinatorKeys: ['a', 'b'] }, b, decodeFindCoordinatorResponse);
     assert.deepEqual(v4.coordinators?.map((c) => [c.key, c.nodeId, c.errorCode]), [['a', 1, 0], ['b', 1, 0]]);
     const txn = await call(findCoordinatorApi, 1, { key: 'tx', keyType: 1 }, b, decodeFindCoordinatorResponse);
-    assert.equal(txn.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    assert.deepEqual([txn.errorCode, txn.nodeId, txn.host], [ErrorCode.NONE, 1, 'broker.example']);
+    const unavailable = await call(findCoordinatorApi, 1, { key: 'other', keyType: 1 }, b, decodeFindCoordinatorResponse);
+    assert.equal(unavailable.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const unknownType = await call(findCoordinatorApi, 1, { key: 'x', keyType: 7 }, b, decodeFindCoordinatorResponse);
+    assert.equal(unknownType.errorCode, ErrorCode.INVALID_REQUEST);
   });
 
   it('JoinGroup: MEMBER_ID_REQUIRED from v4, protocol name "" before v7 and null from v7 on errors', async () => {

@@ -4,8 +4,8 @@
  *
  * Versions: v1 offsets from `__consumer_offsets` (v0 meant ZooKeeper; served the same here); v2
  * null topics = every committed offset of the group, and a top-level error code; v3 throttle
- * time; v4-v5 same (v5 committed leader epoch); v6 flexible; v7 require_stable (no pending
- * transactional offsets exist yet, so always stable); v8 many groups in one request (KIP-709); v9
+ * time; v4-v5 same (v5 committed leader epoch); v6 flexible; v7 require_stable (a partition
+ * with a transactional offset commit pending gets UNSTABLE_OFFSET_COMMIT (88), retriable); v8 many groups in one request (KIP-709); v9
  * member id / member epoch (KIP-848; classic groups ignore them).
  *
  * Errors: NOT_COORDINATOR (16), COORDINATOR_LOAD_IN_PROGRESS (14) — per partition before v2, top
@@ -33,14 +33,14 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>
       const groups = await Promise.all(
         (req.groups ?? []).map(async (g) => {
           const wanted: Wanted = g.topics === null || g.topics === undefined ? null : g.topics.map((t) => ({ topic: t.name ?? '', partitions: t.partitionIndexes ?? [] }));
-          const r = await fetch(g.groupId ?? '', wanted, ctx);
+          const r = await fetch(g.groupId ?? '', wanted, ctx, req.requireStable ?? false);
           return { groupId: g.groupId ?? '', errorCode: r.errorCode, topics: toTopics(r, wanted) };
         }),
       );
       return { throttleTimeMs: 0, groups };
     }
     const wanted: Wanted = req.topics === null || req.topics === undefined ? null : req.topics.map((t) => ({ topic: t.name ?? '', partitions: t.partitionIndexes ?? [] }));
-    const r = await fetch(req.groupId ?? '', v >= 2 ? wanted : (wanted ?? []), ctx);
+    const r = await fetch(req.groupId ?? '', v >= 2 ? wanted : (wanted ?? []), ctx, v >= 7 ? (req.requireStable ?? false) : false);
     if (v < 2) {
       // No top-level error before v2: each requested partition carries it.
       return { throttleTimeMs: 0, topics: toTopics(r, wanted ?? []).map((t) => ({ ...t, partitions: (t.partitions ?? []).map((p) => ({ ...p, errorCode: r.errorCode !== ErrorCode.NONE ? r.errorCode : p.errorCode })) })) };
@@ -49,8 +49,8 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>
   },
 });
 
-function fetch(groupId: string, wanted: Wanted, ctx: RequestContext): Promise<FetchResult> {
-  return ctx.broker.groups.fetchOffsets(groupId, wanted);
+function fetch(groupId: string, wanted: Wanted, ctx: RequestContext, requireStable: boolean): Promise<FetchResult> {
+  return ctx.broker.groups.fetchOffsets(groupId, wanted, requireStable);
 }
 
 /** The answer's topics; on a group-level error, the requested partitions with offset -1. */

@@ -95,12 +95,16 @@ describe('idempotent produce', function () {
     assert.equal((await produce(c, pid, 1, 3, 1)).errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   });
 
-  it('refuses a transactional InitProducerId until the transaction coordinator exists', async () => {
-    c.send(22, 4, 3, true, (w) => encodeInitProducerIdRequest(w, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }));
-    const frame = await c.receive();
-    assert.ok(frame);
-    const r = new Reader(frame, 4);
-    r.readTaggedFields();
-    assert.equal(decodeInitProducerIdResponse(r, 4).errorCode, ErrorCode.INVALID_REQUEST);
+  it('sends a transactional InitProducerId to the transaction coordinator (none before FindCoordinator created it)', async () => {
+    const init = async (transactionalId: string): Promise<number> => {
+      c.send(22, 4, 3, true, (w) => encodeInitProducerIdRequest(w, 4, { transactionalId, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }));
+      const frame = await c.receive();
+      assert.ok(frame);
+      const r = new Reader(frame, 4);
+      r.readTaggedFields();
+      return decodeInitProducerIdResponse(r, 4).errorCode;
+    };
+    assert.equal(await init('tx'), ErrorCode.NOT_COORDINATOR);
+    assert.equal(await init(''), ErrorCode.INVALID_REQUEST);
   });
 });

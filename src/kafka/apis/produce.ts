@@ -13,7 +13,9 @@
  * request order. Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), CORRUPT_MESSAGE (2),
  * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87), UNSUPPORTED_COMPRESSION_TYPE (76),
  * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and INVALID_PRODUCER_EPOCH (47) for idempotent producers (a
- * retried batch is answered with its original offset), UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
+ * retried batch is answered with its original offset; a zombie fenced by a newer epoch, written by a
+ * transaction marker, gets INVALID_PRODUCER_EPOCH), INVALID_TXN_STATE (48) for a non-transactional
+ * batch while the producer's transaction is open, UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
  * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1.
  */
@@ -63,7 +65,8 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (records === null) return failed(index, ErrorCode.INVALID_RECORD, 'Produce requests must have at least one record batch per partition');
   const valid = validateRecordBatches(records, { maxMessageBytes: partition.maxMessageBytes, produceVersion: ctx.apiVersion });
   if (!valid.ok) return failed(index, valid.errorCode, valid.message);
-  const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta) } : null;
+  if (valid.isTransactional && valid.producerId < 0n) return failed(index, ErrorCode.INVALID_RECORD, 'Transactional record batches need a producer id');
+  const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta), isTransactional: valid.isTransactional } : null;
   return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp).then(
     (outcome) => {
       if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message);
