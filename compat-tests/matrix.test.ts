@@ -28,8 +28,9 @@ describe('compat matrix: capabilities × clients against a broker process', func
     session = await CompatSession.open({
       bootstrap: b.bootstrap,
       controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config },
-      restart: async () => {
-        await b.stop();
+      restart: async (opts) => {
+        if (opts?.kill === true) await b.kill();
+        else await b.stop();
         await b.restart();
       },
     });

@@ -17,7 +17,7 @@
  *  - it throws NotRunError when it cannot run here for a reason that is not a failure of the client
  *    or endpoint (an optional codec module missing, no second client to read back with).
  */
-import type { ApiVersionTable } from './wire-client.js';
+import type { ApiVersionTable, GroupDescription } from './wire-client.js';
 import type { KafkajsHandle } from './clients/kafkajs.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
@@ -57,7 +57,16 @@ export const CONTROLLED_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'node.id': '1',
   'num.partitions': '2',
   'message.max.bytes': '300000',
+  // Kafka's default is 3000: a fresh group forms in half a second instead of three.
+  'group.initial.rebalance.delay.ms': '500',
 };
+
+/** How env.restart stops the broker before starting it again: SIGTERM (default) or SIGKILL (kill -9). */
+export interface RestartOptions {
+  readonly kill?: boolean;
+}
+
+export type { GroupDescription };
 
 export interface TopicSpec {
   readonly partitions?: number;
@@ -73,8 +82,11 @@ export interface CompatEnv {
   readonly versions: ApiVersionTable;
   /** Set when the run started the broker itself (exact facts about it are known). */
   readonly controlled: ControlledBroker | undefined;
-  /** Stops and starts the broker on the same log dir and port; only for needsRestart capabilities. */
-  readonly restart: (() => Promise<void>) | undefined;
+  /**
+   * Stops (SIGTERM, or SIGKILL with { kill: true }) and starts the broker on the same log dir and
+   * port; only for needsRestart capabilities.
+   */
+  readonly restart: ((opts?: RestartOptions) => Promise<void>) | undefined;
   /** Aborted when the cell's time is up: pass it on to anything long-running. */
   readonly signal: AbortSignal;
   /** Milliseconds left before the cell's deadline (at most `cap` when given). */
@@ -87,6 +99,13 @@ export interface CompatEnv {
   createTopic(tag: string, spec?: TopicSpec): Promise<string>;
   /** Broker config values of the endpoint (DescribeConfigs through the run's own connection, not a client under test). */
   brokerConfigs(keys: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
+  /** DescribeGroups of one group through the run's own connection to its coordinator (not a client under test). */
+  describeGroup(group: string): Promise<GroupDescription>;
+  /**
+   * A group's committed offsets on every partition of `topic` (partition → offset, -1: none), through
+   * the run's own connection to the group coordinator (OffsetFetch), whatever clients are installed.
+   */
+  committedOffsets(group: string, topic: string): Promise<ReadonlyMap<number, number>>;
   /** Runs fn after the cell, whatever happened (disconnect clients …). */
   onCleanup(fn: () => Promise<void> | void): void;
   /** A diagnostic line, shown with the failure if the cell fails. */

@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { BrokerProcess } from './broker-process.js';
-import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker } from './capability.js';
+import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker, type RestartOptions } from './capability.js';
 import { loadCapabilities, selectCapabilities } from './capabilities/index.js';
 import { FORMATS, formatMatrix, type Format } from './report/index.js';
 import { CompatSession, runMatrix } from './runner.js';
@@ -134,7 +134,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
   try {
     let bootstrap = args.bootstrap;
     let controlled: ControlledBroker | undefined;
-    let restart: (() => Promise<void>) | undefined;
+    let restart: ((opts?: RestartOptions) => Promise<void>) | undefined;
     if (bootstrap === undefined) {
       process.stderr.write('[compat] starting a fresh Tributary…\n');
       const config = { ...CONTROLLED_BROKER_CONFIG };
@@ -142,8 +142,9 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
       broker = b;
       bootstrap = b.bootstrap;
       controlled = { nodeId: Number(config['node.id']), clusterId: b.clusterId, config };
-      restart = async () => {
-        await b.stop();
+      restart = async (opts) => {
+        if (opts?.kill === true) await b.kill();
+        else await b.stop();
         await b.restart();
       };
     }

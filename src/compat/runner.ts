@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { apiName, ApiKey } from '../protocol/generated/api-keys.js';
 import {
   CLIENT_IDS, DEFAULT_CELL_TIMEOUT_MS, NotRunError,
-  type Capability, type CellFn, type ClientHandles, type ClientId, type CompatEnv, type ControlledBroker, type TopicSpec,
+  type Capability, type CellFn, type ClientHandles, type ClientId, type CompatEnv, type ControlledBroker, type RestartOptions, type TopicSpec,
 } from './capability.js';
 import { ADAPTERS } from './clients/index.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -56,7 +56,7 @@ export interface EndpointInfo {
 export interface SessionOptions {
   readonly bootstrap: string;
   readonly controlled?: ControlledBroker;
-  readonly restart?: () => Promise<void>;
+  readonly restart?: (opts?: RestartOptions) => Promise<void>;
   /** Only these client columns (default: all). */
   readonly clients?: readonly ClientId[];
   /** Bound for the TCP connect and each housekeeping request (default 5 s). */
@@ -179,6 +179,13 @@ export class CompatSession {
       },
       createTopic: (tag, spec) => this.createTopic(`${cellPrefix}${tag}-${++n}`, spec ?? {}, Math.min(30_000, deadline - Date.now())),
       brokerConfigs: (keys) => this.wire((w) => w.brokerConfigs(this.endpoint.brokers[0]?.nodeId ?? 0, keys)),
+      describeGroup: async (group) => this.wire((w) => w.describeGroup(group), await this.wire((w) => w.findGroupCoordinator(group))),
+      committedOffsets: async (group, topic) => {
+        const t = (await this.wire((w) => w.metadata([topic]))).topics[0];
+        if (t === undefined || t.errorCode !== 0) throw new Error(`committedOffsets: no metadata for topic ${topic}`);
+        const partitions = t.partitions.map((p) => p.partitionIndex).sort((a, b) => a - b);
+        return this.wire((w) => w.committedOffsets(group, topic, partitions), await this.wire((w) => w.findGroupCoordinator(group)));
+      },
       onCleanup: (fn) => cleanups.push(fn),
       note: (line) => notes.push(line),
       client: (id) => this.handle(id),

@@ -29,6 +29,10 @@ import { encodeDeleteGroupsRequest, deleteGroupsRequestMeta } from '../protocol/
 import { decodeDeleteGroupsResponse } from '../protocol/generated/messages/delete-groups-response.js';
 import { encodeListGroupsRequest, listGroupsRequestMeta } from '../protocol/generated/messages/list-groups-request.js';
 import { decodeListGroupsResponse } from '../protocol/generated/messages/list-groups-response.js';
+import { encodeDescribeGroupsRequest, describeGroupsRequestMeta } from '../protocol/generated/messages/describe-groups-request.js';
+import { decodeDescribeGroupsResponse } from '../protocol/generated/messages/describe-groups-response.js';
+import { encodeOffsetFetchRequest, offsetFetchRequestMeta } from '../protocol/generated/messages/offset-fetch-request.js';
+import { decodeOffsetFetchResponse } from '../protocol/generated/messages/offset-fetch-response.js';
 
 /** The endpoint could not be reached or did not speak Kafka: a usage/connection error, not a test failure. */
 export class EndpointError extends Error {
@@ -316,4 +320,50 @@ export class WireClient {
     // 69 GROUP_ID_NOT_FOUND: nothing to delete.
     return new Map(resp.results.map((g) => [g.groupId, g.errorCode === 0 || g.errorCode === 69 ? null : errorName(g.errorCode)]));
   }
+
+  /** One group as its coordinator describes it (send to the coordinator). */
+  async describeGroup(group: string): Promise<GroupDescription> {
+    const resp = await this.send({
+      key: ApiKey.DescribeGroups, ours: { min: 0, max: describeGroupsRequestMeta.maxVersion }, firstFlexibleVersion: describeGroupsRequestMeta.firstFlexibleVersion,
+      encode: (w, v) => encodeDescribeGroupsRequest(w, v, { groups: [group], includeAuthorizedOperations: false }),
+      decode: (r, v) => decodeDescribeGroupsResponse(r, v),
+    });
+    const g = resp.groups.find((x) => x.groupId === group);
+    if (g === undefined) throw new Error(`DescribeGroups(${group}): no such group in the response`);
+    if (g.errorCode !== 0) throw new Error(`DescribeGroups(${group}): ${errorName(g.errorCode)}`);
+    return {
+      state: g.groupState,
+      protocolType: g.protocolType,
+      members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, clientId: m.clientId })),
+    };
+  }
+
+  /**
+   * The group's committed offsets for `partitions` of `topic` (OffsetFetch v1-v7, sent to the
+   * coordinator): partition → offset, -1 where nothing is committed.
+   */
+  async committedOffsets(group: string, topic: string, partitions: readonly number[]): Promise<Map<number, number>> {
+    const resp = await this.send({
+      key: ApiKey.OffsetFetch, ours: { min: 1, max: Math.min(7, offsetFetchRequestMeta.maxVersion) }, firstFlexibleVersion: offsetFetchRequestMeta.firstFlexibleVersion,
+      encode: (w, v) => encodeOffsetFetchRequest(w, v, { groupId: group, topics: [{ name: topic, partitionIndexes: [...partitions] }], requireStable: true }),
+      decode: (r, v) => decodeOffsetFetchResponse(r, v),
+    });
+    if ((resp.errorCode ?? 0) !== 0) throw new Error(`OffsetFetch(${group}): ${errorName(resp.errorCode ?? 0)}`);
+    const out = new Map<number, number>();
+    for (const t of resp.topics ?? []) {
+      if (t.name !== topic) continue;
+      for (const p of t.partitions ?? []) {
+        if ((p.errorCode ?? 0) !== 0) throw new Error(`OffsetFetch(${group}) ${topic}-${p.partitionIndex}: ${errorName(p.errorCode ?? 0)}`);
+        out.set(p.partitionIndex ?? -1, Number(p.committedOffset ?? -1n));
+      }
+    }
+    return out;
+  }
+}
+
+/** What DescribeGroups says of one group. */
+export interface GroupDescription {
+  readonly state: string;
+  readonly protocolType: string;
+  readonly members: readonly { readonly memberId: string; readonly groupInstanceId: string | null; readonly clientId: string }[];
 }

@@ -1,13 +1,16 @@
 /**
  * Fetch long-poll: a consumer waiting on an empty partition with a long max wait (10 s) receives a
- * record produced later promptly, because the append wakes the parked fetch (not a timer).
+ * record produced later promptly, because the append wakes the parked fetch (not a timer). kafkajs
+ * has no group-less consumer, so its cell waits through a group consumer (its row then also needs
+ * the group APIs: without them the cell does not run).
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import type { PythonHandle } from '../clients/python.js';
+import { KAFKAJS_GROUP_CONSUMER, requireGroupApis } from '../group-steps.js';
 import { assertRanOk, StreamingProcess } from '../process.js';
-import { sleep } from '../wait.js';
+import { sleep, withTimeout } from '../wait.js';
 
 const MAX_WAIT_MS = 10_000;
 /** Well under MAX_WAIT_MS: a fetch answered only at its max wait fails this. */
@@ -40,7 +43,27 @@ export default defineCapability({
   order: 60,
   requires: [{ api: ApiKey.Fetch, minVersion: 4 }],
   cells: {
-    kafkajs: { notApplicable: 'kafkajs has no group-less consumer (its consumer needs consumer groups)' },
+    async kafkajs(env, kjs) {
+      requireGroupApis(env, 'kafkajs consumes only through a consumer group');
+      const topic = await env.createTopic('longpoll', { partitions: 1 });
+      const s = kjs.session(env);
+      const consumer = await s.consumer({ groupId: env.group('longpoll'), ...KAFKAJS_GROUP_CONSUMER, maxWaitTimeInMs: MAX_WAIT_MS });
+      let joined!: () => void;
+      const joinedP = new Promise<void>((res) => { joined = res; });
+      consumer.on(consumer.events.GROUP_JOIN, () => joined());
+      let got: ((at: { atMs: number; key: string; value: string }) => void) | undefined;
+      const gotP = new Promise<{ atMs: number; key: string; value: string }>((res) => { got = res; });
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => got?.({ atMs: Date.now(), key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' }) });
+      await withTimeout('the kafkajs consumer joining its group', joinedP, env.remainingMs(30_000));
+      await sleep(SETTLE_MS);
+      const p = await s.producer();
+      await p.send({ topic, acks: -1, messages: [{ key: 'key-0', value: 'late' }] });
+      const producedAt = Date.now();
+      const r = await withTimeout('the record', gotP, env.remainingMs(MAX_WAIT_MS + 5_000));
+      assert.deepEqual([r.key, r.value], ['key-0', 'late']);
+      assertPrompt(r.atMs, producedAt);
+    },
 
     async kcat(env, kcat) {
       const topic = await env.createTopic('longpoll', { partitions: 1 });

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import type { Admin, Kafka, LogEntry, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Kafka, LogEntry, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
 import type { CompatEnv } from '../capability.js';
 import type { Detected } from './adapter.js';
 
@@ -67,6 +67,8 @@ export interface KafkajsSession extends KafkaWithLog {
   admin(): Promise<Admin>;
   /** A connected producer (one per config key set; allowAutoTopicCreation defaults to true). */
   producer(config?: ProducerConfig): Promise<Producer>;
+  /** A new connected group consumer (each call another member); disconnected after the cell. */
+  consumer(config: ConsumerConfig): Promise<Consumer>;
 }
 
 export interface KafkajsHandle {
@@ -83,8 +85,9 @@ function makeHandle(mod: KafkajsModule, version: string): KafkajsHandle {
       const k = makeKafkaWith(mod, env.bootstrap, clientId);
       let admin: Promise<Admin> | undefined;
       const producers = new Map<string, Promise<Producer>>();
+      const consumers: Consumer[] = [];
       env.onCleanup(async () => {
-        const all: Promise<void>[] = [];
+        const all: Promise<void>[] = consumers.map((c) => c.disconnect().catch(() => undefined));
         if (admin !== undefined) all.push(admin.then((a) => a.disconnect()).catch(() => undefined));
         for (const p of producers.values()) all.push(p.then((x) => x.disconnect()).catch(() => undefined));
         await Promise.all(all);
@@ -112,6 +115,12 @@ function makeHandle(mod: KafkajsModule, version: string): KafkajsHandle {
             producers.set(key, p);
           }
           return p;
+        },
+        async consumer(config) {
+          const c = k.kafka.consumer(config);
+          consumers.push(c);
+          await c.connect();
+          return c;
         },
       };
     },

@@ -35,6 +35,8 @@ export interface ProduceArgs {
   readonly start?: number;
   /** Pad every value to this many bytes (value-<i> then 'x'…); used for oversized messages. */
   readonly value_bytes?: number;
+  /** An idempotent producer (confluent-kafka-python: enable.idempotence=True). */
+  readonly idempotence?: boolean;
 }
 
 interface Line {

@@ -3,13 +3,23 @@
 
 Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
 
-  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?}
+  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?,
+                      idempotence?}   idempotence: enable.idempotence=True (acks=all, 5 in flight)
   consume            {bootstrap, topic, expect?, timeout_s?}
   offsets_for_times  {bootstrap, topic, timestamp, timeout_s?}
   metadata           {bootstrap, topic}   cluster id, controller, brokers, the topic's partitions
   wait_one           {bootstrap, topic, fetch_wait_ms, timeout_s?}   assign partition 0 from the
                      beginning, print {"type":"ready"} after the first (empty) poll, then the first
                      record as it arrives
+  group_consume      {bootstrap, topic, group, expect, timeout_s?, idle_s?, session_timeout_ms?}
+                     subscribe in `group`, read until `expect` records (or idle_s without one),
+                     commit synchronously, close (leaving the group); prints each assignment
+                     ({"type":"assign"}), record, the commit ({"type":"committed"}) and {"type":"closed"}
+  static_member      {bootstrap, topic, group, instance, run_s, session_timeout_ms?}   a static member
+                     (group.instance.id, KIP-345): stays run_s seconds, prints every assign/revoke
+                     and error; close() does not leave the group
+  raw_partition      {bootstrap, topic, partition, timeout_s?}   every record of one partition from
+                     the beginning to its high watermark, key and value as hex (no group)
 
 Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
 Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=confluent, and, when
@@ -74,6 +84,10 @@ def produce(a):
         "enable.idempotence": False,
         "max.in.flight.requests.per.connection": 1,
     }
+    if a.get("idempotence"):
+        conf["enable.idempotence"] = True
+        conf["acks"] = "all"
+        conf["max.in.flight.requests.per.connection"] = 5
     p = Producer(conf)
     failures = []
 
@@ -216,11 +230,125 @@ def wait_one(a):
         c.close()
 
 
+def group_consume(a):
+    from confluent_kafka import KafkaError
+    c = Consumer({
+        "bootstrap.servers": a["bootstrap"],
+        "group.id": a["group"],
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": False,
+        "session.timeout.ms": a.get("session_timeout_ms", 10000),
+        "heartbeat.interval.ms": 1000,
+        "topic.metadata.refresh.interval.ms": 1000,
+    })
+
+    def on_assign(consumer, parts):
+        out({"type": "assign", "partitions": sorted(p.partition for p in parts)})
+        sys.stdout.flush()
+
+    c.subscribe([a["topic"]], on_assign=on_assign)
+    n = 0
+    last = time.time()
+    deadline = time.time() + float(a.get("timeout_s", 60))
+    while n < a["expect"] and time.time() < deadline and time.time() - last < a.get("idle_s", 30):
+        m = c.poll(0.5)
+        if m is None:
+            continue
+        if m.error():
+            if m.error().code() == KafkaError._PARTITION_EOF:
+                continue
+            err("consume error: %s" % m.error())
+            continue
+        last = time.time()
+        n += 1
+        out({"type": "record", "partition": m.partition(), "offset": m.offset(), "key": dec(m.key()), "value": dec(m.value())})
+    if n > 0:
+        committed = c.commit(asynchronous=False)
+        out({"type": "committed", "offsets": [[p.partition, p.offset, None if p.error is None else str(p.error)] for p in committed]})
+    c.close()
+    out({"type": "closed", "count": n})
+
+
+def static_member(a):
+    def on_error(e):
+        out({"type": "error", "error": str(e), "fatal": e.fatal(), "code": e.name()})
+        sys.stdout.flush()
+
+    c = Consumer({
+        "bootstrap.servers": a["bootstrap"],
+        "group.id": a["group"],
+        "group.instance.id": a["instance"],
+        "client.id": a["instance"],
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": False,
+        "session.timeout.ms": a.get("session_timeout_ms", 10000),
+        "heartbeat.interval.ms": 500,
+        "error_cb": on_error,
+    })
+
+    def on_assign(consumer, parts):
+        out({"type": "assign", "t": time.time(), "partitions": sorted(p.partition for p in parts)})
+        sys.stdout.flush()
+
+    def on_revoke(consumer, parts):
+        out({"type": "revoke", "t": time.time(), "partitions": sorted(p.partition for p in parts)})
+        sys.stdout.flush()
+
+    c.subscribe([a["topic"]], on_assign=on_assign, on_revoke=on_revoke)
+    end = time.time() + float(a["run_s"])
+    while time.time() < end:
+        try:
+            m = c.poll(0.2)
+        except KafkaException as e:
+            out({"type": "error", "error": str(e), "fatal": True, "code": "exception"})
+            break
+        if m is not None and m.error():
+            # librdkafka surfaces a fatal error (e.g. FENCED_INSTANCE_ID) as a _FATAL event here.
+            fatal = m.error().fatal() or m.error().name() == "_FATAL"
+            out({"type": "error", "error": str(m.error()), "fatal": fatal, "code": m.error().name()})
+            if fatal:
+                break
+    try:
+        c.close()
+    except Exception as e:  # noqa: BLE001 - a fenced member's close reports the fatal error again
+        out({"type": "close_error", "error": str(e)})
+    out({"type": "closed"})
+
+
+def raw_partition(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    c = Consumer(consumer_conf(a))
+    try:
+        partitions_of(c, a["topic"], deadline)
+        tp = TopicPartition(a["topic"], int(a["partition"]), OFFSET_BEGINNING)
+        lo, hi = c.get_watermark_offsets(TopicPartition(a["topic"], int(a["partition"])), timeout=10)
+        c.assign([tp])
+        nxt = lo
+        while nxt < hi:
+            if time.time() > deadline:
+                err("timeout: at offset %d of %d" % (nxt, hi))
+                sys.exit(3)
+            msg = c.poll(0.5)
+            if msg is None:
+                continue
+            if msg.error() is not None:
+                err("consumer error: %s" % msg.error())
+                continue
+            out({"type": "raw", "offset": msg.offset(),
+                 "key": None if msg.key() is None else msg.key().hex(),
+                 "value": None if msg.value() is None else msg.value().hex()})
+            nxt = msg.offset() + 1
+        out({"type": "summary", "low": lo, "high": hi})
+    finally:
+        c.close()
+
+
 def main():
     cmd = sys.argv[1]
     a = json.loads(sys.argv[2])
     {"produce": produce, "consume": consume, "offsets_for_times": offsets_for_times,
-     "metadata": metadata, "wait_one": wait_one}[cmd](a)
+     "metadata": metadata, "wait_one": wait_one, "group_consume": group_consume,
+     "static_member": static_member, "raw_partition": raw_partition}[cmd](a)
     sys.stdout.flush()
 
 

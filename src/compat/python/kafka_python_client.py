@@ -11,6 +11,11 @@ Usage: /usr/bin/python3 kafka_python_client.py <command> '<json args>'
   wait_one           {bootstrap, topic, fetch_wait_ms, timeout_s?}   assign partition 0 from the
                      beginning, print {"type":"ready"} after the first (empty) poll, then the first
                      record as it arrives
+  group_consume      {bootstrap, topic, group, expect, timeout_s?, session_timeout_ms?}   a KafkaConsumer
+                     in `group`: read until `expect` records, print the assignment, commit, print
+                     the committed offsets ({"type":"committed"}), close (leaving the group)
+  raw_partition      {bootstrap, topic, partition, timeout_s?}   every record of one partition from
+                     the beginning to its end offset, key and value as hex (no group)
 
 Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
 Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=kafka-python and, when
@@ -204,12 +209,58 @@ def wait_one(a):
         c.close()
 
 
+def group_consume(a):
+    c = KafkaConsumer(a["topic"], bootstrap_servers=a["bootstrap"], group_id=a["group"],
+                      auto_offset_reset="earliest", enable_auto_commit=False,
+                      session_timeout_ms=a.get("session_timeout_ms", 10000), heartbeat_interval_ms=1000,
+                      consumer_timeout_ms=1000)
+    n = 0
+    deadline = time.time() + float(a.get("timeout_s", 60))
+    while n < a["expect"] and time.time() < deadline:
+        for m in c:
+            n += 1
+            out({"type": "record", "partition": m.partition, "offset": m.offset, "key": dec(m.key), "value": dec(m.value)})
+            if n >= a["expect"]:
+                break
+    out({"type": "assign", "partitions": sorted(tp.partition for tp in c.assignment())})
+    c.commit()
+    committed = {tp.partition: c.committed(tp) for tp in c.assignment()}
+    out({"type": "committed", "offsets": [[p, o, None] for p, o in sorted(committed.items())]})
+    c.close()
+    out({"type": "closed", "count": n})
+
+
+def raw_partition(a):
+    deadline = time.time() + float(a.get("timeout_s", 30))
+    c = KafkaConsumer(bootstrap_servers=a["bootstrap"], group_id=None, enable_auto_commit=False,
+                      request_timeout_ms=30000)
+    try:
+        partitions_of(c, a["topic"], deadline)
+        tp = TopicPartition(a["topic"], int(a["partition"]))
+        c.assign([tp])
+        c.seek_to_beginning(tp)
+        hi = c.end_offsets([tp])[tp]
+        while c.position(tp) < hi:
+            if time.time() > deadline:
+                err("timeout: at offset %d of %d" % (c.position(tp), hi))
+                sys.exit(3)
+            for _tp, records in c.poll(timeout_ms=500).items():
+                for r in records:
+                    out({"type": "raw", "offset": r.offset,
+                         "key": None if r.key is None else r.key.hex(),
+                         "value": None if r.value is None else r.value.hex()})
+        out({"type": "summary", "high": hi})
+    finally:
+        c.close()
+
+
 def main():
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     cmd = sys.argv[1]
     a = json.loads(sys.argv[2])
     {"produce": produce, "consume": consume, "codecs": codecs, "offsets_for_times": offsets_for_times,
-     "metadata": metadata, "wait_one": wait_one}[cmd](a)
+     "metadata": metadata, "wait_one": wait_one, "group_consume": group_consume,
+     "raw_partition": raw_partition}[cmd](a)
     sys.stdout.flush()
 
 

@@ -1,0 +1,122 @@
+/**
+ * Consumer groups (the classic protocol): members join, get assignments, consume and commit; a new
+ * consumer of the group resumes from the commits. kafkajs: 3 consumers (eachMessage ×2,
+ * eachBatch ×1) on 6 partitions share 30,000 messages, each consumed exactly once, and a stopped
+ * member's partitions move to the others within the session timeout. kcat -G and
+ * confluent-kafka-python (librdkafka): consume, commit, close, the next consumer resumes after the
+ * commits. kafka-python: a group consumer consumes and commits.
+ */
+import assert from 'node:assert/strict';
+import type { Consumer } from 'kafkajs';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability } from '../capability.js';
+import {
+  committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf,
+  pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine,
+} from '../group-steps.js';
+import { assertRanOk, parseJsonLines } from '../process.js';
+import { waitFor } from '../wait.js';
+
+const BALANCED_MESSAGES = 30_000;
+
+export default defineCapability({
+  id: 'consumer-groups',
+  title: 'consumer groups: join, assignment, commit, resume, rebalance',
+  order: 200,
+  requires: [...GROUP_APIS, { api: ApiKey.DescribeGroups }],
+  timeoutMs: 120_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const topic = await env.createTopic('balanced', { partitions: 6 });
+      const groupId = env.group('balanced');
+      const s = kjs.session(env);
+      const admin = await s.admin();
+      const seen = new Map<string, number>();
+      const byConsumer = [0, 0, 0];
+      const note = (i: number, key: string): void => {
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        byConsumer[i] = (byConsumer[i] ?? 0) + 1;
+      };
+      const consumers: Consumer[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await s.consumer({ groupId, ...KAFKAJS_GROUP_CONSUMER });
+        consumers.push(c);
+        await c.subscribe({ topic, fromBeginning: true });
+        if (i < 2) {
+          await c.run({ eachMessage: async ({ message }) => note(i, message.key?.toString() ?? '') });
+        } else {
+          await c.run({
+            eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+              for (const m of batch.messages) {
+                note(i, m.key?.toString() ?? '');
+                resolveOffset(m.offset);
+              }
+              await heartbeat();
+            },
+          });
+        }
+      }
+      const members = await waitForStableGroup(kjs.kafkajs, admin, groupId, 3, 6, env.remainingMs(30_000));
+      for (const parts of members.values()) assert.equal(parts.length, 2, `round robin over 6 partitions gives each of 3 members 2: ${JSON.stringify([...members])}`);
+
+      const producer = await s.producer();
+      await kafkajsProduceKeys(producer, topic, 0, BALANCED_MESSAGES);
+      await waitFor(`all ${BALANCED_MESSAGES} consumed`, () => seen.size === BALANCED_MESSAGES, env.remainingMs(90_000), 200);
+      const dupes = [...seen].filter(([, n]) => n !== 1);
+      assert.deepEqual(dupes.slice(0, 5), [], 'every message consumed exactly once');
+      assert.ok(byConsumer.every((n) => n > 0), `each consumer (eachMessage x2, eachBatch x1) consumed: ${byConsumer.join(',')}`);
+
+      // Stop the eachBatch consumer: its partitions move to the other two within the session timeout.
+      const stoppedAt = Date.now();
+      await consumers[2]?.disconnect();
+      const after = await waitForStableGroup(kjs.kafkajs, admin, groupId, 2, 6, SESSION_TIMEOUT_MS);
+      const tookMs = Date.now() - stoppedAt;
+      assert.ok(tookMs < SESSION_TIMEOUT_MS, `rebalanced in ${tookMs} ms`);
+      assert.equal(after.size, 2);
+
+      await kafkajsProduceKeys(producer, topic, BALANCED_MESSAGES, BALANCED_MESSAGES + 3_000);
+      await waitFor('the 3,000 produced after the rebalance consumed', () => seen.size === BALANCED_MESSAGES + 3_000, env.remainingMs(60_000), 200);
+      assert.deepEqual([...seen].filter(([, n]) => n !== 1).slice(0, 5), [], 'no message consumed twice across the rebalance');
+    },
+
+    async kcat(env, kcat) {
+      const topic = await env.createTopic('kcat-group', { partitions: 3 });
+      await kcatProduceKeys(env, kcat, topic, 0, 300, 3);
+      const group = env.group('kcat-group');
+      const consume = async (): Promise<string[]> => {
+        const r = await kcat.run(env, ['-b', env.bootstrap, '-G', group, topic, '-e', '-J', '-q',
+          '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'fetch.wait.max.ms=200'], { timeoutMs: 60_000 });
+        assertRanOk(r);
+        return parseJsonLines<{ key: string }>(r.stdout).map((j) => j.key).sort();
+      };
+      assert.deepEqual(await consume(), keyRange(0, 300));
+      await waitFor('kcat commits', async () => JSON.stringify(await committedList(env, group, topic)) === JSON.stringify([[0, 100], [1, 100], [2, 100]]), env.remainingMs(15_000));
+      await kcatProduceKeys(env, kcat, topic, 300, 390, 3);
+      assert.deepEqual(await consume(), keyRange(300, 390), 'resumed after the committed offsets');
+    },
+
+    async 'confluent-kafka-python'(env, py) {
+      const topic = await env.createTopic('ckp-group', { partitions: 3 });
+      await py.produce(env, { topic, count: 300, partitions: 3 });
+      const group = env.group('ckp-group');
+      const first = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 300, timeout_s: pyTimeoutS(env) });
+      assert.deepEqual(keysOf(first), keyRange(0, 300));
+      assert.deepEqual(first.find((l) => l.type === 'assign')?.partitions, [0, 1, 2]);
+      assert.deepEqual(await committedList(env, group, topic), [[0, 100], [1, 100], [2, 100]]);
+      await py.produce(env, { topic, count: 150, start: 300, partitions: 3 });
+      const second = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 150, timeout_s: pyTimeoutS(env) });
+      assert.deepEqual(keysOf(second), keyRange(300, 450), 'resumed after the committed offsets');
+      assert.deepEqual(await committedList(env, group, topic), [[0, 150], [1, 150], [2, 150]]);
+    },
+
+    async 'kafka-python'(env, py) {
+      const topic = await env.createTopic('kp-group', { partitions: 3 });
+      await py.produce(env, { topic, count: 120, partitions: 3 });
+      const group = env.group('kp-group');
+      const lines = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 120, timeout_s: pyTimeoutS(env) });
+      assert.deepEqual(keysOf(lines), keyRange(0, 120));
+      assert.deepEqual(lines.find((l) => l.type === 'committed')?.offsets?.map((o) => [o[0], o[1]]), [[0, 40], [1, 40], [2, 40]]);
+      assert.deepEqual(await committedList(env, group, topic), [[0, 40], [1, 40], [2, 40]]);
+    },
+  },
+});

@@ -1,0 +1,74 @@
+/**
+ * The admin group APIs as kafkajs's admin client uses them: listGroups, describeGroups (Stable with
+ * a running member, Empty after it leaves), fetchOffsets, resetOffsets, setOffsets (a new consumer of
+ * the group starts from them), deleteGroups (NON_EMPTY_GROUP while a member runs, GROUP_ID_NOT_FOUND
+ * once gone, and a deleted group has no offsets).
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability } from '../capability.js';
+import { GROUP_APIS, KAFKAJS_GROUP_CONSUMER } from '../group-steps.js';
+import { waitFor } from '../wait.js';
+
+type GroupsError = Error & { groups?: { errorCode: number }[] };
+
+export default defineCapability({
+  id: 'group-admin',
+  title: 'admin: list, describe, reset/set offsets of, delete consumer groups',
+  order: 210,
+  requires: [...GROUP_APIS, { api: ApiKey.ListGroups }, { api: ApiKey.DescribeGroups }, { api: ApiKey.DeleteGroups }],
+  timeoutMs: 90_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const topic = await env.createTopic('group-admin', { partitions: 3 });
+      const groupId = env.group('group-admin');
+      const s = kjs.session(env);
+      const admin = await s.admin();
+      const producer = await s.producer();
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: 300 }, (_, i) => ({ key: `key-${i}`, value: `value-${i}`, partition: i % 3 })) });
+
+      const c = await s.consumer({ groupId, ...KAFKAJS_GROUP_CONSUMER });
+      await c.subscribe({ topic, fromBeginning: true });
+      let n = 0;
+      await c.run({ eachMessage: async () => void n++ });
+      await waitFor('300 consumed', () => n === 300, env.remainingMs(30_000));
+      await waitFor('offsets committed', async () => {
+        const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return t?.partitions.every((p) => p.offset === '100');
+      }, env.remainingMs(15_000));
+
+      const listed = await admin.listGroups();
+      assert.deepEqual(listed.groups.filter((g) => g.groupId === groupId), [{ groupId, protocolType: 'consumer' }]);
+      const running = (await admin.describeGroups([groupId])).groups[0];
+      assert.equal(running?.state, 'Stable');
+      assert.equal(running?.members.length, 1);
+      await assert.rejects(admin.deleteGroups([groupId]), (e: GroupsError) => e.groups?.[0]?.errorCode === 68, 'NON_EMPTY_GROUP while a member runs');
+      await c.disconnect();
+
+      assert.equal((await admin.describeGroups([groupId])).groups[0]?.state, 'Empty');
+      await admin.resetOffsets({ groupId, topic, earliest: true });
+      const reset = await admin.fetchOffsets({ groupId, topics: [topic] });
+      // kafkajs commits its "earliest" sentinel (-2) as the offset; Kafka stores and returns it as is.
+      assert.deepEqual(reset[0]?.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '-2'], [1, '-2'], [2, '-2']]);
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '42' }, { partition: 1, offset: '7' }, { partition: 2, offset: '99' }] });
+      const set = await admin.fetchOffsets({ groupId, topics: [topic] });
+      assert.deepEqual(set[0]?.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '42'], [1, '7'], [2, '99']]);
+
+      // A consumer of the group starts from the offsets set.
+      const firsts = new Map<number, string>();
+      const c2 = await s.consumer({ groupId, ...KAFKAJS_GROUP_CONSUMER });
+      await c2.subscribe({ topic, fromBeginning: true });
+      await c2.run({ eachMessage: async ({ partition, message }) => void (firsts.has(partition) || firsts.set(partition, message.offset)) });
+      await waitFor('a message from each partition', () => firsts.size === 3, env.remainingMs(30_000));
+      assert.deepEqual([...firsts].sort(), [[0, '42'], [1, '7'], [2, '99']]);
+      await c2.disconnect();
+
+      assert.deepEqual(await admin.deleteGroups([groupId]), [{ groupId, errorCode: 0 }]);
+      assert.equal((await admin.listGroups()).groups.some((g) => g.groupId === groupId), false);
+      const gone = await admin.fetchOffsets({ groupId, topics: [topic] });
+      assert.ok(gone[0]?.partitions.every((p) => p.offset === '-1'), 'a deleted group has no offsets');
+      await assert.rejects(admin.deleteGroups([groupId]), (e: GroupsError) => e.groups?.[0]?.errorCode === 69, 'GROUP_ID_NOT_FOUND');
+    },
+    kcat: { notApplicable: 'kcat has no admin API' },
+  },
+});
