@@ -12,6 +12,8 @@
  * aborted-transaction index always describe the log up to the offsets assigned.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
+import type { FileSystem } from '../io/file-system.js';
+import { appendAbortedTxn } from '../storage/transaction-index.js';
 import { ProducerStateManager, type AbortedTxn, type IdempotentBatch } from './producer-state.js';
 import { buildEndTxnMarkerBatch } from '../protocol/records/control-record.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
@@ -36,6 +38,8 @@ export class Partition {
     public maxMessageBytes: number,
     /** Idempotent producers' sequence state, rebuilt from snapshot + log when the replica loads. */
     readonly producers: ProducerStateManager = new ProducerStateManager(),
+    /** Where aborted transactions are recorded (Kafka's .txnindex files); null keeps them in memory only (tests). */
+    private readonly txnIndexFs: FileSystem | null = null,
   ) {}
 
   get logStartOffset(): number {
@@ -74,10 +78,14 @@ export class Partition {
     if (problem !== null) return { errorCode: problem.errorCode, message: problem.message, offset: -1 };
     const offset = this.log.nextOffsetToAssign;
     const written = this.log.append(batch, this.leaderEpoch);
-    this.producers.completeTxn(producerId, producerEpoch, commit, offset, coordinatorEpoch, timestampMs);
+    const aborted = this.producers.completeTxn(producerId, producerEpoch, commit, offset, coordinatorEpoch, timestampMs);
     await written;
     this.notifyAppend();
     if (this.fsyncOnAcksAll) await this.log.flush();
+    // After the marker is durable (see storage/transaction-index.ts for why that order).
+    if (aborted !== null && this.txnIndexFs !== null) {
+      await appendAbortedTxn(this.txnIndexFs, this.log.dir, this.log.activeSegmentBaseOffset, { ...aborted, lastStableOffset: this.lastStableOffset });
+    }
     return { errorCode: ErrorCode.NONE, message: null, offset };
   }
 

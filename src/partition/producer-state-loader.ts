@@ -7,12 +7,13 @@
  * Snapshots are written at clean shutdown, so after one only the snapshot is read; after a crash
  * the log is scanned from the last snapshot. Transaction markers in the scanned range close open
  * transactions as they did when appended. Aborted transactions that ended before the snapshot are
- * not in it (Kafka keeps them in per-segment .txnindex files): the log below the snapshot is
- * scanned for them, headers and control records only.
+ * not in it: they come from the per-segment .txnindex files (storage/transaction-index.ts), so a
+ * restart never reads the log below the snapshot.
  */
 import type { FileSystem } from '../io/file-system.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeSnapshot, listSnapshots, snapshotPath, writeSnapshot } from '../storage/producer-snapshot.js';
+import { readAbortedTxns } from '../storage/transaction-index.js';
 import { decodeRecordBatch, readBatchHeader } from '../protocol/records/record-batch-reader.js';
 import { decodeControlRecordType, ControlRecordType } from '../protocol/records/control-record.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
@@ -23,7 +24,8 @@ const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 export async function loadProducerState(fs: FileSystem, log: PartitionLog): Promise<ProducerStateManager> {
   const state = new ProducerStateManager();
   const from = await restoreNewestSnapshot(fs, log, state);
-  if (from > log.logStartOffset) await scanAbortedBefore(log, log.logStartOffset, from, state);
+  // Aborts before the snapshot come from the .txnindex files; after it, from the log scan below.
+  for (const t of await readAbortedTxns(fs, log.dir, log.logStartOffset, from)) state.addAborted(t);
   await scanLog(log, Math.max(from, log.logStartOffset), state);
   state.truncateHead(log.logStartOffset);
   return state;
@@ -66,23 +68,6 @@ async function scanLog(log: PartitionLog, from: number, state: ProducerStateMana
       return;
     }
     state.record({ producerId: h.producerId, epoch: h.producerEpoch, firstSeq: h.baseSequence, lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta), isTransactional: h.isTransactional }, h.baseOffset, lastOffset, h.maxTimestamp);
-  });
-}
-
-/** The aborted transactions whose abort marker lies in [from, end) (the range a snapshot covers). */
-async function scanAbortedBefore(log: PartitionLog, from: number, end: number, state: ProducerStateManager): Promise<void> {
-  const open = new Map<bigint, number>();
-  await forEachBatch(log, from, end, async (chunk, pos) => {
-    const h = readBatchHeader(chunk, pos);
-    if (!h.isTransactional || h.producerId < 0n) return;
-    if (!h.isControl) {
-      if (!open.has(h.producerId)) open.set(h.producerId, h.baseOffset);
-      return;
-    }
-    const first = open.get(h.producerId);
-    open.delete(h.producerId);
-    const marker = await markerOf(chunk, pos);
-    if (marker !== null && !marker.commit && first !== undefined) state.addAborted({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
   });
 }
 

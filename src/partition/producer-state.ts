@@ -165,13 +165,18 @@ export class ProducerStateManager {
    * Records a transaction marker appended at `markerOffset`: closes the producer's open transaction
    * (an abort enters the aborted-transaction index) and moves the producer to the marker's epoch.
    */
-  completeTxn(producerId: bigint, epoch: number, commit: boolean, markerOffset: number, coordinatorEpoch: number, timestamp: number): void {
+  completeTxn(producerId: bigint, epoch: number, commit: boolean, markerOffset: number, coordinatorEpoch: number, timestamp: number): AbortedTxn | null {
     const entry = this.entryForEpoch(producerId, epoch, timestamp);
-    if (entry.currentTxnFirstOffset >= 0 && !commit) this.aborted.push({ producerId, firstOffset: entry.currentTxnFirstOffset, lastOffset: markerOffset });
+    let aborted: AbortedTxn | null = null;
+    if (entry.currentTxnFirstOffset >= 0 && !commit) {
+      aborted = { producerId, firstOffset: entry.currentTxnFirstOffset, lastOffset: markerOffset };
+      this.aborted.push(aborted);
+    }
     entry.currentTxnFirstOffset = -1;
     entry.coordinatorEpoch = coordinatorEpoch;
     entry.lastTimestamp = Math.max(entry.lastTimestamp, timestamp);
     this.ongoing.delete(producerId);
+    return aborted;
   }
 
   /** Adds an aborted transaction found before the snapshot the state was restored from. */

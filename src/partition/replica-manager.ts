@@ -80,7 +80,7 @@ export class ReplicaManager {
       let parts = this.byTopic.get(topic.name);
       if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
       const producers = await loadProducerState(this.fs, log);
-      parts.set(partition.partitionId, new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers));
+      parts.set(partition.partitionId, new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs));
     } else if (change.kind === 'configChanged') {
       // Topic resource: that topic's logs; broker resource: every log (topics inherit log.* keys).
       const topics = change.resourceType === TOPIC_RESOURCE ? [change.resourceName] : [...this.byTopic.keys()];

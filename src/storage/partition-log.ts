@@ -171,6 +171,11 @@ export class PartitionLog {
     return this.bytes;
   }
 
+  /** Base offset of the active segment (where the next append lands, absent a roll). */
+  get activeSegmentBaseOffset(): number {
+    return this.segments[this.segments.length - 1]!.baseOffset;
+  }
+
   get segmentCount(): number {
     return this.segments.length;
   }
