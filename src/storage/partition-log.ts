@@ -675,6 +675,7 @@ export class PartitionLog {
       for (const s of this.segments) await s.close();
       for (const d of [...this.pendingDeletes]) {
         d.timer?.cancel();
+        // A .deleted file left behind here is removed by the next start's loader: not an error.
         await d.run().catch(() => undefined);
       }
     }

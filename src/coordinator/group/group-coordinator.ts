@@ -156,6 +156,11 @@ export class GroupCoordinator {
     return this.deps.config;
   }
 
+  /** A write to __consumer_offsets failed: the client gets COORDINATOR_NOT_AVAILABLE and retries. */
+  private storeFailed(what: string, e: unknown): void {
+    this.deps.logger.warn(`group coordinator: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
   private now(): number {
     return this.deps.clock.nowMs();
   }
@@ -490,7 +495,7 @@ export class GroupCoordinator {
       group.protocolName = null;
       group.transitionTo('Empty', this.now());
       this.deps.logger.info(`group ${group.groupId} with generation ${group.generationId} is now empty`);
-      if (shard !== undefined) this.storeGroup(shard, group, new Map()).catch(() => undefined);
+      if (shard !== undefined) this.storeGroup(shard, group, new Map()).catch((e: unknown) => this.storeFailed(`storing empty group ${group.groupId}`, e));
       return;
     }
     group.protocolName = group.selectProtocol();
@@ -760,7 +765,8 @@ export class GroupCoordinator {
     });
     try {
       await at.shard.write(records);
-    } catch {
+    } catch (e) {
+      this.storeFailed('writing committed offsets', e);
       return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
     }
     return codes;
@@ -789,7 +795,8 @@ export class GroupCoordinator {
     });
     try {
       await at.shard.write(records, { producerId: req.producerId, producerEpoch: req.producerEpoch });
-    } catch {
+    } catch (e) {
+      this.storeFailed('writing transactional offsets', e);
       return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
     }
     return codes;
@@ -874,7 +881,8 @@ export class GroupCoordinator {
     }));
     try {
       await at.shard.write(records);
-    } catch {
+    } catch (e) {
+      this.storeFailed('writing offset deletions', e);
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
     }
     return { errorCode: ErrorCode.NONE, topics: out };
@@ -957,7 +965,8 @@ export class GroupCoordinator {
     try {
       await at.shard.write(this.tombstones(group, null));
       return ErrorCode.NONE;
-    } catch {
+    } catch (e) {
+      this.storeFailed(`deleting group ${group.groupId}`, e);
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
   }
@@ -1019,7 +1028,8 @@ export class GroupCoordinator {
         records.push(...this.tombstones(group, allGone ? null : expired));
         if (allGone) this.deps.logger.info(`group ${group.groupId}: empty with no offsets left, removing it`);
       }
-      if (records.length > 0) await shard.write(records).catch(() => undefined);
+      // A failed write leaves the offsets in place; the next retention pass tries again.
+      if (records.length > 0) await shard.write(records).catch((e: unknown) => this.storeFailed('writing expired-offset tombstones', e));
     }
     return removed;
   }

@@ -292,7 +292,8 @@ export class TxnCoordinator {
       const start = m.state === TxnState.Ongoing ? m.txnStartTimestampMs : now;
       try {
         await this.write(h, m, { ...valueOf(m), state: TxnState.Ongoing, partitions: merged, txnStartTimestampMs: start, txnLastUpdateTimestampMs: now });
-      } catch {
+      } catch (e) {
+        this.deps.logger.warn(`transaction ${m.transactionalId}: writing its partitions failed: ${e instanceof Error ? e.message : String(e)}`);
         return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
       }
       return { errorCode: ErrorCode.NONE };
