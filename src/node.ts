@@ -64,6 +64,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? consoleLogger();
   for (const w of loaded.warnings) log.warn(w);
+  if (!(config.processRoles.includes('broker') && config.processRoles.includes('controller'))) {
+    // Nothing silently ignored: a broker-only or controller-only node needs the Raft quorum, not built yet.
+    log.warn(`process.roles=${config.processRoles.join(',')}: this node runs as broker and controller (combined mode); separate roles come with the Raft quorum`);
+  }
 
   const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, randomTopicId);
   const image = new MetadataImage();
