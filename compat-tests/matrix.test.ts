@@ -27,7 +27,7 @@ describe('compat matrix: capabilities × clients against a broker process', func
     broker = b;
     session = await CompatSession.open({
       bootstrap: b.bootstrap,
-      controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config },
+      controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config, logDir: b.logDir },
       restart: async (opts) => {
         if (opts?.kill === true) await b.kill();
         else await b.stop();

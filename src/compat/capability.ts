@@ -47,6 +47,8 @@ export interface ControlledBroker {
   readonly clusterId: string;
   /** The broker configs it was started with (Kafka key names), see CONTROLLED_BROKER_CONFIG. */
   readonly config: Readonly<Record<string, string>>;
+  /** Its log directory (`log.dirs`), for rows that check what the broker keeps on disk (retention bounds). */
+  readonly logDir?: string;
 }
 
 /**
@@ -59,6 +61,16 @@ export const CONTROLLED_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'message.max.bytes': '300000',
   // Kafka's default is 3000: a fresh group forms in half a second instead of three.
   'group.initial.rebalance.delay.ms': '500',
+  // Retention runs every 200 ms (Kafka: 5 minutes) and deletes a segment's files at once: the
+  // retention rows see old segments go within seconds.
+  'log.retention.check.interval.ms': '200',
+  'log.segment.delete.delay.ms': '0',
+  // The compaction cleaner looks for dirty logs every 200 ms (Kafka: 15 s).
+  'log.cleaner.backoff.ms': '200',
+  // Transactions past their timeout are aborted within half a second of it (Kafka: every 10 s).
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': '500',
+  // __transaction_state with 5 partitions instead of 50: the first transactional producer starts faster.
+  'transaction.state.log.num.partitions': '5',
 };
 
 /** How env.restart stops the broker before starting it again: SIGTERM (default) or SIGKILL (kill -9). */
@@ -130,6 +142,13 @@ export interface Capability {
   readonly requires: readonly ApiRequirement[];
   /** Only runnable when the run controls the broker: it gets env.restart. Run after all others, alone. */
   readonly needsRestart?: boolean;
+  /**
+   * Only runnable against a broker the run started (env.controlled), because the row's timing rests
+   * on a broker-level knob of CONTROLLED_BROKER_CONFIG (retention check interval, cleaner backoff …):
+   * why, e.g. 'log.retention.check.interval.ms=200 makes retention run within seconds'. Elsewhere
+   * every cell is "not run: needs a broker the run controls (<why>)", never a failure.
+   */
+  readonly needsControlledBroker?: string;
   /** Per-cell time limit (default 60 s). */
   readonly timeoutMs?: number;
   readonly cells: { readonly [C in ClientId]?: Cell<C> };

@@ -108,7 +108,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
   }
   const all = await loadCapabilities();
   if (args.list) {
-    for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.title}${c.needsRestart === true ? ' (restarts the broker)' : ''}\n`);
+    for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.title}${c.needsRestart === true ? ' (restarts the broker)' : ''}${c.needsControlledBroker !== undefined ? ' (needs a broker the run controls)' : ''}\n`);
     return 0;
   }
   let capabilities;
@@ -141,7 +141,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
       const b = await BrokerProcess.start({ overrides: config });
       broker = b;
       bootstrap = b.bootstrap;
-      controlled = { nodeId: Number(config['node.id']), clusterId: b.clusterId, config };
+      controlled = { nodeId: Number(config['node.id']), clusterId: b.clusterId, config, logDir: b.logDir };
       restart = async (opts) => {
         if (opts?.kill === true) await b.kill();
         else await b.stop();

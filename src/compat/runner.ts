@@ -132,6 +132,9 @@ export class CompatSession {
     if (cap.needsRestart === true && this.opts.restart === undefined) {
       return 'needs a broker the run controls (it restarts it); not with --bootstrap';
     }
+    if (cap.needsControlledBroker !== undefined && this.opts.controlled === undefined) {
+      return `needs a broker the run controls (${cap.needsControlledBroker}); not with --bootstrap`;
+    }
     return undefined;
   }
 

@@ -37,6 +37,8 @@ export interface ProduceArgs {
   readonly value_bytes?: number;
   /** An idempotent producer (confluent-kafka-python: enable.idempotence=True). */
   readonly idempotence?: boolean;
+  /** Largest batch in bytes (batch.size / batch_size): keeps batches below a topic's small segment.bytes. */
+  readonly batch_bytes?: number;
 }
 
 interface Line {

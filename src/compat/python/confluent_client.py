@@ -4,7 +4,8 @@
 Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
 
   produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?,
-                      idempotence?}   idempotence: enable.idempotence=True (acks=all, 5 in flight)
+                      idempotence?, batch_bytes?}   idempotence: enable.idempotence=True (acks=all, 5 in
+                      flight); batch_bytes: batch.size (batches below a small segment.bytes)
   consume            {bootstrap, topic, expect?, timeout_s?}
   offsets_for_times  {bootstrap, topic, timestamp, timeout_s?}
   metadata           {bootstrap, topic}   cluster id, controller, brokers, the topic's partitions
@@ -20,6 +21,27 @@ Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
                      and error; close() does not leave the group
   raw_partition      {bootstrap, topic, partition, timeout_s?}   every record of one partition from
                      the beginning to its high watermark, key and value as hex (no group)
+  alter_configs      {bootstrap, topic, set, rtype?, name?}   AdminClient.alter_configs of one resource
+                     ({"type":"alter","ok",...,"code"?,"message"?}), then describe_configs of the
+                     topic ({"type":"describe","configs":{name:{value,source}}})
+
+Transactions (transactional.id, KIP-98):
+  txn_produce        {bootstrap, topic, partitions, count}   idempotent producer: value "<p>:<i>" (i-th
+                     record of partition p), key "<n>"; prints {"type":"produced","failures":[...]}
+  txn_commit_abort   {bootstrap, topic, transactional_id}   10 records 'c-*' committed, 10 'a-*'
+                     aborted, 10 'd-*' committed (record i to partition i % 3)
+  txn_read           {bootstrap, topic, isolation, expected, group, timeout?, quiet?}   subscribe in
+                     `group` from the beginning with isolation.level, read until `expected` records
+                     and `quiet` s without more: {"type":"read","count","values":[[p, offset, value]]}
+  txn_offsets        {bootstrap, topic, group, transactional_id}   send_offsets_to_transaction of
+                     {0: 5, 1: 6} then abort, of {0: 8, 1: 9} then commit; after each, the group's
+                     committed offsets ({"type":"offsets","committed_txn","offsets":[o0, o1]})
+  eos                {bootstrap, input, output, group, transactional_id, expected, transaction_timeout_ms?,
+                      session_timeout_ms?}
+                     consume-transform-produce (read_committed consumer, transactional producer,
+                     offsets sent in the transaction) until `expected` input records are committed;
+                     survives broker restarts (aborts and rewinds to the committed offsets);
+                     prints {"type":"eos-done","done","commits","aborts"}
 
 Every result is one JSON object per line on stdout ({"type": ...}); diagnostics go to stderr.
 Message i carries key "key-<i>", value "value-<i>", headers idx=<i> and src=confluent, and, when
@@ -33,7 +55,7 @@ import os
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
 
 
 def out(obj):
@@ -84,6 +106,8 @@ def produce(a):
         "enable.idempotence": False,
         "max.in.flight.requests.per.connection": 1,
     }
+    if a.get("batch_bytes"):
+        conf["batch.size"] = int(a["batch_bytes"])
     if a.get("idempotence"):
         conf["enable.idempotence"] = True
         conf["acks"] = "all"
@@ -343,12 +367,236 @@ def raw_partition(a):
         c.close()
 
 
+def alter_configs(a):
+    from confluent_kafka.admin import AdminClient, ConfigResource
+    admin = AdminClient({"bootstrap.servers": a["bootstrap"]})
+    res = ConfigResource(a.get("rtype", "topic"), a.get("name", a["topic"]), set_config=a["set"])
+    for r, f in admin.alter_configs([res], request_timeout=20).items():
+        try:
+            f.result()
+            out({"type": "alter", "ok": True})
+        except Exception as e:  # noqa: BLE001 - the KafkaException's error is reported
+            e0 = e.args[0] if e.args else None
+            code = e0.name() if isinstance(e0, KafkaError) else str(e)
+            out({"type": "alter", "ok": False, "code": code, "message": str(e)})
+    for r, f in admin.describe_configs([ConfigResource("topic", a["topic"])], request_timeout=20).items():
+        entries = f.result()
+        out({"type": "describe", "configs": {k: {"value": v.value, "source": v.source} for k, v in entries.items()}})
+
+
+# --- transactions -------------------------------------------------------------------------------
+
+def tout(**kw):
+    kw["t"] = round(time.time(), 3)
+    out(kw)
+    sys.stdout.flush()
+
+
+def err_info(e):
+    e0 = e.args[0] if e.args and isinstance(e.args[0], KafkaError) else None
+    if e0 is None:
+        return {"error": str(e), "code": None, "retriable": False, "abortable": False, "fatal": False}
+    return {"error": e0.str(), "code": e0.name(), "retriable": e0.retriable(), "abortable": e0.txn_requires_abort(), "fatal": e0.fatal()}
+
+
+def txn_produce(a):
+    p = Producer({"bootstrap.servers": a["bootstrap"], "enable.idempotence": True, "linger.ms": 5})
+    failures = []
+
+    def cb(e, msg):
+        if e is not None:
+            failures.append(str(e))
+    per = [0] * a["partitions"]
+    for i in range(a["count"]):
+        part = i % a["partitions"]
+        while True:
+            try:
+                p.produce(a["topic"], value=("%d:%d" % (part, per[part])).encode(), key=str(i).encode(), partition=part, on_delivery=cb)
+                break
+            except BufferError:
+                p.poll(0.1)
+        per[part] += 1
+        p.poll(0)
+    remaining = p.flush(60)
+    if remaining:
+        failures.append("%d messages not delivered before the flush timeout" % remaining)
+    tout(type="produced", count=a["count"], failures=failures[:5])
+
+
+def tx_producer(a, timeout_ms=10000):
+    p = Producer({"bootstrap.servers": a["bootstrap"], "transactional.id": a["transactional_id"],
+                  "transaction.timeout.ms": timeout_ms, "linger.ms": 5})
+    p.init_transactions(60)
+    return p
+
+
+def txn_commit_abort(a):
+    p = tx_producer(a)
+    for prefix, commit in (("c", True), ("a", False), ("d", True)):
+        p.begin_transaction()
+        for i in range(10):
+            p.produce(a["topic"], value=("%s-%d" % (prefix, i)).encode(), partition=i % 3)
+        if commit:
+            p.commit_transaction(60)
+        else:
+            p.flush(60)
+            p.abort_transaction(60)
+        tout(type="txn", prefix=prefix, committed=commit)
+
+
+def txn_read(a):
+    c = Consumer({"bootstrap.servers": a["bootstrap"], "group.id": a["group"], "isolation.level": a["isolation"],
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    c.subscribe([a["topic"]])
+    values = []
+    deadline = time.time() + a.get("timeout", 30)
+    quiet_until = None
+    while time.time() < deadline:
+        msgs = c.consume(500, 0.5)
+        got = [m for m in msgs if m.error() is None]
+        for m in got:
+            values.append([m.partition(), m.offset(), m.value().decode()])
+        if got:
+            quiet_until = None
+        elif len(values) >= a["expected"]:
+            quiet_until = quiet_until or time.time() + a.get("quiet", 1.5)
+            if time.time() >= quiet_until:
+                break
+    c.close()
+    tout(type="read", count=len(values), values=values)
+
+
+def txn_offsets(a):
+    p = tx_producer(a)
+    c = Consumer({"bootstrap.servers": a["bootstrap"], "group.id": a["group"], "auto.offset.reset": "earliest", "enable.auto.commit": False})
+
+    def committed():
+        r = c.committed([TopicPartition(a["topic"], 0), TopicPartition(a["topic"], 1)], 30)
+        return [tp.offset for tp in r]
+    for offset, commit in ((5, False), (8, True)):
+        p.begin_transaction()
+        p.produce(a["topic"], value=b"x", partition=0)
+        p.send_offsets_to_transaction([TopicPartition(a["topic"], 0, offset), TopicPartition(a["topic"], 1, offset + 1)], c.consumer_group_metadata(), 30)
+        if commit:
+            p.commit_transaction(60)
+        else:
+            p.abort_transaction(60)
+        tout(type="offsets", committed_txn=commit, offsets=committed())
+    c.close()
+
+
+def eos(a):
+    group, inp, outp = a["group"], a["input"], a["output"]
+    timeout_ms = a.get("transaction_timeout_ms", 10000)
+    consumer = Consumer({"bootstrap.servers": a["bootstrap"], "group.id": group, "isolation.level": "read_committed",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False, "session.timeout.ms": a.get("session_timeout_ms", 30000),
+                         "max.poll.interval.ms": 300000})
+    consumer.subscribe([inp])
+    producer = tx_producer(a, timeout_ms)
+    done = 0
+    commits = aborts = 0
+    last_report = 0
+
+    def rewind():
+        while True:
+            try:
+                assignment = consumer.assignment()
+                if not assignment:
+                    return
+                for tp in consumer.committed(assignment, 30):
+                    consumer.seek(TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING))
+                return
+            except KafkaException as e:
+                tout(type="rewind-error", **err_info(e))
+                time.sleep(0.5)
+
+    def position():
+        assignment = consumer.assignment()
+        return [tp for tp in consumer.position(assignment) if tp.offset >= 0]
+
+    while True:
+        msgs = consumer.consume(500, 0.5)
+        batch = []
+        for m in msgs:
+            if m.error() is None:
+                batch.append(m)
+            elif m.error().code() != KafkaError._PARTITION_EOF:
+                tout(type="consume-error", error=str(m.error()))
+        if not batch:
+            if sum(tp.offset for tp in position()) >= a["expected"] and done >= a["expected"]:
+                break
+            # Nothing new: maybe our commits are done but `done` was lost to an abort; recompute.
+            try:
+                committed = consumer.committed(consumer.assignment(), 10)
+                total = sum(tp.offset for tp in committed if tp.offset >= 0)
+                if total >= a["expected"] and len(committed) > 0:
+                    done = total
+                    break
+            except KafkaException:
+                pass
+            continue
+        try:
+            producer.begin_transaction()
+            for m in batch:
+                while True:
+                    try:
+                        producer.produce(outp, value=b"out-" + m.value(), key=m.key(), partition=m.partition())
+                        break
+                    except BufferError:
+                        producer.poll(0.1)
+            producer.send_offsets_to_transaction(position(), consumer.consumer_group_metadata(), 60)
+            while True:
+                try:
+                    producer.commit_transaction(60)
+                    break
+                except KafkaException as e:
+                    info = err_info(e)
+                    if info["retriable"] and not info["abortable"] and not info["fatal"]:
+                        tout(type="commit-retry", **info)
+                        continue
+                    raise
+            commits += 1
+            done = sum(tp.offset for tp in position())
+            if done - last_report >= 5000:
+                last_report = done
+                tout(type="progress", done=done, commits=commits, aborts=aborts)
+        except KafkaException as e:
+            info = err_info(e)
+            tout(type="txn-error", **info)
+            aborts += 1
+            if info["fatal"]:
+                producer = None
+                while producer is None:
+                    try:
+                        producer = tx_producer(a, timeout_ms)
+                    except KafkaException as e2:
+                        tout(type="init-error", **err_info(e2))
+                        time.sleep(1)
+            else:
+                while True:
+                    try:
+                        producer.abort_transaction(60)
+                        break
+                    except KafkaException as e2:
+                        info2 = err_info(e2)
+                        tout(type="abort-error", **info2)
+                        if info2["fatal"]:
+                            producer = tx_producer(a, timeout_ms)
+                            break
+                        time.sleep(0.5)
+            rewind()
+    consumer.close()
+    tout(type="eos-done", done=done, commits=commits, aborts=aborts)
+
+
 def main():
     cmd = sys.argv[1]
     a = json.loads(sys.argv[2])
     {"produce": produce, "consume": consume, "offsets_for_times": offsets_for_times,
      "metadata": metadata, "wait_one": wait_one, "group_consume": group_consume,
-     "static_member": static_member, "raw_partition": raw_partition}[cmd](a)
+     "static_member": static_member, "raw_partition": raw_partition, "alter_configs": alter_configs,
+     "txn_produce": txn_produce, "txn_commit_abort": txn_commit_abort, "txn_read": txn_read,
+     "txn_offsets": txn_offsets, "eos": eos}[cmd](a)
     sys.stdout.flush()
 
 

@@ -3,7 +3,8 @@
 
 Usage: /usr/bin/python3 kafka_python_client.py <command> '<json args>'
 
-  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?}
+  produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?,
+                      batch_bytes?}   batch_bytes: batch_size (batches below a small segment.bytes)
   consume            {bootstrap, topic, expect?, timeout_s?}
   codecs             {}   prints which compression codecs this kafka-python can use
   offsets_for_times  {bootstrap, topic, timestamp}   -1 where no record is at or after it
@@ -55,6 +56,8 @@ def produce(a):
     }
     if a.get("compression") and a["compression"] != "none":
         kwargs["compression_type"] = a["compression"]
+    if a.get("batch_bytes"):
+        kwargs["batch_size"] = int(a["batch_bytes"])
     p = KafkaProducer(**kwargs)
     futures = []
     start = int(a.get("start", 0))

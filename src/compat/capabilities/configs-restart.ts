@@ -1,0 +1,76 @@
+/**
+ * Configs changed at runtime survive a broker restart (they are metadata records): a topic's
+ * altered retention.bytes, and a per-broker dynamic default (log.retention.ms) that topics inherit
+ * (DescribeConfigs source DYNAMIC_BROKER_CONFIG); a read-only broker key (log.dirs) is rejected
+ * with INVALID_CONFIG; the log start offset retention moved stays where it was. The broker-level
+ * override is removed again after the cell (it would apply to every topic of the run).
+ *
+ * kafkajs and librdkafka both refuse an empty BROKER name: the cluster-default layer ('') is covered
+ * by src/controller/config-control.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability } from '../capability.js';
+import { errorTypes } from '../clients/kafkajs.js';
+import { describeTopicConfigs, DYNAMIC_BROKER_CONFIG, partition0, produceRange, TOPIC_CONFIG } from '../log-steps.js';
+import { waitFor } from '../wait.js';
+
+export default defineCapability({
+  id: 'configs-restart',
+  title: 'topic and dynamic broker configs survive a restart; read-only broker key rejected',
+  order: 920,
+  needsRestart: true,
+  requires: [{ api: ApiKey.AlterConfigs }, { api: ApiKey.DescribeConfigs, minVersion: 1 }, { api: ApiKey.CreateTopics }, { api: ApiKey.ListOffsets, minVersion: 1 }],
+  timeoutMs: 90_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const { ConfigResourceTypes } = kjs.kafkajs;
+      const broker = String(env.controlled?.nodeId ?? 1);
+      const topic = await env.createTopic('cfg-restart', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      const s = kjs.session(env, 'tributary-compat-kafkajs-before');
+      const admin = await s.admin();
+      await produceRange(await s.producer({ allowAutoTopicCreation: false }), topic, 100);
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [
+        { name: 'segment.bytes', value: '1024' }, { name: 'retention.bytes', value: '1000' },
+      ] }] });
+      // Retention may take more than one pass: wait until the start offset settles.
+      let previous = -1;
+      const low = await waitFor('retention.bytes to take effect', async () => {
+        const o = (await partition0(admin, topic)).low;
+        const settled = o > 0 && o === previous;
+        previous = o;
+        return settled ? o : undefined;
+      }, env.remainingMs(15_000), 700);
+      assert.ok(low >= 30, `log start offset ${low}`);
+
+      // Broker level: the per-broker layer that topics inherit.
+      const other = await env.createTopic('cfg-inherit', { partitions: 1 });
+      env.onCleanup(async () => {
+        // AlterConfigs replaces the broker's whole set of dynamic overrides: none.
+        const a = await kjs.session(env, 'tributary-compat-kafkajs-cleanup').admin();
+        await a.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: broker, configEntries: [] }] });
+      });
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: broker, configEntries: [{ name: 'log.retention.ms', value: '8888888' }] }] });
+      assert.deepEqual((await describeTopicConfigs(kjs.kafkajs, admin, other)).get('retention.ms'), { value: '8888888', source: DYNAMIC_BROKER_CONFIG });
+      let ro: unknown;
+      try {
+        await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: broker, configEntries: [{ name: 'log.dirs', value: '/elsewhere' }] }] });
+      } catch (e) {
+        ro = e;
+      }
+      assert.ok(ro !== undefined && errorTypes(ro).includes('INVALID_CONFIG'), `read-only broker key: ${String(ro)}`);
+
+      assert.ok(env.restart !== undefined, 'no restart hook');
+      await env.restart();
+      const admin2 = await kjs.session(env, 'tributary-compat-kafkajs-after').admin();
+      const d = await waitFor('DescribeConfigs after the restart', () => describeTopicConfigs(kjs.kafkajs, admin2, topic), env.remainingMs(15_000));
+      assert.deepEqual(d.get('retention.bytes'), { value: '1000', source: TOPIC_CONFIG });
+      assert.deepEqual((await describeTopicConfigs(kjs.kafkajs, admin2, other)).get('retention.ms'), { value: '8888888', source: DYNAMIC_BROKER_CONFIG });
+      assert.equal((await partition0(admin2, topic)).low, low);
+      // Remove the broker override again (also done after the cell when an assertion above failed).
+      await admin2.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: broker, configEntries: [] }] });
+      assert.notEqual((await describeTopicConfigs(kjs.kafkajs, admin2, other)).get('retention.ms')?.source, DYNAMIC_BROKER_CONFIG, 'the broker override is gone');
+    },
+    kcat: { notApplicable: 'kcat has no admin API' },
+  },
+});

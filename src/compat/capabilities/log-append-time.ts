@@ -1,0 +1,45 @@
+/**
+ * message.timestamp.type=LogAppendTime: the broker stamps each batch with its append time (the
+ * produce response carries it), ignoring the producer's timestamp; offsets-by-time and consumers
+ * see the append times.
+ */
+import assert from 'node:assert/strict';
+import { ApiKey } from '../../protocol/generated/api-keys.js';
+import { defineCapability } from '../capability.js';
+import { readBack } from '../checks.js';
+import { sleep } from '../wait.js';
+
+export default defineCapability({
+  id: 'log-append-time',
+  title: 'message.timestamp.type=LogAppendTime: the broker stamps append times; offsets by time use them',
+  order: 340,
+  // log_append_time_ms is in Produce v2+; ListOffsets by timestamp v1+.
+  requires: [{ api: ApiKey.CreateTopics }, { api: ApiKey.Produce, minVersion: 2 }, { api: ApiKey.ListOffsets, minVersion: 1 }],
+  cells: {
+    async kafkajs(env, kjs) {
+      const topic = await env.createTopic('ts-append', { partitions: 1, configs: { 'message.timestamp.type': 'LogAppendTime' } });
+      const s = kjs.session(env);
+      const admin = await s.admin();
+      const producer = await s.producer({ allowAutoTopicCreation: false });
+      const t0 = Date.now();
+      const first = await producer.send({ topic, acks: -1, messages: [{ key: 'a', value: '1', timestamp: '1000' }] });
+      await sleep(50);
+      const t1 = Date.now();
+      const second = await producer.send({ topic, acks: -1, messages: [{ key: 'b', value: '2', timestamp: '1000' }] });
+      const t2 = Date.now();
+      const at1 = Number(first[0]!.logAppendTime);
+      const at2 = Number(second[0]!.logAppendTime);
+      if (env.controlled !== undefined) {
+        // Same machine, same clock.
+        assert.ok(at1 >= t0 && at1 <= t1, `first append time ${at1} in [${t0}, ${t1}]`);
+        assert.ok(at2 >= t1 && at2 <= t2, `second append time ${at2} in [${t1}, ${t2}]`);
+      } else {
+        assert.ok(at1 > 1000 && at2 > at1, `append times ${at1}, ${at2} (the producer said 1000)`);
+      }
+      assert.equal(Number((await admin.fetchTopicOffsetsByTimestamp(topic, at1 + 1))[0]!.offset), 1);
+      assert.equal(Number((await admin.fetchTopicOffsetsByTimestamp(topic, 5000))[0]!.offset), 0, 'the producer timestamp (1000) is ignored');
+      const { reader, records } = await readBack(env, 'kafkajs', topic, 2);
+      assert.deepEqual(records.map((r) => r.timestamp), [at1, at2], `${reader} sees the append times`);
+    },
+  },
+});

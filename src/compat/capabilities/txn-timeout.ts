@@ -1,0 +1,40 @@
+/**
+ * A transaction left open past its transaction.timeout.ms is aborted by the coordinator (its
+ * producer fenced): it stops holding back read_committed, committed data after it becomes
+ * readable, and the stuck producer's commit fails with a fencing error. How soon depends on the
+ * broker's transaction.abort.timed.out.transaction.cleanup.interval.ms, hence a broker the run
+ * controls (500 ms there; Kafka's default is 10 s).
+ */
+import assert from 'node:assert/strict';
+import { errorTypes } from '../clients/kafkajs.js';
+import { defineCapability } from '../capability.js';
+import { FENCING_ERRORS, kafkajsReadIsolated, kafkajsTransactional, TXN_READ_APIS, values } from '../txn-steps.js';
+
+export default defineCapability({
+  id: 'txn-timeout',
+  title: 'transactions: one left open past its timeout is aborted and stops holding back read_committed',
+  order: 430,
+  requires: TXN_READ_APIS,
+  needsControlledBroker: 'transaction.abort.timed.out.transaction.cleanup.interval.ms=500 aborts a timed-out transaction within seconds',
+  timeoutMs: 60_000,
+  cells: {
+    async kafkajs(env, kjs) {
+      const topic = await env.createTopic('txn-timeout', { partitions: 3 });
+      const s = kjs.session(env);
+      const p = await kafkajsTransactional(env, s, env.topic('tx-timeout'), 2000);
+      const t = await p.transaction();
+      await t.send({ topic, messages: [{ value: 'stuck', partition: 0 }] });
+      // Committed data after the stuck transaction is readable once it times out.
+      const other = await kafkajsTransactional(env, s, env.topic('tx-other'));
+      const ot = await other.transaction();
+      await ot.send({ topic, messages: [{ value: 'later', partition: 0 }] });
+      await ot.commit();
+      const got = await kafkajsReadIsolated(env, s, topic, false, 1, 1000, 20_000);
+      assert.deepEqual(values(got), ['later']);
+      await assert.rejects(t.commit(), (e: unknown) => errorTypes(e).some((x) => FENCING_ERRORS.includes(x)));
+    },
+
+    kcat: { notApplicable: 'kcat has no transactional producer' },
+    'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
+  },
+});
