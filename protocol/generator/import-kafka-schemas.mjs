@@ -19,6 +19,8 @@ const API_NAMES = [
   'TxnOffsetCommit', 'DescribeConfigs', 'AlterConfigs', 'SaslAuthenticate', 'CreatePartitions',
   'DeleteGroups', 'IncrementalAlterConfigs', 'OffsetDelete', 'DescribeCluster', 'DescribeProducers',
   'DescribeTransactions', 'ListTransactions',
+  // Not served, but librdkafka 2.15 sends it when advertised: its codec keeps the captured frames checked.
+  'GetTelemetrySubscriptions',
 ];
 const DATA_MESSAGES = ['ConsumerProtocolSubscription', 'ConsumerProtocolAssignment'];
 const METADATA_RECORDS = [
