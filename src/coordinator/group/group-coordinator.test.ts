@@ -1,41 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Clock, Timer } from '../../io/clock.js';
+import { ManualClock, settle } from '../../testing/manual-clock.js';
 import { silentLogger } from '../../util/logger.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { CoordinatorLog } from '../runtime.js';
 import { GroupCoordinator, type GroupConfig, type JoinRequest, type JoinResult } from './group-coordinator.js';
 import { decodeGroupRecordKey, decodeOffsetValue, groupMetadataRecord, javaStringHashCode, offsetCommitRecord, offsetsPartitionFor } from './records.js';
-
-class ManualClock implements Clock {
-  private now = 1_700_000_000_000;
-  private timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
-  nowMs(): number {
-    return this.now;
-  }
-  setTimer(delayMs: number, fn: () => void): Timer {
-    const t = { at: this.now + delayMs, fn, cancelled: false };
-    this.timers.push(t);
-    return { cancel: () => void (t.cancelled = true) };
-  }
-  /** Advances time, firing due timers in order. */
-  async advance(ms: number): Promise<void> {
-    const target = this.now + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      this.now = due.at;
-      due.cancelled = true;
-      due.fn();
-      await settle();
-    }
-    this.now = target;
-    await settle();
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
 
 /** An in-memory partition: batches in order, baseOffset patched on append. */
 class MemoryLog implements CoordinatorLog {

@@ -13,10 +13,10 @@
  * ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25), REBALANCE_IN_PROGRESS (27),
  * FENCED_INSTANCE_ID (82).
  */
-import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeOffsetCommitRequest, offsetCommitRequestMeta, type OffsetCommitRequest } from '../../protocol/generated/messages/offset-commit-request.js';
 import { encodeOffsetCommitResponse, type OffsetCommitResponse } from '../../protocol/generated/messages/offset-commit-response.js';
 import { defineApi } from '../api.js';
+import { commitKnownPartitions } from '../offset-commit-partitions.js';
 
 export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitResponse>({
   meta: offsetCommitRequestMeta,
@@ -27,41 +27,27 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitRespon
   encode: encodeOffsetCommitResponse,
   async handle(req, ctx) {
     const v = ctx.apiVersion;
-    const image = ctx.broker.image;
-    const known: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestampMs: number }[] = [];
-    const codes = new Map<string, number>();
-    for (const t of req.topics) {
-      const topic = image.topicsByName.get(t.name);
-      for (const p of t.partitions) {
-        if (topic === undefined || !topic.partitions.has(p.partitionIndex)) {
-          codes.set(`${t.name}\0${p.partitionIndex}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          continue;
-        }
-        known.push({
-          topic: t.name,
-          partition: p.partitionIndex,
-          offset: Number(p.committedOffset),
-          leaderEpoch: v >= 6 ? (p.committedLeaderEpoch ?? -1) : -1,
-          metadata: p.committedMetadata,
-          commitTimestampMs: v === 1 ? Number(p.commitTimestamp ?? -1n) : -1,
-        });
-      }
-    }
-    const results = await ctx.broker.groups.commitOffsets({
-      groupId: req.groupId,
-      generationId: v >= 1 ? (req.generationIdOrMemberEpoch ?? -1) : -1,
-      memberId: v >= 1 ? (req.memberId ?? '') : '',
-      groupInstanceId: v >= 7 ? (req.groupInstanceId ?? null) : null,
-      retentionTimeMs: v >= 2 && v <= 4 ? Number(req.retentionTimeMs ?? -1n) : -1,
-      partitions: known,
-    });
-    known.forEach((k, i) => codes.set(`${k.topic}\0${k.partition}`, results[i] ?? ErrorCode.UNKNOWN_SERVER_ERROR));
-    return {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR })),
-      })),
-    };
+    const topics = await commitKnownPartitions(
+      ctx.broker.image,
+      req.topics,
+      (topic, p) => ({
+        topic,
+        partition: p.partitionIndex,
+        offset: Number(p.committedOffset),
+        leaderEpoch: v >= 6 ? (p.committedLeaderEpoch ?? -1) : -1,
+        metadata: p.committedMetadata,
+        commitTimestampMs: v === 1 ? Number(p.commitTimestamp ?? -1n) : -1,
+      }),
+      (partitions) =>
+        ctx.broker.groups.commitOffsets({
+          groupId: req.groupId,
+          generationId: v >= 1 ? (req.generationIdOrMemberEpoch ?? -1) : -1,
+          memberId: v >= 1 ? (req.memberId ?? '') : '',
+          groupInstanceId: v >= 7 ? (req.groupInstanceId ?? null) : null,
+          retentionTimeMs: v >= 2 && v <= 4 ? Number(req.retentionTimeMs ?? -1n) : -1,
+          partitions,
+        }),
+    );
+    return { throttleTimeMs: 0, topics };
   },
 });

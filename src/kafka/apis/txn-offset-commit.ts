@@ -13,10 +13,10 @@
  * NOT_COORDINATOR (16), COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE (15),
  * ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25), FENCED_INSTANCE_ID (82).
  */
-import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeTxnOffsetCommitRequest, txnOffsetCommitRequestMeta, type TxnOffsetCommitRequest } from '../../protocol/generated/messages/txn-offset-commit-request.js';
 import { encodeTxnOffsetCommitResponse, type TxnOffsetCommitResponse } from '../../protocol/generated/messages/txn-offset-commit-response.js';
 import { defineApi } from '../api.js';
+import { commitKnownPartitions } from '../offset-commit-partitions.js';
 
 export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({
   meta: txnOffsetCommitRequestMeta,
@@ -27,36 +27,22 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCom
   encode: encodeTxnOffsetCommitResponse,
   async handle(req, ctx) {
     const v = ctx.apiVersion;
-    const image = ctx.broker.image;
-    const known: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestampMs: number }[] = [];
-    const codes = new Map<string, number>();
-    for (const t of req.topics) {
-      const topic = image.topicsByName.get(t.name);
-      for (const p of t.partitions) {
-        if (topic === undefined || !topic.partitions.has(p.partitionIndex)) {
-          codes.set(`${t.name}\0${p.partitionIndex}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          continue;
-        }
-        known.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: v >= 2 ? (p.committedLeaderEpoch ?? -1) : -1, metadata: p.committedMetadata, commitTimestampMs: -1 });
-      }
-    }
-    const results = await ctx.broker.groups.commitTxnOffsets({
-      groupId: req.groupId,
-      generationId: v >= 3 ? (req.generationId ?? -1) : -1,
-      memberId: v >= 3 ? (req.memberId ?? '') : '',
-      groupInstanceId: v >= 3 ? (req.groupInstanceId ?? null) : null,
-      retentionTimeMs: -1,
-      partitions: known,
-      producerId: req.producerId,
-      producerEpoch: req.producerEpoch,
-    });
-    known.forEach((k, i) => codes.set(`${k.topic}\0${k.partition}`, results[i] ?? ErrorCode.UNKNOWN_SERVER_ERROR));
-    return {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR })),
-      })),
-    };
+    const topics = await commitKnownPartitions(
+      ctx.broker.image,
+      req.topics,
+      (topic, p) => ({ topic, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: v >= 2 ? (p.committedLeaderEpoch ?? -1) : -1, metadata: p.committedMetadata, commitTimestampMs: -1 }),
+      (partitions) =>
+        ctx.broker.groups.commitTxnOffsets({
+          groupId: req.groupId,
+          generationId: v >= 3 ? (req.generationId ?? -1) : -1,
+          memberId: v >= 3 ? (req.memberId ?? '') : '',
+          groupInstanceId: v >= 3 ? (req.groupInstanceId ?? null) : null,
+          retentionTimeMs: -1,
+          partitions,
+          producerId: req.producerId,
+          producerEpoch: req.producerEpoch,
+        }),
+    );
+    return { throttleTimeMs: 0, topics };
   },
 });
