@@ -146,11 +146,12 @@ export async function runExactlyOnce(env: CompatEnv, py: PythonHandle, records: 
       return undefined;
     }
   };
-  // The loop runs 50,000 records in seconds: the kills follow its progress (past 1/4, 2/4, 3/4 of
-  // the input with three faults), not the clock, so each one lands while it is running.
+  // The loop runs 50,000 records in seconds: the kills follow its progress, not the clock, and all
+  // fall in the first half of the input (1/8, 2/8, 3/8 with three faults), so the loop cannot race
+  // past the last threshold to its end while a restart is still under way.
   let kills = 0;
   for (let i = 0; i < faults; i++) {
-    const threshold = Math.floor((records * (i + 1)) / (faults + 1));
+    const threshold = Math.floor((records * (i + 1)) / (2 * (faults + 1)));
     await loop.waitForLine(`progress past ${threshold} records`, (l) => {
       const j = parse(l);
       return j !== undefined && (j.type === 'eos-done' || (j.type === 'progress' && (j.done ?? 0) >= threshold));
