@@ -118,7 +118,8 @@ export class LogManager {
       await this.fs.rm(marker);
       await this.fs.syncDir(logDir);
     }
-    this.logger.info(`loaded ${names.length} logs from ${logDir} (${hadCleanShutdown ? 'clean' : 'unclean'} shutdown)`);
+    const how = hadCleanShutdown ? 'after a clean shutdown' : names.length === 0 ? 'none there yet' : 'after an unclean shutdown: recovered';
+    this.logger.info(`loaded ${names.length} logs from ${logDir} (${how})`);
   }
 
   /** Partition dir names in `logDir`; removes leftover `-delete` dirs (deletions a crash interrupted). */
