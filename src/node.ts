@@ -25,6 +25,7 @@ import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
 import { allocateProducerIdsCommand } from './controller/producer-id-control.js';
 import { Connection } from './network/connection.js';
+import { FramePool } from './network/frame-pool.js';
 import { KafkaRequestProcessor } from './kafka/request-processor.js';
 import { createRegistry } from './kafka/registry.js';
 import type { BrokerServices, BrokerSettings, Endpoint } from './kafka/context.js';
@@ -55,6 +56,9 @@ export interface RunningNode {
 }
 
 const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 256;
+/** Request frames this large are filled into reusable buffers; at most this much is kept for reuse. */
+const POOLED_FRAME_MIN_BYTES = 128 * 1024;
+const POOLED_FRAMES_MAX_BYTES = 64 * 1024 * 1024;
 /** Kafka's producer.id.expiration.check.interval.ms default (an internal key there). */
 const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
 
@@ -207,12 +211,13 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const processor = new KafkaRequestProcessor(createRegistry(), services);
 
   const connections = new Set<Connection>();
+  const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
   try {
     for (const l of config.listeners) {
       const tcp = await listenTcp(l.host, l.port, (stream) => {
-        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION }, (m) => log.warn(m), () => connections.delete(conn));
+        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, framePool }, (m) => log.warn(m), () => connections.delete(conn));
         connections.add(conn);
       });
       tcpListeners.push(tcp);

@@ -22,6 +22,12 @@ export interface ApiDefinition<Req, Res> {
   readonly maxVersion: number;
   /** Run with no other request of the connection in flight (admin and coordination APIs). */
   readonly exclusive: boolean;
+  /**
+   * The handler keeps no view of the request's bytes once it has completed (its data is written or
+   * copied out), so the network layer may reuse the frame's buffer. Leave unset when unsure: a
+   * reused frame under a live view corrupts data.
+   */
+  readonly releasesFrame?: boolean;
   decode(r: Reader, version: number): Req;
   encode(w: Writer, version: number, response: Res): void;
   /** Returns the response, or null when Kafka sends none (Produce with acks=0). */

@@ -28,6 +28,10 @@ export class KafkaRequestProcessor implements RequestProcessor {
     return this.registry.get(apiKey)?.exclusive ?? true;
   }
 
+  releasesFrame(apiKey: number): boolean {
+    return this.registry.get(apiKey)?.releasesFrame === true;
+  }
+
   async process(frame: Buffer, connection: ConnectionInfo): Promise<ProcessResult> {
     const r = new Reader(frame);
     let header;

@@ -50,6 +50,7 @@ const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
 function processor(delays: Map<number, number>, exclusiveKeys: Set<number>, log: string[]): RequestProcessor {
   return {
     isExclusive: (k) => exclusiveKeys.has(k),
+    releasesFrame: () => false,
     async process(frame): Promise<ProcessResult> {
       const tag = frame.readUInt8(2);
       log.push(`start ${tag}`);

@@ -13,6 +13,7 @@
  */
 import type { ByteStream } from '../io/tcp.js';
 import { FrameDecoder } from './frame-decoder.js';
+import type { FramePool } from './frame-pool.js';
 
 export const CLOSE_CONNECTION = Symbol('close-connection');
 export type ProcessResult = Buffer[] | null | typeof CLOSE_CONNECTION;
@@ -22,6 +23,8 @@ export interface RequestProcessor {
   isExclusive(apiKey: number): boolean;
   /** Decodes, handles and encodes one request frame; null = no response (acks=0 produce). */
   process(frame: Buffer, connection: ConnectionInfo): Promise<ProcessResult>;
+  /** Whether nothing of a request of this API outlives its processing, so its frame may be reused. */
+  releasesFrame(apiKey: number): boolean;
 }
 
 export interface ConnectionInfo {
@@ -33,6 +36,8 @@ export interface ConnectionInfo {
 export interface ConnectionLimits {
   maxFrameBytes: number;
   maxInFlightRequests: number;
+  /** Large frames are filled into reusable buffers from here (shared by the node's connections). */
+  framePool?: FramePool;
 }
 
 export class Connection implements ConnectionInfo {
@@ -56,7 +61,7 @@ export class Connection implements ConnectionInfo {
     private readonly log: (msg: string) => void,
     onClose: () => void,
   ) {
-    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.decoder = new FrameDecoder(limits.maxFrameBytes, limits.framePool ?? null);
     stream.onData((chunk) => this.onData(chunk));
     stream.onDrain(() => this.maybeResume());
     stream.onClose(() => {
@@ -82,11 +87,11 @@ export class Connection implements ConnectionInfo {
         this.close();
         return;
       }
-      this.dispatch(result.frame);
+      this.dispatch(result.frame, result.pooled);
     }
   }
 
-  private dispatch(frame: Buffer): void {
+  private dispatch(frame: Buffer, pooled: boolean): void {
     const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
     const run = (): Promise<ProcessResult> => this.processor.process(frame, this);
     let response: Promise<ProcessResult>;
@@ -97,6 +102,9 @@ export class Connection implements ConnectionInfo {
       response = this.exclusiveDone.then(run);
     }
     this.allDone = Promise.allSettled([this.allDone, response]).then(() => undefined);
+    const pool = this.limits.framePool;
+    // Only after a successful completion: a failed request may have left views of the frame behind.
+    if (pooled && pool !== undefined && this.processor.releasesFrame(apiKey)) response.then(() => pool.give(frame), () => undefined);
     this.track(response);
     this.writeChain = this.writeChain.then(() => response.then((r) => this.send(r), (e: unknown) => this.fail(e)));
   }

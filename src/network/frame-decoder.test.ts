@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { FrameDecoder } from './frame-decoder.js';
+import { FramePool } from './frame-pool.js';
 
 const frame = (body: string): Buffer => {
   const b = Buffer.from(body);
@@ -43,5 +44,46 @@ describe('FrameDecoder', () => {
     const d = new FrameDecoder(10);
     const r = d.push(Buffer.from('ffffffff', 'hex'));
     assert.equal(r[0]?.kind, 'invalid');
+  });
+});
+
+describe('FrameDecoder with a frame pool', () => {
+  const big = (n: number, fill: number): Buffer => {
+    const body = Buffer.alloc(n, fill);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(n);
+    return Buffer.concat([size, body]);
+  };
+
+  it('fills a large frame chunk by chunk into a pooled buffer, around small frames', () => {
+    const pool = new FramePool(1000, 1 << 20);
+    const d = new FrameDecoder(1 << 20, pool);
+    const stream = Buffer.concat([frame('a'), big(5000, 7), frame('bc'), big(3000, 9)]);
+    const out: { text: string; pooled: boolean }[] = [];
+    for (let i = 0; i < stream.length; i += 777) {
+      for (const r of d.push(stream.subarray(i, i + 777))) {
+        if (r.kind !== 'frame') assert.fail(r.reason);
+        const uniform = r.frame.length > 0 && r.frame.every((b) => b === r.frame[0]);
+        out.push({ text: r.frame.length > 100 ? `${r.frame.length}x${uniform ? r.frame[0] : '?'}` : r.frame.toString(), pooled: r.pooled });
+      }
+    }
+    assert.deepEqual(out, [
+      { text: 'a', pooled: false },
+      { text: '5000x7', pooled: true },
+      { text: 'bc', pooled: false },
+      { text: '3000x9', pooled: true },
+    ]);
+  });
+
+  it('hands a returned buffer to the next frame of its size class, and never one still in use', () => {
+    const pool = new FramePool(1000, 1 << 20);
+    const a = pool.take(70_000);
+    const b = pool.take(70_000);
+    assert.notEqual(a.buffer, b.buffer);
+    pool.give(a);
+    const c = pool.take(100_000);
+    assert.equal(c.buffer, a.buffer, 'reused');
+    assert.equal(c.length, 100_000);
+    assert.notEqual(pool.take(70_000).buffer, a.buffer, 'a buffer is handed out once');
   });
 });

@@ -41,6 +41,9 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
   minVersion: 0,
   maxVersion: 11,
   exclusive: false,
+  // Every batch is written to the log before the handler completes, and nothing keeps a view of
+  // the request after that (producer state holds numbers), so the frame's buffer can be reused.
+  releasesFrame: true,
   decode: decodeProduceRequest,
   encode: encodeProduceResponse,
   async handle(req, ctx) {
