@@ -10,7 +10,7 @@ import type { Admin, Producer } from 'kafkajs';
 import { ApiKey, apiName } from '../protocol/generated/api-keys.js';
 import type { KafkajsModule } from './clients/kafkajs.js';
 import type { KcatHandle } from './clients/kcat.js';
-import { assertRanOk } from './process.js';
+import { assertRanOk, parseJsonLines } from './process.js';
 import { waitFor } from './wait.js';
 
 /** Session timeout of every group member in these rows (Kafka's group.min.session.timeout.ms is 6 s). */
@@ -112,4 +112,12 @@ export async function committedList(env: CompatEnv, group: string, topic: string
 /** A Python driver's own time budget (timeout_s): a little under the cell's remaining time. */
 export function pyTimeoutS(env: CompatEnv, capMs = 60_000): number {
   return Math.max(5, Math.floor(env.remainingMs(capMs) / 1000) - 5);
+}
+
+/** One `kcat -G` run as a group member: consumes to the end of every partition, returns the keys read, sorted. */
+export async function kcatGroupConsume(env: CompatEnv, kcat: KcatHandle, group: string, topic: string): Promise<string[]> {
+  const r = await kcat.run(env, ['-b', env.bootstrap, '-G', group, topic, '-e', '-J', '-q',
+    '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'fetch.wait.max.ms=200'], { timeoutMs: 60_000 });
+  assertRanOk(r);
+  return parseJsonLines<{ key: string }>(r.stdout).map((j) => j.key).sort();
 }

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import type { PythonHandle } from '../clients/python.js';
 import {
-  committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf, pyTimeoutS, type GroupLine,
+  committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf, pyTimeoutS, type GroupLine, kcatGroupConsume
 } from '../group-steps.js';
-import { assertRanOk, parseJsonLines } from '../process.js';
 import { sleep, waitFor } from '../wait.js';
 
 async function killAndRestart(env: CompatEnv): Promise<void> {
@@ -92,12 +91,7 @@ export default defineCapability({
       const topic = await env.createTopic('commits-restart', { partitions: 3 });
       await kcatProduceKeys(env, kcat, topic, 0, 300, 3);
       const group = env.group('commits-restart');
-      const consume = async (): Promise<string[]> => {
-        const r = await kcat.run(env, ['-b', env.bootstrap, '-G', group, topic, '-e', '-J', '-q',
-          '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'fetch.wait.max.ms=200'], { timeoutMs: 60_000 });
-        assertRanOk(r);
-        return parseJsonLines<{ key: string }>(r.stdout).map((j) => j.key).sort();
-      };
+      const consume = (): Promise<string[]> => kcatGroupConsume(env, kcat, group, topic);
       assert.deepEqual(await consume(), keyRange(0, 300));
       await waitFor('kcat commits', async () => JSON.stringify(await committedList(env, group, topic)) === JSON.stringify([[0, 100], [1, 100], [2, 100]]), env.remainingMs(15_000));
       await killAndRestart(env);

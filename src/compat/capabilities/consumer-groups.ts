@@ -12,9 +12,8 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability } from '../capability.js';
 import {
   committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf,
-  pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine,
+  pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine, kcatGroupConsume
 } from '../group-steps.js';
-import { assertRanOk, parseJsonLines } from '../process.js';
 import { waitFor } from '../wait.js';
 
 const BALANCED_MESSAGES = 30_000;
@@ -83,12 +82,7 @@ export default defineCapability({
       const topic = await env.createTopic('kcat-group', { partitions: 3 });
       await kcatProduceKeys(env, kcat, topic, 0, 300, 3);
       const group = env.group('kcat-group');
-      const consume = async (): Promise<string[]> => {
-        const r = await kcat.run(env, ['-b', env.bootstrap, '-G', group, topic, '-e', '-J', '-q',
-          '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'fetch.wait.max.ms=200'], { timeoutMs: 60_000 });
-        assertRanOk(r);
-        return parseJsonLines<{ key: string }>(r.stdout).map((j) => j.key).sort();
-      };
+      const consume = (): Promise<string[]> => kcatGroupConsume(env, kcat, group, topic);
       assert.deepEqual(await consume(), keyRange(0, 300));
       await waitFor('kcat commits', async () => JSON.stringify(await committedList(env, group, topic)) === JSON.stringify([[0, 100], [1, 100], [2, 100]]), env.remainingMs(15_000));
       await kcatProduceKeys(env, kcat, topic, 300, 390, 3);

@@ -4,18 +4,15 @@
  * Kafka's codes, and the state survives a restart (from the snapshot, and from the log alone).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNode, type RunningNode } from '../../index.js';
-import { RawClient } from '../../testing/raw-client.js';
+import type { RawClient } from '../../testing/raw-client.js';
+import { dropSnapshotFiles, useEmbeddedRawNode } from '../../testing/embedded-raw-node.js';
 import { Reader } from '../../protocol/codec/reader.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { encodeProduceRequest } from '../../protocol/generated/messages/produce-request.js';
 import { decodeProduceResponse } from '../../protocol/generated/messages/produce-response.js';
 import { encodeInitProducerIdRequest } from '../../protocol/generated/messages/init-producer-id-request.js';
 import { decodeInitProducerIdResponse } from '../../protocol/generated/messages/init-producer-id-response.js';
-import { encodeMetadataRequest } from '../../protocol/generated/messages/metadata-request.js';
 import { buildRecordBatch } from '../../protocol/records/record-batch-builder.js';
 
 const TOPIC = 'idem';
@@ -45,60 +42,38 @@ async function produce(c: RawClient, producerId: bigint, epoch: number, seq: num
 
 describe('idempotent produce', function () {
   this.timeout(20000);
-  let node: RunningNode;
-  let c: RawClient;
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-idem-'));
-
-  before(async () => {
-    node = await startNode({ config: { 'log.dirs': dir } });
-    c = await RawClient.connect(node.bootstrap);
-    c.send(3, 4, 0, false, (w) => encodeMetadataRequest(w, 4, { topics: [{ name: TOPIC }], allowAutoTopicCreation: true }));
-    assert.ok(await c.receive());
-  });
-  after(async () => {
-    c.close();
-    await node.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useEmbeddedRawNode(TOPIC);
 
   it('hands out distinct producer ids', async () => {
-    const a = await initProducerId(c);
-    const b = await initProducerId(c);
+    const a = await initProducerId(fx.client);
+    const b = await initProducerId(fx.client);
     assert.notEqual(a, b);
   });
 
   it('answers a retried batch with its original offset, refuses gaps and stale epochs, and remembers across restarts', async () => {
-    const pid = await initProducerId(c);
-    assert.deepEqual(await produce(c, pid, 0, 0, 3), { errorCode: ErrorCode.NONE, baseOffset: 0n });
-    assert.deepEqual(await produce(c, pid, 0, 3, 2), { errorCode: ErrorCode.NONE, baseOffset: 3n });
-    assert.deepEqual(await produce(c, pid, 0, 0, 3), { errorCode: ErrorCode.NONE, baseOffset: 0n }, 'duplicate: original offset');
-    assert.equal((await produce(c, pid, 0, 9, 1)).errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-    assert.deepEqual(await produce(c, pid, 1, 0, 1), { errorCode: ErrorCode.NONE, baseOffset: 5n }, 'a new epoch starts at 0');
-    assert.equal((await produce(c, pid, 0, 5, 1)).errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
+    const pid = await initProducerId(fx.client);
+    assert.deepEqual(await produce(fx.client, pid, 0, 0, 3), { errorCode: ErrorCode.NONE, baseOffset: 0n });
+    assert.deepEqual(await produce(fx.client, pid, 0, 3, 2), { errorCode: ErrorCode.NONE, baseOffset: 3n });
+    assert.deepEqual(await produce(fx.client, pid, 0, 0, 3), { errorCode: ErrorCode.NONE, baseOffset: 0n }, 'duplicate: original offset');
+    assert.equal((await produce(fx.client, pid, 0, 9, 1)).errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    assert.deepEqual(await produce(fx.client, pid, 1, 0, 1), { errorCode: ErrorCode.NONE, baseOffset: 5n }, 'a new epoch starts at 0');
+    assert.equal((await produce(fx.client, pid, 0, 5, 1)).errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
 
     // Restart from the clean-shutdown snapshot.
-    c.close();
-    await node.stop();
-    node = await startNode({ config: { 'log.dirs': dir } });
-    c = await RawClient.connect(node.bootstrap);
-    assert.deepEqual(await produce(c, pid, 1, 0, 1), { errorCode: ErrorCode.NONE, baseOffset: 5n }, 'duplicate after a restart');
-    assert.deepEqual(await produce(c, pid, 1, 1, 1), { errorCode: ErrorCode.NONE, baseOffset: 6n });
+    await fx.restart();
+    assert.deepEqual(await produce(fx.client, pid, 1, 0, 1), { errorCode: ErrorCode.NONE, baseOffset: 5n }, 'duplicate after a restart');
+    assert.deepEqual(await produce(fx.client, pid, 1, 1, 1), { errorCode: ErrorCode.NONE, baseOffset: 6n });
 
     // Restart with the snapshot gone: the state is rebuilt from the log itself.
-    c.close();
-    await node.stop();
-    const partDir = join(dir, `${TOPIC}-0`);
-    for (const f of readdirSync(partDir)) if (f.endsWith('.snapshot')) rmSync(join(partDir, f));
-    node = await startNode({ config: { 'log.dirs': dir } });
-    c = await RawClient.connect(node.bootstrap);
-    assert.deepEqual(await produce(c, pid, 1, 1, 1), { errorCode: ErrorCode.NONE, baseOffset: 6n }, 'duplicate found by scanning the log');
-    assert.equal((await produce(c, pid, 1, 3, 1)).errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    await fx.restart(() => dropSnapshotFiles(join(fx.dir, `${TOPIC}-0`)));
+    assert.deepEqual(await produce(fx.client, pid, 1, 1, 1), { errorCode: ErrorCode.NONE, baseOffset: 6n }, 'duplicate found by scanning the log');
+    assert.equal((await produce(fx.client, pid, 1, 3, 1)).errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   });
 
   it('sends a transactional InitProducerId to the transaction coordinator (none before FindCoordinator created it)', async () => {
     const init = async (transactionalId: string): Promise<number> => {
-      c.send(22, 4, 3, true, (w) => encodeInitProducerIdRequest(w, 4, { transactionalId, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }));
-      const frame = await c.receive();
+      fx.client.send(22, 4, 3, true, (w) => encodeInitProducerIdRequest(w, 4, { transactionalId, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }));
+      const frame = await fx.client.receive();
       assert.ok(frame);
       const r = new Reader(frame, 4);
       r.readTaggedFields();

@@ -6,16 +6,13 @@
  * the snapshot and from the log alone.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNode, type RunningNode } from '../../index.js';
-import { RawClient } from '../../testing/raw-client.js';
+import type { RawClient } from '../../testing/raw-client.js';
+import { dropSnapshotFiles, useEmbeddedRawNode } from '../../testing/embedded-raw-node.js';
 import { Reader } from '../../protocol/codec/reader.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { encodeProduceRequest } from '../../protocol/generated/messages/produce-request.js';
 import { decodeProduceResponse } from '../../protocol/generated/messages/produce-response.js';
-import { encodeMetadataRequest } from '../../protocol/generated/messages/metadata-request.js';
 import { encodeFetchRequest } from '../../protocol/generated/messages/fetch-request.js';
 import { decodeFetchResponse, type PartitionData } from '../../protocol/generated/messages/fetch-response.js';
 import { encodeListOffsetsRequest } from '../../protocol/generated/messages/list-offsets-request.js';
@@ -72,65 +69,45 @@ function lastOffsets(records: Buffer | null): number[] {
 
 describe('transactions on the partition: LSO, read_committed Fetch, aborted transactions', function () {
   this.timeout(20000);
-  let node: RunningNode;
-  let c: RawClient;
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-txn-'));
+  const fx = useEmbeddedRawNode(TOPIC);
 
-  before(async () => {
-    node = await startNode({ config: { 'log.dirs': dir } });
-    c = await RawClient.connect(node.bootstrap);
-    c.send(3, 4, 0, false, (w) => encodeMetadataRequest(w, 4, { topics: [{ name: TOPIC }], allowAutoTopicCreation: true }));
-    assert.ok(await c.receive());
-  });
-  after(async () => {
-    c.close();
-    await node.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const restart = async (dropSnapshots: boolean): Promise<void> => {
-    c.close();
-    await node.stop();
-    if (dropSnapshots) for (const f of readdirSync(join(dir, `${TOPIC}-0`))) if (f.endsWith('.snapshot')) rmSync(join(dir, `${TOPIC}-0`, f));
-    node = await startNode({ config: { 'log.dirs': dir } });
-    c = await RawClient.connect(node.bootstrap);
-  };
+  const restart = (dropSnapshots: boolean): Promise<void> => fx.restart(dropSnapshots ? () => dropSnapshotFiles(join(fx.dir, `${TOPIC}-0`)) : undefined);
 
   it('holds read_committed at the open transaction, then lists it as aborted after its ABORT marker; survives restarts', async () => {
-    assert.equal((await produce(c, { producerId: 7n, epoch: 0, seq: 0, transactional: true, count: 3 })).errorCode, ErrorCode.NONE); // 0-2
-    assert.equal((await produce(c, { count: 2 })).errorCode, ErrorCode.NONE); // 3-4
-    let rc = await fetch(c, 1);
+    assert.equal((await produce(fx.client, { producerId: 7n, epoch: 0, seq: 0, transactional: true, count: 3 })).errorCode, ErrorCode.NONE); // 0-2
+    assert.equal((await produce(fx.client, { count: 2 })).errorCode, ErrorCode.NONE); // 3-4
+    let rc = await fetch(fx.client, 1);
     assert.deepEqual([rc.highWatermark, rc.lastStableOffset, rc.records?.length ?? 0, rc.abortedTransactions], [5n, 0n, 0, []]);
-    assert.deepEqual(lastOffsets((await fetch(c, 0)).records), [2, 4], 'read_uncommitted sees everything');
-    assert.deepEqual([await latest(c, 1), await latest(c, 0)], [0n, 5n]);
-    assert.equal((await produce(c, { producerId: 7n, epoch: 0, seq: 3, transactional: false, count: 1 })).errorCode, ErrorCode.INVALID_TXN_STATE);
+    assert.deepEqual(lastOffsets((await fetch(fx.client, 0)).records), [2, 4], 'read_uncommitted sees everything');
+    assert.deepEqual([await latest(fx.client, 1), await latest(fx.client, 0)], [0n, 5n]);
+    assert.equal((await produce(fx.client, { producerId: 7n, epoch: 0, seq: 3, transactional: false, count: 1 })).errorCode, ErrorCode.INVALID_TXN_STATE);
 
     // The open transaction survives a clean restart (snapshot) and a crash-like one (log scan).
     await restart(false);
-    assert.equal((await fetch(c, 1)).lastStableOffset, 0n);
+    assert.equal((await fetch(fx.client, 1)).lastStableOffset, 0n);
     await restart(true);
-    assert.equal((await fetch(c, 1)).lastStableOffset, 0n);
+    assert.equal((await fetch(fx.client, 1)).lastStableOffset, 0n);
 
-    assert.equal(await marker(c, 7n, 0, false), ErrorCode.NONE); // ABORT at 5
-    rc = await fetch(c, 1);
+    assert.equal(await marker(fx.client, 7n, 0, false), ErrorCode.NONE); // ABORT at 5
+    rc = await fetch(fx.client, 1);
     // (A fetch reads one segment: the restarts above rolled a new one for the marker.)
-    assert.deepEqual([rc.lastStableOffset, lastOffsets(rc.records), lastOffsets((await fetch(c, 1, 5)).records)], [6n, [2, 4], [5]]);
+    assert.deepEqual([rc.lastStableOffset, lastOffsets(rc.records), lastOffsets((await fetch(fx.client, 1, 5)).records)], [6n, [2, 4], [5]]);
     assert.deepEqual(rc.abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
-    assert.deepEqual((await fetch(c, 1, 3)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }], 'the marker is in range');
-    assert.equal((await fetch(c, 0)).abortedTransactions, null, 'read_uncommitted gets none');
-    assert.equal(await marker(c, 7n, -1 + 0, true), ErrorCode.INVALID_PRODUCER_EPOCH, 'a marker older than the producer epoch');
+    assert.deepEqual((await fetch(fx.client, 1, 3)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }], 'the marker is in range');
+    assert.equal((await fetch(fx.client, 0)).abortedTransactions, null, 'read_uncommitted gets none');
+    assert.equal(await marker(fx.client, 7n, -1 + 0, true), ErrorCode.INVALID_PRODUCER_EPOCH, 'a marker older than the producer epoch');
 
     // A committed transaction after it: not listed.
-    assert.equal((await produce(c, { producerId: 8n, epoch: 0, seq: 0, transactional: true, count: 2 })).errorCode, ErrorCode.NONE); // 6-7
-    assert.equal(await marker(c, 8n, 0, true), ErrorCode.NONE); // COMMIT at 8
-    assert.deepEqual((await fetch(c, 1, 6)).abortedTransactions, []);
-    assert.equal(await latest(c, 1), 9n);
+    assert.equal((await produce(fx.client, { producerId: 8n, epoch: 0, seq: 0, transactional: true, count: 2 })).errorCode, ErrorCode.NONE); // 6-7
+    assert.equal(await marker(fx.client, 8n, 0, true), ErrorCode.NONE); // COMMIT at 8
+    assert.deepEqual((await fetch(fx.client, 1, 6)).abortedTransactions, []);
+    assert.equal(await latest(fx.client, 1), 9n);
 
     // The aborted index is rebuilt from the log below the snapshot, and from the log alone.
     await restart(false);
-    assert.deepEqual((await fetch(c, 1)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
+    assert.deepEqual((await fetch(fx.client, 1)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
     await restart(true);
-    assert.deepEqual((await fetch(c, 1)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
-    assert.equal((await fetch(c, 1)).lastStableOffset, 9n);
+    assert.deepEqual((await fetch(fx.client, 1)).abortedTransactions, [{ producerId: 7n, firstOffset: 0n }]);
+    assert.equal((await fetch(fx.client, 1)).lastStableOffset, 9n);
   });
 });
