@@ -9,25 +9,13 @@
  * Invariants: relative offsets strictly increase, positions strictly increase; `persistedEntries`
  * <= `entries`; at most `maxEntries` entries.
  */
-import { growBuffer } from './grow-buffer.js';
+import { EntryIndex } from './entry-index.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
-export class OffsetIndex {
-  private buf: Buffer;
-  private count = 0;
-  /** Entries already written to the .index file (the file may hold more, stale, bytes past them). */
-  persistedEntries = 0;
-
-  constructor(
-    readonly baseOffset: number,
-    readonly maxEntries: number,
-  ) {
-    this.buf = Buffer.allocUnsafe(OFFSET_INDEX_ENTRY_SIZE * Math.min(maxEntries, 64));
-  }
-
-  get entries(): number {
-    return this.count;
+export class OffsetIndex extends EntryIndex {
+  constructor(baseOffset: number, maxEntries: number) {
+    super(baseOffset, maxEntries, OFFSET_INDEX_ENTRY_SIZE);
   }
 
   get isFull(): boolean {
@@ -49,11 +37,10 @@ export class OffsetIndex {
     if (this.count > 0 && (rel <= this.relativeOffsetAt(this.count - 1) || position <= this.positionAt(this.count - 1))) {
       throw new Error(`offset index append (${lastOffset}, ${position}) is not monotonic`);
     }
-    this.buf = growBuffer(this.buf, (this.count + 1) * OFFSET_INDEX_ENTRY_SIZE, this.maxEntries * OFFSET_INDEX_ENTRY_SIZE);
-    const at = this.count * OFFSET_INDEX_ENTRY_SIZE;
+    const at = this.nextEntryAt();
     this.buf.writeInt32BE(rel, at);
     this.buf.writeInt32BE(position, at + 4);
-    this.count++;
+    this.added();
   }
 
   /** Slot of the largest entry whose offset <= `offset`, or -1 when there is none. */
@@ -80,17 +67,6 @@ export class OffsetIndex {
     return slot < 0 ? 0 : this.positionAt(slot);
   }
 
-  /** Drops every entry (before a rebuild). */
-  clear(): void {
-    this.count = 0;
-    this.persistedEntries = 0;
-  }
-
-  /** The bytes of entries [from, entries): what a persist must write at from * entry size. */
-  bytesFrom(fromEntry: number): Buffer {
-    return this.buf.subarray(fromEntry * OFFSET_INDEX_ENTRY_SIZE, this.count * OFFSET_INDEX_ENTRY_SIZE);
-  }
-
   /**
    * Loads entries read from a `.index` file; returns an error string instead of throwing when the
    * file cannot be trusted (bad size, non-monotonic, past the log) so the caller rebuilds it.
@@ -110,9 +86,7 @@ export class OffsetIndex {
       prevRel = rel;
       prevPos = pos;
     }
-    this.buf = Buffer.from(file);
-    this.count = n;
-    this.persistedEntries = n;
+    this.adopt(file);
     return null;
   }
 }

@@ -8,25 +8,14 @@
  * Invariants: timestamps strictly increase, relative offsets never decrease; at most `maxEntries`,
  * the last of which only the sealing entry may take.
  */
-import { growBuffer } from './grow-buffer.js';
+import { EntryIndex } from './entry-index.js';
 import { readInt64, writeInt64 } from './int64.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
-export class TimeIndex {
-  private buf: Buffer;
-  private count = 0;
-  persistedEntries = 0;
-
-  constructor(
-    readonly baseOffset: number,
-    readonly maxEntries: number,
-  ) {
-    this.buf = Buffer.allocUnsafe(TIME_INDEX_ENTRY_SIZE * Math.min(maxEntries, 64));
-  }
-
-  get entries(): number {
-    return this.count;
+export class TimeIndex extends EntryIndex {
+  constructor(baseOffset: number, maxEntries: number) {
+    super(baseOffset, maxEntries, TIME_INDEX_ENTRY_SIZE);
   }
 
   /** As Kafka's TimeIndex: one slot stays free for the entry written when the segment is sealed. */
@@ -59,12 +48,10 @@ export class TimeIndex {
     const rel = offset - this.baseOffset;
     if (rel < 0 || rel > 0x7fffffff) throw new RangeError(`offset ${offset} out of range for segment ${this.baseOffset}`);
     if (this.count > 0 && offset < this.offsetAt(this.count - 1)) throw new Error('time index offsets must not decrease');
-    const max = this.maxEntries * TIME_INDEX_ENTRY_SIZE;
-    this.buf = growBuffer(this.buf, (this.count + 1) * TIME_INDEX_ENTRY_SIZE, max);
-    const at = this.count * TIME_INDEX_ENTRY_SIZE;
+    const at = this.nextEntryAt();
     writeInt64(this.buf, at, timestamp);
     this.buf.writeInt32BE(rel, at + 8);
-    this.count++;
+    this.added();
   }
 
   /** Offset of the last entry whose timestamp is strictly below `timestamp`, else the base offset. */
@@ -82,15 +69,6 @@ export class TimeIndex {
       }
     }
     return found < 0 ? this.baseOffset : this.offsetAt(found);
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.persistedEntries = 0;
-  }
-
-  bytesFrom(fromEntry: number): Buffer {
-    return this.buf.subarray(fromEntry * TIME_INDEX_ENTRY_SIZE, this.count * TIME_INDEX_ENTRY_SIZE);
   }
 
   /** Loads a `.timeindex` file; an error string means "rebuild, don't trust". */
@@ -111,9 +89,7 @@ export class TimeIndex {
       prevTs = ts;
       prevRel = rel;
     }
-    this.buf = Buffer.from(file);
-    this.count = n;
-    this.persistedEntries = n;
+    this.adopt(file);
     return null;
   }
 }
