@@ -58,17 +58,9 @@ import time
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
 
 
-def out(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
+from driver_io import dec, out, stderr_logger
 
-
-def err(msg):
-    sys.stderr.write("[confluent_client] %s\n" % msg)
-    sys.stderr.flush()
-
-
-def dec(b):
-    return None if b is None else b.decode("utf-8", "backslashreplace")
+err = stderr_logger("confluent_client")
 
 
 def consumer_conf(a):

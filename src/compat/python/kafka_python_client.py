@@ -32,17 +32,9 @@ import time
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 
-def out(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
+from driver_io import dec, out, stderr_logger
 
-
-def err(msg):
-    sys.stderr.write("[kafka_python_client] %s\n" % msg)
-    sys.stderr.flush()
-
-
-def dec(b):
-    return None if b is None else b.decode("utf-8", "backslashreplace")
+err = stderr_logger("kafka_python_client")
 
 
 def produce(a):
