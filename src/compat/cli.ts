@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { BrokerProcess } from './broker-process.js';
 import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker, type RestartOptions } from './capability.js';
 import { loadCapabilities, selectCapabilities } from './capabilities/index.js';
+import { installClients } from './install.js';
 import { FORMATS, formatMatrix, type Format } from './report/index.js';
 import { CompatSession, runMatrix } from './runner.js';
 import { EndpointError, parseHostPort } from './wire-client.js';
@@ -16,12 +17,15 @@ import { EndpointError, parseHostPort } from './wire-client.js';
 export const COMPAT_USAGE = `Usage:
   tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
                    [--only <capability,...>] [--clients <client,...>] [--parallel <n>] [--list]
+  tributary compat --install-clients
 
 Runs the compatibility suites with every Kafka client installed here (${CLIENT_IDS.join(', ')})
 and prints a matrix: one row per capability, one column per client.
 Without --bootstrap a fresh Tributary is started (and stopped afterwards); with it, any Kafka-
 compatible endpoint is tested, creating only topics and groups named tributary-compat-* and
 deleting them afterwards.
+--install-clients fetches the Java, Go and PyPI clients (and Apache Kafka's jars) into
+~/.cache/tributary and Maven's and Go's own caches; Debian's clients come from apt-get.
 Exit status: 0 nothing failed, 1 a cell failed, 2 usage or connection error.`;
 
 interface CompatArgs {
@@ -32,13 +36,14 @@ interface CompatArgs {
   clients?: ClientId[];
   parallel: number;
   list: boolean;
+  installClients: boolean;
   help: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: readonly string[]): CompatArgs {
-  const a: CompatArgs = { format: 'text', parallel: 4, list: false, help: false };
+  const a: CompatArgs = { format: 'text', parallel: 4, list: false, installClients: false, help: false };
   for (let i = 0; i < args.length; i++) {
     let arg = args[i] as string;
     let inline: string | undefined;
@@ -86,6 +91,7 @@ function parseArgs(args: readonly string[]): CompatArgs {
         break;
       }
       case '--list': a.list = true; break;
+      case '--install-clients': a.installClients = true; break;
       case '--help': case '-h': a.help = true; break;
       default: throw new UsageError(`unknown argument '${args[i]}'`);
     }
@@ -105,6 +111,11 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
   if (args.help) {
     process.stdout.write(COMPAT_USAGE + '\n');
     return 0;
+  }
+  if (args.installClients) {
+    const problems = await installClients((line) => process.stderr.write(line + '\n'));
+    for (const p of problems) process.stderr.write(`tributary compat: ${p}\n`);
+    return problems.length > 0 ? 1 : 0;
   }
   const all = await loadCapabilities();
   if (args.list) {

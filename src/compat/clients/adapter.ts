@@ -13,4 +13,11 @@ export interface ClientAdapter<H> {
   /** What to do when it is missing. */
   readonly install: string;
   detect(): Promise<Detected<H>>;
+  /**
+   * Fetches and builds what the client needs into the user's cache, outside the repository (Maven
+   * jars, Go modules, a PyPI virtualenv): `tributary compat --install-clients` and .ci/run call it.
+   * Resolves to a problem, or undefined when the client is ready. Absent when there is nothing to
+   * fetch this way (Debian packages come from apt-get).
+   */
+  prepare?(): Promise<string | undefined>;
 }
