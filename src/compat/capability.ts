@@ -23,7 +23,7 @@ import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
 
 /** The client columns, in matrix order. */
-export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python'] as const;
+export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'franz-go', 'confluent-kafka-python-2'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** What each cell function receives as its client: the adapter's handle for that client. */
@@ -32,6 +32,9 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
+  /** The Go driver speaks the Python drivers' command protocol: same handle. */
+  'franz-go': PythonHandle;
+  'confluent-kafka-python-2': PythonHandle;
 }
 
 /** An API the capability needs the endpoint to advertise in ApiVersions (key from generated/api-keys). */

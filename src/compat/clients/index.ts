@@ -4,6 +4,8 @@ import type { ConsumedRecord } from '../records.js';
 import type { ClientAdapter } from './adapter.js';
 import { detectKafkajs } from './kafkajs.js';
 import { detectKcat } from './kcat.js';
+import { confluentPypiAdapter } from './confluent-pypi.js';
+import { franzGoAdapter } from './franz-go.js';
 import { debianPackage, detectPython } from './python.js';
 
 export const ADAPTERS: { readonly [C in ClientId]: ClientAdapter<ClientHandles[C]> } = {
@@ -17,6 +19,8 @@ export const ADAPTERS: { readonly [C in ClientId]: ClientAdapter<ClientHandles[C
     title: 'kafka-python', install: `apt-get install ${debianPackage('kafka-python')} (python3-snappy python3-lz4 python3-zstandard for its codecs)`,
     detect: () => detectPython('kafka-python'),
   },
+  'franz-go': franzGoAdapter,
+  'confluent-kafka-python-2': confluentPypiAdapter,
 };
 
 export interface Reader {
