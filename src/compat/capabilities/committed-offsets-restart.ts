@@ -102,5 +102,7 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

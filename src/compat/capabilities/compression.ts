@@ -114,6 +114,8 @@ function row(codec: Codec, order: number): Capability {
       kcat: (env, kcat) => kcatCell(env, kcat, codec),
       'confluent-kafka-python': (env, py) => pythonCell(env, py, codec),
       'kafka-python': (env, py) => pythonCell(env, py, codec),
+      'franz-go': (env, fgo) => pythonCell(env, fgo, codec),
+      'confluent-kafka-python-2': (env, py) => pythonCell(env, py, codec),
     },
   });
 }

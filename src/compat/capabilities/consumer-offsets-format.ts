@@ -58,6 +58,8 @@ export default defineCapability({
     kcat: { notApplicable: 'kcat prints keys and values as text; these records are binary' },
     'confluent-kafka-python': python,
     'kafka-python': python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });
 

@@ -83,6 +83,7 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    'confluent-kafka-python-2': python,
   },
 });
 

@@ -46,7 +46,7 @@ func codecOf(name string) (kgo.CompressionCodec, error) {
 // producerOpts: franz-go is idempotent by default, which needs acks=all; a plain producer (the
 // default here, like the other drivers) disables it and keeps one request in flight so that
 // retries cannot reorder.
-func producerOpts(a *args, timeout time.Duration) ([]kgo.Opt, error) {
+func producerOpts(a *args) ([]kgo.Opt, error) {
 	codec, err := codecOf(a.Compression)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,8 @@ func producerOpts(a *args, timeout time.Duration) ([]kgo.Opt, error) {
 	opts := []kgo.Opt{
 		kgo.ProducerBatchCompression(codec),
 		kgo.ProducerLinger(5 * time.Millisecond),
-		kgo.RecordDeliveryTimeout(timeout - 2*time.Second),
+		// No RecordDeliveryTimeout: franz-go measures it from each record's Timestamp, and base_ts
+		// sets timestamps hours in the past. The produce context's deadline bounds delivery instead.
 	}
 	if a.Idempotence {
 		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
@@ -103,8 +104,7 @@ func message(a *args, i int) *kgo.Record {
 func produce(a *args) error {
 	ctx, cancel := deadline(a, 60)
 	defer cancel()
-	dl, _ := ctx.Deadline()
-	opts, err := producerOpts(a, time.Until(dl))
+	opts, err := producerOpts(a)
 	if err != nil {
 		return err
 	}
