@@ -12,7 +12,8 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
+import type { PythonHandle } from '../clients/python.js';
 import { errorTypes } from '../clients/kafkajs.js';
 import { describeTopicConfigs, partition0, produceRange, TOPIC_CONFIG } from '../log-steps.js';
 import { waitFor } from '../wait.js';
@@ -20,6 +21,21 @@ import { waitFor } from '../wait.js';
 const REQUIRES = [{ api: ApiKey.AlterConfigs }, { api: ApiKey.DescribeConfigs, minVersion: 1 }, { api: ApiKey.CreateTopics }];
 
 interface PyLine { type: string; ok?: boolean; code?: string; message?: string; configs?: Record<string, { value: string | null; source: number }> }
+
+/** A driver client's alter_configs (confluent-kafka-python: AlterConfigs; franz-go: IncrementalAlterConfigs SET), then DescribeConfigs. */
+async function alterDriver(env: CompatEnv, py: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('cfg-py', { partitions: 1 });
+  const run = (set: Record<string, string>): Promise<PyLine[]> => py.command<PyLine>(env, 'alter_configs', { topic, set }, 45_000);
+  const good = await run({ 'retention.ms': '3600000', 'cleanup.policy': 'compact,delete' });
+  assert.equal(good[0]?.ok, true, JSON.stringify(good[0]));
+  assert.equal(good[1]?.configs?.['retention.ms']?.value, '3600000');
+  assert.equal(good[1]?.configs?.['cleanup.policy']?.value, 'compact,delete');
+  const bad = await run({ 'retention.ms': '-7' });
+  assert.equal(bad[0]?.ok, false);
+  assert.equal(bad[0]?.code, 'INVALID_CONFIG', JSON.stringify(bad[0]));
+  assert.match(bad[0]?.message ?? '', /retention\.ms/);
+  assert.equal(bad[1]?.configs?.['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
+}
 
 const configsAlter = defineCapability({
   id: 'configs-alter',
@@ -52,19 +68,13 @@ const configsAlter = defineCapability({
       assert.equal((await describeTopicConfigs(kjs.kafkajs, admin, topic)).get('retention.bytes')?.value, '1000');
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('cfg-py', { partitions: 1 });
-      const run = (set: Record<string, string>): Promise<PyLine[]> => py.command<PyLine>(env, 'alter_configs', { topic, set }, 45_000);
-      const good = await run({ 'retention.ms': '3600000', 'cleanup.policy': 'compact,delete' });
-      assert.equal(good[0]?.ok, true, JSON.stringify(good[0]));
-      assert.equal(good[1]?.configs?.['retention.ms']?.value, '3600000');
-      assert.equal(good[1]?.configs?.['cleanup.policy']?.value, 'compact,delete');
-      const bad = await run({ 'retention.ms': '-7' });
-      assert.equal(bad[0]?.ok, false);
-      assert.equal(bad[0]?.code, 'INVALID_CONFIG', JSON.stringify(bad[0]));
-      assert.match(bad[0]?.message ?? '', /retention\.ms/);
-      assert.equal(bad[1]?.configs?.['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
+    'confluent-kafka-python': alterDriver,
+    'franz-go': async (env, fgo) => {
+      // kadm alters configs incrementally (IncrementalAlterConfigs, KIP-339).
+      if (!env.versions.has(ApiKey.IncrementalAlterConfigs)) throw new NotRunError('the endpoint does not advertise IncrementalAlterConfigs');
+      await alterDriver(env, fgo);
     },
+    'confluent-kafka-python-2': alterDriver,
 
     kcat: { notApplicable: 'kcat has no admin API' },
   },

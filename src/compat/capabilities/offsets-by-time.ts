@@ -36,6 +36,31 @@ async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
     (q) => py.offsetsForTimes(env, topic, q));
 }
 
+interface FgoOffset { type: string; partition: number; offset: number; timestamp: number; error: string | null }
+
+/**
+ * franz-go: kadm.ListOffsetsAfterMilli. Where no record is at or after the time, Kafka answers -1
+ * and kadm lists the partition's end offset instead, with timestamp -1 (its documented fallback).
+ */
+async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
+  const baseTs = Date.now() - 6 * 3600_000;
+  const N = 1000;
+  const topic = await env.createTopic('ts', { partitions: 3 });
+  await fgo.produce(env, { topic, count: N, base_ts: baseTs });
+  const records = await fgo.readAll(env, topic, N, 60_000);
+  assert.equal(records.length, N);
+  for (const q of [baseTs - 1000, baseTs + 1, baseTs + N / 2, baseTs + N - 1, baseTs + N + 10_000]) {
+    const lines = await fgo.command<FgoOffset>(env, 'offsets_for_times', { topic, timestamp: q });
+    for (const [partition, list] of byPartition(records)) {
+      const got = lines.find((l) => l.type === 'offset' && l.partition === partition);
+      assert.equal(got?.error, null, `offsets_for_times error on partition ${partition}`);
+      const first = list.find((r) => r.timestamp >= q);
+      const expected = first === undefined ? [list.length, -1] : [first.offset, first.timestamp];
+      assert.deepEqual([got?.offset, got?.timestamp], expected, `offset and timestamp for time ${q - baseTs} ms after base on partition ${partition}`);
+    }
+  }
+}
+
 export default defineCapability({
   id: 'offsets-by-time',
   title: 'offsets by timestamp (ListOffsets)',
@@ -84,6 +109,7 @@ export default defineCapability({
     'confluent-kafka-python': python,
     'kafka-python': python,
     'confluent-kafka-python-2': python,
+    'franz-go': franzGo,
   },
 });
 
