@@ -40,6 +40,23 @@ async function librdkafka(env: CompatEnv, py: PythonHandle): Promise<void> {
   assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 35 }, (_, i) => 25 + i), 'assign() from the beginning starts at the log start offset');
 }
 
+interface Deleted { type: string; partition: number; low_watermark: number; error: string | null; code: string | null }
+
+/** franz-go: kadm.DeleteRecords (-1: the high watermark); its consumer from the start begins at the log start offset. */
+async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('del-rec-fgo', { partitions: 1, configs: { 'segment.bytes': '2048' } });
+  await fgo.produce(env, { topic, count: 60, partitions: 1, batch_bytes: 1000 });
+  const del = async (offset: number): Promise<Deleted | undefined> =>
+    (await fgo.command<Deleted>(env, 'delete_records', { topic, before: { 0: offset } })).find((l) => l.type === 'deleted');
+  assert.deepEqual(await del(25), { type: 'deleted', partition: 0, low_watermark: 25, error: null, code: null });
+  assert.equal((await del(61))?.code, 'OFFSET_OUT_OF_RANGE', 'above the high watermark');
+  const records = await fgo.readAll(env, topic);
+  assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 35 }, (_, i) => 25 + i), 'a consumer from the start begins at the log start offset');
+  assert.equal((await del(-1))?.low_watermark, 60, '-1 deletes up to the high watermark');
+  await fgo.produce(env, { topic, count: 5, partitions: 1, start: 60 });
+  assert.deepEqual((await fgo.readAll(env, topic)).map((r) => r.offset), [60, 61, 62, 63, 64]);
+}
+
 export default defineCapability({
   id: 'delete-records',
   title: 'DeleteRecords moves the log start offset; below it OFFSET_OUT_OF_RANGE and auto.offset.reset decide',
@@ -100,5 +117,6 @@ export default defineCapability({
 
     'confluent-kafka-python': librdkafka,
     'confluent-kafka-python-2': librdkafka,
+    'franz-go': franzGo,
   },
 });
