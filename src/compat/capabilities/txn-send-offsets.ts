@@ -9,7 +9,11 @@ import { defineCapability, type CompatEnv } from '../capability.js';
 import type { PythonHandle } from '../clients/python.js';
 import { kafkajsTransactional, TXN_APIS, TXN_OFFSET_APIS, type TxnLine } from '../txn-steps.js';
 
-/** confluent-kafka-python: send_offsets_to_transaction of a consumer's group metadata. */
+/**
+ * A driver client's txn_offsets: confluent-kafka-python sends {0: 5, 1: 6} (aborted), then {0: 8, 1: 9}
+ * (committed) with send_offsets_to_transaction; franz-go's GroupTransactSession consumes 8 and 9
+ * records of partitions 0 and 1 and aborts, then commits, a transaction carrying those positions.
+ */
 async function sendOffsets(env: CompatEnv, py: PythonHandle): Promise<void> {
   const topic = await env.createTopic('txn-offsets', { partitions: 3 });
   const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group: env.group('eos'), transactional_id: env.topic('tx-off') });
@@ -54,6 +58,7 @@ export default defineCapability({
 
     'confluent-kafka-python': sendOffsets,
     'confluent-kafka-python-2': sendOffsets,
+    'franz-go': sendOffsets,
 
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
