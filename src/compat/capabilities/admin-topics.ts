@@ -5,9 +5,53 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
 import { expectRejectType } from '../checks.js';
+import type { PythonHandle } from '../clients/python.js';
 import { waitFor } from '../wait.js';
+
+interface AdminLine {
+  type: string;
+  error?: string | null;
+  metadata_error?: string | null;
+  has?: boolean;
+  partitions?: { id: number; leader: number; replicas: number[]; isrs: number[] }[];
+  start?: Record<string, number>;
+  end?: Record<string, number>;
+  partition?: number;
+  offset?: number;
+}
+
+/** franz-go: kadm CreateTopic, ListTopics, Metadata, ListStart/EndOffsets, DeleteTopic, UpdatePartitions (the driver's admin_topics). */
+async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
+  const topic = env.topic('admin');
+  const zero = env.topic('zero');
+  const grow = await env.createTopic('parts', { partitions: 3 });
+  const lines = await fgo.command<AdminLine>(env, 'admin_topics', { topic, name: zero, output: grow }, 60_000);
+  const all = (type: string): AdminLine[] => lines.filter((l) => l.type === type);
+  const one = (type: string): AdminLine => {
+    const l = all(type)[0];
+    assert.ok(l !== undefined, `no ${type} line in ${JSON.stringify(lines)}`);
+    return l;
+  };
+  assert.deepEqual(all('create').map((l) => l.error), [null, 'TOPIC_ALREADY_EXISTS']);
+  const [described, described5] = all('described');
+  assert.deepEqual(described?.partitions?.map((p) => p.id), [0, 1, 2]);
+  for (const p of described?.partitions ?? []) {
+    assert.ok(p.replicas.includes(p.leader) && p.isrs.includes(p.leader), `partition ${p.id}: leader ${p.leader} in replicas ${p.replicas} and ISR ${p.isrs}`);
+    if (env.controlled !== undefined) assert.deepEqual([p.leader, p.replicas, p.isrs], [env.controlled.nodeId, [env.controlled.nodeId], [env.controlled.nodeId]]);
+  }
+  assert.deepEqual(all('listed').map((l) => l.has), [true, false], 'ListTopics has the new topic, not the rejected one');
+  assert.deepEqual([one('offsets').start, one('offsets').end], [{ 0: 0, 1: 0, 2: 0 }, { 0: 0, 1: 0, 2: 0 }]);
+  assert.equal(one('delete').error, null);
+  assert.equal(one('gone').metadata_error, 'UNKNOWN_TOPIC_OR_PARTITION', 'metadata of the deleted topic');
+  assert.equal(one('create_zero').error, 'INVALID_PARTITIONS');
+  assert.equal(one('grow').error, null);
+  assert.deepEqual(described5?.partitions?.map((p) => p.id), [0, 1, 2, 3, 4]);
+  const produced = one('produced');
+  assert.deepEqual([produced.partition, produced.offset, produced.end?.['4']], [4, 0, 1]);
+  assert.equal(one('shrink').error, 'INVALID_PARTITIONS');
+}
 
 export default defineCapability({
   id: 'admin-topics',
@@ -85,5 +129,6 @@ export default defineCapability({
         admin.createPartitions({ topicPartitions: [{ topic: grow, count: 2 }] }), 'INVALID_PARTITIONS');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
+    'franz-go': franzGo,
   },
 });

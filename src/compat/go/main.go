@@ -9,7 +9,7 @@
 //
 // Commands (files by concern): produce, txn_produce (produce.go); consume, wait_one,
 // raw_partition (consume.go); txn_offsets (txn_offsets.go); metadata, offsets_for_times, alter_configs, delete_records
-// (admin.go); group_consume, static_member (groups.go); txn_commit_abort, txn_read, eos
+// (admin.go); admin_topics (admin_topics.go); group_consume, static_member (groups.go); txn_commit_abort, txn_read, eos
 // (transactions.go); version (this file).
 package main
 
@@ -36,6 +36,7 @@ var commands = map[string]func(*args) error{
 	"metadata":          metadata,
 	"offsets_for_times": offsetsForTimes,
 	"alter_configs":     alterConfigs,
+	"admin_topics":      adminTopics,
 	"delete_records":    deleteRecords,
 	"group_consume":     groupConsume,
 	"static_member":     staticMember,
