@@ -8,7 +8,7 @@
 // partition i % partitions; otherwise franz-go's default partitioner picks.
 //
 // Commands (files by concern): produce, txn_produce (produce.go); consume, wait_one,
-// raw_partition (consume.go); txn_offsets (txn_offsets.go); metadata, offsets_for_times, alter_configs, delete_records
+// raw_partition (consume.go); txn_offsets (txn_offsets.go); txn_fence (txn_fence.go); metadata, offsets_for_times, alter_configs, delete_records
 // (admin.go); admin_topics (admin_topics.go); group_consume, static_member (groups.go); txn_commit_abort, txn_read, eos
 // (transactions.go); version (this file).
 package main
@@ -43,6 +43,7 @@ var commands = map[string]func(*args) error{
 	"txn_commit_abort":  txnCommitAbort,
 	"txn_read":          txnRead,
 	"txn_offsets":       txnOffsets,
+	"txn_fence":         txnFence,
 	"eos":               eos,
 	"version":           version,
 }
