@@ -8,7 +8,7 @@
 // partition i % partitions; otherwise franz-go's default partitioner picks.
 //
 // Commands (files by concern): produce, txn_produce (produce.go); consume, wait_one,
-// raw_partition (consume.go); txn_offsets (txn_offsets.go); txn_fence (txn_fence.go); metadata, offsets_for_times, alter_configs, delete_records
+// raw_partition (consume.go); txn_offsets (txn_offsets.go); txn_fence (txn_fence.go); txn_timeout (txn_timeout.go); metadata, offsets_for_times, alter_configs, delete_records
 // (admin.go); admin_topics (admin_topics.go); group_consume, static_member (groups.go); txn_commit_abort, txn_read, eos
 // (transactions.go); version (this file).
 package main
@@ -44,6 +44,7 @@ var commands = map[string]func(*args) error{
 	"txn_read":          txnRead,
 	"txn_offsets":       txnOffsets,
 	"txn_fence":         txnFence,
+	"txn_timeout":       txnTimeout,
 	"eos":               eos,
 	"version":           version,
 }
@@ -95,7 +96,7 @@ func newClient(a *args, opts ...kgo.Opt) (*kgo.Client, error) {
 	base := []kgo.Opt{
 		kgo.SeedBrokers(a.Bootstrap),
 		kgo.ClientID("tributary-compat-franz-go"),
-		kgo.WithLogger(kgo.BasicLogger(os.Stderr, kgo.LogLevelWarn, func() string { return "[franz-go] " })),
+		kgo.WithLogger(kgo.BasicLogger(os.Stderr, logLevel(), func() string { return "[franz-go] " })),
 	}
 	return kgo.NewClient(append(base, opts...)...)
 }
@@ -115,4 +116,12 @@ func seconds(s float64) time.Duration {
 
 func errf(format string, v ...any) {
 	fmt.Fprintf(os.Stderr, "[franz-go-driver] "+format+"\n", v...)
+}
+
+// logLevel: franz-go's warnings, or everything with FRANZ_GO_DRIVER_DEBUG=1 (to see the requests).
+func logLevel() kgo.LogLevel {
+	if os.Getenv("FRANZ_GO_DRIVER_DEBUG") == "1" {
+		return kgo.LogLevelDebug
+	}
+	return kgo.LogLevelWarn
 }
