@@ -131,7 +131,6 @@ export async function runExactlyOnce(env: CompatEnv, py: PythonHandle, records: 
     input, output, group, transactional_id: env.topic('eos-tx'), expected: records, transaction_timeout_ms: 6000,
     session_timeout_ms: EOS_SESSION_TIMEOUT_MS,
   });
-  env.onCleanup(() => { env.note(`[eos] last lines:\n${loop.lines.slice(-40).map((l) => l.line).join('\n')}\nstderr:\n${(loop as unknown as { stderrText: string }).stderrText.slice(-6000)}`); });
   env.onCleanup(async () => {
     // A member the coordinator knew before a kill -9 (and that the consumer no longer uses) stays
     // until its session expires; the group can be deleted only once it is empty.
