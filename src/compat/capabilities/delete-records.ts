@@ -44,7 +44,7 @@ interface Deleted { type: string; partition: number; low_watermark: number; erro
 
 /** franz-go: kadm.DeleteRecords (-1: the high watermark); its consumer from the start begins at the log start offset. */
 async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
-  const topic = await env.createTopic('del-rec-fgo', { partitions: 1, configs: { 'segment.bytes': '2048' } });
+  const topic = await env.createTopic('del-rec-fgo', { partitions: 1 });
   await fgo.produce(env, { topic, count: 60, partitions: 1, batch_bytes: 1000 });
   const del = async (offset: number): Promise<Deleted | undefined> =>
     (await fgo.command<Deleted>(env, 'delete_records', { topic, before: { 0: offset } })).find((l) => l.type === 'deleted');

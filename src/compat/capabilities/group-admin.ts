@@ -6,11 +6,49 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
-import { GROUP_APIS, KAFKAJS_GROUP_CONSUMER } from '../group-steps.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { PythonHandle } from '../clients/python.js';
+import { GROUP_APIS, KAFKAJS_GROUP_CONSUMER, SESSION_TIMEOUT_MS } from '../group-steps.js';
 import { waitFor } from '../wait.js';
 
 type GroupsError = Error & { groups?: { errorCode: number }[] };
+
+interface FgoGroupLine {
+  type: string;
+  when?: string;
+  count?: number;
+  state?: string;
+  protocol_type?: string;
+  listed_protocol_type?: string;
+  members?: number;
+  error?: string | null;
+  offsets?: number[];
+  has?: boolean;
+}
+
+/** franz-go: kadm ListGroups, DescribeGroups, DeleteGroup, CommitOffsets, FetchOffsets around a kgo group member (the driver's group_admin). */
+async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('group-admin', { partitions: 3 });
+  await fgo.produce(env, { topic, count: 300, partitions: 3 });
+  const group = env.group('group-admin');
+  const lines = await fgo.command<FgoGroupLine>(env, 'group_admin', { topic, group, expect: 300, session_timeout_ms: SESSION_TIMEOUT_MS }, 80_000);
+  const line = (type: string, when?: string): FgoGroupLine => {
+    const l = lines.find((x) => x.type === type && (when === undefined || x.when === when));
+    assert.ok(l !== undefined, `no ${type} ${when ?? ''} line in ${JSON.stringify(lines)}`);
+    return l;
+  };
+  assert.equal(line('consumed').count, 300);
+  const running = line('group', 'running');
+  assert.deepEqual([running.listed_protocol_type, running.state, running.protocol_type, running.members], ['consumer', 'Stable', 'consumer', 1]);
+  assert.equal(line('delete_running').error, 'NON_EMPTY_GROUP', 'DeleteGroups while a member runs');
+  assert.deepEqual([line('group', 'left').state, line('group', 'left').members], ['Empty', 0]);
+  assert.deepEqual(line('offsets', 'set').offsets, [42, 7, 99]);
+  assert.deepEqual(line('first').offsets, [42, 7, 99], 'a new member starts from the offsets set');
+  assert.equal(line('delete').error, null);
+  assert.equal(line('listed_after_delete').has, false);
+  assert.deepEqual(line('offsets', 'after_delete').offsets, [-1, -1, -1], 'a deleted group has no offsets');
+  assert.equal(line('delete_again').error, 'GROUP_ID_NOT_FOUND');
+}
 
 export default defineCapability({
   id: 'group-admin',
@@ -70,5 +108,6 @@ export default defineCapability({
       await assert.rejects(admin.deleteGroups([groupId]), (e: GroupsError) => e.groups?.[0]?.errorCode === 69, 'GROUP_ID_NOT_FOUND');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
+    'franz-go': franzGo,
   },
 });

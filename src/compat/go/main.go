@@ -9,7 +9,7 @@
 //
 // Commands (files by concern): produce, txn_produce (produce.go); consume, wait_one,
 // raw_partition (consume.go); txn_offsets (txn_offsets.go); txn_fence (txn_fence.go); txn_timeout (txn_timeout.go); metadata, offsets_for_times, alter_configs, delete_records
-// (admin.go); admin_topics (admin_topics.go); group_consume, static_member (groups.go); txn_commit_abort, txn_read, eos
+// (admin.go); admin_topics (admin_topics.go); group_consume, static_member (groups.go); group_admin (group_admin.go); txn_commit_abort, txn_read, eos
 // (transactions.go); version (this file).
 package main
 
@@ -39,6 +39,7 @@ var commands = map[string]func(*args) error{
 	"admin_topics":      adminTopics,
 	"delete_records":    deleteRecords,
 	"group_consume":     groupConsume,
+	"group_admin":       groupAdmin,
 	"static_member":     staticMember,
 	"txn_commit_abort":  txnCommitAbort,
 	"txn_read":          txnRead,
