@@ -21,12 +21,12 @@ export default defineCapability({
     async 'franz-go'(env, py) {
       await runExactlyOnce(env, py, 50_000, 3);
     },
-    // OPEN (2026-12-07): with librdkafka 2.16 this cell hangs in 2 of 3 runs against Tributary: after
-    // the first kill -9 and restart, send_offsets_to_transaction gets AddOffsetsToTxn NO_ERROR but
-    // never sends TxnOffsetCommit (its broker handle for node 1 loops "Handle is terminating in state
-    // TRY_CONNECT") and blocks past its 60 s timeout. librdkafka 2.0.2 (the Debian column) passes.
-    // Not yet run against Kafka (restart rows need the oracle harness): broker defect or client bug
-    // is undecided.
+    // SUSPECTED BROKER DEFECT (2026-12-07): with librdkafka 2.16 this cell hangs in 2 of 3 runs
+    // against Tributary: after a kill -9 and restart, send_offsets_to_transaction gets
+    // AddOffsetsToTxn NO_ERROR but never sends TxnOffsetCommit (its broker handle for node 1 loops
+    // "Handle is terminating in state TRY_CONNECT") and blocks past its 60 s timeout, so the loop
+    // makes no progress. The same loop through a kill -9 of Apache Kafka 4.3.1 (by hand) recovered
+    // 2 of 2 times; librdkafka 2.0.2 (the Debian column) passes against Tributary.
     async 'confluent-kafka-python-2'(env, py) {
       await runExactlyOnce(env, py, 50_000, 3);
     },
