@@ -6,7 +6,9 @@
  *
  * Versions: v3 transactional id + RecordBatch v2 only; v5 log_start_offset; v7 zstd allowed;
  * v8 record errors and error message; v9 flexible; v10 current leader / node endpoints tags;
- * v11 nothing new on the wire. acks=0 gets no response at all.
+ * v11 nothing new on the wire. acks=0 gets no response at all; when any partition of an acks=0
+ * request fails, the connection is closed instead (as Kafka's KafkaApis does), so that the producer,
+ * which reads no answer, notices, reconnects and refreshes its metadata.
  *
  * The hot path: validate each partition's batch (size, magic, CRC32C, framing) without
  * decompressing, then append the bytes as received; offsets are assigned synchronously here, in
@@ -19,7 +21,7 @@
  * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1.
  */
-import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { ErrorCode, errorName } from '../../protocol/generated/error-codes.js';
 import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
 import {
   encodeProduceResponse,
@@ -30,7 +32,7 @@ import { validateRecordBatches } from '../../protocol/records/record-batch-valid
 import { lastSequenceOf } from '../../partition/producer-state.js';
 import { topicNameProblem } from '../../controller/topic-names.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
-import { defineApi } from '../api.js';
+import { CloseConnection, defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
 
@@ -55,9 +57,21 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
     const responses = await Promise.all(
       pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions) })),
     );
-    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    if (req.acks !== 0) return { responses, throttleTimeMs: 0 };
+    const failure = firstFailure(responses);
+    return failure === null ? null : new CloseConnection(`acks=0 produce failed: ${failure}`);
   },
 });
+
+/** The first partition error of a produce response, as "topic-partition: CODE message", or null. */
+function firstFailure(responses: ProduceResponse['responses']): string | null {
+  for (const t of responses) {
+    for (const p of t.partitionResponses) {
+      if (p.errorCode !== ErrorCode.NONE) return `${t.name}-${p.index}: ${errorName(p.errorCode)}${p.errorMessage === null ? '' : ` (${p.errorMessage})`}`;
+    }
+  }
+  return null;
+}
 
 /** Starts the append synchronously (so offsets follow request order) and resolves with the outcome. */
 function appendPartition(topic: string, index: number, records: Buffer | null, req: ProduceRequest, ctx: RequestContext): Promise<PartitionProduceResponse> | PartitionProduceResponse {
