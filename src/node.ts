@@ -150,6 +150,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
+    if (change.kind === 'topicRemoved') await groups.onTopicDeleted(change.topic.name);
   };
   const controller = new Controller(image, metadataLog, onMetadataChange);
   // Kafka creates its internal topics lazily, on the first FindCoordinator for a group (or a
