@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import type { Clock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { randomHexId } from '../io/random.js';
+import { CoalescingTask } from '../util/coalescing-task.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { systemClock, type Timer } from '../io/clock.js';
 import { cleanLog } from './log-cleaner.js';
@@ -75,6 +76,8 @@ export class LogManager {
   private closed = false;
   private readonly timers = new Set<Timer>();
   private readonly passes = new Set<Promise<void>>();
+  /** The one writer of each log dir's checkpoint files. */
+  private readonly dirCheckpoints = new Map<string, CoalescingTask>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -236,7 +239,18 @@ export class LogManager {
     for (const dir of this.logDirs) await this.checkpointDir(dir);
   }
 
-  private async checkpointDir(logDir: string): Promise<void> {
+  /**
+   * Rewrites a log dir's checkpoint files. Many partitions ask at once (one DeleteRecords request
+   * for every partition of a topic, as Kafka Streams sends): one writer per dir, each request
+   * answered by a write that started after it, so the files' shared .tmp names never race.
+   */
+  private checkpointDir(logDir: string): Promise<void> {
+    let task = this.dirCheckpoints.get(logDir);
+    if (task === undefined) this.dirCheckpoints.set(logDir, (task = new CoalescingTask(() => this.writeDirCheckpoints(logDir))));
+    return task.request();
+  }
+
+  private async writeDirCheckpoints(logDir: string): Promise<void> {
     const inDir = [...this.logs.values()].filter((e) => e.logDir === logDir);
     const rp = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.recoveryPoint }));
     const lso = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.logStartOffset }));

@@ -7,7 +7,7 @@
  * 1.7 have no DeleteRecords: their cells delete with kafkajs's admin.
  */
 import assert from 'node:assert/strict';
-import type { Admin } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
 import { errorTypes } from '../clients/kafkajs.js';
@@ -27,6 +27,21 @@ async function deleteRecords(admin: Admin, topic: string, offset: string): Promi
   // kafkajs's deleteTopicRecords looks the leader up in the metadata it already has.
   await admin.fetchTopicMetadata({ topics: [topic] });
   await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset }] });
+}
+
+/**
+ * One DeleteRecords request for every partition of a topic, as Kafka Streams sends every 30 s to
+ * purge its repartition topics: each partition succeeds and its log start offset moves.
+ */
+async function deleteOnEveryPartitionAtOnce(env: CompatEnv, admin: Admin, producer: Producer): Promise<void> {
+  const n = 8;
+  const topic = await env.createTopic('del-rec-all', { partitions: n });
+  await producer.send({ topic, acks: -1, messages: Array.from({ length: n * 5 }, (_, i) => ({ value: `v${i}`, partition: i % n })) });
+  await admin.fetchTopicMetadata({ topics: [topic] });
+  await admin.deleteTopicRecords({ topic, partitions: Array.from({ length: n }, (_, partition) => ({ partition, offset: '3' })) });
+  const offsets = await admin.fetchTopicOffsets(topic);
+  assert.deepEqual(offsets.map((o) => [o.partition, o.low, o.high]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    Array.from({ length: n }, (_, p) => [p, '3', '5']), 'every partition starts at 3');
 }
 
 export default defineCapability({
@@ -56,6 +71,7 @@ export default defineCapability({
       // -1 means "up to the high watermark" (kafkajs sends the offset as given).
       await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }] });
       assert.deepEqual(await partition0(admin, topic), { low: 100, high: 100 });
+      await deleteOnEveryPartitionAtOnce(env, admin, await s.producer({ allowAutoTopicCreation: false }));
     },
 
     async kcat(env, kcat) {
