@@ -42,6 +42,16 @@ describe('topic configs', () => {
     }
   });
 
+  it('LONG values past 2^53 are described exactly, defaults and overrides alike', () => {
+    for (const name of ['flush.messages', 'flush.ms', 'max.compaction.lag.ms', 'message.timestamp.before.max.ms']) {
+      assert.equal(describeOne(name, {}).value, '9223372036854775807', name);
+    }
+    assert.equal(describeOne('flush.messages', { 'flush.messages': '9007199254740993' }).value, '9007199254740993');
+    assert.equal(describeOne('flush.messages', { 'flush.messages': ' +9007199254740993 ' }).value, '9007199254740993', "Kafka's canonical form");
+    assert.equal(describeOne('retention.ms', {}, { 'log.retention.hours': '2562047788015' }).value, String(2562047788015n * 3600000n));
+    assert.equal(describeOne('retention.ms', {}, { 'log.retention.minutes': '-5' }).value, '-1');
+  });
+
   it('an override is TOPIC_CONFIG with the broker synonyms after it', () => {
     const e = describeOne('retention.ms', { 'retention.ms': '1000' }, { 'log.retention.hours': '24' });
     assert.equal(e.value, '1000');

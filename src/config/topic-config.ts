@@ -70,7 +70,7 @@ function describeTopicConfig(row: TopicConfigRow, overrides: ReadonlyMap<string,
   const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
   return {
     name: row.name,
-    value: formatConfigValue(effectiveValue(row, override, broker)),
+    value: describedValue(row, override, broker),
     readOnly: false,
     isDefault: source === ConfigSource.DEFAULT_CONFIG,
     source,
@@ -87,17 +87,43 @@ export function effectiveTopicValue(name: string, overrides: ReadonlyMap<string,
   return effectiveValue(row, overrides.get(name), broker);
 }
 
-function effectiveValue(row: TopicConfigRow, override: string | undefined, broker: BrokerLayers): ConfigValue {
-  if (override !== undefined) return typed(row, override);
+/** Where a topic config's effective value comes from: its string and the factor to the topic's unit. */
+interface ValueSource {
+  readonly raw: string;
+  readonly toTopicUnit: number;
+}
+
+function effectiveSource(row: TopicConfigRow, override: string | undefined, broker: BrokerLayers): ValueSource | null {
+  if (override !== undefined) return { raw: override, toTopicUnit: 1 };
   for (const synonym of row.synonyms) {
     const raw = firstLayerValue(broker, synonym.name);
-    if (raw === undefined) continue;
-    const v = typed(row, raw);
-    if (typeof v !== 'number' || synonym.toTopicUnit === 1) return v;
-    // Kafka's logRetentionTimeMillis: a negative retention in any unit means unlimited (-1).
-    return v < 0 && row.name === 'retention.ms' ? -1 : v * synonym.toTopicUnit;
+    if (raw !== undefined) return { raw, toTopicUnit: synonym.toTopicUnit };
   }
-  return row.defaultValue === null ? null : typed(row, row.defaultValue);
+  return row.defaultValue === null ? null : { raw: row.defaultValue, toTopicUnit: 1 };
+}
+
+function effectiveValue(row: TopicConfigRow, override: string | undefined, broker: BrokerLayers): ConfigValue {
+  const src = effectiveSource(row, override, broker);
+  if (src === null) return null;
+  const v = typed(row, src.raw);
+  if (typeof v !== 'number' || src.toTopicUnit === 1) return v;
+  // Kafka's logRetentionTimeMillis: a negative retention in any unit means unlimited (-1).
+  return v < 0 && row.name === 'retention.ms' ? -1 : v * src.toTopicUnit;
+}
+
+/**
+ * DescribeConfigs' value: Kafka's string form of the effective value. Whole numbers are computed
+ * exactly (as Java longs), not from the typed value: a LONG past 2^53 (Long.MAX_VALUE, Kafka's "no
+ * limit", or any value a client set) must come back exactly as the client sent it.
+ */
+function describedValue(row: TopicConfigRow, override: string | undefined, broker: BrokerLayers): string | null {
+  if (row.type !== 'LONG' && row.type !== 'INT' && row.type !== 'SHORT') return formatConfigValue(effectiveValue(row, override, broker));
+  const src = effectiveSource(row, override, broker);
+  const raw = src?.raw.trim();
+  if (src === null || raw === undefined || !/^[+-]?\d+$/.test(raw)) return null;
+  const v = BigInt(raw);
+  if (src.toTopicUnit === 1) return v.toString();
+  return (v < 0n && row.name === 'retention.ms' ? -1n : v * BigInt(src.toTopicUnit)).toString();
 }
 
 function firstLayerValue(broker: BrokerLayers, key: string): string | undefined {

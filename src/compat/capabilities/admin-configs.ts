@@ -1,7 +1,7 @@
 /**
  * Config administration: DescribeConfigs of a topic shows defaults and the values it was created
- * with (and every topic key when asked for all); an invalid value is rejected with INVALID_CONFIG
- * and no topic is created.
+ * with (and every topic key when asked for all), LONG values exactly (past 2^53 too); an invalid
+ * value is rejected with INVALID_CONFIG and no topic is created.
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
@@ -37,6 +37,19 @@ export default defineCapability({
       for (const n of ['cleanup.policy', 'retention.ms', 'segment.bytes', 'max.message.bytes', 'compression.type']) {
         assert.ok(names.includes(n), `describeConfigs of all topic configs lacks ${n}`);
       }
+
+      // LONG values are exact 64-bit integers: Kafka's "no limit" defaults and a value past 2^53 a
+      // client sets come back exactly (a JS number would turn both into 9007199254740991).
+      const big = env.topic('cfg-long');
+      await admin.createTopics({ topics: [{ topic: big, numPartitions: 1, configEntries: [{ name: 'flush.messages', value: '9007199254740993' }] }] });
+      const longs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: big, configNames: ['flush.messages', 'flush.ms', 'max.compaction.lag.ms'] }],
+      });
+      const longValue = (name: string) => longs.resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
+      assert.equal(longValue('flush.messages'), '9007199254740993', 'a LONG past 2^53 round-trips exactly');
+      assert.equal(longValue('flush.ms'), '9223372036854775807', "flush.ms's default is Long.MAX_VALUE");
+      assert.equal(longValue('max.compaction.lag.ms'), '9223372036854775807', "max.compaction.lag.ms's default is Long.MAX_VALUE");
 
       const bad = env.topic('badcfg');
       await expectRejectType(env, 'createTopics cleanup.policy=bogus',
