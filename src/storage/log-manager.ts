@@ -59,6 +59,13 @@ export interface BackgroundOptions {
   cleanerBackoffMs: number;
 }
 
+export interface LogDirDescription {
+  readonly logDir: string;
+  readonly logs: readonly { readonly topic: string; readonly partition: number; readonly sizeBytes: number }[];
+  readonly totalBytes: number;
+  readonly usableBytes: number;
+}
+
 interface Entry {
   topic: string;
   partition: number;
@@ -228,6 +235,19 @@ export class LogManager {
     await this.fs.syncDir(entry.logDir);
     await this.fs.rm(doomed);
     await this.checkpointDir(entry.logDir);
+  }
+
+  /**
+   * Every log dir (absolute) with the size of each partition log in it and its volume's space, as
+   * DescribeLogDirs reports them.
+   */
+  async describeLogDirs(): Promise<LogDirDescription[]> {
+    return Promise.all(this.logDirs.map(async (dir) => {
+      const logs = [...this.logs.values()].filter((e) => e.logDir === dir)
+        .map((e) => ({ topic: e.topic, partition: e.partition, sizeBytes: e.log.sizeInBytes }));
+      const space = await this.fs.volumeSpace(dir);
+      return { logDir: path.resolve(dir), logs, ...space };
+    }));
   }
 
   *allLogs(): Iterable<{ topic: string; partition: number; log: PartitionLog }> {
