@@ -60,20 +60,30 @@ describe('topic configs', () => {
     assert.equal(e.readOnly, false);
     assert.equal(e.isSensitive, false);
     assert.equal(e.configType, 5);
-    assert.deepEqual(e.synonyms, [
+    // Kafka lists broker synonyms from its primary key (log.retention.ms), unset here: none follow.
+    assert.deepEqual(e.synonyms, [{ name: 'retention.ms', value: '1000', source: ConfigSource.TOPIC_CONFIG }]);
+    const withPrimary = describeOne('retention.ms', { 'retention.ms': '1000' }, { 'log.retention.ms': '5000', 'log.retention.hours': '24' });
+    assert.deepEqual(withPrimary.synonyms, [
       { name: 'retention.ms', value: '1000', source: ConfigSource.TOPIC_CONFIG },
+      { name: 'log.retention.ms', value: '5000', source: ConfigSource.STATIC_BROKER_CONFIG },
       { name: 'log.retention.hours', value: '24', source: ConfigSource.STATIC_BROKER_CONFIG },
       { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
     ]);
   });
 
   it('without an override the broker value applies, converted to the topic unit', () => {
+    // As Apache Kafka 4.3.1 answers with log.retention.hours=24 in server.properties: the value is
+    // the broker's, the source DEFAULT_CONFIG and no synonyms (none is named log.retention.ms).
     const e = describeOne('retention.ms', {}, { 'log.retention.hours': '24' });
     assert.equal(e.value, '86400000');
-    assert.equal(e.source, ConfigSource.STATIC_BROKER_CONFIG);
+    assert.equal(e.source, ConfigSource.DEFAULT_CONFIG);
+    assert.deepEqual(e.synonyms, []);
     const byMinutes = describeOne('retention.ms', {}, { 'log.retention.hours': '24', 'log.retention.minutes': '5' });
     assert.equal(byMinutes.value, '300000');
-    assert.equal(byMinutes.synonyms[0]?.name, 'log.retention.minutes');
+    const byMs = describeOne('retention.ms', {}, { 'log.retention.ms': '7000', 'log.retention.hours': '24' });
+    assert.equal(byMs.value, '7000');
+    assert.equal(byMs.source, ConfigSource.STATIC_BROKER_CONFIG);
+    assert.equal(byMs.synonyms[0]?.name, 'log.retention.ms');
     assert.equal(describeOne('retention.ms', {}, { 'log.retention.hours': '-1' }).value, '-1');
   });
 
@@ -91,7 +101,8 @@ describe('topic configs', () => {
     assert.equal(e.value, '604800000');
     assert.equal(e.source, ConfigSource.DEFAULT_CONFIG);
     assert.equal(e.isDefault, true);
-    assert.deepEqual(e.synonyms, [{ name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG }]);
+    assert.deepEqual(e.synonyms, [], 'log.retention.hours=168 is a default of another key than log.retention.ms');
+    assert.deepEqual(describeOne('max.message.bytes', {}).synonyms, [{ name: 'message.max.bytes', value: '1048588', source: ConfigSource.DEFAULT_CONFIG }]);
     const noSynonym = describeOne('remote.storage.enable', {});
     assert.equal(noSynonym.value, 'false');
     assert.deepEqual(noSynonym.synonyms, []);

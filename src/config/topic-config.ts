@@ -12,7 +12,7 @@ import { CONFIG_TYPE_CODE, ConfigSource, type ConfigDef, type ConfigValue } from
 import { parseConfigValue, formatConfigValue, parseType } from './config-parse.js';
 import { TOPIC_CONFIG_ROWS, type TopicConfigRow } from './topic-config-defs.js';
 import { validatorFromSpec, type Validator } from './validator-spec.js';
-import { brokerSynonyms } from './describe-broker.js';
+import { brokerSynonyms, fromFirstOf } from './describe-broker.js';
 import { layerValue, orderedLayers, type BrokerLayers, type ConfigEntryDescription } from './config-description.js';
 
 export const TOPIC_CONFIGS: ReadonlyMap<string, TopicConfigRow> = new Map(TOPIC_CONFIG_ROWS.map((r) => [r.name, r]));
@@ -65,7 +65,11 @@ export function describeTopicConfigs(
 
 function describeTopicConfig(row: TopicConfigRow, overrides: ReadonlyMap<string, string>, broker: BrokerLayers): ConfigEntryDescription {
   const override = overrides.get(row.name);
-  const synonyms = brokerSynonyms(broker, row.synonyms.map((s) => s.name), false);
+  // Kafka lists the broker synonyms from the first entry of the topic config's primary broker key
+  // (log.retention.ms for retention.ms): a value that comes from log.retention.hours is reported
+  // with source DEFAULT_CONFIG and no synonyms, as Apache Kafka 4.3.1 answers.
+  const primary = row.synonyms[0]?.name;
+  const synonyms = primary === undefined ? [] : fromFirstOf(primary, brokerSynonyms(broker, row.synonyms.map((s) => s.name), false));
   if (override !== undefined) synonyms.unshift({ name: row.name, value: override, source: ConfigSource.TOPIC_CONFIG });
   const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
   return {
