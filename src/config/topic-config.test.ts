@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describeTopicConfigs, effectiveTopicValue, validateTopicConfig, validateTopicConfigs, TOPIC_CONFIGS } from './topic-config.js';
 import { ConfigSource } from './config-types.js';
+import { javaDouble } from './config-parse.js';
 
 const describeOne = (name: string, overrides: Record<string, string>, staticBroker: Record<string, string> = {}, dynamicBroker: Record<string, string> = {}) => {
   const [entry] = describeTopicConfigs(new Map(Object.entries(overrides)), {
@@ -32,6 +33,15 @@ describe('topic configs', () => {
     assert.equal(validateTopicConfig('unclean.leader.election.enable', 'maybe')?.includes('unclean.leader.election.enable'), true);
     assert.equal(validateTopicConfig('retention.msec', '1'), 'Unknown topic config name: retention.msec');
     assert.match(validateTopicConfigs(new Map([['retention.ms', '1'], ['segment.ms', '0']])) ?? '', /segment\.ms/);
+  });
+
+  it('words invalid values as Apache Kafka 4.3.1 does: parsed doubles, the refused list element, its validators\' own messages', () => {
+    assert.equal(validateTopicConfig('min.cleanable.dirty.ratio', '2'), 'Invalid value 2.0 for configuration min.cleanable.dirty.ratio: Value must be no more than 1');
+    assert.equal(validateTopicConfig('min.cleanable.dirty.ratio', '-0.00001'), 'Invalid value -1.0E-5 for configuration min.cleanable.dirty.ratio: Value must be at least 0');
+    assert.equal(validateTopicConfig('cleanup.policy', 'compact,shred'), 'Invalid value shred for configuration cleanup.policy: String must be one of: compact, delete');
+    assert.equal(validateTopicConfig('compression.gzip.level', '0'), 'Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1');
+    assert.equal(validateTopicConfig('follower.replication.throttled.replicas', '0-1'),
+      "Invalid value [0-1] for configuration follower.replication.throttled.replicas: follower.replication.throttled.replicas must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...");
   });
 
   it('knows Kafka\'s full topic config list', () => {
@@ -115,5 +125,11 @@ describe('topic configs', () => {
     assert.equal(all.length, TOPIC_CONFIGS.size);
     assert.equal(effectiveTopicValue('segment.ms', new Map(), { staticBroker: new Map([['log.roll.hours', '1']]) }), 3600000);
     assert.deepEqual(effectiveTopicValue('cleanup.policy', new Map([['cleanup.policy', 'compact']]), {}), ['compact']);
+  });
+});
+
+describe('javaDouble', () => {
+  it("prints doubles as Java's Double.toString", () => {
+    assert.deepEqual([2, 0.5, 1.5, -0.00001, 1e-3, 1e7, 15000000000, 0, 123.25].map(javaDouble), ['2.0', '0.5', '1.5', '-1.0E-5', '0.001', '1.0E7', '1.5E10', '0.0', '123.25']);
   });
 });

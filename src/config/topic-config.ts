@@ -17,12 +17,15 @@ import { layerValue, orderedLayers, type BrokerLayers, type ConfigEntryDescripti
 
 export const TOPIC_CONFIGS: ReadonlyMap<string, TopicConfigRow> = new Map(TOPIC_CONFIG_ROWS.map((r) => [r.name, r]));
 
-/** Kafka's ThrottledReplicaListValidator: `*` alone, or `partition:broker` pairs. */
-const throttledReplicas: Validator = (value) => {
+/** Kafka's ThrottledReplicaListValidator: `*` alone, or `partition:broker` pairs; its message names the key and shows the list. */
+const throttledReplicas = (name: string): Validator => (value) => {
   const items = Array.isArray(value) ? (value as readonly string[]) : [];
   if (items.length === 1 && items[0] === '*') return null;
-  return items.every((i) => /^\d+:\d+$/.test(i)) ? null
-    : 'must be the literal \'*\' or a list of replicas in the format [partitionId]:[brokerId],[partitionId]:[brokerId],...';
+  if (items.every((i) => /^\d+:\d+$/.test(i))) return null;
+  return {
+    shown: `[${items.join(', ')}]`,
+    reason: `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`,
+  };
 };
 
 function topicDef(row: TopicConfigRow): ConfigDef {
@@ -30,7 +33,7 @@ function topicDef(row: TopicConfigRow): ConfigDef {
 }
 
 function topicValidator(row: TopicConfigRow): Validator {
-  return row.valid === 'throttled-replicas' ? throttledReplicas : validatorFromSpec(row.valid);
+  return row.valid === 'throttled-replicas' ? throttledReplicas(row.name) : validatorFromSpec(row.valid);
 }
 
 /** null when `name=value` is a valid topic config, else a message naming both (for INVALID_CONFIG). */
