@@ -18,6 +18,13 @@ export async function toolOk(env: CompatEnv, cli: KafkaCliHandle, name: KafkaToo
   return r;
 }
 
+/** Runs a tool that must fail: exit code 1 in time (not a crash or a hang); returns stdout + stderr. */
+export async function toolFails(env: CompatEnv, cli: KafkaCliHandle, name: KafkaTool, args: readonly string[], opts?: ToolOptions): Promise<string> {
+  const r = await cli.tool(env, name, args, opts);
+  assert.ok(!r.timedOut && r.code === 1, `${r.command}: expected exit code 1, got ${r.timedOut ? 'a timeout' : `code ${r.code}`}\n${r.stdout.slice(0, 2000)}\n${r.stderr.slice(-2000)}`);
+  return r.stdout + r.stderr;
+}
+
 /** stdout without the blank lines. */
 export function linesOf(r: RunResult): string[] {
   return r.stdout.split('\n').filter((l) => l.trim() !== '');
