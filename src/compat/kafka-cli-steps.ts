@@ -133,3 +133,35 @@ export async function getOffsets(env: CompatEnv, cli: KafkaCliHandle, topic: str
 export async function endOffsetSum(env: CompatEnv, cli: KafkaCliHandle, topic: string): Promise<number> {
   return [...(await getOffsets(env, cli, topic, -1)).values()].reduce((a, b) => a + b, 0);
 }
+
+/** A row of `kafka-consumer-groups --describe`: one partition of the group, as the tool prints it. */
+export interface GroupOffsetRow {
+  readonly topic: string;
+  readonly partition: number;
+  /** '-' when the group has no committed offset there. */
+  readonly current: string;
+  readonly logEnd: number;
+  readonly lag: string;
+  /** '-' when no member owns the partition. */
+  readonly consumerId: string;
+}
+
+/**
+ * The whitespace-separated table a kafka-consumer-groups command prints under its header line
+ * (GROUP TOPIC PARTITION …): each row's cells, rows whose first cell is `group`.
+ */
+export function groupTable(stdout: string, group: string, header: RegExp): string[][] {
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((l) => header.test(l));
+  assert.ok(at >= 0, `no ${String(header)} table in:\n${stdout.slice(0, 2000)}`);
+  return lines.slice(at + 1).map((l) => l.trim().split(/\s+/)).filter((cells) => cells[0] === group);
+}
+
+/** `kafka-consumer-groups --describe --group G`: the group's partitions of `topic`, by partition. */
+export async function describeGroupOffsets(env: CompatEnv, cli: KafkaCliHandle, group: string, topic: string): Promise<GroupOffsetRow[]> {
+  const r = await toolOk(env, cli, 'kafka-consumer-groups', ['--bootstrap-server', env.bootstrap, '--describe', '--group', group], { timeoutMs: 30_000 });
+  return groupTable(r.stdout, group, /^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s/)
+    .filter((c) => c[1] === topic)
+    .map((c) => ({ topic: c[1] ?? '', partition: Number(c[2]), current: c[3] ?? '', logEnd: Number(c[4]), lag: c[5] ?? '', consumerId: c[6] ?? '' }))
+    .sort((a, b) => a.partition - b.partition);
+}
