@@ -33,7 +33,7 @@ export function linesOf(r: RunResult): string[] {
 /**
  * kafka-console-producer with keys (`key:value` lines, parse.key / key.separator), headers when
  * `headers` (lines `h1:v1,h2:v2<TAB>key:value`, parse.headers) and any extra arguments
- * (--compression-codec, --producer-property acks=…). Every line of `lines` is one record.
+ * (--compression-codec, --command-property acks=…; Kafka 4.3.1 deprecates --producer-property). Every line of `lines` is one record.
  */
 export async function consoleProduce(
   env: CompatEnv, cli: KafkaCliHandle, topic: string, lines: readonly string[], opts: { headers?: boolean; extra?: readonly string[] } = {},

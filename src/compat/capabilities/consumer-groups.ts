@@ -116,7 +116,7 @@ export default defineCapability({
 
     async 'kafka-cli'(env, cli) {
       const topic = await env.createTopic('cli-group', { partitions: 3 });
-      const produce = (from: number, to: number) => consoleProduce(env, cli, topic, keyRange(from, to).map((k) => `${k}:v`), { extra: ['--producer-property', 'acks=all'] });
+      const produce = (from: number, to: number) => consoleProduce(env, cli, topic, keyRange(from, to).map((k) => `${k}:v`), { extra: ['--command-property', 'acks=all'] });
       const group = env.group('cli-group');
       const consume = async (expect: number): Promise<string[]> =>
         (await consoleConsume(env, cli, topic, { expect, group })).map((r) => r.key ?? '').sort();

@@ -89,7 +89,7 @@ export default defineCapability({
       assert.equal((await consoleConsume(env, cli, topic, { expect: 300, group })).length, 300);
 
       // A member that stays: a console consumer without --max-messages (SIGKILLed below, so a short session).
-      const member = cli.spawn(env, 'kafka-console-consumer', [...bs, '--topic', topic, '--group', group, '--consumer-property', 'session.timeout.ms=6000']);
+      const member = cli.spawn(env, 'kafka-console-consumer', [...bs, '--topic', topic, '--group', group, '--command-property', 'session.timeout.ms=6000']);
       await waitFor('the console consumer to join (Stable, 1 member)', async () => {
         const d = await env.describeGroup(group);
         return d.state === 'Stable' && d.members.length === 1;

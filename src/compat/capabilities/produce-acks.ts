@@ -67,7 +67,7 @@ export default defineCapability({
       const topic = await env.createTopic('acks', { partitions: 1 });
       let next = 0;
       for (const acks of ['1', '0', 'all']) {
-        await consoleProduce(env, cli, topic, KEYS(next, 100).map((k) => `${k}:acks-${acks}`), { extra: ['--producer-property', `acks=${acks}`] });
+        await consoleProduce(env, cli, topic, KEYS(next, 100).map((k) => `${k}:acks-${acks}`), { extra: ['--command-property', `acks=${acks}`] });
         next += 100;
       }
       assert.deepEqual([...await getOffsets(env, cli, topic, -1)], [[0, 300]], 'kafka-get-offsets --time -1');
