@@ -35,6 +35,8 @@ export default defineCapability({
   title: 'DeleteRecords moves the log start offset; below it OFFSET_OUT_OF_RANGE and auto.offset.reset decide',
   order: 310,
   requires: REQUIRES,
+  // The kafka-cli cell starts a JVM for each of its 10 tool runs.
+  timeoutMs: 120_000,
   cells: {
     async kafkajs(env, kjs) {
       const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
