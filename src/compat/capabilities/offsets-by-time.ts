@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
+import type { KafkaCliHandle } from '../clients/kafka-cli.js';
 import type { PythonHandle } from '../clients/python.js';
 import { consoleProduce, consumeAll, getOffsets } from '../kafka-cli-steps.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
@@ -117,10 +118,31 @@ export default defineCapability({
           return list.find((r) => r.timestamp === top)?.offset ?? -1;
         };
         assert.deepEqual([...await getOffsets(env, cli, topic, -3)].sort(), parts.map((p) => [p, maxTs(p)]).sort(), '--time -3 (max timestamp)');
+        await maxTimestampTies(env, cli);
       }
     },
   },
 });
+
+/**
+ * --time -3 when the largest timestamp is not the last record of its batch, and repeats: the answer
+ * is the first record carrying it. The console producer cannot choose timestamps, so kafkajs writes
+ * them (one batch [t, t+300, t+300, t+200], then [t+300, t+100]); without kafkajs this part is skipped.
+ */
+async function maxTimestampTies(env: CompatEnv, cli: KafkaCliHandle): Promise<void> {
+  const kjs = env.client('kafkajs');
+  if (kjs === undefined) {
+    env.note('kafkajs absent: --time -3 checked only on the console producer\'s own timestamps');
+    return;
+  }
+  const topic = await env.createTopic('max-ts', { partitions: 1 });
+  const p = await kjs.session(env).producer();
+  const t = Date.now() - 3_600_000;
+  for (const batch of [[0, 300, 300, 200], [300, 100]]) {
+    await p.send({ topic, acks: -1, messages: batch.map((d, i) => ({ value: `v${i}`, timestamp: String(t + d) })) });
+  }
+  assert.deepEqual([...await getOffsets(env, cli, topic, -3)], [[0, 1]], '--time -3: offset 1, the first record with the largest timestamp');
+}
 
 /** kcat -Q -J prints {"<topic>": {"topic": …, "<partition>": {"partition": p, "offset": o}, …}} (or one object per line). */
 function kcatQueryAnswer(stdout: string, topic: string): Map<number, number> {
