@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { CompatEnv } from './capability.js';
-import type { KafkaCliHandle, ToolOptions } from './clients/kafka-cli.js';
-import type { KafkaTool } from './clients/kafka-cli.js';
+import type { KafkaCliHandle, KafkaTool, ToolOptions } from './clients/kafka-cli.js';
 import { requireGroupApis } from './group-steps.js';
 import { assertRanOk, type RunResult } from './process.js';
 import type { ConsumedRecord } from './records.js';
