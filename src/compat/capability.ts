@@ -19,11 +19,12 @@
  */
 import type { ApiVersionTable, GroupDescription } from './wire-client.js';
 import type { KafkajsHandle } from './clients/kafkajs.js';
+import type { KafkaCliHandle } from './clients/kafka-cli.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
 
 /** The client columns, in matrix order. */
-export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python'] as const;
+export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'kafka-cli'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** What each cell function receives as its client: the adapter's handle for that client. */
@@ -32,6 +33,7 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
+  'kafka-cli': KafkaCliHandle;
 }
 
 /** An API the capability needs the endpoint to advertise in ApiVersions (key from generated/api-keys). */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability } from '../capability.js';
 import { expectRejectType } from '../checks.js';
+import { linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 
 export default defineCapability({
   id: 'admin-configs',
@@ -58,5 +59,38 @@ export default defineCapability({
       assert.ok(!(await admin.listTopics()).includes(bad), 'the rejected topic must not exist');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
+
+    async 'kafka-cli'(env, cli) {
+      const bs = ['--bootstrap-server', env.bootstrap];
+      const topic = env.topic('cfg');
+      await toolOk(env, cli, 'kafka-topics', [...bs, '--create', '--topic', topic, '--partitions', '1', '--config', 'retention.ms=123456'], { timeoutMs: 30_000 });
+      const describe = async (all: boolean): Promise<string[]> => linesOf(await toolOk(env, cli, 'kafka-configs',
+        [...bs, '--describe', ...(all ? ['--all'] : []), '--entity-type', 'topics', '--entity-name', topic], { timeoutMs: 30_000 }));
+
+      // Without --all: the topic's own configs only.
+      const own = await describe(false);
+      assert.equal(own[0], `Dynamic configs for topic ${topic} are:`);
+      assert.equal(own.length, 2, `only retention.ms is the topic's own: ${JSON.stringify(own)}`);
+      // The broker the run started sets no log.retention.* key: the synonyms are the topic config alone
+      // (Kafka lists no DEFAULT_CONFIG synonym for retention.ms, whose broker default spans
+      // log.retention.ms/minutes/hours); elsewhere a static broker setting may add one.
+      if (env.controlled !== undefined) assert.equal(own[1], '  retention.ms=123456 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=123456}');
+      else assert.match(own[1] ?? '', /^ {2}retention\.ms=123456 sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG:retention\.ms=123456[,}]/);
+
+      const all = await describe(true);
+      assert.equal(all[0], `All configs for topic ${topic} are:`);
+      const names = all.slice(1).map((l) => /^ {2}([a-z0-9.]+)=/.exec(l)?.[1]);
+      for (const n of ['cleanup.policy', 'retention.ms', 'segment.bytes', 'max.message.bytes', 'compression.type']) {
+        assert.ok(names.includes(n), `kafka-configs --describe --all lacks ${n}`);
+      }
+      assert.ok(all.includes('  retention.ms=123456 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=123456}') || env.controlled === undefined,
+        `--all shows retention.ms as the topic's own value: ${JSON.stringify(all.filter((l) => l.includes('retention.ms')))}`);
+      if (env.controlled !== undefined) assert.ok(all.includes('  cleanup.policy=delete sensitive=false synonyms={DEFAULT_CONFIG:log.cleanup.policy=delete}'), 'cleanup.policy: the default');
+
+      const bad = env.topic('badcfg');
+      assert.match(await toolFails(env, cli, 'kafka-topics', [...bs, '--create', '--topic', bad, '--partitions', '1', '--config', 'cleanup.policy=bogus'], { timeoutMs: 30_000 }),
+        /Error while executing topic command : Invalid value bogus for configuration cleanup\.policy: String must be one of: compact, delete/);
+      assert.ok(!linesOf(await toolOk(env, cli, 'kafka-topics', [...bs, '--list'], { timeoutMs: 30_000 })).includes(bad), 'the rejected topic must not exist');
+    },
   },
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability } from '../capability.js';
 import { expectRejectType } from '../checks.js';
+import { getOffsets, linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
 export default defineCapability({
@@ -17,7 +18,8 @@ export default defineCapability({
     { api: ApiKey.CreateTopics }, { api: ApiKey.DeleteTopics }, { api: ApiKey.CreatePartitions },
     { api: ApiKey.Metadata, minVersion: 1 }, { api: ApiKey.ListOffsets, minVersion: 1 },
   ],
-  timeoutMs: 90_000,
+  // The kafka-cli cell starts a JVM for each of its 13 tool runs.
+  timeoutMs: 150_000,
   cells: {
     async kafkajs(env, kjs) {
       const s = kjs.session(env);
@@ -85,5 +87,34 @@ export default defineCapability({
         admin.createPartitions({ topicPartitions: [{ topic: grow, count: 2 }] }), 'INVALID_PARTITIONS');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
+
+    async 'kafka-cli'(env, cli) {
+      const bs = ['--bootstrap-server', env.bootstrap];
+      const topics = (args: readonly string[]) => toolOk(env, cli, 'kafka-topics', [...bs, ...args], { timeoutMs: 30_000 });
+      const partitionIds = async (topic: string): Promise<number[]> => linesOf(await topics(['--describe', '--topic', topic])).slice(1)
+        .map((l) => Number(/\tPartition: (\d+)\tLeader: \d+\t/.exec(l)?.[1] ?? NaN));
+      const listed = async (): Promise<string[]> => linesOf(await topics(['--list']));
+
+      const topic = env.topic('admin');
+      assert.equal((await topics(['--create', '--topic', topic, '--partitions', '3'])).stdout.trim(), `Created topic ${topic}.`);
+      assert.match(await toolFails(env, cli, 'kafka-topics', [...bs, '--create', '--topic', topic, '--partitions', '3']),
+        new RegExp(`Error while executing topic command : Topic '${topic}' already exists\\.`));
+      const describe = linesOf(await topics(['--describe', '--topic', topic]));
+      assert.match(describe[0] ?? '', new RegExp(`^Topic: ${topic}\tTopicId: \\S+\tPartitionCount: 3\t`));
+      assert.deepEqual(await partitionIds(topic), [0, 1, 2]);
+      assert.ok((await listed()).includes(topic), 'kafka-topics --list includes the new topic');
+      assert.deepEqual([...await getOffsets(env, cli, topic, -1)].sort(), [[0, 0], [1, 0], [2, 0]], 'a fresh topic is empty');
+
+      // Grow to 5 partitions; shrinking is refused by the broker (INVALID_PARTITIONS).
+      await topics(['--alter', '--topic', topic, '--partitions', '5']);
+      assert.deepEqual(await partitionIds(topic), [0, 1, 2, 3, 4]);
+      assert.match(await toolFails(env, cli, 'kafka-topics', [...bs, '--alter', '--topic', topic, '--partitions', '2']),
+        new RegExp(`The topic ${topic} currently has 5 partition\\(s\\); 2 would not be an increase\\.`));
+
+      await topics(['--delete', '--topic', topic]);
+      await waitFor('the deleted topic to leave kafka-topics --list', async () => !(await listed()).includes(topic), env.remainingMs(30_000), 500);
+      assert.match(await toolFails(env, cli, 'kafka-topics', [...bs, '--describe', '--topic', topic]),
+        new RegExp(`Topic '${topic}' does not exist as expected`));
+    },
   },
 });

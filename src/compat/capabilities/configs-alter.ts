@@ -12,9 +12,10 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, NotRunError } from '../capability.js';
 import { errorTypes } from '../clients/kafkajs.js';
 import { describeTopicConfigs, partition0, produceRange, TOPIC_CONFIG } from '../log-steps.js';
+import { linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
 const REQUIRES = [{ api: ApiKey.AlterConfigs }, { api: ApiKey.DescribeConfigs, minVersion: 1 }, { api: ApiKey.CreateTopics }];
@@ -26,6 +27,8 @@ const configsAlter = defineCapability({
   title: 'admin: alter topic configs (round trip; INVALID_CONFIG for bad values, nothing changed)',
   order: 85,
   requires: REQUIRES,
+  // The kafka-cli cell starts a JVM for each of its 9 tool runs.
+  timeoutMs: 120_000,
   cells: {
     async kafkajs(env, kjs) {
       const topic = await env.createTopic('cfg', { partitions: 1, configs: { 'segment.bytes': '1024' } });
@@ -67,6 +70,41 @@ const configsAlter = defineCapability({
     },
 
     kcat: { notApplicable: 'kcat has no admin API' },
+
+    async 'kafka-cli'(env, cli) {
+      // kafka-configs --alter sends IncrementalAlterConfigs (SET for --add-config, DELETE for --delete-config).
+      if (!env.versions.has(ApiKey.IncrementalAlterConfigs)) throw new NotRunError('kafka-configs --alter needs IncrementalAlterConfigs, which the endpoint does not advertise');
+      const topic = await env.createTopic('cfg-cli', { partitions: 1 });
+      const entity = ['--bootstrap-server', env.bootstrap, '--entity-type', 'topics', '--entity-name', topic];
+      const own = async (): Promise<Map<string, string>> => {
+        const lines = linesOf(await toolOk(env, cli, 'kafka-configs', [...entity, '--describe'], { timeoutMs: 30_000 }));
+        assert.equal(lines[0], `Dynamic configs for topic ${topic} are:`);
+        return new Map(lines.slice(1).map((l) => {
+          const m = /^ {2}([a-z0-9.]+)=(.*) sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG:([a-z0-9.]+)=/.exec(l);
+          assert.ok(m !== null && m[3] === m[1], `kafka-configs --describe line ${JSON.stringify(l)}`);
+          return [m[1] ?? '', m[2] ?? ''];
+        }));
+      };
+      const alter = (args: readonly string[]) => toolOk(env, cli, 'kafka-configs', [...entity, '--alter', ...args], { timeoutMs: 30_000 });
+
+      const done = await alter(['--add-config', 'retention.ms=3600000,cleanup.policy=[compact,delete]']);
+      assert.equal(done.stdout.trim(), `Completed updating config for topic ${topic}.`);
+      assert.deepEqual([...await own()].sort(), [['cleanup.policy', 'compact,delete'], ['retention.ms', '3600000']]);
+      await alter(['--delete-config', 'retention.ms']);
+      assert.deepEqual([...await own()], [['cleanup.policy', 'compact,delete']], '--delete-config removed retention.ms only');
+
+      // Bad values: INVALID_CONFIG with Kafka's message, and nothing changed.
+      const rejected = [
+        ['retention.ms=soon', 'Invalid value soon for configuration retention.ms: Not a number of type LONG'],
+        ['no.such.config=1', 'Unknown topic config name: no.such.config'],
+        ['min.cleanable.dirty.ratio=2', 'Invalid value 2.0 for configuration min.cleanable.dirty.ratio: Value must be no more than 1'],
+      ] as const;
+      for (const [config, message] of rejected) {
+        const out = await toolFails(env, cli, 'kafka-configs', [...entity, '--alter', '--add-config', config], { timeoutMs: 30_000 });
+        assert.ok(out.includes(`org.apache.kafka.common.errors.InvalidConfigurationException: ${message}`), `--add-config ${config}: expected "${message}", got:\n${out.slice(0, 1500)}`);
+      }
+      assert.deepEqual([...await own()], [['cleanup.policy', 'compact,delete']], 'unchanged after the rejected alters');
+    },
   },
 });
 

@@ -14,6 +14,7 @@ import {
   committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf,
   pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine, kcatGroupConsume
 } from '../group-steps.js';
+import { consoleConsume, consoleProduce, describeGroupOffsets, type GroupOffsetRow } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
 const BALANCED_MESSAGES = 30_000;
@@ -111,6 +112,36 @@ export default defineCapability({
       assert.deepEqual(keysOf(lines), keyRange(0, 120));
       assert.deepEqual(lines.find((l) => l.type === 'committed')?.offsets?.map((o) => [o[0], o[1]]), [[0, 40], [1, 40], [2, 40]]);
       assert.deepEqual(await committedList(env, group, topic), [[0, 40], [1, 40], [2, 40]]);
+    },
+
+    async 'kafka-cli'(env, cli) {
+      const topic = await env.createTopic('cli-group', { partitions: 3 });
+      const produce = (from: number, to: number) => consoleProduce(env, cli, topic, keyRange(from, to).map((k) => `${k}:v`), { extra: ['--command-property', 'acks=all'] });
+      const group = env.group('cli-group');
+      const consume = async (expect: number): Promise<string[]> =>
+        (await consoleConsume(env, cli, topic, { expect, group })).map((r) => r.key ?? '').sort();
+      /** Per partition [current, log end, lag] as kafka-consumer-groups --describe prints them. */
+      const described = (rows: readonly GroupOffsetRow[]) => rows.map((r) => [r.partition, r.current, r.logEnd, r.lag]);
+
+      await produce(0, 300);
+      assert.deepEqual(await consume(300), keyRange(0, 300));
+      // The console consumer commits what it consumed when it closes: no lag left.
+      const after = await describeGroupOffsets(env, cli, group, topic);
+      assert.deepEqual(after.map((r) => r.partition), [0, 1, 2]);
+      assert.deepEqual(described(after), after.map((r) => [r.partition, String(r.logEnd), r.logEnd, '0']), 'committed up to the log end, lag 0');
+      assert.equal(after.reduce((s, r) => s + r.logEnd, 0), 300);
+      assert.deepEqual(await committedList(env, group, topic), after.map((r) => [r.partition, r.logEnd]), 'the endpoint reports the offsets the tool shows');
+
+      await produce(300, 390);
+      const lagging = await describeGroupOffsets(env, cli, group, topic);
+      assert.deepEqual(described(lagging), lagging.map((r, i) => {
+        const committed = after[i]?.logEnd ?? 0;
+        return [r.partition, String(committed), r.logEnd, String(r.logEnd - committed)];
+      }), 'the new records show as lag');
+      assert.equal(lagging.reduce((s, r) => s + Number(r.lag), 0), 90);
+      assert.deepEqual(await consume(90), keyRange(300, 390), 'resumed after the committed offsets');
+      const caughtUp = await describeGroupOffsets(env, cli, group, topic);
+      assert.deepEqual(described(caughtUp), caughtUp.map((r) => [r.partition, String(r.logEnd), r.logEnd, '0']));
     },
   },
 });

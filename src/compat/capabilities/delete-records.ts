@@ -12,6 +12,7 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
 import { errorTypes } from '../clients/kafkajs.js';
 import { partition0, produceRange } from '../log-steps.js';
+import { consoleConsume, consoleProduce, getOffsets, linesOf, toolOk } from '../kafka-cli-steps.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
 
 const REQUIRES = [{ api: ApiKey.DeleteRecords }, { api: ApiKey.ListOffsets, minVersion: 1 }, { api: ApiKey.CreateTopics }];
@@ -49,6 +50,8 @@ export default defineCapability({
   title: 'DeleteRecords moves the log start offset; below it OFFSET_OUT_OF_RANGE and auto.offset.reset decide',
   order: 310,
   requires: REQUIRES,
+  // The kafka-cli cell starts a JVM for each of its 10 tool runs.
+  timeoutMs: 120_000,
   cells: {
     async kafkajs(env, kjs) {
       const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
@@ -110,6 +113,32 @@ export default defineCapability({
       await deleteRecords(admin, topic, '25');
       const records = await py.readAll(env, topic);
       assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 35 }, (_, i) => 25 + i), 'assign() from the beginning starts at the log start offset');
+    },
+
+    async 'kafka-cli'(env, cli) {
+      const topic = await env.createTopic('del-rec-cli', { partitions: 1 });
+      await consoleProduce(env, cli, topic, Array.from({ length: 100 }, (_, i) => `key-${i}:value-${i}`));
+      /** kafka-delete-records with an --offset-json-file for partition 0: the line it prints for the partition. */
+      const deleteTo = async (offset: number): Promise<string | undefined> => {
+        const file = cli.file(env, 'offsets.json', JSON.stringify({ partitions: [{ topic, partition: 0, offset }], version: 1 }));
+        const r = await toolOk(env, cli, 'kafka-delete-records', ['--bootstrap-server', env.bootstrap, '--offset-json-file', file], { timeoutMs: 30_000 });
+        return linesOf(r).find((l) => l.startsWith(`partition: ${topic}-0\t`));
+      };
+      const ends = async (): Promise<[number | undefined, number | undefined]> =>
+        [(await getOffsets(env, cli, topic, -2)).get(0), (await getOffsets(env, cli, topic, -1)).get(0)];
+
+      assert.equal(await deleteTo(37), `partition: ${topic}-0\tlow_watermark: 37`);
+      assert.deepEqual(await ends(), [37, 100], 'kafka-get-offsets --time -2 / -1');
+      const earliest = await consoleConsume(env, cli, topic, { expect: 63 });
+      assert.deepEqual(earliest.map((r) => [r.offset, r.key]), Array.from({ length: 63 }, (_, i) => [37 + i, `key-${37 + i}`]), '--offset earliest starts at the log start offset');
+      // Below the log start offset: OFFSET_OUT_OF_RANGE, and auto.offset.reset=earliest moves to 37.
+      const below = await consoleConsume(env, cli, topic, { expect: 1, offset: '5', extra: ['--command-property', 'auto.offset.reset=earliest'] });
+      assert.deepEqual(below.map((r) => r.offset), [37]);
+
+      assert.equal(await deleteTo(101), `partition: ${topic}-0\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.`);
+      // -1: up to the high watermark.
+      assert.equal(await deleteTo(-1), `partition: ${topic}-0\tlow_watermark: 100`);
+      assert.deepEqual(await ends(), [100, 100]);
     },
   },
 });
