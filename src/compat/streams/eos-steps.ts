@@ -87,7 +87,10 @@ export async function runStreamsEos(env: CompatEnv): Promise<void> {
     () => run2.json<{ lines?: number }>().some((l) => (l.lines ?? 0) >= KILL_AFTER_LINES), env.remainingMs(), 500);
   await run2.crash();
   const upTo = Math.max(...run2.json<{ lines?: number }>().map((l) => l.lines ?? 0));
-  env.note(`killed (SIGKILL) after taking in ${upTo} of ${SECOND.lines[1] - SECOND.lines[0]} second-phase lines; output then: ${follower.catchUp().summary(expected)}`);
+  const atCrash = follower.catchUp();
+  env.note(`killed (SIGKILL) after taking in ${upTo} of ${SECOND.lines[1] - SECOND.lines[0]} second-phase lines; output then: ${atCrash.summary(expected)}`);
+  // Otherwise the crash came after the work, and the restart below would prove nothing.
+  assert.ok(!atCrash.reached(expected), `the app had committed all its output before the SIGKILL: ${atCrash.summary(expected)}`);
   const run3 = startApp(env, cp, app, t);
   await untilComplete(env, run3, follower, expected, 'all input processed after the crash');
   await stopCleanly(env, run3);
