@@ -62,6 +62,8 @@ async function assertAllInputCommitted(env: CompatEnv, group: string, t: Streams
 }
 
 export async function runStreamsEos(env: CompatEnv): Promise<void> {
+  const started = Date.now();
+  const mark = (what: string): void => env.note(`+${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
   const cp = await streamsAppClasspath(env.remainingMs(120_000), env.signal);
   const t = await createTopics(env);
   const app = newAppInstance(env);
@@ -69,19 +71,27 @@ export async function runStreamsEos(env: CompatEnv): Promise<void> {
   const input: InputRecord[] = phaseInput(t, FIRST, baseTs);
   const ends = await produceInput(env, cp, input);
   const follower = new OutputFollower(env, cp, t, new OutputView(t));
+  mark('first input produced');
 
   // 1. A clean run over the first input.
   let expected = expectedFor(input, t);
   const run1 = startApp(env, cp, app, t);
   await untilComplete(env, run1, follower, expected, 'first input processed');
+  mark('first input processed');
   await stopCleanly(env, run1);
-  await assertExactOutput(env, cp, t, expected, 'after a clean run');
+  mark('app stopped (SIGTERM)');
 
-  // 2. More input; the app is killed partway through it, then started again.
+  // 2. More input (produced while the first output is checked); the app is killed partway through
+  // it, then started again.
   const more = phaseInput(t, SECOND, baseTs);
-  for (const [tp, end] of await produceInput(env, cp, more)) ends.set(tp, end);
+  const [, moreEnds] = await Promise.all([
+    assertExactOutput(env, cp, t, expected, 'after a clean run'),
+    produceInput(env, cp, more),
+  ]);
+  for (const [tp, end] of moreEnds) ends.set(tp, end);
   input.push(...more);
   expected = expectedFor(input, t);
+  mark('first output exact; second input produced');
   const run2 = startApp(env, cp, app, t);
   await run2.until(`${KILL_AFTER_LINES} lines of the second input taken in`,
     () => run2.json<{ lines?: number }>().some((l) => (l.lines ?? 0) >= KILL_AFTER_LINES), env.remainingMs(), 500);
@@ -90,11 +100,12 @@ export async function runStreamsEos(env: CompatEnv): Promise<void> {
   // What was committed when the app died (the reader stops at the last stable offsets).
   const atCrash = new OutputView(t);
   for (const r of await readCommitted(env, cp, t)) atCrash.add(r);
-  env.note(`killed (SIGKILL) after taking in ${upTo} of ${SECOND.lines[1] - SECOND.lines[0]} second-phase lines; output then: ${atCrash.summary(expected)}`);
+  mark(`killed (SIGKILL) after taking in ${upTo} of ${SECOND.lines[1] - SECOND.lines[0]} second-phase lines; committed then: ${atCrash.summary(expected)}`);
   // Otherwise the crash came after the work, and the restart below would prove nothing.
   assert.ok(!atCrash.reached(expected), `the app had committed all its output before the SIGKILL: ${atCrash.summary(expected)}`);
   const run3 = startApp(env, cp, app, t);
   await untilComplete(env, run3, follower, expected, 'all input processed after the crash');
+  mark('all input processed after the restart');
   await stopCleanly(env, run3);
   await assertExactOutput(env, cp, t, expected, 'after a SIGKILL and restart');
   await assertAllInputCommitted(env, app.applicationId, t, ends);
