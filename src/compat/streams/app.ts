@@ -9,10 +9,8 @@ import type { CompatEnv } from '../capability.js';
 import { javaCommand } from '../jvm/maven.js';
 import { assertRanOk, parseJsonLines, runProcess } from '../process.js';
 import { producerInput, WINDOW_MS, type InputRecord, type StreamsTopics } from './input.js';
-import { JvmProcess } from './jvm-process.js';
+import { JVM_FLAGS as FLAGS, JvmProcess } from './jvm-process.js';
 import type { OutputView, OutRecord } from './output.js';
-
-const FLAGS = ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 /** Sends `records` in order (idempotent, acks=all); resolves to each partition's end offset ("topic/partition" → end). */
 export async function produceInput(env: CompatEnv, cp: string, records: readonly InputRecord[]): Promise<Map<string, number>> {
@@ -41,7 +39,7 @@ export function newAppInstance(env: CompatEnv): AppInstance {
 
 export function startApp(env: CompatEnv, cp: string, app: AppInstance, t: StreamsTopics): JvmProcess {
   return new JvmProcess(env, {
-    classpath: cp, mainClass: 'EosStreamsApp', jvmFlags: FLAGS,
+    classpath: cp, mainClass: 'EosStreamsApp',
     args: [env.bootstrap, app.applicationId, app.stateDir, app.instance, String(WINDOW_MS),
       t.lines, t.events, t.users, t.clicks, t.wordCounts, t.windowCounts, t.enriched],
   });
@@ -57,7 +55,7 @@ export class OutputFollower {
   private seen = 0;
 
   constructor(env: CompatEnv, cp: string, t: StreamsTopics, private readonly view: OutputView) {
-    this.proc = new JvmProcess(env, { classpath: cp, mainClass: 'CommittedReader', jvmFlags: FLAGS, args: [env.bootstrap, 'follow', ...outputTopics(t)] });
+    this.proc = new JvmProcess(env, { classpath: cp, mainClass: 'CommittedReader', args: [env.bootstrap, 'follow', ...outputTopics(t)] });
   }
 
   /** Takes in what arrived since the last call; throws when the reader died. */

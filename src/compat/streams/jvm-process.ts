@@ -20,7 +20,7 @@ export interface JvmOptions {
 }
 
 /** A small heap and a fast start: several JVMs share two cores in a compat run. */
-const DEFAULT_FLAGS = ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+export const JVM_FLAGS: readonly string[] = ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 export class JvmProcess {
   readonly lines: string[] = [];
@@ -33,7 +33,7 @@ export class JvmProcess {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(env: CompatEnv, opts: JvmOptions) {
-    const args = [...(opts.jvmFlags ?? DEFAULT_FLAGS), '-cp', opts.classpath, opts.mainClass, ...opts.args];
+    const args = [...(opts.jvmFlags ?? JVM_FLAGS), '-cp', opts.classpath, opts.mainClass, ...opts.args];
     this.command = commandLine(javaCommand(), [opts.mainClass, ...opts.args]);
     this.child = spawn(javaCommand(), args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd });
     this.child.stdin.end();
