@@ -11,6 +11,7 @@ import { defineCapability } from '../capability.js';
 import { runFileRoundTrip } from '../connect/file-steps.js';
 import { GROUP_APIS } from '../group-steps.js';
 
+const NOT_JAVA = 'Kafka Connect is one of Kafka\'s tools (bin/connect-*.sh): see the kafka-cli column';
 const COMMON = [...GROUP_APIS, { api: ApiKey.ListOffsets, minVersion: 1 }, { api: ApiKey.Fetch, minVersion: 4 }];
 
 export default [
@@ -22,6 +23,7 @@ export default [
     timeoutMs: 180_000,
     cells: {
       'kafka-cli': async (env) => runFileRoundTrip(env, 'standalone'),
+      java: { notApplicable: NOT_JAVA },
     },
   }),
   defineCapability({
@@ -33,6 +35,7 @@ export default [
     timeoutMs: 180_000,
     cells: {
       'kafka-cli': async (env) => runFileRoundTrip(env, 'distributed'),
+      java: { notApplicable: NOT_JAVA },
     },
   }),
 ];

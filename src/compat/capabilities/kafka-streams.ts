@@ -25,5 +25,6 @@ export default defineCapability({
   timeoutMs: 240_000,
   cells: {
     java: async (env) => runStreamsEos(env),
+    'kafka-cli': { notApplicable: 'Kafka Streams is a Java library: see the java column' },
   },
 });
