@@ -2,7 +2,7 @@
  * Running the Streams row's Java programs (src/compat/streams/java/): the input producer, the
  * exactly-once Streams app itself, and the read_committed reader, each a JVM of its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompatEnv } from '../capability.js';
@@ -26,20 +26,24 @@ export async function produceInput(env: CompatEnv, cp: string, records: readonly
 export interface AppInstance {
   readonly applicationId: string;
   readonly stateDir: string;
+  /** The JVM's java.io.tmpdir: RocksDB unpacks its native library there, and a killed JVM leaves it behind. */
+  readonly tmpDir: string;
   readonly instance: string;
 }
 
 export function newAppInstance(env: CompatEnv): AppInstance {
-  const stateDir = mkdtempSync(join(tmpdir(), 'tributary-streams-'));
-  env.onCleanup(() => rmSync(stateDir, { recursive: true, force: true }));
+  const root = mkdtempSync(join(tmpdir(), 'tributary-streams-'));
+  env.onCleanup(() => rmSync(root, { recursive: true, force: true }));
+  const tmpDir = join(root, 'tmp');
+  mkdirSync(tmpDir);
   // application.id is the group id and the prefix of the internal topics: under the cell's prefix,
   // the run deletes all of them afterwards.
-  return { applicationId: env.group('eos-app'), stateDir, instance: 'eos-instance' };
+  return { applicationId: env.group('eos-app'), stateDir: join(root, 'state'), tmpDir, instance: 'eos-instance' };
 }
 
 export function startApp(env: CompatEnv, cp: string, app: AppInstance, t: StreamsTopics): JvmProcess {
   return new JvmProcess(env, {
-    classpath: cp, mainClass: 'EosStreamsApp',
+    classpath: cp, mainClass: 'EosStreamsApp', jvmFlags: [...FLAGS, `-Djava.io.tmpdir=${app.tmpDir}`],
     args: [env.bootstrap, app.applicationId, app.stateDir, app.instance, String(WINDOW_MS),
       t.lines, t.events, t.users, t.clicks, t.wordCounts, t.windowCounts, t.enriched],
   });
