@@ -22,9 +22,10 @@ import type { KafkajsHandle } from './clients/kafkajs.js';
 import type { KafkaCliHandle } from './clients/kafka-cli.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
+import type { JvmPlaceholderHandle } from './clients/jvm-placeholder.js';
 
 /** The client columns, in matrix order. */
-export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'kafka-cli'] as const;
+export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'java', 'kafka-cli'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** What each cell function receives as its client: the adapter's handle for that client. */
@@ -33,6 +34,7 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
+  'java': JvmPlaceholderHandle;
   'kafka-cli': KafkaCliHandle;
 }
 

@@ -4,6 +4,7 @@ import type { ConsumedRecord } from '../records.js';
 import type { ClientAdapter } from './adapter.js';
 import { detectKafkaCli, prepareKafkaCli } from './kafka-cli.js';
 import { detectKafkajs } from './kafkajs.js';
+import { detectJvm } from './jvm-placeholder.js';
 import { detectKcat } from './kcat.js';
 import { debianPackage, detectPython } from './python.js';
 
@@ -18,6 +19,7 @@ export const ADAPTERS: { readonly [C in ClientId]: ClientAdapter<ClientHandles[C
     title: 'kafka-python', install: `apt-get install ${debianPackage('kafka-python')} (python3-snappy python3-lz4 python3-zstandard for its codecs)`,
     detect: () => detectPython('kafka-python'),
   },
+  'java': { title: 'Java (Kafka Streams)', install: 'npx tributary compat --install-clients', detect: () => detectJvm('streams') },
   'kafka-cli': { title: 'Kafka CLI tools', install: 'npx tributary compat --install-clients (needs a JDK and Maven)', detect: detectKafkaCli, prepare: prepareKafkaCli },
 };
 
