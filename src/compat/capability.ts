@@ -21,9 +21,10 @@ import type { ApiVersionTable, GroupDescription } from './wire-client.js';
 import type { KafkajsHandle } from './clients/kafkajs.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
+import type { JavaHandle } from './clients/java.js';
 
 /** The client columns, in matrix order. */
-export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python'] as const;
+export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'java'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** What each cell function receives as its client: the adapter's handle for that client. */
@@ -32,6 +33,7 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
+  'java': JavaHandle;
 }
 
 /** An API the capability needs the endpoint to advertise in ApiVersions (key from generated/api-keys). */

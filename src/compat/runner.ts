@@ -64,7 +64,7 @@ export interface SessionOptions {
 }
 
 const CLIENT_SHORT: Record<ClientId, string> = {
-  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp',
+  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp', 'java': 'java',
 };
 
 /** Which of a capability's cells can run here, and if not, why. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { assertClusterView } from '../checks.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 
 const PARTITIONS = 4;
@@ -26,7 +26,7 @@ interface PyMetadata {
   partitions: { id: number; leader: number; replicas: number[]; isrs: number[] }[];
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('meta', { partitions: PARTITIONS });
   const [md] = await py.command<PyMetadata>(env, 'metadata', { topic }, 30_000);
   assert.ok(md !== undefined, 'the metadata command printed nothing');
@@ -83,5 +83,6 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
   },
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
 import { byPartition, type ConsumedRecord } from '../records.js';
 import { sleep } from '../wait.js';
@@ -25,7 +25,7 @@ async function checkQueries(
   }
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const baseTs = Date.now() - 6 * 3600_000;
   const N = 1000;
   const topic = await env.createTopic('ts', { partitions: 3 });
@@ -83,6 +83,7 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
   },
 });
 

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { sumHigh } from '../checks.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { waitFor } from '../wait.js';
 
 const KEYS = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `key-${from + i}`);
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('acks', { partitions: 1 });
   await py.produce(env, { topic, count: 100, acks: 1, partitions: 1 });
   // With acks=0 the client reports no offsets; only the read-back tells.
@@ -61,5 +61,6 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
   },
 });

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { readBack } from '../checks.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered, byPartition } from '../records.js';
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const baseTs = Date.now() - 6 * 3600_000;
   const N = 1000;
   const topic = await env.createTopic('fields', { partitions: 3 });
@@ -67,5 +67,6 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
   },
 });
