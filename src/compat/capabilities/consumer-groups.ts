@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import type { Consumer } from 'kafkajs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { DriverHandle } from '../clients/java.js';
 import {
   committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf,
   pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine, kcatGroupConsume
@@ -17,6 +18,21 @@ import {
 import { waitFor } from '../wait.js';
 
 const BALANCED_MESSAGES = 30_000;
+
+/** The driver-protocol clients (confluent-kafka-python, java): a group consumes and commits, closes; the next member resumes after the commits. */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
+  const topic = await env.createTopic('ckp-group', { partitions: 3 });
+  await py.produce(env, { topic, count: 300, partitions: 3 });
+  const group = env.group('ckp-group');
+  const first = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 300, timeout_s: pyTimeoutS(env) });
+  assert.deepEqual(keysOf(first), keyRange(0, 300));
+  assert.deepEqual(first.find((l) => l.type === 'assign')?.partitions, [0, 1, 2]);
+  assert.deepEqual(await committedList(env, group, topic), [[0, 100], [1, 100], [2, 100]]);
+  await py.produce(env, { topic, count: 150, start: 300, partitions: 3 });
+  const second = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 150, timeout_s: pyTimeoutS(env) });
+  assert.deepEqual(keysOf(second), keyRange(300, 450), 'resumed after the committed offsets');
+  assert.deepEqual(await committedList(env, group, topic), [[0, 150], [1, 150], [2, 150]]);
+}
 
 export default defineCapability({
   id: 'consumer-groups',
@@ -89,19 +105,8 @@ export default defineCapability({
       assert.deepEqual(await consume(), keyRange(300, 390), 'resumed after the committed offsets');
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('ckp-group', { partitions: 3 });
-      await py.produce(env, { topic, count: 300, partitions: 3 });
-      const group = env.group('ckp-group');
-      const first = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 300, timeout_s: pyTimeoutS(env) });
-      assert.deepEqual(keysOf(first), keyRange(0, 300));
-      assert.deepEqual(first.find((l) => l.type === 'assign')?.partitions, [0, 1, 2]);
-      assert.deepEqual(await committedList(env, group, topic), [[0, 100], [1, 100], [2, 100]]);
-      await py.produce(env, { topic, count: 150, start: 300, partitions: 3 });
-      const second = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 150, timeout_s: pyTimeoutS(env) });
-      assert.deepEqual(keysOf(second), keyRange(300, 450), 'resumed after the committed offsets');
-      assert.deepEqual(await committedList(env, group, topic), [[0, 150], [1, 150], [2, 150]]);
-    },
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
 
     async 'kafka-python'(env, py) {
       const topic = await env.createTopic('kp-group', { partitions: 3 });
