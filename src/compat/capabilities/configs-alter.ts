@@ -19,6 +19,9 @@ import { waitFor } from '../wait.js';
 
 const REQUIRES = [{ api: ApiKey.AlterConfigs }, { api: ApiKey.DescribeConfigs, minVersion: 1 }, { api: ApiKey.CreateTopics }];
 
+/** A line of the Java driver's alter_configs command. */
+interface JavaConfigsLine { type: string; ok?: boolean; code?: string; message?: string; configs?: Record<string, { value: string | null; source: string; default: boolean }> }
+
 interface PyLine { type: string; ok?: boolean; code?: string; message?: string; configs?: Record<string, { value: string | null; source: number }> }
 
 const configsAlter = defineCapability({
@@ -66,6 +69,41 @@ const configsAlter = defineCapability({
       assert.equal(bad[1]?.configs?.['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
     },
 
+    async java(env, j) {
+      // The Java client has only IncrementalAlterConfigs (AlterConfigs left its Admin API in Kafka 4.0).
+      const topic = await env.createTopic('cfg-java', { partitions: 1 });
+      const alter = async (ops: [string, string, string | null][]): Promise<{ alter: JavaConfigsLine; configs: Record<string, { value: string | null; source: string }> }> => {
+        const lines = await j.command<JavaConfigsLine>(env, 'alter_configs', { topic, ops }, 45_000);
+        const a = lines.find((l) => l.type === 'alter');
+        const d = lines.find((l) => l.type === 'describe');
+        assert.ok(a !== undefined && d?.configs !== undefined, JSON.stringify(lines));
+        return { alter: a, configs: d.configs };
+      };
+      const set = await alter([['SET', 'retention.ms', '3600000'], ['SET', 'cleanup.policy', 'compact']]);
+      assert.equal(set.alter.ok, true, JSON.stringify(set.alter));
+      assert.deepEqual(set.configs['retention.ms'], { value: '3600000', source: 'DYNAMIC_TOPIC_CONFIG', default: false });
+      assert.equal(set.configs['cleanup.policy']?.value, 'compact');
+      // APPEND and SUBTRACT work on list configs.
+      const appended = await alter([['APPEND', 'cleanup.policy', 'delete']]);
+      assert.equal(appended.alter.ok, true, JSON.stringify(appended.alter));
+      assert.equal(appended.configs['cleanup.policy']?.value, 'compact,delete');
+      const subtracted = await alter([['SUBTRACT', 'cleanup.policy', 'compact']]);
+      assert.equal(subtracted.alter.ok, true, JSON.stringify(subtracted.alter));
+      assert.deepEqual(subtracted.configs['cleanup.policy'], { value: 'delete', source: 'DYNAMIC_TOPIC_CONFIG', default: false });
+      for (const [name, value] of [['retention.ms', '-7'], ['retention.ms', 'soon'], ['cleanup.policy', 'shred'], ['min.cleanable.dirty.ratio', '2']] as const) {
+        const bad = await alter([['SET', name, value]]);
+        assert.equal(bad.alter.ok, false, `${name}=${value} accepted`);
+        assert.equal(bad.alter.code, 'INVALID_CONFIG', `${name}=${value}: ${JSON.stringify(bad.alter)}`);
+        assert.match(bad.alter.message ?? '', new RegExp(name.replace(/\./g, '\\.')));
+        assert.equal(bad.configs['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
+      }
+      // DELETE removes the override: the default comes back.
+      const deleted = await alter([['DELETE', 'retention.ms', null]]);
+      assert.equal(deleted.alter.ok, true, JSON.stringify(deleted.alter));
+      assert.equal(deleted.configs['retention.ms']?.source, 'DEFAULT_CONFIG');
+      assert.equal(deleted.configs['retention.ms']?.value, '604800000');
+    },
+
     kcat: { notApplicable: 'kcat has no admin API' },
   },
 });
@@ -90,6 +128,18 @@ const configsLive = defineCapability({
         const o = (await partition0(admin, topic)).low;
         return o > 0 ? o : undefined;
       }, env.remainingMs(15_000));
+      assert.ok(low >= 30, `log start offset ${low}`);
+    },
+    async java(env, j) {
+      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      await j.produce(env, { topic, count: 100, partitions: 1, batch_bytes: 800 });
+      assert.equal((await j.offsets(env, topic))[0]?.low, 0);
+      const lines = await j.command<JavaConfigsLine>(env, 'alter_configs', { topic, ops: [['SET', 'retention.bytes', '1000']] }, 45_000);
+      assert.equal(lines.find((l) => l.type === 'alter')?.ok, true, JSON.stringify(lines));
+      const low = await waitFor('retention.bytes to take effect without a restart', async () => {
+        const o = (await j.offsets(env, topic))[0]?.low ?? 0;
+        return o > 0 ? o : undefined;
+      }, env.remainingMs(30_000), 500);
       assert.ok(low >= 30, `log start offset ${low}`);
     },
     kcat: { notApplicable: 'kcat has no admin API' },

@@ -87,6 +87,33 @@ export default defineCapability({
       assert.deepEqual(rest.map((r) => r.offset), [100, 101, 102, 103, 104]);
     },
 
+    async java(env, j) {
+      const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      await j.produce(env, { topic, count: 100, partitions: 1, batch_bytes: 800 });
+      const del = async (offset: number): Promise<{ type: string; ok?: boolean; code?: string; low_watermark?: number }> => {
+        const lines = await j.command<{ type: string; ok?: boolean; code?: string; low_watermark?: number }>(env, 'delete_records', { topic, partition: 0, offset }, 45_000);
+        const d = lines.find((l) => l.type === 'deleted');
+        assert.ok(d !== undefined, JSON.stringify(lines));
+        return d;
+      };
+      assert.deepEqual(await del(37), { type: 'deleted', ok: true, low_watermark: 37 });
+      assert.deepEqual((await j.offsets(env, topic)).map((o) => [o.low, o.high]), [[37, 100]]);
+      /** Assigned partition 0 at offset 5 (below the log start offset) with the given auto.offset.reset. */
+      const from = (reset: string): Promise<{ type: string; offset?: number }[]> =>
+        j.command<{ type: string; offset?: number }>(env, 'consume_from', { topic, partition: 0, offset: 5, reset, timeout_s: 25 }, 30_000);
+      const earliest = (await from('earliest')).filter((l) => l.type === 'record');
+      assert.equal(earliest[0]?.offset, 37, 'auto.offset.reset=earliest jumps to the log start offset');
+      assert.equal(earliest.length, 63);
+      assert.equal((await from('latest')).filter((l) => l.type === 'record').length, 0, 'auto.offset.reset=latest jumps to the end');
+      assert.deepEqual((await from('none')).find((l) => l.type === 'out_of_range'), { type: 'out_of_range', offset: 5 },
+        'auto.offset.reset=none: OffsetOutOfRangeException for the fetch below the log start offset');
+      const above = await del(101);
+      assert.equal(above.code, 'OFFSET_OUT_OF_RANGE', `deleteRecords above the high watermark: ${JSON.stringify(above)}`);
+      // beforeOffset(-1): up to the high watermark.
+      assert.deepEqual(await del(-1), { type: 'deleted', ok: true, low_watermark: 100 });
+      assert.deepEqual((await j.offsets(env, topic)).map((o) => [o.low, o.high]), [[100, 100]]);
+    },
+
     async 'confluent-kafka-python'(env, py) {
       const admin = await kafkajsAdmin(env, 'confluent-kafka-python 1.7 has no delete_records');
       const topic = await env.createTopic('del-rec-py', { partitions: 1, configs: { 'segment.bytes': '2048' } });

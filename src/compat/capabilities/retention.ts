@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CellFn } from '../capability.js';
 import { readBack } from '../checks.js';
 import { partition0, produceRange } from '../log-steps.js';
 import { sleep, waitFor } from '../wait.js';
@@ -37,6 +37,26 @@ function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; 
   }
   return { logBytes, allBytes, segments };
 }
+
+/** The Java client: old records expire by retention.ms; a consumer from earliest starts at the new log start offset. */
+const retentionTimeJava: CellFn<'java'> = async (env, j) => {
+  const topic = await env.createTopic('ret-ms', { partitions: 1, configs: { 'segment.bytes': '1024', 'retention.ms': '60000' } });
+  // 100 records an hour old, in batches below the segment size, then 50 fresh ones.
+  await j.produce(env, { topic, count: 100, partitions: 1, base_ts: Date.now() - 3_600_000, batch_bytes: 800 });
+  await j.produce(env, { topic, count: 50, start: 100, partitions: 1, batch_bytes: 800 });
+  let previous = -1;
+  const { low } = await waitFor('old segments to be deleted', async () => {
+    const o = (await j.offsets(env, topic))[0] ?? { low: 0, high: 0 };
+    const settled = o.low > 0 && o.low === previous;
+    previous = o.low;
+    return settled ? o : undefined;
+  }, env.remainingMs(30_000), 700);
+  assert.ok(low <= 100, `log start offset ${low} passed the first record that is not expired`);
+  const records = await j.readAll(env, topic, 0);
+  assert.equal(records[0]?.offset, low, 'the Java consumer from earliest starts at the log start offset');
+  assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 150 - low }, (_, i) => low + i));
+  assert.equal(records.at(-1)?.value, 'value-149');
+};
 
 const retentionTime = defineCapability({
   id: 'retention-time',
@@ -67,6 +87,7 @@ const retentionTime = defineCapability({
       assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 150 - low }, (_, i) => low + i));
       assert.equal(records.at(-1)?.value, 'value-149');
     },
+    java: retentionTimeJava,
   },
 });
 

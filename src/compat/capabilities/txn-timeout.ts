@@ -34,6 +34,18 @@ export default defineCapability({
       await assert.rejects(t.commit(), (e: unknown) => errorTypes(e).some((x) => FENCING_ERRORS.includes(x)));
     },
 
+    async java(env, j) {
+      const topic = await env.createTopic('txn-timeout', { partitions: 3 });
+      const lines = await j.command<{ type: string; ok?: boolean; code?: string; error?: string; values?: string[] }>(env, 'txn_timeout', {
+        topic, transactional_id: env.topic('tx-timeout'), other_id: env.topic('tx-other'), timeout_ms: 2000,
+      });
+      // Committed data after the stuck transaction is readable once it timed out (read_committed).
+      assert.deepEqual(lines.find((l) => l.type === 'read')?.values, ['later'], JSON.stringify(lines));
+      const stuck = lines.find((l) => l.type === 'stuck_commit');
+      assert.equal(stuck?.ok, false, `the timed-out producer's commit must fail: ${JSON.stringify(lines)}`);
+      assert.ok(FENCING_ERRORS.includes(stuck.code ?? ''), `fencing error expected, got ${stuck.code}: ${stuck.error}`);
+    },
+
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
   },

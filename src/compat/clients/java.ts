@@ -38,8 +38,16 @@ export interface JavaHandle {
   command<T>(env: CompatEnv, command: string, args: object, timeoutMs?: number): Promise<T[]>;
   /** A driver command left running (a consumer waiting for records). */
   spawn(env: CompatEnv, command: string, args: object): StreamingProcess;
+  /** Log start offset and high watermark of partitions 0..partitions-1 (Admin.listOffsets earliest/latest). */
+  offsets(env: CompatEnv, topic: string, partitions?: number): Promise<PartitionOffsets[]>;
   /** The Java client has every codec built in (snappy, lz4, zstd through its bundled native jars). */
   codecs(env: CompatEnv): Promise<Readonly<Record<string, boolean>>>;
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  readonly low: number;
+  readonly high: number;
 }
 
 /** A handle the shared driver-protocol cells (written for confluent-kafka-python) can drive. */
@@ -114,6 +122,12 @@ function makeHandle(version: string, argv: readonly string[]): JavaHandle {
       const p = new StreamingProcess(argv[0] ?? 'java', [...argv.slice(1), command, JSON.stringify({ bootstrap: env.bootstrap, ...args })], { signal: env.signal });
       env.onCleanup(() => p.stop());
       return p;
+    },
+    async offsets(env, topic, partitions = 1) {
+      const out = await lines('list_offsets', { bootstrap: env.bootstrap, topic, partitions }, env.remainingMs(60_000), env.signal);
+      const l = out.find((x) => x.type === 'offsets') as { offsets?: PartitionOffsets[] } | undefined;
+      assert.ok(l?.offsets !== undefined, `list_offsets printed no offsets: ${JSON.stringify(out)}`);
+      return l.offsets;
     },
     codecs: () => Promise.resolve({ none: true, gzip: true, snappy: true, lz4: true, zstd: true }),
   };

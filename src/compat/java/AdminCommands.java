@@ -42,6 +42,7 @@ import org.apache.kafka.common.config.ConfigResource;
  *                 ({"type":"describe","configs":{name:{value,source}}})
  * delete_records  {bootstrap, topic, partition, offset}   deleteRecords before `offset` (-1: the high
  *                 watermark), then the partition's offsets ({"type":"deleted",...}, {"type":"offsets"})
+ * list_offsets    {bootstrap, topic, partitions}   listOffsets earliest and latest of each partition
  * auto_create     {bootstrap, topic}   produce one record (key k, value auto) to a topic that does
  *                 not exist, then describe it
  */
@@ -229,6 +230,12 @@ final class AdminCommands {
         Io.out(Io.concat(new Object[] {"type", "deleted", "ok", false}, Io.errorFields(e)));
       }
       printOffsets(admin, topic, tp.partition() + 1);
+    }
+  }
+
+  static void listOffsets(Io.Args a) throws Exception {
+    try (Admin admin = ClientDriver.admin(a)) {
+      printOffsets(admin, a.str("topic"), (int) a.lng("partitions", 1));
     }
   }
 

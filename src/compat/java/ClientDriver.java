@@ -28,7 +28,7 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * Commands: see ProducerCommands (produce, txn_produce), ConsumerCommands (consume,
  * offsets_for_times, wait_one, consume_from, raw_partition), GroupCommands (group_consume, static_member,
  * group_admin), AdminCommands (metadata, topics_admin, configs_admin, alter_configs,
- * delete_records, auto_create), TxnCommands (txn_commit_abort, txn_read, txn_offsets, txn_fence,
+ * delete_records, list_offsets, auto_create), TxnCommands (txn_commit_abort, txn_read, txn_offsets, txn_fence,
  * txn_timeout, eos). `version` prints the client's AppInfoParser version.
  */
 public final class ClientDriver {
@@ -77,6 +77,7 @@ public final class ClientDriver {
       case "configs_admin": return AdminCommands::configsAdmin;
       case "alter_configs": return AdminCommands::alterConfigs;
       case "delete_records": return AdminCommands::deleteRecords;
+      case "list_offsets": return AdminCommands::listOffsets;
       case "auto_create": return AdminCommands::autoCreate;
       case "txn_commit_abort": return TxnCommands::commitAbort;
       case "txn_read": return TxnCommands::read;
