@@ -88,8 +88,9 @@ export default defineCapability({
     },
 
     async java(env, j) {
-      const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
-      await j.produce(env, { topic, count: 100, partitions: 1, batch_bytes: 800 });
+      // The log start offset moves inside a segment too: no small segments needed (Kafka 4.x refuses segment.bytes below 1 MiB).
+      const topic = await env.createTopic('del-rec', { partitions: 1 });
+      await j.produce(env, { topic, count: 100, partitions: 1 });
       const del = async (offset: number): Promise<{ type: string; ok?: boolean; code?: string; low_watermark?: number }> => {
         const lines = await j.command<{ type: string; ok?: boolean; code?: string; low_watermark?: number }>(env, 'delete_records', { topic, partition: 0, offset }, 45_000);
         const d = lines.find((l) => l.type === 'deleted');
