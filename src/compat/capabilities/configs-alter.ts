@@ -131,8 +131,9 @@ const configsLive = defineCapability({
       assert.ok(low >= 30, `log start offset ${low}`);
     },
     async java(env, j) {
-      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': '1024' } });
-      await j.produce(env, { topic, count: 100, partitions: 1, batch_bytes: 800 });
+      // Kafka 4.x refuses segment.bytes below 1 MiB: 100 records of 11 KB fill two segments.
+      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': String(1 << 20) } });
+      await j.produce(env, { topic, count: 100, partitions: 1, value_bytes: 11_000 });
       assert.equal((await j.offsets(env, topic))[0]?.low, 0);
       const lines = await j.command<JavaConfigsLine>(env, 'alter_configs', { topic, ops: [['SET', 'retention.bytes', '1000']] }, 45_000);
       assert.equal(lines.find((l) => l.type === 'alter')?.ok, true, JSON.stringify(lines));

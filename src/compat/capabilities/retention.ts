@@ -40,10 +40,11 @@ function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; 
 
 /** The Java client: old records expire by retention.ms; a consumer from earliest starts at the new log start offset. */
 const retentionTimeJava: CellFn<'java'> = async (env, j) => {
-  const topic = await env.createTopic('ret-ms', { partitions: 1, configs: { 'segment.bytes': '1024', 'retention.ms': '60000' } });
-  // 100 records an hour old, in batches below the segment size, then 50 fresh ones.
-  await j.produce(env, { topic, count: 100, partitions: 1, base_ts: Date.now() - 3_600_000, batch_bytes: 800 });
-  await j.produce(env, { topic, count: 50, start: 100, partitions: 1, batch_bytes: 800 });
+  // Kafka 4.x refuses segment.bytes below 1 MiB: 100 records of 11 KB an hour old fill more than the
+  // first segment, then 50 fresh ones follow.
+  const topic = await env.createTopic('ret-ms', { partitions: 1, configs: { 'segment.bytes': String(1 << 20), 'retention.ms': '60000' } });
+  await j.produce(env, { topic, count: 100, partitions: 1, base_ts: Date.now() - 3_600_000, value_bytes: 11_000 });
+  await j.produce(env, { topic, count: 50, start: 100, partitions: 1 });
   let previous = -1;
   const { low } = await waitFor('old segments to be deleted', async () => {
     const o = (await j.offsets(env, topic))[0] ?? { low: 0, high: 0 };
