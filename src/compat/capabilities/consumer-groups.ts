@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import type { Consumer } from 'kafkajs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { DriverHandle } from '../clients/java.js';
+import type { DriverHandle, JavaHandle } from '../clients/java.js';
 import {
   committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf,
   pyTimeoutS, SESSION_TIMEOUT_MS, waitForStableGroup, type GroupLine, kcatGroupConsume
 } from '../group-steps.js';
+import type { StreamingProcess } from '../process.js';
 import { waitFor } from '../wait.js';
 
 const BALANCED_MESSAGES = 30_000;
@@ -32,6 +33,34 @@ async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
   const second = await py.command<GroupLine>(env, 'group_consume', { topic, group, expect: 150, timeout_s: pyTimeoutS(env) });
   assert.deepEqual(keysOf(second), keyRange(300, 450), 'resumed after the committed offsets');
   assert.deepEqual(await committedList(env, group, topic), [[0, 150], [1, 150], [2, 150]]);
+}
+
+/**
+ * The Java client's rebalance: member A owns all 4 partitions; B joins and they split them; B closes
+ * (LeaveGroup) and A gets all 4 back at once, then consumes what is produced to every partition.
+ */
+async function javaRebalance(env: CompatEnv, j: JavaHandle): Promise<void> {
+  const topic = await env.createTopic('java-rebalance', { partitions: 4 });
+  const group = env.group('java-rebalance');
+  const member = (idleS: number): StreamingProcess =>
+    j.spawn(env, 'group_consume', { topic, group, expect: 1_000_000, idle_s: idleS, timeout_s: pyTimeoutS(env, 110_000), session_timeout_ms: SESSION_TIMEOUT_MS });
+  const assigns = (p: StreamingProcess): number[][] => p.lines.map((l) => JSON.parse(l.line) as GroupLine).filter((l) => l.type === 'assign').map((l) => l.partitions ?? []);
+  const a = member(100);
+  await a.waitForLine('A owning every partition', (l) => l.includes('"assign"') && l.includes('[0, 1, 2, 3]'), env.remainingMs(30_000));
+  const before = assigns(a).length;
+  // B leaves (LeaveGroup on close) once it has been idle 12 s (counted from its start).
+  const b = member(12);
+  await b.waitForLine('B assigned', (l) => l.includes('"assign"') && !l.includes('[]'), env.remainingMs(30_000));
+  await waitFor('A reassigned after B joined', () => assigns(a).length > before, env.remainingMs(10_000), 100);
+  const split = [assigns(a).at(-1) ?? [], assigns(b).at(-1) ?? []];
+  assert.deepEqual([...split.flat()].sort(), [0, 1, 2, 3], `A and B split the partitions: ${JSON.stringify(split)}`);
+  assert.ok(split.every((s) => s.length === 2), `2 partitions each: ${JSON.stringify(split)}`);
+  await b.waitForLine('B closed', (l) => l.includes('"closed"'), env.remainingMs(30_000));
+  const leftAt = Date.now();
+  await a.waitForLine('A owning every partition again', (l) => l.includes('"assign"') && l.includes('[0, 1, 2, 3]') && assigns(a).length > before + 1, env.remainingMs(SESSION_TIMEOUT_MS));
+  assert.ok(Date.now() - leftAt < SESSION_TIMEOUT_MS, 'B\'s LeaveGroup rebalanced at once, not after its session timeout');
+  await j.produce(env, { topic, count: 40, partitions: 4 });
+  await waitFor('A consumed the 40 records', () => a.lines.filter((l) => l.line.includes('"record"')).length === 40, env.remainingMs(30_000), 200);
 }
 
 export default defineCapability({
@@ -106,7 +135,10 @@ export default defineCapability({
     },
 
     'confluent-kafka-python': driverCell,
-    java: driverCell,
+    async java(env, j) {
+      await driverCell(env, j);
+      await javaRebalance(env, j);
+    },
 
     async 'kafka-python'(env, py) {
       const topic = await env.createTopic('kp-group', { partitions: 3 });

@@ -11,7 +11,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * produce      {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?,
- *               value_bytes?, idempotence?, batch_bytes?, timeout_s?}   one "delivered" line per
+ *               value_bytes?, idempotence?, batch_bytes?, chunk?, pause_ms?, timeout_s?}
+ *               (chunk: flush after every `chunk` messages, then sleep pause_ms: a steady stream a
+ *               broker restart can fall into)   one "delivered" line per
  *               acknowledged message (partition, offset, key, timestamp), one "delivery_error" line
  *               (error, code, key) per failed one; exit 1 when any failed
  * txn_produce  {bootstrap, topic, partitions, count}   idempotent producer: value "<p>:<i>" (i-th
@@ -42,6 +44,7 @@ final class ProducerCommands {
     }
     long start = a.lng("start", 0);
     long count = a.lng("count");
+    long chunk = a.lng("chunk", 0);
     AtomicInteger failures = new AtomicInteger();
     try (KafkaProducer<byte[], byte[]> producer = ClientDriver.producer(p)) {
       for (long i = start; i < start + count; i++) {
@@ -55,6 +58,10 @@ final class ProducerCommands {
           Io.out("type", "delivered", "partition", md.partition(), "offset", md.hasOffset() ? md.offset() : -1L,
               "key", key, "timestamp", md.hasTimestamp() ? md.timestamp() : -1L);
         });
+        if (chunk > 0 && (i - start + 1) % chunk == 0) {
+          producer.flush();
+          Thread.sleep(a.lng("pause_ms", 0));
+        }
       }
       producer.flush();
     }
