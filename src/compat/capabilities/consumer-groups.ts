@@ -42,14 +42,15 @@ async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
 async function javaRebalance(env: CompatEnv, j: JavaHandle): Promise<void> {
   const topic = await env.createTopic('java-rebalance', { partitions: 4 });
   const group = env.group('java-rebalance');
-  const member = (idleS: number): StreamingProcess =>
-    j.spawn(env, 'group_consume', { topic, group, expect: 1_000_000, idle_s: idleS, timeout_s: pyTimeoutS(env, 110_000), session_timeout_ms: SESSION_TIMEOUT_MS });
+  const member = (expect: number, idleS: number): StreamingProcess =>
+    j.spawn(env, 'group_consume', { topic, group, expect, idle_s: idleS, timeout_s: pyTimeoutS(env, 110_000), session_timeout_ms: SESSION_TIMEOUT_MS });
   const assigns = (p: StreamingProcess): number[][] => p.lines.map((l) => JSON.parse(l.line) as GroupLine).filter((l) => l.type === 'assign').map((l) => l.partitions ?? []);
-  const a = member(100);
+  // A stops (commits, closes) after the 40 records produced at the end.
+  const a = member(40, 100);
   await a.waitForLine('A owning every partition', (l) => l.includes('"assign"') && l.includes('[0, 1, 2, 3]'), env.remainingMs(30_000));
   const before = assigns(a).length;
   // B leaves (LeaveGroup on close) once it has been idle 12 s (counted from its start).
-  const b = member(12);
+  const b = member(1_000_000, 12);
   await b.waitForLine('B assigned', (l) => l.includes('"assign"') && !l.includes('[]'), env.remainingMs(30_000));
   await waitFor('A reassigned after B joined', () => assigns(a).length > before, env.remainingMs(10_000), 100);
   const split = [assigns(a).at(-1) ?? [], assigns(b).at(-1) ?? []];
@@ -60,7 +61,8 @@ async function javaRebalance(env: CompatEnv, j: JavaHandle): Promise<void> {
   await a.waitForLine('A owning every partition again', (l) => l.includes('"assign"') && l.includes('[0, 1, 2, 3]') && assigns(a).length > before + 1, env.remainingMs(SESSION_TIMEOUT_MS));
   assert.ok(Date.now() - leftAt < SESSION_TIMEOUT_MS, 'B\'s LeaveGroup rebalanced at once, not after its session timeout');
   await j.produce(env, { topic, count: 40, partitions: 4 });
-  await waitFor('A consumed the 40 records', () => a.lines.filter((l) => l.line.includes('"record"')).length === 40, env.remainingMs(30_000), 200);
+  await a.waitForLine('A closed after its 40 records', (l) => l.includes('"closed"'), env.remainingMs(30_000));
+  assert.equal(a.lines.filter((l) => l.line.includes('"record"')).length, 40);
 }
 
 export default defineCapability({
