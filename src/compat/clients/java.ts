@@ -36,6 +36,11 @@ export interface JavaHandle {
   offsetsForTimes(env: CompatEnv, topic: string, timestamp: number): Promise<Map<number, number>>;
   /** Any driver command; returns its JSON lines (the driver must exit 0). */
   command<T>(env: CompatEnv, command: string, args: object, timeoutMs?: number): Promise<T[]>;
+  /**
+   * A command not bound to the cell's deadline or signal, for env.onCleanup steps (they run after
+   * the cell's signal is aborted).
+   */
+  cleanupCommand(env: CompatEnv, command: string, args: object, timeoutMs?: number): Promise<RunResult>;
   /** A driver command left running (a consumer waiting for records). */
   spawn(env: CompatEnv, command: string, args: object): StreamingProcess;
   /** Log start offset and high watermark of partitions 0..partitions-1 (Admin.listOffsets earliest/latest). */
@@ -118,6 +123,7 @@ function makeHandle(version: string, argv: readonly string[]): JavaHandle {
     },
     command: async <T>(env: CompatEnv, command: string, args: object, timeoutMs?: number) =>
       (await lines(command, { bootstrap: env.bootstrap, ...args }, env.remainingMs(timeoutMs), env.signal)) as unknown as T[],
+    cleanupCommand: (env, command, args, timeoutMs = 45_000) => run(command, { bootstrap: env.bootstrap, ...args }, timeoutMs),
     spawn(env, command, args) {
       const p = new StreamingProcess(argv[0] ?? 'java', [...argv.slice(1), command, JSON.stringify({ bootstrap: env.bootstrap, ...args })], { signal: env.signal });
       env.onCleanup(() => p.stop());
