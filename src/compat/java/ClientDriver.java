@@ -25,7 +25,7 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * is given, the CreateTime timestamp base_ts + i. With `partitions`, message i goes to partition
  * i % partitions; otherwise the client's partitioner picks (murmur2 of the key).
  *
- * Commands: see ProducerCommands (produce, txn_produce), ConsumerCommands (consume,
+ * Commands: see ProducerCommands (produce, produce_keyed, txn_produce), ConsumerCommands (consume,
  * offsets_for_times, wait_one, consume_from, raw_partition), GroupCommands (group_consume, static_member,
  * group_admin), AdminCommands (metadata, topics_admin, configs_admin, alter_configs,
  * delete_records, list_offsets, auto_create), TxnCommands (txn_commit_abort, txn_read, txn_offsets, txn_fence,
@@ -63,6 +63,7 @@ public final class ClientDriver {
     switch (cmd) {
       case "version": return a -> Io.out("type", "version", "version", AppInfoParser.getVersion(), "commit", AppInfoParser.getCommitId());
       case "produce": return ProducerCommands::produce;
+      case "produce_keyed": return ProducerCommands::produceKeyed;
       case "txn_produce": return ProducerCommands::txnProduce;
       case "consume": return ConsumerCommands::consume;
       case "offsets_for_times": return ConsumerCommands::offsetsForTimes;

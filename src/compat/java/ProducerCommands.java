@@ -16,6 +16,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *               broker restart can fall into)   one "delivered" line per
  *               acknowledged message (partition, offset, key, timestamp), one "delivery_error" line
  *               (error, code, key) per failed one; exit 1 when any failed
+ * produce_keyed {bootstrap, topic, partition, groups: [[[key, value|null, timestamp|null], ...], ...],
+ *               pause_ms?}   each group sent (acks=all), flushed, then pause_ms of sleep (segments
+ *               roll by segment.ms in between); a "delivered" line per message (key, offset)
  * txn_produce  {bootstrap, topic, partitions, count}   idempotent producer: value "<p>:<i>" (i-th
  *               record of partition p), key "<n>"; prints {"type":"produced","failures":[...]}
  */
@@ -88,6 +91,27 @@ final class ProducerCommands {
     headers.add(new RecordHeader("idx", Io.enc(String.valueOf(i))));
     headers.add(new RecordHeader("src", Io.enc("java")));
     return new ProducerRecord<>(a.str("topic"), partition, ts, Io.enc("key-" + i), value, headers);
+  }
+
+  static void produceKeyed(Io.Args a) throws Exception {
+    Properties p = ClientDriver.producerProps(a);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    int partition = (int) a.lng("partition", 0);
+    try (KafkaProducer<byte[], byte[]> producer = ClientDriver.producer(p)) {
+      for (Object g : a.list("groups")) {
+        for (Object m : (List<?>) g) {
+          List<?> msg = (List<?>) m;
+          String key = (String) msg.get(0);
+          Long ts = msg.get(2) == null ? null : ((Number) msg.get(2)).longValue();
+          producer.send(new ProducerRecord<>(a.str("topic"), partition, ts, Io.enc(key), Io.enc((String) msg.get(1))), (md, e) -> {
+            if (e != null) Io.out(Io.concat(new Object[] {"type", "delivery_error", "key", key}, Io.errorFields(e)));
+            else Io.out("type", "delivered", "partition", md.partition(), "offset", md.offset(), "key", key);
+          });
+        }
+        producer.flush();
+        Thread.sleep(a.lng("pause_ms", 0));
+      }
+    }
   }
 
   static void txnProduce(Io.Args a) {
