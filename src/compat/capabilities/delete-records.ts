@@ -91,14 +91,16 @@ export default defineCapability({
       // The log start offset moves inside a segment too: no small segments needed (Kafka 4.x refuses segment.bytes below 1 MiB).
       const topic = await env.createTopic('del-rec', { partitions: 1 });
       await j.produce(env, { topic, count: 100, partitions: 1 });
-      const del = async (offset: number): Promise<{ type: string; ok?: boolean; code?: string; low_watermark?: number }> => {
-        const lines = await j.command<{ type: string; ok?: boolean; code?: string; low_watermark?: number }>(env, 'delete_records', { topic, partition: 0, offset }, 45_000);
-        const d = lines.find((l) => l.type === 'deleted');
-        assert.ok(d !== undefined, JSON.stringify(lines));
-        return d;
+      type Line = { type: string; ok?: boolean; code?: string; low_watermark?: number; offsets?: { low: number; high: number }[] };
+      /** deleteRecords before `offset`: its outcome, and the partition's offsets afterwards. */
+      const del = async (offset: number): Promise<{ deleted: Line; offsets: number[] }> => {
+        const lines = await j.command<Line>(env, 'delete_records', { topic, partition: 0, offset }, 45_000);
+        const deleted = lines.find((l) => l.type === 'deleted');
+        const o = lines.find((l) => l.type === 'offsets')?.offsets?.[0];
+        assert.ok(deleted !== undefined && o !== undefined, JSON.stringify(lines));
+        return { deleted, offsets: [o.low, o.high] };
       };
-      assert.deepEqual(await del(37), { type: 'deleted', ok: true, low_watermark: 37 });
-      assert.deepEqual((await j.offsets(env, topic)).map((o) => [o.low, o.high]), [[37, 100]]);
+      assert.deepEqual(await del(37), { deleted: { type: 'deleted', ok: true, low_watermark: 37 }, offsets: [37, 100] });
       /** Assigned partition 0 at offset 5 (below the log start offset) with the given auto.offset.reset. */
       const from = (reset: string): Promise<{ type: string; offset?: number }[]> =>
         j.command<{ type: string; offset?: number }>(env, 'consume_from', { topic, partition: 0, offset: 5, reset, timeout_s: 25 }, 30_000);
@@ -109,10 +111,10 @@ export default defineCapability({
       assert.deepEqual((await from('none')).find((l) => l.type === 'out_of_range'), { type: 'out_of_range', offset: 5 },
         'auto.offset.reset=none: OffsetOutOfRangeException for the fetch below the log start offset');
       const above = await del(101);
-      assert.equal(above.code, 'OFFSET_OUT_OF_RANGE', `deleteRecords above the high watermark: ${JSON.stringify(above)}`);
+      assert.equal(above.deleted.code, 'OFFSET_OUT_OF_RANGE', `deleteRecords above the high watermark: ${JSON.stringify(above)}`);
+      assert.deepEqual(above.offsets, [37, 100], 'unchanged by the refused deletion');
       // beforeOffset(-1): up to the high watermark.
-      assert.deepEqual(await del(-1), { type: 'deleted', ok: true, low_watermark: 100 });
-      assert.deepEqual((await j.offsets(env, topic)).map((o) => [o.low, o.high]), [[100, 100]]);
+      assert.deepEqual(await del(-1), { deleted: { type: 'deleted', ok: true, low_watermark: 100 }, offsets: [100, 100] });
     },
 
     async 'confluent-kafka-python'(env, py) {
