@@ -101,9 +101,11 @@ export default defineCapability({
       env.onCleanup(async () => {
         assertRanOk(await j.cleanupCommand(env, 'alter_configs', { topic: other, ops: [['DELETE', 'log.retention.ms', null]], rtype: 'broker', name: broker }));
       });
-      const inherited = await alter(other, [['SET', 'log.retention.ms', '8888888']], 'broker', broker);
-      assert.equal(inherited.ok, true);
-      assert.deepEqual(inherited.configs['retention.ms'], { value: '8888888', source: 'DYNAMIC_BROKER_CONFIG', default: false });
+      assert.equal((await alter(other, [['SET', 'log.retention.ms', '8888888']], 'broker', broker)).ok, true);
+      // A broker's dynamic configs reach its topics through the metadata log: Kafka shows them a moment later.
+      const inherits = async (): Promise<boolean> => (await alter(other, [])).configs['retention.ms']?.source === 'DYNAMIC_BROKER_CONFIG';
+      await waitFor('the topic to inherit the broker\'s log.retention.ms', inherits, env.remainingMs(15_000), 300);
+      assert.deepEqual((await alter(other, [])).configs['retention.ms'], { value: '8888888', source: 'DYNAMIC_BROKER_CONFIG', default: false });
       assert.ok(env.restart !== undefined, 'no restart hook');
       await env.restart();
       const after = await waitFor('DescribeConfigs after the restart', async () => {
@@ -117,8 +119,8 @@ export default defineCapability({
       assert.deepEqual((await alter(other, [])).configs['retention.ms'], { value: '8888888', source: 'DYNAMIC_BROKER_CONFIG', default: false });
       assert.equal((await j.offsets(env, topic))[0]?.low, low);
       // Remove the broker override again (also done after the cell when an assertion above failed).
-      const removed = await alter(other, [['DELETE', 'log.retention.ms', null]], 'broker', broker);
-      assert.notEqual(removed.configs['retention.ms']?.source, 'DYNAMIC_BROKER_CONFIG', 'the broker override is gone');
+      assert.equal((await alter(other, [['DELETE', 'log.retention.ms', null]], 'broker', broker)).ok, true);
+      await waitFor('the broker override to be gone', async () => !(await inherits()), env.remainingMs(15_000), 300);
       // A read-only broker key: Kafka answers IncrementalAlterConfigs with INVALID_REQUEST ("Cannot update these configs dynamically: [log.dirs]").
       const ro = await alter(other, [['SET', 'log.dirs', '/elsewhere']], 'broker', broker);
       assert.equal(ro.ok, false, 'log.dirs altered at runtime');
