@@ -22,7 +22,7 @@ import type { KafkajsHandle } from './clients/kafkajs.js';
 import type { KafkaCliHandle } from './clients/kafka-cli.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
-import type { JvmPlaceholderHandle } from './clients/jvm-placeholder.js';
+import type { JavaHandle } from './clients/java.js';
 
 /** The client columns, in matrix order. */
 export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'java', 'kafka-cli'] as const;
@@ -34,7 +34,7 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
-  'java': JvmPlaceholderHandle;
+  'java': JavaHandle;
   'kafka-cli': KafkaCliHandle;
 }
 

@@ -9,6 +9,15 @@ import { defineCapability } from '../capability.js';
 import { expectRejectType } from '../checks.js';
 import { linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 
+/** A line of the Java driver's configs_admin command. */
+interface ConfigsLine {
+  readonly type: string;
+  readonly ok?: boolean;
+  readonly code?: string;
+  readonly present?: Record<string, boolean>;
+  readonly configs?: Record<string, { value: string | null; source: string; default: boolean }>;
+}
+
 export default defineCapability({
   id: 'admin-configs',
   title: 'admin: describe configs; invalid config rejected (INVALID_CONFIG)',
@@ -57,6 +66,25 @@ export default defineCapability({
         admin.createTopics({ topics: [{ topic: bad, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'bogus' }] }] }),
         'INVALID_CONFIG');
       assert.ok(!(await admin.listTopics()).includes(bad), 'the rejected topic must not exist');
+    },
+    async java(env, j) {
+      const topic = env.topic('cfg');
+      const bad = env.topic('badcfg');
+      const lines = await j.command<ConfigsLine>(env, 'configs_admin', { topic, bad }, 45_000);
+      const line = (type: string): ConfigsLine => {
+        const l = lines.find((x) => x.type === type);
+        assert.ok(l !== undefined, `no ${type} line: ${JSON.stringify(lines).slice(0, 1500)}`);
+        return l;
+      };
+      assert.equal(line('create').ok, true, JSON.stringify(line('create')));
+      const configs = line('describe').configs ?? {};
+      assert.deepEqual(configs['cleanup.policy'], { value: 'delete', source: 'DEFAULT_CONFIG', default: true });
+      assert.deepEqual(configs['retention.ms'], { value: '123456', source: 'DYNAMIC_TOPIC_CONFIG', default: false });
+      for (const n of ['cleanup.policy', 'retention.ms', 'segment.bytes', 'max.message.bytes', 'compression.type']) {
+        assert.ok(n in configs, `describeConfigs of all topic configs lacks ${n}`);
+      }
+      assert.equal(line('create_bad').code, 'INVALID_CONFIG', JSON.stringify(line('create_bad')));
+      assert.deepEqual(line('listed').present, { [bad]: false }, 'the rejected topic must not exist');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
 

@@ -10,6 +10,18 @@ import { expectRejectType } from '../checks.js';
 import { getOffsets, linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
+/** A line of the Java driver's topics_admin command. */
+interface AdminLine {
+  readonly type: string;
+  readonly ok?: boolean;
+  readonly code?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+  readonly present?: Record<string, boolean>;
+  readonly partitions?: { id: number; leader: number; replicas: number[]; isrs: number[] }[];
+  readonly offsets?: { partition: number; low: number; high: number }[];
+}
+
 export default defineCapability({
   id: 'admin-topics',
   title: 'admin: create, describe, delete topics; create partitions',
@@ -85,6 +97,39 @@ export default defineCapability({
       assert.equal(offsets5.find((o) => o.partition === 4)?.high, '1');
       await expectRejectType(env, 'createPartitions to fewer partitions',
         admin.createPartitions({ topicPartitions: [{ topic: grow, count: 2 }] }), 'INVALID_PARTITIONS');
+    },
+    async java(env, j) {
+      const topic = env.topic('admin');
+      const zero = env.topic('zero');
+      const grow = await env.createTopic('parts', { partitions: 3 });
+      const lines = await j.command<AdminLine>(env, 'topics_admin', { topic, zero, grow }, 75_000);
+      const step = (type: string, nth = 0): AdminLine => {
+        const l = lines.filter((x) => x.type === type)[nth];
+        assert.ok(l !== undefined, `no ${type} line (#${nth}): ${JSON.stringify(lines).slice(0, 1500)}`);
+        return l;
+      };
+      assert.equal(step('create').ok, true, JSON.stringify(step('create')));
+      assert.equal(step('create_again').code, 'TOPIC_ALREADY_EXISTS', 'a second createTopics of the same name');
+      const described = step('described').partitions ?? [];
+      assert.deepEqual(described.map((p) => p.id), [0, 1, 2]);
+      for (const p of described) {
+        assert.ok(p.replicas.includes(p.leader) && p.isrs.includes(p.leader), `partition ${p.id}: leader ${p.leader} in replicas ${p.replicas} and ISR ${p.isrs}`);
+        if (env.controlled !== undefined) assert.deepEqual([p.leader, p.replicas, p.isrs], [env.controlled.nodeId, [env.controlled.nodeId], [env.controlled.nodeId]]);
+      }
+      assert.deepEqual(step('listed').present, { [topic]: true }, 'listTopics includes the new topic');
+      assert.deepEqual(step('offsets').offsets?.map((o) => [o.partition, o.low, o.high]), [[0, 0, 0], [1, 0, 0], [2, 0, 0]]);
+      assert.equal(step('delete').ok, true, JSON.stringify(step('delete')));
+      assert.deepEqual(step('listed', 1).present, { [topic]: false }, 'the deleted topic left listTopics');
+      assert.equal(step('describe_deleted').code, 'UNKNOWN_TOPIC_OR_PARTITION');
+
+      assert.equal(step('create_zero').code, 'INVALID_PARTITIONS', 'createTopics with 0 partitions');
+      assert.deepEqual(step('listed', 2).present, { [zero]: false }, 'the rejected topic must not exist');
+
+      assert.equal(step('grow').ok, true, JSON.stringify(step('grow')));
+      assert.deepEqual(step('described', 1).partitions?.map((p) => p.id), [0, 1, 2, 3, 4]);
+      assert.deepEqual([step('produced').partition, step('produced').offset], [4, 0], 'a record into the new partition 4');
+      assert.equal(step('offsets', 1).offsets?.find((o) => o.partition === 4)?.high, 1);
+      assert.equal(step('shrink').code, 'INVALID_PARTITIONS', 'createPartitions to fewer partitions');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
 

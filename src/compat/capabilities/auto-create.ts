@@ -62,5 +62,15 @@ export default defineCapability({
       const records = await consoleConsume(env, cli, topic, { expect: 1, partition: filled[0]?.[0] });
       assert.deepEqual(records.map((r) => [r.key, r.value]), [['k', 'auto']]);
     },
+
+    async java(env, j) {
+      const partitions = await autoCreatePartitions(env);
+      const topic = env.topic('auto');
+      // The Java producer asks for metadata with allow_auto_topic_creation (allow.auto.create.topics=true).
+      const lines = await j.command<{ type: string; partitions?: unknown[] }>(env, 'auto_create', { topic }, 45_000);
+      assert.equal(lines.find((l) => l.type === 'described')?.partitions?.length, partitions, `num.partitions=${partitions}`);
+      const records = await j.readAll(env, topic, 1);
+      assert.deepEqual(records.map((r) => [r.key, r.value]), [['k', 'auto']]);
+    },
   },
 });

@@ -10,6 +10,7 @@ import { assertClusterView } from '../checks.js';
 import type { KafkaCliHandle } from '../clients/kafka-cli.js';
 import type { PythonHandle } from '../clients/python.js';
 import { linesOf, toolOk } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 
 const PARTITIONS = 4;
@@ -28,7 +29,7 @@ interface PyMetadata {
   partitions: { id: number; leader: number; replicas: number[]; isrs: number[] }[];
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('meta', { partitions: PARTITIONS });
   const [md] = await py.command<PyMetadata>(env, 'metadata', { topic }, 30_000);
   assert.ok(md !== undefined, 'the metadata command printed nothing');
@@ -115,5 +116,6 @@ export default defineCapability({
     'confluent-kafka-python': python,
     'kafka-python': python,
     'kafka-cli': kafkaCli,
+    java: python,
   },
 });

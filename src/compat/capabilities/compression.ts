@@ -12,6 +12,7 @@ import type { KafkajsHandle } from '../clients/kafkajs.js';
 import type { KcatHandle } from '../clients/kcat.js';
 import type { PythonHandle } from '../clients/python.js';
 import { consoleProduce, consumeAll, endOffsetSum } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered, byPartition } from '../records.js';
 
@@ -84,7 +85,7 @@ async function kcatCell(env: CompatEnv, kcat: KcatHandle, codec: Codec): Promise
 }
 
 /** A Python client writes N with keys, headers and timestamps; the same client reads them back. */
-async function pythonCell(env: CompatEnv, py: PythonHandle, codec: Codec): Promise<void> {
+async function pythonCell(env: CompatEnv, py: DriverHandle, codec: Codec): Promise<void> {
   const codecs = await py.codecs(env);
   if (codecs[codec] !== true) {
     throw new NotRunError(`${py.client} has no ${codec} codec here (python3-${codec === 'zstd' ? 'zstandard' : codec} not installed)`);
@@ -133,6 +134,7 @@ function row(codec: Codec, order: number): Capability {
       'confluent-kafka-python': (env, py) => pythonCell(env, py, codec),
       'kafka-python': (env, py) => pythonCell(env, py, codec),
       'kafka-cli': (env, cli) => kafkaCliCell(env, cli, codec),
+      java: (env, j) => pythonCell(env, j, codec),
     },
   });
 }

@@ -20,6 +20,9 @@ import { waitFor } from '../wait.js';
 
 const REQUIRES = [{ api: ApiKey.AlterConfigs }, { api: ApiKey.DescribeConfigs, minVersion: 1 }, { api: ApiKey.CreateTopics }];
 
+/** A line of the Java driver's alter_configs command. */
+interface JavaConfigsLine { type: string; ok?: boolean; code?: string; message?: string; configs?: Record<string, { value: string | null; source: string; default: boolean }> }
+
 interface PyLine { type: string; ok?: boolean; code?: string; message?: string; configs?: Record<string, { value: string | null; source: number }> }
 
 const configsAlter = defineCapability({
@@ -67,6 +70,49 @@ const configsAlter = defineCapability({
       assert.equal(bad[0]?.code, 'INVALID_CONFIG', JSON.stringify(bad[0]));
       assert.match(bad[0]?.message ?? '', /retention\.ms/);
       assert.equal(bad[1]?.configs?.['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
+    },
+
+    async java(env, j) {
+      // The Java client has only IncrementalAlterConfigs (AlterConfigs left its Admin API in Kafka 4.0).
+      const topic = await env.createTopic('cfg-java', { partitions: 1 });
+      const alter = async (ops: [string, string, string | null][]): Promise<{ alter: JavaConfigsLine; configs: Record<string, { value: string | null; source: string }> }> => {
+        const lines = await j.command<JavaConfigsLine>(env, 'alter_configs', { topic, ops }, 45_000);
+        const a = lines.find((l) => l.type === 'alter');
+        const d = lines.find((l) => l.type === 'describe');
+        assert.ok(a !== undefined && d?.configs !== undefined, JSON.stringify(lines));
+        return { alter: a, configs: d.configs };
+      };
+      type Configs = Record<string, { value: string | null; source: string }>;
+      /**
+       * A successful alter, then the configs once `done` holds: the broker answering DescribeConfigs
+       * learns the change through the metadata log, so Kafka may show it a moment after the alter.
+       */
+      const applied = async (ops: [string, string, string | null][], what: string, done: (c: Configs) => boolean): Promise<Configs> => {
+        const r = await alter(ops);
+        assert.equal(r.alter.ok, true, JSON.stringify(r.alter));
+        if (done(r.configs)) return r.configs;
+        return waitFor(what, async () => {
+          const c = (await alter([])).configs;
+          return done(c) ? c : undefined;
+        }, env.remainingMs(15_000), 300);
+      };
+      const set = await applied([['SET', 'retention.ms', '3600000'], ['SET', 'cleanup.policy', 'compact']], 'the SET values',
+        (c) => c['retention.ms']?.value === '3600000' && c['cleanup.policy']?.value === 'compact');
+      assert.deepEqual(set['retention.ms'], { value: '3600000', source: 'DYNAMIC_TOPIC_CONFIG', default: false });
+      // APPEND and SUBTRACT work on list configs.
+      await applied([['APPEND', 'cleanup.policy', 'delete']], 'cleanup.policy appended', (c) => c['cleanup.policy']?.value === 'compact,delete');
+      const subtracted = await applied([['SUBTRACT', 'cleanup.policy', 'compact']], 'cleanup.policy subtracted', (c) => c['cleanup.policy']?.value === 'delete');
+      assert.deepEqual(subtracted['cleanup.policy'], { value: 'delete', source: 'DYNAMIC_TOPIC_CONFIG', default: false });
+      for (const [name, value] of [['retention.ms', '-7'], ['retention.ms', 'soon'], ['cleanup.policy', 'shred'], ['min.cleanable.dirty.ratio', '2']] as const) {
+        const bad = await alter([['SET', name, value]]);
+        assert.equal(bad.alter.ok, false, `${name}=${value} accepted`);
+        assert.equal(bad.alter.code, 'INVALID_CONFIG', `${name}=${value}: ${JSON.stringify(bad.alter)}`);
+        assert.match(bad.alter.message ?? '', new RegExp(name.replace(/\./g, '\\.')));
+        assert.equal(bad.configs['retention.ms']?.value, '3600000', 'unchanged after the rejected alter');
+      }
+      // DELETE removes the override: the default comes back.
+      const deleted = await applied([['DELETE', 'retention.ms', null]], 'the default retention.ms back', (c) => c['retention.ms']?.source === 'DEFAULT_CONFIG');
+      assert.equal(deleted['retention.ms']?.value, '604800000');
     },
 
     kcat: { notApplicable: 'kcat has no admin API' },
@@ -128,6 +174,19 @@ const configsLive = defineCapability({
         const o = (await partition0(admin, topic)).low;
         return o > 0 ? o : undefined;
       }, env.remainingMs(15_000));
+      assert.ok(low >= 30, `log start offset ${low}`);
+    },
+    async java(env, j) {
+      // Kafka 4.x refuses segment.bytes below 1 MiB: 100 records of 11 KB fill two segments.
+      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': String(1 << 20) } });
+      await j.produce(env, { topic, count: 100, partitions: 1, value_bytes: 11_000 });
+      assert.equal((await j.offsets(env, topic))[0]?.low, 0);
+      const lines = await j.command<JavaConfigsLine>(env, 'alter_configs', { topic, ops: [['SET', 'retention.bytes', '1000']] }, 45_000);
+      assert.equal(lines.find((l) => l.type === 'alter')?.ok, true, JSON.stringify(lines));
+      const low = await waitFor('retention.bytes to take effect without a restart', async () => {
+        const o = (await j.offsets(env, topic))[0]?.low ?? 0;
+        return o > 0 ? o : undefined;
+      }, env.remainingMs(30_000), 500);
       assert.ok(low >= 30, `log start offset ${low}`);
     },
     kcat: { notApplicable: 'kcat has no admin API' },

@@ -106,6 +106,36 @@ export default defineCapability({
       assert.deepEqual(rest.map((r) => r.offset), [100, 101, 102, 103, 104]);
     },
 
+    async java(env, j) {
+      // The log start offset moves inside a segment too: no small segments needed (Kafka 4.x refuses segment.bytes below 1 MiB).
+      const topic = await env.createTopic('del-rec', { partitions: 1 });
+      await j.produce(env, { topic, count: 100, partitions: 1 });
+      type Line = { type: string; ok?: boolean; code?: string; low_watermark?: number; offsets?: { low: number; high: number }[] };
+      /** deleteRecords before `offset`: its outcome, and the partition's offsets afterwards. */
+      const del = async (offset: number): Promise<{ deleted: Line; offsets: number[] }> => {
+        const lines = await j.command<Line>(env, 'delete_records', { topic, partition: 0, offset }, 45_000);
+        const deleted = lines.find((l) => l.type === 'deleted');
+        const o = lines.find((l) => l.type === 'offsets')?.offsets?.[0];
+        assert.ok(deleted !== undefined && o !== undefined, JSON.stringify(lines));
+        return { deleted, offsets: [o.low, o.high] };
+      };
+      assert.deepEqual(await del(37), { deleted: { type: 'deleted', ok: true, low_watermark: 37 }, offsets: [37, 100] });
+      /** Assigned partition 0 at offset 5 (below the log start offset) with the given auto.offset.reset. */
+      const from = (reset: string): Promise<{ type: string; offset?: number }[]> =>
+        j.command<{ type: string; offset?: number }>(env, 'consume_from', { topic, partition: 0, offset: 5, reset, timeout_s: 25 }, 30_000);
+      const earliest = (await from('earliest')).filter((l) => l.type === 'record');
+      assert.equal(earliest[0]?.offset, 37, 'auto.offset.reset=earliest jumps to the log start offset');
+      assert.equal(earliest.length, 63);
+      assert.equal((await from('latest')).filter((l) => l.type === 'record').length, 0, 'auto.offset.reset=latest jumps to the end');
+      assert.deepEqual((await from('none')).find((l) => l.type === 'out_of_range'), { type: 'out_of_range', offset: 5 },
+        'auto.offset.reset=none: OffsetOutOfRangeException for the fetch below the log start offset');
+      const above = await del(101);
+      assert.equal(above.deleted.code, 'OFFSET_OUT_OF_RANGE', `deleteRecords above the high watermark: ${JSON.stringify(above)}`);
+      assert.deepEqual(above.offsets, [37, 100], 'unchanged by the refused deletion');
+      // beforeOffset(-1): up to the high watermark.
+      assert.deepEqual(await del(-1), { deleted: { type: 'deleted', ok: true, low_watermark: 100 }, offsets: [100, 100] });
+    },
+
     async 'confluent-kafka-python'(env, py) {
       const admin = await kafkajsAdmin(env, 'confluent-kafka-python 1.7 has no delete_records');
       const topic = await env.createTopic('del-rec-py', { partitions: 1, configs: { 'segment.bytes': '2048' } });

@@ -18,6 +18,9 @@ export default defineCapability({
     async 'confluent-kafka-python'(env, py) {
       await runExactlyOnce(env, py, 50_000, 3);
     },
+    async java(env, j) {
+      await runExactlyOnce(env, j, 50_000, 3);
+    },
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
   },

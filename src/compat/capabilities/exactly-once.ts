@@ -18,6 +18,9 @@ export default defineCapability({
     async 'confluent-kafka-python'(env, py) {
       await runExactlyOnce(env, py, env.controlled !== undefined ? 50_000 : 5_000, 0);
     },
+    async java(env, j) {
+      await runExactlyOnce(env, j, env.controlled !== undefined ? 50_000 : 5_000, 0);
+    },
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
   },

@@ -11,6 +11,18 @@ import { GROUP_APIS, KAFKAJS_GROUP_CONSUMER } from '../group-steps.js';
 import { consoleConsume, consoleProduce, describeGroupOffsets, groupTable, linesOf, toolOk } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
+/** A line of the Java driver's group_admin command. */
+interface GroupAdminLine {
+  readonly type: string;
+  readonly ok?: boolean;
+  readonly code?: string;
+  readonly count?: number;
+  readonly state?: string;
+  readonly groups?: { group: string; protocol: string }[];
+  readonly members?: { partitions: number[] }[];
+  readonly offsets?: number[][];
+}
+
 type GroupsError = Error & { groups?: { errorCode: number }[] };
 
 export default defineCapability({
@@ -70,6 +82,31 @@ export default defineCapability({
       const gone = await admin.fetchOffsets({ groupId, topics: [topic] });
       assert.ok(gone[0]?.partitions.every((p) => p.offset === '-1'), 'a deleted group has no offsets');
       await assert.rejects(admin.deleteGroups([groupId]), (e: GroupsError) => e.groups?.[0]?.errorCode === 69, 'GROUP_ID_NOT_FOUND');
+    },
+    async java(env, j) {
+      const topic = await env.createTopic('group-admin', { partitions: 3 });
+      const group = env.group('group-admin');
+      await j.produce(env, { topic, count: 300, partitions: 3 });
+      const lines = await j.command<GroupAdminLine>(env, 'group_admin', { topic, group, partitions: 3, expect: 300 }, 80_000);
+      const step = (type: string, nth = 0): GroupAdminLine => {
+        const l = lines.filter((x) => x.type === type)[nth];
+        assert.ok(l !== undefined, `no ${type} line (#${nth}): ${JSON.stringify(lines).slice(0, 2000)}`);
+        return l;
+      };
+      assert.equal(step('consumed').count, 300);
+      assert.deepEqual(step('listed').groups?.map((g) => [g.group, g.protocol]), [[group, 'consumer']], 'listGroups shows the consumer group');
+      assert.equal(step('described').state, 'Stable');
+      assert.deepEqual(step('described').members?.map((m) => m.partitions), [[0, 1, 2]]);
+      assert.equal(step('delete_running').code, 'NON_EMPTY_GROUP', 'deleteConsumerGroups while a member runs');
+      assert.equal(step('described', 1).state, 'Empty');
+      assert.deepEqual(step('described', 1).members, []);
+      assert.equal(step('alter_offsets').ok, true, JSON.stringify(step('alter_offsets')));
+      assert.deepEqual(step('offsets').offsets, [[0, 42], [1, 7], [2, 99]]);
+      assert.deepEqual(step('first_offsets').offsets, [[0, 42], [1, 7], [2, 99]], 'a new member starts from the offsets set');
+      assert.equal(step('delete').ok, true, JSON.stringify(step('delete')));
+      assert.deepEqual(step('listed', 1).groups, [], 'the deleted group is not listed');
+      assert.deepEqual(step('offsets', 1).offsets, [], 'a deleted group has no offsets');
+      assert.equal(step('delete_again').code, 'GROUP_ID_NOT_FOUND');
     },
     kcat: { notApplicable: 'kcat has no admin API' },
 

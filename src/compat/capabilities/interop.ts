@@ -51,5 +51,17 @@ export default defineCapability({
       const { records } = await readBack(env, 'kafka-cli', fromCli, N);
       assertAllInOrder(records, N, (i) => ({ value: `value-${i}`, headers: [['idx', String(i)], ['src', 'kafka-cli']] }));
     },
+    async java(env, j) {
+      // Batches built by librdkafka (or kafka-python) read by the Java client, and the Java client's read by them.
+      const other = env.client('confluent-kafka-python') ?? env.client('kafka-python');
+      if (other === undefined) throw new NotRunError('no Python client (python3-confluent-kafka, python3-kafka) for a cross-client check');
+      const baseTs = Date.now() - 2 * 3600_000;
+      const t1 = await env.createTopic('java-from-py', { partitions: 2 });
+      const t2 = await env.createTopic('py-from-java', { partitions: 2 });
+      const d1 = await other.produce(env, { topic: t1, count: 300, base_ts: baseTs, compression: 'gzip' });
+      assertSameAsDelivered(await j.readAll(env, t1, 300), d1, { src: other.srcTag, baseTs });
+      const d2 = await j.produce(env, { topic: t2, count: 300, base_ts: baseTs, compression: 'gzip' });
+      assertSameAsDelivered(await other.readAll(env, t2, 300), d2, { src: j.srcTag, baseTs });
+    },
   },
 });

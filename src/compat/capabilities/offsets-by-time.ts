@@ -8,6 +8,7 @@ import { defineCapability, type CompatEnv } from '../capability.js';
 import type { KafkaCliHandle } from '../clients/kafka-cli.js';
 import type { PythonHandle } from '../clients/python.js';
 import { consoleProduce, consumeAll, getOffsets } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
 import { byPartition, type ConsumedRecord } from '../records.js';
 import { sleep } from '../wait.js';
@@ -27,7 +28,7 @@ async function checkQueries(
   }
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const baseTs = Date.now() - 6 * 3600_000;
   const N = 1000;
   const topic = await env.createTopic('ts', { partitions: 3 });
@@ -121,6 +122,7 @@ export default defineCapability({
         await maxTimestampTies(env, cli);
       }
     },
+    java: python,
   },
 });
 

@@ -8,12 +8,13 @@ import { defineCapability, type CompatEnv } from '../capability.js';
 import { sumHigh } from '../checks.js';
 import type { PythonHandle } from '../clients/python.js';
 import { consoleConsume, consoleProduce, getOffsets } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { waitFor } from '../wait.js';
 
 const KEYS = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `key-${from + i}`);
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('acks', { partitions: 1 });
   await py.produce(env, { topic, count: 100, acks: 1, partitions: 1 });
   // With acks=0 the client reports no offsets; only the read-back tells.
@@ -76,5 +77,6 @@ export default defineCapability({
       assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
       assert.deepEqual(records.map((r) => r.value), ['1', '0', 'all'].flatMap((a) => Array<string>(100).fill(`acks-${a}`)));
     },
+    java: python,
   },
 });

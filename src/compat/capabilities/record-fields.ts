@@ -8,10 +8,11 @@ import { defineCapability, type CompatEnv } from '../capability.js';
 import { readBack } from '../checks.js';
 import type { PythonHandle } from '../clients/python.js';
 import { consoleProduce, consumeAll } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered, byPartition } from '../records.js';
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const baseTs = Date.now() - 6 * 3600_000;
   const N = 1000;
   const topic = await env.createTopic('fields', { partitions: 3 });
@@ -85,5 +86,6 @@ export default defineCapability({
         assert.ok(rec.timestamp >= before - 1000 && rec.timestamp <= after + 1000, `timestamp of ${rec.key} (${rec.timestamp}) outside the send window [${before}, ${after}]`);
       }
     },
+    java: python,
   },
 });

@@ -8,6 +8,7 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
 import type { KafkaCliHandle } from '../clients/kafka-cli.js';
 import { consoleConsume, toolOk } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { kafkajsReadIsolated, kafkajsTransactional, one, TXN_READ_APIS, values, type TxnLine } from '../txn-steps.js';
 
 const PARTITIONS = 3;
@@ -74,6 +75,19 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
+/** The driver-protocol clients (confluent-kafka-python, java): txn_commit_abort, then read_committed and read_uncommitted reads. */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
+  const topic = await env.createTopic('txn', { partitions: PARTITIONS });
+  // init_transactions, then 'c-*' committed, 'a-*' aborted, 'd-*' committed.
+  const txns = await py.command<TxnLine>(env, 'txn_commit_abort', { topic, transactional_id: env.topic('tx') });
+  assert.deepEqual(txns.filter((l) => l.type === 'txn').length, 3);
+  const committed = one(await py.command<TxnLine>(env, 'txn_read', { topic, isolation: 'read_committed', expected: 20, group: env.group('rc') }), 'read');
+  assert.deepEqual((committed.values ?? []).map((v) => v[2]).sort(), [...Array.from({ length: 10 }, (_, i) => `c-${i}`), ...Array.from({ length: 10 }, (_, i) => `d-${i}`)].sort());
+  const all = one(await py.command<TxnLine>(env, 'txn_read', { topic, isolation: 'read_uncommitted', expected: 30, group: env.group('ru') }), 'read');
+  assert.equal(all.count, 30);
+  assert.equal((all.values ?? []).filter((v) => v[2].startsWith('a-')).length, 10);
+}
+
 export default defineCapability({
   id: 'transactions',
   title: 'transactions: commit and abort; read_committed vs read_uncommitted; an open transaction is invisible',
@@ -111,17 +125,8 @@ export default defineCapability({
       assert.equal(all.filter((g) => g.value.startsWith('aborted')).length, 20);
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('txn', { partitions: PARTITIONS });
-      // init_transactions, then 'c-*' committed, 'a-*' aborted, 'd-*' committed.
-      const txns = await py.command<TxnLine>(env, 'txn_commit_abort', { topic, transactional_id: env.topic('tx') });
-      assert.deepEqual(txns.filter((l) => l.type === 'txn').length, 3);
-      const committed = one(await py.command<TxnLine>(env, 'txn_read', { topic, isolation: 'read_committed', expected: 20, group: env.group('rc') }), 'read');
-      assert.deepEqual((committed.values ?? []).map((v) => v[2]).sort(), [...Array.from({ length: 10 }, (_, i) => `c-${i}`), ...Array.from({ length: 10 }, (_, i) => `d-${i}`)].sort());
-      const all = one(await py.command<TxnLine>(env, 'txn_read', { topic, isolation: 'read_uncommitted', expected: 30, group: env.group('ru') }), 'read');
-      assert.equal(all.count, 30);
-      assert.equal((all.values ?? []).filter((v) => v[2].startsWith('a-')).length, 10);
-    },
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
 
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-cli': kafkaCli,
