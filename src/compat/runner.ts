@@ -64,7 +64,7 @@ export interface SessionOptions {
 }
 
 const CLIENT_SHORT: Record<ClientId, string> = {
-  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp',
+  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp', 'java': 'java', 'kafka-cli': 'cli',
   'franz-go': 'fgo', 'confluent-kafka-python-2': 'ckp2',
 };
 

@@ -6,15 +6,15 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { readBack } from '../checks.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered } from '../records.js';
 
 const N = 2000;
 
-/** An idempotent producer of a driver client (confluent-kafka-python, franz-go); the same client reads back. */
-async function idempotentDriver(env: CompatEnv, py: PythonHandle): Promise<void> {
+/** The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): N idempotent records, read back by the same client. */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('idempotent', { partitions: 3 });
   const delivered = await py.produce(env, { topic, count: N, idempotence: true });
   assert.equal(delivered.length, N);
@@ -58,9 +58,10 @@ export default defineCapability({
       assert.ok(parts.size >= 2, 'keys spread over several partitions');
     },
 
-    'confluent-kafka-python': idempotentDriver,
-    'franz-go': idempotentDriver,
-    'confluent-kafka-python-2': idempotentDriver,
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
 
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no idempotent producer' },
   },

@@ -69,6 +69,29 @@ export default defineCapability({
       const { reader, records } = await readBack(env, 'kafkajs', topic, 2);
       assert.deepEqual(records.map((r) => r.timestamp), [at1, at2], `${reader} sees the append times`);
     },
+
+    async java(env, j) {
+      const topic = await env.createTopic('ts-append', { partitions: 1, configs: { 'message.timestamp.type': 'LogAppendTime' } });
+      // The producer asks for timestamp 1000 (base_ts + i); RecordMetadata.timestamp() is the append time.
+      const t0 = Date.now();
+      const [first] = await j.produce(env, { topic, count: 1, partitions: 1, base_ts: 1000 });
+      await sleep(50);
+      const t1 = Date.now();
+      const [second] = await j.produce(env, { topic, count: 1, partitions: 1, base_ts: 999, start: 1 });
+      const t2 = Date.now();
+      const at1 = first?.timestamp ?? -1;
+      const at2 = second?.timestamp ?? -1;
+      if (env.controlled !== undefined) {
+        assert.ok(at1 >= t0 && at1 <= t1, `first append time ${at1} in [${t0}, ${t1}]`);
+        assert.ok(at2 >= t1 && at2 <= t2, `second append time ${at2} in [${t1}, ${t2}]`);
+      } else {
+        assert.ok(at1 > 1000 && at2 > at1, `append times ${at1}, ${at2} (the producer said 1000)`);
+      }
+      assert.equal((await j.offsetsForTimes(env, topic, at1 + 1)).get(0), 1);
+      assert.equal((await j.offsetsForTimes(env, topic, 5000)).get(0), 0, 'the producer timestamp (1000) is ignored');
+      const records = await j.readAll(env, topic, 2);
+      assert.deepEqual(records.map((r) => r.timestamp), [at1, at2], 'the consumer sees the append times');
+    },
     'franz-go': franzGo,
   },
 });

@@ -59,6 +59,17 @@ export default defineCapability({
       assert.deepEqual(records.map((r) => [r.offset, r.value]), [[0, 'small']]);
     },
 
+    async java(env, j) {
+      const topic = await bigTopic(env);
+      const big = await j.produceExpectingErrors(env, { topic, count: 1, partitions: 1, value_bytes: TOO_BIG }, 30_000);
+      assert.equal(big.delivered.length, 0, `the oversized message was delivered: ${JSON.stringify(big.delivered)}`);
+      // The broker's MESSAGE_TOO_LARGE reaches the send callback as RecordTooLargeException.
+      assert.deepEqual(big.codes, ['MESSAGE_TOO_LARGE'], big.errors.join('; '));
+      // Nothing was appended, and the client still works.
+      const small = await j.produce(env, { topic, count: 1, partitions: 1, start: 1 });
+      assert.deepEqual(small.map((d) => d.offset), [0]);
+    },
+
     'confluent-kafka-python': python,
     'kafka-python': python,
     'franz-go': python,

@@ -62,6 +62,19 @@ export default defineCapability({
     'confluent-kafka-python-2': librdkafka,
     'franz-go': franzGo,
 
+    async java(env, j) {
+      // Kafka 4.x refuses segment.bytes below 1 MiB: 200 records of 20 KB (one per batch) fill four segments.
+      const topic = await env.createTopic('ts-create', { partitions: 1, configs: { 'segment.bytes': String(1 << 20), 'index.interval.bytes': '100' } });
+      const base = Date.now() - 1_000_000;
+      // Message i has timestamp base + i.
+      await j.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: 20_000 });
+      const cases: [number, number][] = [[base - 5, 0], [base, 0], [base + 55, 55], [base + 100, 100], [base + 199, 199], [base + 5000, -1]];
+      for (const [ts, want] of cases) {
+        const got = await j.offsetsForTimes(env, topic, ts);
+        assert.equal(got.get(0), want, `java at ${ts - base}`);
+      }
+    },
+
     async 'kafka-python'(env, py) {
       const topic = await env.createTopic('ts-create', { partitions: 1, configs: CONFIGS });
       const base = Date.now() - 1_000_000;

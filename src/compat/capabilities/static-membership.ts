@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { GROUP_APIS, SESSION_TIMEOUT_MS, type GroupLine } from '../group-steps.js';
 import { sleep, waitFor } from '../wait.js';
 
-/** A driver client (confluent-kafka-python, franz-go) as the static members. */
-async function staticMembers(env: CompatEnv, py: PythonHandle): Promise<void> {
+/** The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): restart without rebalance, fenced by an impostor, Empty once the sessions expire. */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('static', { partitions: 3 });
   await py.produce(env, { topic, count: 30, partitions: 3 });
   const group = env.group('static');
@@ -66,8 +66,9 @@ export default defineCapability({
     kcat: { notApplicable: 'librdkafka: see the confluent-kafka-python cell' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no group.instance.id (no static membership)' },
 
-    'confluent-kafka-python': staticMembers,
-    'franz-go': staticMembers,
-    'confluent-kafka-python-2': staticMembers,
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
   },
 });

@@ -45,6 +45,17 @@ export default defineCapability({
       assert.deepEqual(values(got), ['fresh-1']);
     },
 
+    async java(env, j) {
+      const topic = await env.createTopic('txn-fence', { partitions: 3 });
+      const lines = await j.command<TxnLine & { ok?: boolean; code?: string; error?: string }>(env, 'txn_fence', { topic, transactional_id: env.topic('tx-fence') });
+      const zombie = lines.find((l) => l.type === 'zombie');
+      assert.equal(zombie?.ok, false, `the fenced producer must fail: ${JSON.stringify(lines)}`);
+      assert.ok(FENCING_ERRORS.includes(zombie.code ?? ''), `fencing error expected, got ${zombie.code}: ${zombie.error}`);
+      assert.equal(lines.find((l) => l.type === 'fresh')?.ok, true);
+      const read = one(await j.command<TxnLine>(env, 'txn_read', { topic, isolation: 'read_committed', expected: 1, group: env.group('rc') }), 'read');
+      assert.deepEqual((read.values ?? []).map((v) => v[2]), ['fresh-1']);
+    },
+
     async 'franz-go'(env, fgo) {
       const topic = await env.createTopic('txn-fence', { partitions: 3 });
       const lines = await fgo.command<{ type: string; produce_error?: string | null; commit_error?: string | null; error?: string | null }>(

@@ -6,15 +6,16 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { kafkajsTransactional, TXN_APIS, TXN_OFFSET_APIS, type TxnLine } from '../txn-steps.js';
 
 /**
- * A driver client's txn_offsets: confluent-kafka-python sends {0: 5, 1: 6} (aborted), then {0: 8, 1: 9}
- * (committed) with send_offsets_to_transaction; franz-go's GroupTransactSession consumes 8 and 9
- * records of partitions 0 and 1 and aborts, then commits, a transaction carrying those positions.
+ * The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): txn_offsets aborts
+ * then commits offsets sent in a transaction. confluent-kafka-python sends {0: 5, 1: 6} (aborted), then
+ * {0: 8, 1: 9} (committed) with send_offsets_to_transaction; franz-go's GroupTransactSession consumes 8
+ * and 9 records of partitions 0 and 1 and aborts, then commits, a transaction carrying those positions.
  */
-async function sendOffsets(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('txn-offsets', { partitions: 3 });
   const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group: env.group('eos'), transactional_id: env.topic('tx-off') });
   const results = lines.filter((l) => l.type === 'offsets');
@@ -56,9 +57,10 @@ export default defineCapability({
       assert.deepEqual(await committedOffsets(), [7, -1, 3], 'a commit applies them');
     },
 
-    'confluent-kafka-python': sendOffsets,
-    'confluent-kafka-python-2': sendOffsets,
-    'franz-go': sendOffsets,
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
 
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },

@@ -35,6 +35,21 @@ export default defineCapability({
       await assert.rejects(t.commit(), (e: unknown) => errorTypes(e).some((x) => FENCING_ERRORS.includes(x)));
     },
 
+    async java(env, j) {
+      const topic = await env.createTopic('txn-timeout', { partitions: 3 });
+      const lines = await j.command<{ type: string; ok?: boolean; code?: string; error?: string; values?: string[] }>(env, 'txn_timeout', {
+        topic, transactional_id: env.topic('tx-timeout'), other_id: env.topic('tx-other'), timeout_ms: 2000,
+      });
+      // Committed data after the stuck transaction is readable once it timed out (read_committed).
+      assert.deepEqual(lines.find((l) => l.type === 'read')?.values, ['later'], JSON.stringify(lines));
+      const stuck = lines.find((l) => l.type === 'stuck_commit');
+      assert.equal(stuck?.ok, false, `the timed-out producer's commit must fail: ${JSON.stringify(lines)}`);
+      // With transaction.version 1 the producer was fenced (its epoch bumped). Kafka 4.x with
+      // transaction.version 2 (KIP-890, which the Java client uses when the broker finalizes it) has
+      // completed the abort under a bumped epoch and answers the stale commit INVALID_TXN_STATE.
+      assert.ok([...FENCING_ERRORS, 'INVALID_TXN_STATE'].includes(stuck.code ?? ''), `fencing (or, TV2, INVALID_TXN_STATE) expected, got ${stuck.code}: ${stuck.error}`);
+    },
+
     async 'franz-go'(env, fgo) {
       const topic = await env.createTopic('txn-timeout', { partitions: 3 });
       const lines = await fgo.command<{ type: string; values?: [number, number, string][]; error?: string | null }>(env, 'txn_timeout', {
