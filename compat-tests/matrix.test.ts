@@ -12,6 +12,7 @@ import { BrokerProcess } from './support/broker-process.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
+import { restartControls } from '../src/compat/restart-controls.js';
 import { CompatSession } from '../src/compat/runner.js';
 
 const capabilities = await loadCapabilities();
@@ -25,14 +26,12 @@ describe('compat matrix: capabilities × clients against a broker process', func
     const config = { ...CONTROLLED_BROKER_CONFIG };
     const b = await BrokerProcess.start({ overrides: config });
     broker = b;
+    const controls = restartControls(b, (line) => console.log(`      ${line}`));
     session = await CompatSession.open({
       bootstrap: b.bootstrap,
       controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config, logDir: b.logDir },
-      restart: async (opts) => {
-        if (opts?.kill === true) await b.kill();
-        else await b.stop();
-        await b.restart();
-      },
+      restart: controls.restart,
+      ensureRunning: controls.ensureRunning,
     });
     for (const c of session.clients) {
       console.log(`      [compat] ${c.title}: ${c.version ?? `absent (${c.problem}; ${c.install})`}`);

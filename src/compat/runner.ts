@@ -46,8 +46,10 @@ export interface ClientStatus {
 
 export interface EndpointInfo {
   readonly bootstrap: string;
-  /** True when the run started this broker itself (a fresh Tributary). */
+  /** True when the run started this broker itself (a fresh Tributary, or Apache Kafka with --broker kafka). */
   readonly startedByRun: boolean;
+  /** What the run started, when it did and it is not Tributary: 'Apache Kafka 4.3.1'. */
+  readonly product?: string;
   readonly clusterId: string | null;
   readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number }[];
   readonly apiVersions: readonly { readonly api: string; readonly key: number; readonly min: number; readonly max: number }[];
@@ -57,6 +59,13 @@ export interface SessionOptions {
   readonly bootstrap: string;
   readonly controlled?: ControlledBroker;
   readonly restart?: (opts?: RestartOptions) => Promise<void>;
+  /**
+   * Called after every restart row, pass or fail: starts the controlled broker again when the row
+   * left none running, so a failed restart does not fail every later cell (restart-controls.ts).
+   */
+  readonly ensureRunning?: () => Promise<void>;
+  /** What the run started (EndpointInfo.product), when it is not Tributary. */
+  readonly product?: string;
   /** Only these client columns (default: all). */
   readonly clients?: readonly ClientId[];
   /** Bound for the TCP connect and each housekeeping request (default 5 s). */
@@ -98,6 +107,7 @@ export class CompatSession {
       endpoint = {
         bootstrap: opts.bootstrap,
         startedByRun: opts.controlled !== undefined,
+        ...(opts.product === undefined ? {} : { product: opts.product }),
         clusterId: md.clusterId ?? null,
         brokers: md.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
         apiVersions: [...wire.versions].sort((a, b) => a[0] - b[0]).map(([key, v]) => ({ api: apiName(key), key, min: v.min, max: v.max })),
@@ -220,6 +230,16 @@ export class CompatSession {
       clearTimeout(timer);
       abort.abort();
     }
+    if (cap.needsRestart === true) {
+      const recovery = await this.recover();
+      if (recovery !== undefined) {
+        notes.push(recovery);
+        if (status !== 'fail') {
+          status = 'fail';
+          reason = recovery;
+        }
+      }
+    }
     for (const fn of cleanups.reverse()) {
       try {
         await fn();
@@ -234,6 +254,16 @@ export class CompatSession {
     }
     if (status === 'fail' && notes.length > 0) detail = `${detail ?? ''}\n${notes.join('\n')}`;
     return { capability: cap.id, client, status, reason, detail, durationMs: Date.now() - started };
+  }
+
+  /** After a restart row: a running broker again, or why not (the later cells will fail then). */
+  private async recover(): Promise<string | undefined> {
+    try {
+      await this.opts.ensureRunning?.();
+      return undefined;
+    } catch (e) {
+      return `the row left no running broker and it could not be started again: ${firstLine((e as Error).message)}`;
+    }
   }
 
   /** Deletes every topic and group left under the run's prefix. Returns problems (empty: clean). */
