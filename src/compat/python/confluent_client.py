@@ -17,7 +17,7 @@ Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
                      commit synchronously, close (leaving the group); prints each assignment
                      ({"type":"assign"}), record, the commit ({"type":"committed"}) and {"type":"closed"}
   static_member      {bootstrap, topic, group, instance, run_s, session_timeout_ms?}   a static member
-                     (group.instance.id, KIP-345): stays run_s seconds, prints every assign/revoke
+                     (group.instance.id, KIP-345): stays run_s seconds (or until SIGTERM), prints every assign/revoke
                      and error; close() does not leave the group
   raw_partition      {bootstrap, topic, partition, timeout_s?}   every record of one partition from
                      the beginning to its high watermark, key and value as hex (no group)
@@ -52,6 +52,7 @@ each partition's high watermark (taken at start) is reached, and at least `expec
 """
 import json
 import os
+import signal
 import sys
 import time
 
@@ -310,9 +311,12 @@ def static_member(a):
         out({"type": "revoke", "t": time.time(), "partitions": sorted(p.partition for p in parts)})
         sys.stdout.flush()
 
+    # SIGTERM ends the run like run_s does: the member closes (a static member sends no LeaveGroup).
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     c.subscribe([a["topic"]], on_assign=on_assign, on_revoke=on_revoke)
     end = time.time() + float(a["run_s"])
-    while time.time() < end:
+    while time.time() < end and not stop:
         try:
             m = c.poll(0.2)
         except KafkaException as e:
