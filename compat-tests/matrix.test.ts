@@ -8,7 +8,7 @@
  *
  * Run one row or one cell with mocha's --grep, e.g. --grep 'compression: zstd' or --grep 'kcat'.
  */
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess, START_TIMEOUT_MS } from './support/broker-process.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
@@ -55,7 +55,8 @@ describe('compat matrix: capabilities × clients against a broker process', func
         const cell = cap.cells[client];
         if (cell === undefined || typeof cell !== 'function') continue;
         it(client, async function () {
-          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
+          // A restart row's deadline moves by the time its restarts took (each bounded by START_TIMEOUT_MS).
+          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + (cap.needsRestart === true ? 4 * START_TIMEOUT_MS : 30_000));
           const s = session!;
           const r = await s.runCell(cap, client);
           if (r.status === 'pass') return;
