@@ -311,10 +311,21 @@ export class CompatSession {
     const res = await this.wire((w) => w.createTopics([{ name, partitions, configs: spec.configs }]));
     const err = res.get(name);
     if (err !== null && err !== undefined) throw new Error(`creating topic ${name}: ${err}`);
-    await waitFor(`topic ${name} with ${partitions} partitions, each with a leader`, () => this.wire(async (w) => {
-      const t = (await w.metadata([name])).topics[0];
-      return t !== undefined && t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0);
-    }), Math.max(1000, timeoutMs), 100);
+    // Served, not only named: Metadata may list a leader before it has loaded the partition (Kafka
+    // answers NOT_LEADER_OR_FOLLOWER meanwhile), and a client's first write would be retried then,
+    // out of order unless the client is idempotent.
+    await waitFor(`topic ${name} with ${partitions} partitions, each served by its leader`, async () => {
+      const md = await this.wire((w) => w.metadata([name]));
+      const t = md.topics[0];
+      if (t === undefined || t.errorCode !== 0 || t.partitions.length !== partitions || !t.partitions.every((p) => p.leaderId >= 0)) return false;
+      for (const b of md.brokers) {
+        const led = t.partitions.filter((p) => p.leaderId === b.nodeId).map((p) => p.partitionIndex);
+        if (led.length === 0) continue;
+        const errors = await this.wire((w) => w.listOffsetsErrors(name, led), b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`);
+        if (led.some((p) => errors.get(p) !== 0)) return false;
+      }
+      return true;
+    }, Math.max(1000, timeoutMs), 100);
     return name;
   }
 

@@ -41,8 +41,9 @@ const JVM_PERFORMANCE_OPTS = [
 ];
 
 /**
- * What Kafka's sample config/server.properties sets for a one-node cluster: without these the
- * internal topics ask for three replicas, and groups and transactions never get a coordinator.
+ * What Kafka's sample config/server.properties sets for a one-node cluster (without these the
+ * internal topics ask for three replicas, and groups and transactions never get a coordinator),
+ * and one internal setting that gives Kafka Tributary's timing from start-up.
  */
 const SINGLE_NODE_DEFAULTS: Readonly<Record<string, string>> = {
   'offsets.topic.replication.factor': '1',
@@ -50,6 +51,10 @@ const SINGLE_NODE_DEFAULTS: Readonly<Record<string, string>> = {
   'share.coordinator.state.topic.min.isr': '1',
   'transaction.state.log.replication.factor': '1',
   'transaction.state.log.min.isr': '1',
+  // Kafka starts its retention and flush tasks log.initial.task.delay.ms (internal, 30 s) after
+  // start-up, and again after every restart; Tributary runs them from the start. Without this a
+  // row relying on log.retention.check.interval.ms would wait 30 s on Kafka right after a restart.
+  'log.initial.task.delay.ms': '0',
 };
 
 export interface KafkaOptions {
