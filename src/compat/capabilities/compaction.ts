@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError } from '../capability.js';
 import { anyReader } from '../clients/index.js';
-import { partition0 } from '../log-steps.js';
+import { MIN_SEGMENT_BYTES, partition0 } from '../log-steps.js';
 import type { ConsumedRecord } from '../records.js';
 import { waitFor } from '../wait.js';
+
+const ROUNDS = 5;
 
 export default defineCapability({
   id: 'compaction',
@@ -24,7 +26,7 @@ export default defineCapability({
       const reader = anyReader(env, 'kafkajs');
       if (reader === undefined) throw new NotRunError('no group-less reader (kcat, confluent-kafka-python, kafka-python) installed to read the records back');
       const topic = await env.createTopic('compact', { partitions: 1, configs: {
-        'cleanup.policy': 'compact', 'segment.bytes': '1024', 'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': '60000',
+        'cleanup.policy': 'compact', 'segment.bytes': String(MIN_SEGMENT_BYTES), 'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': '60000',
       } });
       const s = kjs.session(env);
       const admin = await s.admin();
@@ -35,15 +37,17 @@ export default defineCapability({
         const base = Number(r[0]!.baseOffset);
         messages.forEach((m, i) => latest.set(m.key, { offset: base + i, value: m.value }));
       };
-      for (let round = 0; round < 20; round++) {
-        await send(Array.from({ length: 10 }, (_, k) => ({ key: `k${k}`, value: `v${k}-${round}` })));
+      // 40 KB values (the smallest segment Kafka allows is 1 MiB): the rounds fill about two segments.
+      const pad = (v: string): string => v.padEnd(40_000, '.');
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let k = 0; k < 10; k += 5) await send(Array.from({ length: 5 }, (_, j) => ({ key: `k${k + j}`, value: pad(`v${k + j}-${round}`) })));
       }
       const old = String(Date.now() - 3_600_000);
       await send([{ key: 'k0', value: null, timestamp: old }, { key: 'k1', value: null, timestamp: old }]);
       // Fresh tombstone: younger than delete.retention.ms, so it must survive compaction.
       await send([{ key: 'k2', value: null }]);
       // Push all of the above out of the active segment (which is never compacted).
-      for (let i = 0; i < 10; i++) await send(Array.from({ length: 5 }, (_, j) => ({ key: `filler-${i}-${j}`, value: 'x'.repeat(20) })));
+      for (let i = 0; i < 10; i++) await send(Array.from({ length: 5 }, (_, j) => ({ key: `filler-${i}-${j}`, value: 'x'.repeat(25_000) })));
       const keyed = (rs: readonly ConsumedRecord[]): ConsumedRecord[] => rs.filter((r) => /^k\d$/.test(r.key ?? ''));
       const records = await waitFor('the cleaner to compact the topic', async () => {
         const rs = await reader.read(topic, 0, env.remainingMs(30_000));
@@ -59,7 +63,7 @@ export default defineCapability({
       const offsets = records.map((r) => r.offset);
       assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
       assert.equal(records.filter((r) => r.key?.startsWith('filler-')).length, 50);
-      assert.equal((await partition0(admin, topic)).high, 20 * 10 + 3 + 50, 'the log end offset is unchanged');
+      assert.equal((await partition0(admin, topic)).high, ROUNDS * 10 + 3 + 50, 'the log end offset is unchanged');
     },
   },
 });

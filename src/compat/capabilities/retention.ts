@@ -17,6 +17,10 @@ import { sleep, waitFor } from '../wait.js';
 
 const KNOB = 'log.retention.check.interval.ms=200 runs retention within seconds';
 
+/**
+ * The partition's .log bytes, and the disk its files take: allocated blocks, not file sizes, since
+ * Kafka preallocates the active segment's index files (segment.index.bytes, 10 MiB) as sparse files.
+ */
 function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; allBytes: number; segments: number } {
   const dir = join(logDir, `${topic}-0`);
   let logBytes = 0;
@@ -25,11 +29,12 @@ function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; 
   for (const name of readdirSync(dir)) {
     let size: number;
     try {
-      size = statSync(join(dir, name)).size;
+      const st = statSync(join(dir, name));
+      size = st.size;
+      allBytes += st.blocks * 512;
     } catch {
       continue; // deleted by retention between readdir and stat
     }
-    allBytes += size;
     if (name.endsWith('.log')) {
       logBytes += size;
       segments++;
