@@ -36,7 +36,11 @@ const configsAlter = defineCapability({
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [
         { name: 'segment.bytes', value: segment }, { name: 'retention.bytes', value: '1000' },
       ] }] });
-      const d = await describeTopicConfigs(kjs.kafkajs, admin, topic);
+      // Kafka acknowledges the alter once its controller has it; the broker applies it a moment later.
+      const d = await waitFor('the altered configs described', async () => {
+        const c = await describeTopicConfigs(kjs.kafkajs, admin, topic);
+        return c.get('retention.bytes')?.value === '1000' ? c : undefined;
+      }, env.remainingMs(15_000), 200);
       assert.deepEqual(d.get('retention.bytes'), { value: '1000', source: TOPIC_CONFIG });
       assert.deepEqual(d.get('segment.bytes'), { value: segment, source: TOPIC_CONFIG });
 

@@ -367,17 +367,30 @@ def alter_configs(a):
     from confluent_kafka.admin import AdminClient, ConfigResource
     admin = AdminClient({"bootstrap.servers": a["bootstrap"]})
     res = ConfigResource(a.get("rtype", "topic"), a.get("name", a["topic"]), set_config=a["set"])
+    ok = True
     for r, f in admin.alter_configs([res], request_timeout=20).items():
         try:
             f.result()
             out({"type": "alter", "ok": True})
         except Exception as e:  # noqa: BLE001 - the KafkaException's error is reported
+            ok = False
             e0 = e.args[0] if e.args else None
             code = e0.name() if isinstance(e0, KafkaError) else str(e)
             out({"type": "alter", "ok": False, "code": code, "message": str(e)})
-    for r, f in admin.describe_configs([ConfigResource("topic", a["topic"])], request_timeout=20).items():
-        entries = f.result()
-        out({"type": "describe", "configs": {k: {"value": v.value, "source": v.source} for k, v in entries.items()}})
+
+    def describe():
+        for r, f in admin.describe_configs([ConfigResource("topic", a["topic"])], request_timeout=20).items():
+            return {k: {"value": v.value, "source": v.source} for k, v in f.result().items()}
+
+    # Kafka acknowledges an alter once its controller has it and the broker applies it a moment
+    # later: after a successful alter, describe until the new values show (bounded).
+    configs = describe()
+    deadline = time.time() + 15
+    while ok and a.get("rtype", "topic") == "topic" and time.time() < deadline and \
+            any(configs.get(k, {}).get("value") != v for k, v in a["set"].items()):
+        time.sleep(0.2)
+        configs = describe()
+    out({"type": "describe", "configs": configs})
 
 
 # --- transactions -------------------------------------------------------------------------------
