@@ -17,10 +17,11 @@ import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 
 /** The rows checked against Kafka in `npm test`: no restart, seconds per cell. */
 export const ORACLE_ROWS = [
-  'cluster-metadata', 'compression-zstd', 'record-fields', 'offsets-by-time-segments', 'admin-topics', 'admin-configs',
-  'configs-alter', 'auto-create', 'message-too-large', 'interop', 'consumer-groups', 'static-membership',
-  'consumer-offsets-format', 'delete-records', 'retention-time', 'retention-size', 'compaction', 'log-append-time',
-  'transactions', 'txn-send-offsets', 'txn-fencing',
+  'cluster-metadata', 'produce-acks', 'idempotent-producer', 'compression-gzip', 'compression-zstd', 'record-fields',
+  'offsets-by-time', 'offsets-by-time-segments', 'fetch-long-poll', 'admin-topics', 'admin-configs', 'configs-alter',
+  'auto-create', 'message-too-large', 'interop', 'consumer-groups', 'static-membership', 'consumer-offsets-format',
+  'retention-time', 'retention-size', 'delete-records', 'compaction', 'configs-live', 'log-append-time',
+  'transactions', 'txn-send-offsets', 'txn-fencing', 'txn-timeout',
 ] as const;
 
 const capabilities = (await loadCapabilities()).filter((c) => (ORACLE_ROWS as readonly string[]).includes(c.id));
