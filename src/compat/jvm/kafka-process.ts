@@ -19,6 +19,7 @@
  * SLF4J binding, so Kafka logs nothing; a failed start reports its exit status and whatever the JVM
  * printed. Every process started here is SIGKILLed when this process exits (managed-child.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,9 +65,15 @@ export interface KafkaOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** The 'server' jars' classpath, or why Apache Kafka cannot be started here (names the install command). */
+/** The 'server' jars' classpath, or why Apache Kafka cannot be started here (names the install command, or java). */
 export function kafkaClasspath(): { readonly classpath: string } | { readonly problem: string } {
-  return cachedClasspath('server');
+  const cp = cachedClasspath('server');
+  if ('problem' in cp) return cp;
+  const java = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8', timeout: 30_000 });
+  if (java.error !== undefined || java.status !== 0) {
+    return { problem: `${javaCommand()} -version failed (${java.error?.message ?? `exit ${java.status}`}): Kafka ${KAFKA_VERSION} needs Java 17 or later` };
+  }
+  return cp;
 }
 
 /** A loopback port nothing listens on right now (the kernel's pick). */
