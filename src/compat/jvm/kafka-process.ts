@@ -27,8 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlledProcess } from '../broker-process.js';
 import { awaitReady, ManagedChild, type ExitInfo } from '../managed-child.js';
-import { runProcess } from '../process.js';
-import { sleep } from '../wait.js';
+import { sleep, withTimeout } from '../wait.js';
 import { WireClient } from '../wire-client.js';
 import { cachedClasspath, INSTALL_HINT, javaCommand, KAFKA_VERSION } from './maven.js';
 
@@ -183,11 +182,17 @@ export class KafkaProcess implements ControlledProcess {
 
   /** kafka-storage.sh format --standalone: this node is the one voter of a new metadata quorum. */
   private async format(): Promise<void> {
-    const r = await runProcess(javaCommand(), ['-Xmx256M', '-cp', this.classpath, 'kafka.tools.StorageTool',
-      'format', '--standalone', '-t', this.clusterId, '-c', this.propertiesFile], { timeoutMs: this.startTimeoutMs });
-    if (r.code !== 0 || r.timedOut) {
-      throw new Error(`kafka-storage format ${r.timedOut ? 'timed out' : `exited with code ${r.code}`}\n${r.stdout}\n${r.stderr}`);
-    }
+    // A ManagedChild like the broker, so that it too is killed if this process exits meanwhile.
+    const tool = new ManagedChild({
+      command: javaCommand(),
+      args: ['-Xmx256M', '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', this.clusterId, '-c', this.propertiesFile],
+      cwd: this.home,
+    });
+    const exit = await withTimeout('kafka-storage format', tool.exited, this.startTimeoutMs).catch(async (e: Error) => {
+      await tool.kill();
+      throw e;
+    });
+    if (exit.code !== 0) throw new Error(`kafka-storage format exited with code ${exit.code}\n${tool.stdout}\n${tool.stderr}`);
   }
 
   private async spawnChild(): Promise<void> {
