@@ -132,7 +132,10 @@ export class KafkaProcess implements ControlledProcess {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const home = mkdtempSync(join(tmpdir(), 'tributary-compat-kafka-'));
-      const kafka = new KafkaProcess(home, cp.classpath, await freePort(), await freePort(), randomClusterId(), opts);
+      const port = await freePort();
+      let controllerPort = await freePort();
+      while (controllerPort === port) controllerPort = await freePort();
+      const kafka = new KafkaProcess(home, cp.classpath, port, controllerPort, randomClusterId(), opts);
       try {
         await kafka.format();
         await kafka.spawnChild();
