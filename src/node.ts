@@ -19,6 +19,7 @@ import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
+import { bootstrapFeaturesCommand } from './controller/feature-control.js';
 import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
 import { StaticConfigService } from './controller/config-service.js';
 import { ReplicaManager } from './partition/replica-manager.js';
@@ -150,8 +151,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
+    if (change.kind === 'topicRemoved') await groups.onTopicDeleted(change.topic.name);
   };
   const controller = new Controller(image, metadataLog, onMetadataChange);
+  await controller.run(bootstrapFeaturesCommand());
   // Kafka creates its internal topics lazily, on the first FindCoordinator for a group (or a
   // transactional id): a broker never used for groups has no 50 empty partitions. Compacted.
   const createInternalTopic = async (name: string, numPartitions: number, replicationFactor: number, segmentBytes: number): Promise<void> => {

@@ -18,7 +18,7 @@ const API_NAMES = [
   'OffsetForLeaderEpoch', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn', 'WriteTxnMarkers',
   'TxnOffsetCommit', 'DescribeConfigs', 'AlterConfigs', 'SaslAuthenticate', 'CreatePartitions',
   'DeleteGroups', 'IncrementalAlterConfigs', 'OffsetDelete', 'DescribeCluster', 'DescribeProducers',
-  'DescribeTransactions', 'ListTransactions',
+  'DescribeTransactions', 'ListTransactions', 'DescribeLogDirs', 'DescribeTopicPartitions',
   // Not served, but librdkafka 2.15 sends it when advertised: its codec keeps the captured frames checked.
   'GetTelemetrySubscriptions',
 ];

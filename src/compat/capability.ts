@@ -19,11 +19,15 @@
  */
 import type { ApiVersionTable, GroupDescription } from './wire-client.js';
 import type { KafkajsHandle } from './clients/kafkajs.js';
+import type { KafkaCliHandle } from './clients/kafka-cli.js';
 import type { KcatHandle } from './clients/kcat.js';
 import type { PythonHandle } from './clients/python.js';
+import type { JavaHandle } from './clients/java.js';
 
 /** The client columns, in matrix order. */
-export const CLIENT_IDS = ['kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python'] as const;
+export const CLIENT_IDS = [
+  'kafkajs', 'kcat', 'confluent-kafka-python', 'kafka-python', 'java', 'kafka-cli', 'franz-go', 'confluent-kafka-python-2',
+] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** What each cell function receives as its client: the adapter's handle for that client. */
@@ -32,6 +36,11 @@ export interface ClientHandles {
   'kcat': KcatHandle;
   'confluent-kafka-python': PythonHandle;
   'kafka-python': PythonHandle;
+  'java': JavaHandle;
+  'kafka-cli': KafkaCliHandle;
+  /** The Go driver speaks the Python drivers' command protocol: same handle. */
+  'franz-go': PythonHandle;
+  'confluent-kafka-python-2': PythonHandle;
 }
 
 /** An API the capability needs the endpoint to advertise in ApiVersions (key from generated/api-keys). */

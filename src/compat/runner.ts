@@ -73,7 +73,8 @@ export interface SessionOptions {
 }
 
 const CLIENT_SHORT: Record<ClientId, string> = {
-  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp',
+  'kafkajs': 'kjs', 'kcat': 'kcat', 'confluent-kafka-python': 'ckp', 'kafka-python': 'kp', 'java': 'java', 'kafka-cli': 'cli',
+  'franz-go': 'fgo', 'confluent-kafka-python-2': 'ckp2',
 };
 
 /** Which of a capability's cells can run here, and if not, why. */

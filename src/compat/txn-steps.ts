@@ -9,7 +9,7 @@ import type { Producer } from 'kafkajs';
 import { ApiKey } from '../protocol/generated/api-keys.js';
 import type { ApiRequirement, CompatEnv } from './capability.js';
 import type { KafkajsSession } from './clients/kafkajs.js';
-import type { PythonHandle } from './clients/python.js';
+import type { DriverHandle } from './clients/java.js';
 import { GROUP_APIS, KAFKAJS_GROUP_CONSUMER } from './group-steps.js';
 import { sleep, waitFor } from './wait.js';
 
@@ -119,7 +119,7 @@ const EOS_SESSION_TIMEOUT_MS = 10_000;
  * killed with SIGKILL and started again (env.restart). The output, read with read_committed, holds
  * every input exactly once as "out-<p>:<i>", in input order per partition.
  */
-export async function runExactlyOnce(env: CompatEnv, py: PythonHandle, records: number, faults: number): Promise<void> {
+export async function runExactlyOnce(env: CompatEnv, py: DriverHandle, records: number, faults: number): Promise<void> {
   const input = await env.createTopic('eos-in', { partitions: EOS_PARTITIONS });
   const output = await env.createTopic('eos-out', { partitions: EOS_PARTITIONS });
   const produced = one(await py.command<TxnLine>(env, 'txn_produce', { topic: input, partitions: EOS_PARTITIONS, count: records }, 120_000), 'produced');

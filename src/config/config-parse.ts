@@ -24,9 +24,20 @@ export function parseConfigValue(def: ConfigDef, raw: string, validator?: Valida
   if (typeof typed === 'object' && typed !== null && 'typeError' in typed) {
     return { ok: false, error: invalidValueMessage(def.name, raw, typed.typeError) };
   }
-  const reason = (validator ?? validatorFromSpec(def.valid))(typed);
-  if (reason !== null) return { ok: false, error: invalidValueMessage(def.name, raw.trim(), reason) };
-  return { ok: true, value: typed };
+  const problem = (validator ?? validatorFromSpec(def.valid))(typed);
+  if (problem === null) return { ok: true, value: typed };
+  // Kafka's validators see the parsed value and show it: a DOUBLE as Java prints it (2 → "2.0").
+  const shown = typeof problem === 'object' ? problem.shown : def.type === 'DOUBLE' && typeof typed === 'number' ? javaDouble(typed) : raw.trim();
+  return { ok: false, error: invalidValueMessage(def.name, shown, typeof problem === 'object' ? problem.reason : problem) };
+}
+
+/** Java's Double.toString: "2.0", "0.5", "1.0E-5", "1.5E10" (scientific below 1e-3 and from 1e7). */
+export function javaDouble(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  const abs = Math.abs(n);
+  if (abs === 0 || (abs >= 1e-3 && abs < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
+  const [mantissa = '', exponent = ''] = n.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
 }
 
 /** Parses a default (trusted, never validated; null stays null as in Kafka). */

@@ -2,7 +2,10 @@
 // following Kafka's ConfigHelper/DynamicBrokerConfig rules:
 //   - synonyms of log.retention.*, log.roll.*, log.roll.jitter.* and log.flush.interval.ms are the
 //     related keys from the described one onward (ms, minutes, hours), each in every layer that sets
-//     it, defaults last; a listener-prefixed key has its base key as synonym;
+//     it, defaults last; a listener-prefixed key has its base key as synonym; then, as Kafka's
+//     configSynonyms does, every entry before the first one of the described key itself is dropped
+//     (so log.retention.ms, unset, has no synonyms even when log.retention.hours is set: asked of
+//     Apache Kafka 4.3.1);
 //   - source is the first synonym's source (DEFAULT_CONFIG when none);
 //   - PASSWORD values are sensitive: value null, in synonyms too.
 
@@ -32,7 +35,7 @@ export function describeBrokerConfig(layers: BrokerLayers, name: string): Config
   const known = lookupBrokerKey(name);
   if (!known) return undefined;
   const sensitive = known.def.type === 'PASSWORD';
-  const synonyms = brokerSynonyms(layers, synonymNames(name), sensitive);
+  const synonyms = fromFirstOf(name, brokerSynonyms(layers, synonymNames(name), sensitive));
   const own = synonyms.find((s) => s.name === name);
   const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
   return {
@@ -68,4 +71,10 @@ export function brokerSynonyms(layers: BrokerLayers, names: readonly string[], s
     if (d !== undefined && d !== null) out.push({ name: n, value: sensitive ? null : d, source: ConfigSource.DEFAULT_CONFIG });
   }
   return out;
+}
+
+/** Kafka's `allSynonyms.dropWhile(s => s.name != name)`: the synonyms from the first one named `name`. */
+export function fromFirstOf(name: string, synonyms: ConfigSynonymDescription[]): ConfigSynonymDescription[] {
+  const first = synonyms.findIndex((s) => s.name === name);
+  return first < 0 ? [] : synonyms.slice(first);
 }

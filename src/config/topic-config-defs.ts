@@ -1,9 +1,9 @@
 // Kafka's topic-level configs (TopicConfig / LogConfig) and their broker-default synonyms.
 //
 // Source: the generated "Topic Configs" reference of Kafka 4.1 (apache/kafka-site
-// 41/generated/topic_config.html) plus the three 3.x keys 4.0 removed (message.downconversion.enable,
-// message.format.version, message.timestamp.difference.max.ms), so 3.x tooling that sets them still
-// validates. Synonyms are Kafka's ServerTopicConfigSynonyms: listed in precedence order, with the unit
+// 41/generated/topic_config.html). The three 3.x keys 4.0 removed (message.downconversion.enable,
+// message.format.version, message.timestamp.difference.max.ms) are unknown here as in Kafka 4: a
+// topic created with one is refused (INVALID_CONFIG), as Apache Kafka 4.3.1 refuses it. Synonyms are Kafka's ServerTopicConfigSynonyms: listed in precedence order, with the unit
 // conversion Kafka applies (log.retention.hours 24 → retention.ms 86400000).
 // One deliberate difference: segment.bytes accepts ≥ 14 as Kafka 3.x did (4.x raised it to 1 MiB),
 // matching log.segment.bytes here, so tests can roll tiny segments.
@@ -56,11 +56,8 @@ export const TOPIC_CONFIG_ROWS: readonly TopicConfigRow[] = [
   row('local.retention.ms', 'LONG', '-2', '[-2,...]', log('local.retention.ms')),
   row('max.compaction.lag.ms', 'LONG', LONG_MAX, '[1,...]', same('log.cleaner.max.compaction.lag.ms')),
   row('max.message.bytes', 'INT', '1048588', '[0,...]', same('message.max.bytes')),
-  row('message.downconversion.enable', 'BOOLEAN', 'true', '', log('message.downconversion.enable')),
-  row('message.format.version', 'STRING', '3.0-IV1', '', log('message.format.version')),
   row('message.timestamp.after.max.ms', 'LONG', '3600000', '[0,...]', log('message.timestamp.after.max.ms')),
   row('message.timestamp.before.max.ms', 'LONG', LONG_MAX, '[0,...]', log('message.timestamp.before.max.ms')),
-  row('message.timestamp.difference.max.ms', 'LONG', LONG_MAX, '[0,...]', log('message.timestamp.difference.max.ms')),
   row('message.timestamp.type', 'STRING', 'CreateTime', '[CreateTime, LogAppendTime]', log('message.timestamp.type')),
   row('min.cleanable.dirty.ratio', 'DOUBLE', '0.5', '[0,...,1]', same('log.cleaner.min.cleanable.ratio')),
   row('min.compaction.lag.ms', 'LONG', '0', '[0,...]', same('log.cleaner.min.compaction.lag.ms')),

@@ -8,7 +8,11 @@
 import type { ConfigValue } from './config-types.js';
 
 /** Returns null when `value` satisfies `spec`, else the reason (Kafka's wording where it has one). */
-export type Validator = (value: ConfigValue) => string | null;
+/**
+ * null when the value is valid; otherwise Kafka's reason, or the reason with the form Kafka shows
+ * the value in (a validator that throws with the parsed list shows `[a, b]`).
+ */
+export type Validator = (value: ConfigValue) => string | { readonly shown: string; readonly reason: string } | null;
 
 const ANY: Validator = () => null;
 
@@ -48,9 +52,12 @@ export function between(min: number, max: number | undefined): Validator {
 }
 
 function orValue(inner: Validator | null, extra: number, spec: string): Validator {
+  // Kafka's words for its one such validator (the gzip level): "between 1 and 9 or equal to -1".
+  const range = /^\[(\S+),\.\.\.,(\S+)\]/.exec(spec);
+  const reason = range === null ? `Value must be in ${spec}` : `Value must be between ${range[1]} and ${range[2]} or equal to ${extra}`;
   return (value) => {
     if (value === extra || inner === null) return null;
-    return inner(value) === null ? null : `Value must be in ${spec}`;
+    return inner(value) === null ? null : reason;
   };
 }
 
@@ -65,7 +72,8 @@ export function inSet(allowed: readonly string[], caseInsensitive: boolean): Val
   return (value) => {
     const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
     for (const item of items as readonly string[]) {
-      if (!set.has(norm(item))) return `String must be one of: ${allowed.join(', ')}`;
+      // Kafka's ValidList names the element it refuses, not the whole list.
+      if (!set.has(norm(item))) return { shown: item, reason: `String must be one of: ${allowed.join(', ')}` };
     }
     return null;
   };

@@ -6,12 +6,14 @@
  * they are replayed (and replays again after a restart).
  *
  * BROKER resources: name '' is the cluster-wide default layer, a node id the per-broker layer; only
- * keys Kafka can update dynamically are accepted (read-only keys answer INVALID_CONFIG "Cannot update
- * these configs dynamically"), so log.* defaults that topics inherit can be changed live.
+ * keys Kafka can update dynamically are accepted (read-only keys answer INVALID_REQUEST "Cannot update
+ * these configs dynamically: [key]", as Apache Kafka 4.3.1 does), so log.* defaults that topics
+ * inherit can be changed live.
  *
- * Errors per resource: INVALID_CONFIG (40) for an unknown key, a bad value, APPEND/SUBTRACT on a
- * non-list key or a read-only broker key; INVALID_REQUEST (42) for duplicate keys, an unknown
- * operation, a resource type other than TOPIC/BROKER or a bad broker id;
+ * Errors per resource: INVALID_CONFIG (40) for an unknown topic key, a bad topic value, APPEND/SUBTRACT
+ * on a non-list key; INVALID_REQUEST (42) for a bad or read-only broker key or value (Kafka 4.3.1
+ * answers every broker config problem so), duplicate keys, an unknown operation, a resource type
+ * other than TOPIC/BROKER or a bad broker id;
  * UNKNOWN_TOPIC_OR_PARTITION (3) for a missing topic; INVALID_TOPIC_EXCEPTION (17) for a bad name.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
@@ -87,7 +89,9 @@ function planResource(spec: AlterResourceSpec, incremental: boolean, image: Meta
   for (const [name, value] of next) {
     if (current.get(name) === value) continue;
     const problem = validate(spec.resourceType, name, value, configs);
-    if (problem !== null) throw new ConfigError(ErrorCode.INVALID_CONFIG, problem);
+    // Kafka's controller refuses a broker config change as an invalid request (its dynamic broker
+    // config validation throws InvalidRequestException), a topic config as an invalid config.
+    if (problem !== null) throw new ConfigError(spec.resourceType === ConfigResourceType.Topic ? ErrorCode.INVALID_CONFIG : ErrorCode.INVALID_REQUEST, problem);
   }
   const records: MetadataRecord[] = [];
   const config = (name: string, value: string | null): MetadataRecord => ({

@@ -71,7 +71,7 @@ export class StaticConfigService implements ConfigService {
   validateBrokerConfig(name: string, value: string): string | null {
     const known = lookupBrokerKey(name);
     if (known === undefined) return `Unknown broker config name: ${name}`;
-    if (known.def.readOnly) return `Cannot update these configs dynamically: Set(${name})`;
+    if (known.def.readOnly) return `Cannot update these configs dynamically: [${name}]`;
     return validateBrokerValue(name, value);
   }
 

@@ -34,8 +34,23 @@ describe('topic control commands', () => {
     assert.deepEqual(out.map((o) => [o.name, o.errorCode, o.numPartitions]), [['a', 0, 2], ['b', 0, 3]]);
     assert.equal(image.topicsByName.get('b')?.partitions.size, 3);
     assert.equal(image.topicConfig('b').get('cleanup.policy'), 'compact');
-    const again = apply(image, createTopicsCommand([spec('a'), spec('bad/name'), spec('c.x'), spec('c_x')], false, defaults)(image));
-    assert.deepEqual(again.map((o) => o.errorCode), [ErrorCode.TOPIC_ALREADY_EXISTS, ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.NONE, ErrorCode.INVALID_TOPIC_EXCEPTION]);
+    const again = apply(image, createTopicsCommand([spec('a'), spec('bad/name'), spec('c.x'), spec('d'), spec('d'), spec('e')], false, defaults)(image));
+    // As Apache Kafka 4.3.1 answers: a name given twice gets one INVALID_REQUEST result, last.
+    assert.deepEqual(again.map((o) => [o.name, o.errorCode, o.errorMessage]), [
+      ['a', ErrorCode.TOPIC_ALREADY_EXISTS, "Topic 'a' already exists."],
+      ['bad/name', ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic name is invalid: 'bad/name' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"],
+      ['c.x', ErrorCode.NONE, null],
+      ['e', ErrorCode.NONE, null],
+      ['d', ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'],
+    ]);
+    assert.equal(image.topicsByName.has('d'), false);
+    const collision = apply(image, createTopicsCommand([spec('c_x'), spec('f.g'), spec('f_g')], false, defaults)(image));
+    // Collisions are with topics that existed before the request; Kafka 4.3.1 creates both f.g and f_g.
+    assert.deepEqual(collision.map((o) => [o.name, o.errorCode, o.errorMessage]), [
+      ['c_x', ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic 'c_x' collides with existing topic: c.x"],
+      ['f.g', ErrorCode.NONE, null],
+      ['f_g', ErrorCode.NONE, null],
+    ]);
   });
 
   it('validates partitions, replication factor and configs, and changes nothing on validateOnly', () => {

@@ -46,36 +46,44 @@ class TopicError extends Error {
   }
 }
 
+/**
+ * As Kafka's controller answers CreateTopics: a name given twice gets one INVALID_REQUEST result,
+ * after the others, and is not created; names are checked for '.'/'_' collisions against the
+ * topics that existed before the request (two colliding names in one request are both created,
+ * as Apache Kafka 4.3.1 does).
+ */
 export function createTopicsCommand(specs: readonly CreateTopicSpec[], validateOnly: boolean, d: TopicDefaults) {
   return (image: MetadataImage): ControllerResult<TopicOutcome[]> => {
     const records: MetadataRecord[] = [];
-    const taken = new Set([...image.topicsByName.keys()].map(collisionKey));
+    const existing = new Map([...image.topicsByName.keys()].map((n) => [collisionKey(n), n]));
     const counts = new Map<string, number>();
     for (const s of specs) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
-    const response = specs.map((spec) => {
+    const response: TopicOutcome[] = specs.filter((s) => counts.get(s.name) === 1).map((spec) => {
       try {
-        if ((counts.get(spec.name) ?? 0) > 1) throw new TopicError(ErrorCode.INVALID_REQUEST, `Create topics request from client contains a duplicate topic: ${spec.name}`);
-        const planned = planTopic(spec, image, taken, d);
-        if (!validateOnly) {
-          records.push(...planned.records);
-          taken.add(collisionKey(spec.name));
-        }
+        const planned = planTopic(spec, image, existing, d);
+        if (!validateOnly) records.push(...planned.records);
         return { name: spec.name, topicId: validateOnly ? null : planned.topicId, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: planned.numPartitions, replicationFactor: planned.replicationFactor };
       } catch (e) {
         if (!(e instanceof TopicError)) throw e;
-        return { name: spec.name, topicId: null, errorCode: e.code, errorMessage: e.message, numPartitions: -1, replicationFactor: -1 };
+        return failedTopic(spec.name, e.code, e.message);
       }
     });
+    for (const [name, n] of counts) if (n > 1) response.push(failedTopic(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
     return { records, response };
   };
 }
 
-function planTopic(spec: CreateTopicSpec, image: MetadataImage, taken: Set<string>, d: TopicDefaults) {
+function failedTopic(name: string, errorCode: number, errorMessage: string): TopicOutcome {
+  return { name, topicId: null, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1 };
+}
+
+function planTopic(spec: CreateTopicSpec, image: MetadataImage, existing: ReadonlyMap<string, string>, d: TopicDefaults) {
   const problem = topicNameProblem(spec.name);
   if (problem !== null) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
   if (image.topicsByName.has(spec.name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
-  if (taken.has(collisionKey(spec.name))) {
-    throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with an existing topic: names differing only in '.' and '_' collide.`);
+  const colliding = existing.get(collisionKey(spec.name));
+  if (colliding !== undefined) {
+    throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic: ${colliding}`);
   }
   for (const c of spec.configs) {
     const bad = d.validateConfig(c.name, c.value);
@@ -107,8 +115,8 @@ function manualAssignment(spec: CreateTopicSpec): number[][] {
 function autoAssignment(spec: { numPartitions: number; replicationFactor: number }, d: TopicDefaults, firstPartition: number): number[][] {
   const numPartitions = spec.numPartitions === -1 ? d.numPartitions : spec.numPartitions;
   const rf = spec.replicationFactor === -1 ? d.replicationFactor : spec.replicationFactor;
-  if (numPartitions <= 0) throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
-  if (rf <= 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
+  if (numPartitions <= 0) throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
+  if (rf <= 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
   if (rf > d.brokerIds.length) {
     throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${d.brokerIds.length} broker(s) are registered.`);
   }

@@ -5,12 +5,12 @@
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
-/** null when valid, otherwise Kafka's reason. */
+/** null when valid, otherwise Kafka's reason (the words of Kafka 4.3's controller). */
 export function topicNameProblem(name: string): string | null {
-  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
-  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
-  if (!LEGAL.test(name)) return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+  if (name.length === 0) return 'Topic name is invalid: the empty string is not allowed';
+  if (name === '.' || name === '..') return `Topic name is invalid: '${name}' is not allowed`;
+  if (name.length > MAX_TOPIC_NAME_LENGTH) return `Topic name is invalid: the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`;
+  if (!LEGAL.test(name)) return `Topic name is invalid: '${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
   return null;
 }
 

@@ -47,4 +47,6 @@ export interface FileSystem {
   writeFileAtomic(path: string, data: Buffer): Promise<void>;
   /** fsync a directory, making renames, creations and deletions inside it durable. */
   syncDir(path: string): Promise<void>;
+  /** Size and free space (for an unprivileged user) of the volume holding `path`, in bytes. */
+  volumeSpace(path: string): Promise<{ totalBytes: number; usableBytes: number }>;
 }

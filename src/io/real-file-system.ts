@@ -110,6 +110,11 @@ export class RealFileSystem implements FileSystem {
     return fsp.readFile(p);
   }
 
+  async volumeSpace(p: string): Promise<{ totalBytes: number; usableBytes: number }> {
+    const s = await fsp.statfs(p);
+    return { totalBytes: s.blocks * s.bsize, usableBytes: s.bavail * s.bsize };
+  }
+
   async writeFileAtomic(p: string, data: Buffer): Promise<void> {
     const tmp = `${p}.tmp`;
     const fh = await fsp.open(tmp, 'w', 0o644);

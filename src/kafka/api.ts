@@ -30,8 +30,20 @@ export interface ApiDefinition<Req, Res> {
   readonly releasesFrame?: boolean;
   decode(r: Reader, version: number): Req;
   encode(w: Writer, version: number, response: Res): void;
-  /** Returns the response, or null when Kafka sends none (Produce with acks=0). */
-  handle(request: Req, ctx: RequestContext): Promise<Res | null> | Res | null;
+  /**
+   * Returns the response, null when Kafka sends none (Produce with acks=0), or a CloseConnection
+   * when Kafka answers by closing the connection (an acks=0 produce that failed).
+   */
+  handle(request: Req, ctx: RequestContext): Promise<Res | null | CloseConnection> | Res | null | CloseConnection;
+}
+
+/**
+ * A handler's answer that is no response at all but a closed connection: what Kafka does when the
+ * client expects no response yet must learn of an error (a failed acks=0 produce), so that it
+ * reconnects and refreshes its metadata.
+ */
+export class CloseConnection {
+  constructor(readonly reason: string) {}
 }
 
 // Handlers are stored type-erased in the registry; each keeps its own types inside defineApi.

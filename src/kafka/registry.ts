@@ -39,6 +39,8 @@ import { txnOffsetCommitApi } from './apis/txn-offset-commit.js';
 import { describeTransactionsApi } from './apis/describe-transactions.js';
 import { listTransactionsApi } from './apis/list-transactions.js';
 import { describeProducersApi } from './apis/describe-producers.js';
+import { describeLogDirsApi } from './apis/describe-log-dirs.js';
+import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -96,6 +98,8 @@ export function createRegistry(): ApiRegistry {
     describeTransactionsApi,
     listTransactionsApi,
     describeProducersApi,
+    describeLogDirsApi,
+    describeTopicPartitionsApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

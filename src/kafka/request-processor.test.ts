@@ -47,6 +47,11 @@ describe('request processing on an embedded node', function () {
     assert.deepEqual(body.apiKeys.find((k) => k.apiKey === 18), { apiKey: 18, minVersion: 0, maxVersion: 4 });
     assert.deepEqual(body.apiKeys.find((k) => k.apiKey === 0), { apiKey: 0, minVersion: 0, maxVersion: 11 });
     assert.equal(r.remaining, 0);
+    // KIP-584 features: metadata.version 4.0-IV3 (25) supported and finalized; nothing a client
+    // would take as a promise of a protocol not served (transaction.version 2, group.version 1).
+    assert.deepEqual(body.supportedFeatures, [{ name: 'metadata.version', minVersion: 25, maxVersion: 25 }]);
+    assert.deepEqual(body.finalizedFeatures, [{ name: 'metadata.version', minVersionLevel: 25, maxVersionLevel: 25 }]);
+    assert.ok((body.finalizedFeaturesEpoch ?? -1n) >= 0n, 'the epoch is the metadata offset the features were read at');
   });
 
   it('answers an ApiVersions version it does not know with a v0-layout UNSUPPORTED_VERSION', async () => {

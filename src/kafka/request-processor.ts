@@ -14,7 +14,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { apiName } from '../protocol/generated/api-keys.js';
 import { CLOSE_CONNECTION, type ConnectionInfo, type ProcessResult, type RequestProcessor } from '../network/connection.js';
 import { readRequestHeader, writeResponseHeader } from '../network/request-header.js';
-import { isFlexible, type AnyApiDefinition } from './api.js';
+import { CloseConnection, isFlexible, type AnyApiDefinition } from './api.js';
 import type { BrokerServices, RequestContext } from './context.js';
 import { API_VERSIONS_KEY, type ApiRegistry } from './registry.js';
 
@@ -66,6 +66,7 @@ export class KafkaRequestProcessor implements RequestProcessor {
     };
     const response = await api.handle(request, ctx);
     if (response === null) return null;
+    if (response instanceof CloseConnection) return this.reject(connection, response.reason);
     return this.encode(api, header.apiVersion, header.correlationId, response);
   }
 

@@ -43,6 +43,8 @@ export class MetadataImage {
   lastOffset = -1;
   /** The first producer id not yet handed to any broker (ProducerIdsRecord). */
   nextProducerId = 0n;
+  /** Feature name → finalized level (FeatureLevelRecord; level 0 removes the feature, as in Kafka). */
+  readonly finalizedFeatures = new Map<string, number>();
 
   replay(record: MetadataRecord, offset: number): MetadataChange {
     this.lastOffset = offset;
@@ -62,6 +64,9 @@ export class MetadataImage {
         this.nextProducerId = record.data.nextProducerId;
         return { kind: 'none' };
       case 'featureLevel':
+        if (record.data.featureLevel === 0) this.finalizedFeatures.delete(record.data.name);
+        else this.finalizedFeatures.set(record.data.name, record.data.featureLevel);
+        return { kind: 'none' };
       case 'noOp':
         return { kind: 'none' };
     }

@@ -9,7 +9,9 @@
  * the moment its offsets are assigned, so a retry arriving while the first copy is still being
  * written is already recognised. Transaction markers are recorded the same way, so the last
  * stable offset (LSO = min(HW, first offset of the earliest open transaction)) and the
- * aborted-transaction index always describe the log up to the offsets assigned.
+ * aborted-transaction index always describe the log up to the offsets assigned. A client batch
+ * that must be looked at before it is appended (a compacted topic's keys, which may mean
+ * decompressing it) keeps its place: appends get offsets in the order they were asked for.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { FileSystem } from '../io/file-system.js';
@@ -22,10 +24,21 @@ export type AppendOutcome =
   | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
   /** A retry of a batch already in the log: answered with its original offsets, nothing written. */
   | { kind: 'duplicate'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
-  | { kind: 'rejected'; errorCode: number; message: string };
+  | { kind: 'rejected'; errorCode: number; message: string; recordErrors?: readonly RecordError[] };
+
+/** One refused record of a batch (Produce v8+ record_errors): its index and why. */
+export interface RecordError {
+  readonly batchIndex: number;
+  readonly message: string;
+}
+
+/** A look at a batch that must come before its append and may take time (decompressing it). */
+export type AppendPrecheck = () => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>;
 
 export class Partition {
   private readonly appendListeners = new Set<() => void>();
+  /** Settles when the last prechecked client append has its offsets; null when none is waiting. */
+  private checkedAppends: Promise<void> | null = null;
 
   constructor(
     readonly topic: string,
@@ -41,6 +54,11 @@ export class Partition {
     /** Where aborted transactions are recorded (Kafka's .txnindex files); null keeps them in memory only (tests). */
     private readonly txnIndexFs: FileSystem | null = null,
   ) {}
+
+  /** cleanup.policy includes compact: every record a client appends must have a key. */
+  get requiresKeys(): boolean {
+    return this.log.logConfig.cleanupCompact;
+  }
 
   get logStartOffset(): number {
     return this.log.logStartOffset;
@@ -94,7 +112,33 @@ export class Partition {
    * producer (producerId >= 0). Offsets are assigned before this returns its promise, so calls
    * made in request order get offsets in that order.
    */
-  async appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number): Promise<AppendOutcome> {
+  appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, precheck?: AppendPrecheck): Promise<AppendOutcome> {
+    if (precheck === undefined && this.checkedAppends === null) return this.appendNow(batch, acks, producer, maxTimestamp);
+    // A batch to look at first (a compacted topic's keys) keeps its place in line: it, and every
+    // append after it, gets offsets only once the appends before it have theirs.
+    const before = this.checkedAppends ?? Promise.resolve();
+    let placed!: () => void;
+    const mine = new Promise<void>((r) => (placed = r));
+    this.checkedAppends = mine;
+    const done = (): void => {
+      placed();
+      if (this.checkedAppends === mine) this.checkedAppends = null;
+    };
+    return before.then(async () => {
+      let refused: Extract<AppendOutcome, { kind: 'rejected' }> | null;
+      try {
+        refused = precheck === undefined ? null : await precheck();
+      } catch (e) {
+        done();
+        throw e;
+      }
+      const outcome = refused ?? this.appendNow(batch, acks, producer, maxTimestamp);
+      done(); // offsets are assigned (or the batch refused): the next append may go
+      return outcome;
+    });
+  }
+
+  private async appendNow(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number): Promise<AppendOutcome> {
     if (producer !== null) {
       const check = this.producers.check(producer);
       if (check.kind === 'error') return { kind: 'rejected', errorCode: check.errorCode, message: check.message };

@@ -4,7 +4,7 @@
  * change (topic override, or a dynamic broker default topics inherit) is applied to the affected
  * logs at once (new LogConfig, max.message.bytes).
  */
-import type { LogManager } from '../storage/log-manager.js';
+import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
 import type { LogConfig } from '../storage/log-config.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { MetadataChange } from '../metadata/metadata-image.js';
@@ -54,6 +54,11 @@ export class ReplicaManager {
 
   partitionsOf(topic: string): ReadonlyMap<number, Partition> | undefined {
     return this.byTopic.get(topic);
+  }
+
+  /** Each log dir with its partitions' sizes and its volume's space (DescribeLogDirs). */
+  describeLogDirs(): Promise<LogDirDescription[]> {
+    return this.logs.describeLogDirs();
   }
 
   /** DeleteRecords: the new log start offset (checkpointed). */

@@ -47,6 +47,19 @@ describe('storage/LogManager', () => {
     await again.close();
   });
 
+  it('DeleteRecords on many partitions at once: every one succeeds and the checkpoint holds every new start offset', async () => {
+    const logDir = await temp.make();
+    const mgr = await LogManager.open(fs, [logDir]);
+    const partitions = [0, 1, 2, 3, 4, 5, 6, 7];
+    for (const p of partitions) await (await mgr.getOrCreateLog('purge', p, config, TOPIC_ID)).append(makeBatch({ records: 5 }), 0);
+    // As Kafka Streams purges repartition topics: one request, every partition at once.
+    const low = await Promise.all(partitions.map((p) => mgr.deleteRecords('purge', p, 3)));
+    assert.deepEqual(low, partitions.map(() => 3));
+    const written = parseCheckpoint(await text(path.join(logDir, 'log-start-offset-checkpoint')));
+    assert.deepEqual(written.map((e) => [e.partition, e.offset]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0)), partitions.map((p) => [p, 3]));
+    await mgr.close();
+  });
+
   it('recovers logs when the clean-shutdown marker is missing', async () => {
     const logDir = await temp.make();
     const mgr = await LogManager.open(fs, [logDir]);

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import type { Clock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { randomHexId } from '../io/random.js';
+import { CoalescingTask } from '../util/coalescing-task.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { systemClock, type Timer } from '../io/clock.js';
 import { cleanLog } from './log-cleaner.js';
@@ -58,6 +59,13 @@ export interface BackgroundOptions {
   cleanerBackoffMs: number;
 }
 
+export interface LogDirDescription {
+  readonly logDir: string;
+  readonly logs: readonly { readonly topic: string; readonly partition: number; readonly sizeBytes: number }[];
+  readonly totalBytes: number;
+  readonly usableBytes: number;
+}
+
 interface Entry {
   topic: string;
   partition: number;
@@ -75,6 +83,8 @@ export class LogManager {
   private closed = false;
   private readonly timers = new Set<Timer>();
   private readonly passes = new Set<Promise<void>>();
+  /** The one writer of each log dir's checkpoint files. */
+  private readonly dirCheckpoints = new Map<string, CoalescingTask>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -227,6 +237,19 @@ export class LogManager {
     await this.checkpointDir(entry.logDir);
   }
 
+  /**
+   * Every log dir (absolute) with the size of each partition log in it and its volume's space, as
+   * DescribeLogDirs reports them.
+   */
+  async describeLogDirs(): Promise<LogDirDescription[]> {
+    return Promise.all(this.logDirs.map(async (dir) => {
+      const logs = [...this.logs.values()].filter((e) => e.logDir === dir)
+        .map((e) => ({ topic: e.topic, partition: e.partition, sizeBytes: e.log.sizeInBytes }));
+      const space = await this.fs.volumeSpace(dir);
+      return { logDir: path.resolve(dir), logs, ...space };
+    }));
+  }
+
   *allLogs(): Iterable<{ topic: string; partition: number; log: PartitionLog }> {
     for (const e of this.logs.values()) yield { topic: e.topic, partition: e.partition, log: e.log };
   }
@@ -236,7 +259,18 @@ export class LogManager {
     for (const dir of this.logDirs) await this.checkpointDir(dir);
   }
 
-  private async checkpointDir(logDir: string): Promise<void> {
+  /**
+   * Rewrites a log dir's checkpoint files. Many partitions ask at once (one DeleteRecords request
+   * for every partition of a topic, as Kafka Streams sends): one writer per dir, each request
+   * answered by a write that started after it, so the files' shared .tmp names never race.
+   */
+  private checkpointDir(logDir: string): Promise<void> {
+    let task = this.dirCheckpoints.get(logDir);
+    if (task === undefined) this.dirCheckpoints.set(logDir, (task = new CoalescingTask(() => this.writeDirCheckpoints(logDir))));
+    return task.request();
+  }
+
+  private async writeDirCheckpoints(logDir: string): Promise<void> {
     const inDir = [...this.logs.values()].filter((e) => e.logDir === logDir);
     const rp = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.recoveryPoint }));
     const lso = inDir.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.log.logStartOffset }));

@@ -73,6 +73,9 @@ export class CountingFileSystem implements FileSystem {
   rm(p: string): Promise<void> {
     return this.inner.rm(p);
   }
+  volumeSpace(p: string) {
+    return this.inner.volumeSpace(p);
+  }
   exists(p: string): Promise<boolean> {
     return this.inner.exists(p);
   }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
 import { sumHigh } from '../checks.js';
+import { consoleConsume, consoleProduce, getOffsets, linesOf, toolOk } from '../kafka-cli-steps.js';
 import { assertRanOk } from '../process.js';
 
 /** num.partitions the endpoint auto-creates with; NotRunError when it does not auto-create. */
@@ -45,6 +46,30 @@ export default defineCapability({
       const t = (JSON.parse(md.stdout) as { topics: { topic: string; partitions: unknown[] }[] }).topics.find((x) => x.topic === topic);
       assert.equal(t?.partitions.length, partitions, `num.partitions=${partitions}`);
       const records = await kcat.readAll(env, topic);
+      assert.deepEqual(records.map((r) => [r.key, r.value]), [['k', 'auto']]);
+    },
+
+    async 'kafka-cli'(env, cli) {
+      const partitions = await autoCreatePartitions(env);
+      const topic = env.topic('auto');
+      await consoleProduce(env, cli, topic, ['k:auto']);
+      const describe = linesOf(await toolOk(env, cli, 'kafka-topics', ['--bootstrap-server', env.bootstrap, '--describe', '--topic', topic], { timeoutMs: 30_000 }));
+      assert.match(describe[0] ?? '', new RegExp(`^Topic: ${topic}\tTopicId: \\S+\tPartitionCount: ${partitions}\t`), `num.partitions=${partitions}`);
+      const ends = [...await getOffsets(env, cli, topic, -1)];
+      assert.equal(ends.length, partitions);
+      const filled = ends.filter(([, o]) => o > 0);
+      assert.deepEqual(filled.map(([, o]) => o), [1], `one record in one partition: ${JSON.stringify(ends)}`);
+      const records = await consoleConsume(env, cli, topic, { expect: 1, partition: filled[0]?.[0] });
+      assert.deepEqual(records.map((r) => [r.key, r.value]), [['k', 'auto']]);
+    },
+
+    async java(env, j) {
+      const partitions = await autoCreatePartitions(env);
+      const topic = env.topic('auto');
+      // The Java producer asks for metadata with allow_auto_topic_creation (allow.auto.create.topics=true).
+      const lines = await j.command<{ type: string; partitions?: unknown[] }>(env, 'auto_create', { topic }, 45_000);
+      assert.equal(lines.find((l) => l.type === 'described')?.partitions?.length, partitions, `num.partitions=${partitions}`);
+      const records = await j.readAll(env, topic, 1);
       assert.deepEqual(records.map((r) => [r.key, r.value]), [['k', 'auto']]);
     },
   },

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import {
   committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, kafkajsProduceKeys, kcatProduceKeys, keyRange, keysOf, pyTimeoutS, type GroupLine, kcatGroupConsume
 } from '../group-steps.js';
@@ -26,7 +26,7 @@ async function assertCommittedAfterRestart(env: CompatEnv, group: string, topic:
   assert.deepEqual(reloaded, expected, 'committed offsets survive kill -9');
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('commits-restart', { partitions: 3 });
   await py.produce(env, { topic, count: 300, partitions: 3 });
   const group = env.group('commits-restart');
@@ -102,5 +102,8 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

@@ -7,9 +7,12 @@ import type { Message } from 'kafkajs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type Capability, type CompatEnv } from '../capability.js';
 import { readBack, sumHigh } from '../checks.js';
+import type { KafkaCliHandle } from '../clients/kafka-cli.js';
 import type { KafkajsHandle } from '../clients/kafkajs.js';
 import type { KcatHandle } from '../clients/kcat.js';
 import type { PythonHandle } from '../clients/python.js';
+import { consoleProduce, consumeAll, endOffsetSum } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk, parseJsonLines } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered, byPartition } from '../records.js';
 
@@ -84,7 +87,7 @@ async function kcatCell(env: CompatEnv, kcat: KcatHandle, codec: Codec): Promise
 }
 
 /** A Python client writes N with keys, headers and timestamps; the same client reads them back. */
-async function pythonCell(env: CompatEnv, py: PythonHandle, codec: Codec): Promise<void> {
+async function pythonCell(env: CompatEnv, py: DriverHandle, codec: Codec): Promise<void> {
   const codecs = await py.codecs(env);
   if (codecs[codec] !== true) {
     throw new NotRunError(`${py.client} has no ${codec} codec here (python3-${codec === 'zstd' ? 'zstandard' : codec} not installed)`);
@@ -97,6 +100,22 @@ async function pythonCell(env: CompatEnv, py: PythonHandle, codec: Codec): Promi
   const records = await py.readAll(env, topic, N, 90_000);
   assertSameAsDelivered(records, delivered, { src: py.srcTag, baseTs });
   assert.ok(byPartition(records).size >= 2, 'keys spread over several partitions');
+}
+
+/**
+ * kafka-console-producer --compression-codec <codec>, 2,000 keyed records with headers (parse.key,
+ * parse.headers) to 3 partitions; kafka-console-consumer in a group prints them back.
+ */
+async function kafkaCliCell(env: CompatEnv, cli: KafkaCliHandle, codec: Codec): Promise<void> {
+  const N = 2000;
+  const topic = await env.createTopic(`cli-${codec}`, { partitions: 3 });
+  const value = (i: number): string => `value-${i}-${'p'.repeat(i % 37)}`;
+  const lines = Array.from({ length: N }, (_, i) => `idx:${i},codec:${codec}\tkey-${i}:${value(i)}`);
+  await consoleProduce(env, cli, topic, lines, { headers: true, extra: ['--compression-codec', codec] });
+  const records = await consumeAll(env, cli, topic, N);
+  const parts = assertAllInOrder(records, N, (i) => ({ value: value(i), headers: [['idx', String(i)], ['codec', codec]] }));
+  assert.ok(parts.size >= 2, `keys should spread over partitions, got ${[...parts.keys()].join(',')}`);
+  assert.equal(await endOffsetSum(env, cli, topic), N, 'kafka-get-offsets --time -1: nothing beyond the records read');
 }
 
 function row(codec: Codec, order: number): Capability {
@@ -116,6 +135,10 @@ function row(codec: Codec, order: number): Capability {
       kcat: (env, kcat) => kcatCell(env, kcat, codec),
       'confluent-kafka-python': (env, py) => pythonCell(env, py, codec),
       'kafka-python': (env, py) => pythonCell(env, py, codec),
+      'kafka-cli': (env, cli) => kafkaCliCell(env, cli, codec),
+      java: (env, j) => pythonCell(env, j, codec),
+      'franz-go': (env, fgo) => pythonCell(env, fgo, codec),
+      'confluent-kafka-python-2': (env, py) => pythonCell(env, py, codec),
     },
   });
 }

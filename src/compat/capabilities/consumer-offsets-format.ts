@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { committedList, GROUP_APIS, KAFKAJS_GROUP_CONSUMER, keysOf, pyTimeoutS, waitForStableGroup, type GroupLine } from '../group-steps.js';
 import { waitFor } from '../wait.js';
 
@@ -58,10 +58,13 @@ export default defineCapability({
     kcat: { notApplicable: 'kcat prints keys and values as text; these records are binary' },
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('offsets-format', { partitions: 2 });
   await py.produce(env, { topic, count: 14, partitions: 2 });
   const group = env.group('offsets-format');

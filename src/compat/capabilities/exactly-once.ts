@@ -4,9 +4,15 @@
  * 50,000 input records (5,000 against an endpoint the run did not start, to keep the run short) the
  * output holds each record exactly once, in input order per partition.
  */
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { DriverHandle } from '../clients/java.js';
 import { runExactlyOnce, TXN_APIS, TXN_OFFSET_APIS } from '../txn-steps.js';
 import { GROUP_APIS } from '../group-steps.js';
+
+/** The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go) run the loop. */
+function driverCell(env: CompatEnv, d: DriverHandle): Promise<void> {
+  return runExactlyOnce(env, d, env.controlled !== undefined ? 50_000 : 5_000, 0);
+}
 
 export default defineCapability({
   id: 'exactly-once',
@@ -15,9 +21,10 @@ export default defineCapability({
   requires: [...TXN_APIS, ...TXN_OFFSET_APIS, ...GROUP_APIS],
   timeoutMs: 300_000,
   cells: {
-    async 'confluent-kafka-python'(env, py) {
-      await runExactlyOnce(env, py, env.controlled !== undefined ? 50_000 : 5_000, 0);
-    },
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },
   },

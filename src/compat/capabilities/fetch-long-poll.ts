@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { KAFKAJS_GROUP_CONSUMER, requireGroupApis } from '../group-steps.js';
 import { assertRanOk, StreamingProcess } from '../process.js';
 import { sleep, withTimeout } from '../wait.js';
@@ -24,7 +24,7 @@ function assertPrompt(receivedAtMs: number, producedAtMs: number): void {
     `the waiting consumer got the record ${latency} ms after it was acknowledged (fetch max wait ${MAX_WAIT_MS} ms): a parked fetch must be answered when the record arrives`);
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('longpoll', { partitions: 1 });
   const consumer = py.spawn(env, 'wait_one', { topic, fetch_wait_ms: MAX_WAIT_MS, timeout_s: Math.floor(env.remainingMs() / 1000) });
   await consumer.waitForLine('the ready line', (l) => l.includes('"ready"'), env.remainingMs(30_000));
@@ -84,5 +84,8 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

@@ -8,6 +8,7 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability } from '../capability.js';
 import { makeKafkaWith } from '../clients/kafkajs.js';
 import { requireGroupApis } from '../group-steps.js';
+import { assertAllInOrder } from '../records.js';
 import { kafkajsReadIsolated } from '../txn-steps.js';
 import { waitFor } from '../wait.js';
 
@@ -56,6 +57,23 @@ export default defineCapability({
         const idx = got.filter((g) => g.partition === part).sort((a, b) => a.offset - b.offset).map((g) => Number(g.value.slice(2)));
         assert.deepEqual(idx, [...idx].sort((a, b) => a - b), `partition ${part} in order`);
       }
+    },
+    async java(env, j) {
+      const topic = await env.createTopic('idem-restart', { partitions: PARTITIONS });
+      // A steady stream (50 messages, flush, 20 ms) with a delivery timeout longer than the restart.
+      const producer = j.spawn(env, 'produce', {
+        topic, count: N, partitions: PARTITIONS, idempotence: true, chunk: 50, pause_ms: 20, timeout_s: Math.floor(env.remainingMs() / 1000) - 10,
+      });
+      const keyAtLeast = (min: number) => (l: string): boolean => Number(/"type": "delivered".*"key": "key-(\d+)"/.exec(l)?.[1] ?? -1) >= min;
+      await producer.waitForLine('600 messages delivered', keyAtLeast(600), env.remainingMs(30_000));
+      assert.ok(!producer.lines.some((l) => l.line.includes('"summary"')), 'the producer finished before the broker was killed');
+      assert.ok(env.restart !== undefined, 'no restart hook');
+      await env.restart({ kill: true });
+      await producer.waitForLine('the producer\'s summary', (l) => l.includes('"summary"') || l.includes('"delivery_error"'), env.remainingMs());
+      assert.deepEqual(producer.lines.filter((l) => l.line.includes('"delivery_error"')).slice(0, 3).map((l) => l.line), [], 'no delivery error');
+      // Exactly N, each once, dense offsets, in send order per partition.
+      const records = await j.readAll(env, topic, N, 60_000);
+      assertAllInOrder(records, N, (i) => ({ value: `value-${i}`, headers: [['idx', String(i)], ['src', 'java']] }));
     },
     kcat: { notApplicable: 'librdkafka: see the exactly-once kill -9 row (confluent-kafka-python)' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no idempotent producer' },

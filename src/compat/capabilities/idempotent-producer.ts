@@ -5,12 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { DriverHandle } from '../clients/java.js';
 import { readBack } from '../checks.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered } from '../records.js';
 
 const N = 2000;
+
+/** The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): N idempotent records, read back by the same client. */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
+  const topic = await env.createTopic('idempotent', { partitions: 3 });
+  const delivered = await py.produce(env, { topic, count: N, idempotence: true });
+  assert.equal(delivered.length, N);
+  const records = await py.readAll(env, topic, N);
+  assertSameAsDelivered(records, delivered, { src: py.srcTag });
+  const parts = assertAllInOrder(records, N, (i) => ({ value: `value-${i}`, headers: [['idx', String(i)], ['src', py.srcTag]] }));
+  assert.ok(parts.size >= 2, 'keys spread over several partitions');
+}
 
 export default defineCapability({
   id: 'idempotent-producer',
@@ -46,15 +58,10 @@ export default defineCapability({
       assert.ok(parts.size >= 2, 'keys spread over several partitions');
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('idempotent', { partitions: 3 });
-      const delivered = await py.produce(env, { topic, count: N, idempotence: true });
-      assert.equal(delivered.length, N);
-      const records = await py.readAll(env, topic, N);
-      assertSameAsDelivered(records, delivered, { src: py.srcTag });
-      const parts = assertAllInOrder(records, N, (i) => ({ value: `value-${i}`, headers: [['idx', String(i)], ['src', py.srcTag]] }));
-      assert.ok(parts.size >= 2, 'keys spread over several partitions');
-    },
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
 
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no idempotent producer' },
   },

@@ -27,7 +27,7 @@ async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
   const big = await py.produceExpectingErrors(env, { topic, count: 1, partitions: 1, value_bytes: TOO_BIG }, 30_000);
   assert.equal(big.delivered.length, 0, `the oversized message was delivered: ${JSON.stringify(big.delivered)}`);
   assert.equal(big.errors.length, 1, 'one delivery error');
-  assert.match(big.errors[0] ?? '', /MSG_SIZE_TOO_LARGE|Message size too large|MessageSizeTooLarge/i);
+  assert.match(big.errors[0] ?? '', /MSG_SIZE_TOO_LARGE|Message size too large|MessageSizeTooLarge|MESSAGE_TOO_LARGE/i);
   // Nothing was appended, and the client still works.
   const small = await py.produce(env, { topic, count: 1, partitions: 1, start: 1 });
   assert.deepEqual(small.map((d) => d.offset), [0]);
@@ -59,7 +59,20 @@ export default defineCapability({
       assert.deepEqual(records.map((r) => [r.offset, r.value]), [[0, 'small']]);
     },
 
+    async java(env, j) {
+      const topic = await bigTopic(env);
+      const big = await j.produceExpectingErrors(env, { topic, count: 1, partitions: 1, value_bytes: TOO_BIG }, 30_000);
+      assert.equal(big.delivered.length, 0, `the oversized message was delivered: ${JSON.stringify(big.delivered)}`);
+      // The broker's MESSAGE_TOO_LARGE reaches the send callback as RecordTooLargeException.
+      assert.deepEqual(big.codes, ['MESSAGE_TOO_LARGE'], big.errors.join('; '));
+      // Nothing was appended, and the client still works.
+      const small = await j.produce(env, { topic, count: 1, partitions: 1, start: 1 });
+      assert.deepEqual(small.map((d) => d.offset), [0]);
+    },
+
     'confluent-kafka-python': python,
     'kafka-python': python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

@@ -5,12 +5,38 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { PythonHandle } from '../clients/python.js';
 import { MIN_SEGMENT_BYTES } from '../log-steps.js';
 
 const CONFIGS = { 'segment.bytes': String(MIN_SEGMENT_BYTES), 'index.interval.bytes': '100' };
 /** 200 records of this size: about four segments. */
 const VALUE_BYTES = 20_000;
+
+/** confluent-kafka-python (either release): offsets_for_times, -1 passed through after the last record. */
+async function librdkafka(env: CompatEnv, py: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('ts-create', { partitions: 1, configs: CONFIGS });
+  const base = Date.now() - 1_000_000;
+  // Message i has timestamp base + i.
+  await py.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: VALUE_BYTES, batch_bytes: 1000 });
+  const cases: [number, number][] = [[base - 5, 0], [base, 0], [base + 55, 55], [base + 100, 100], [base + 199, 199], [base + 5000, -1]];
+  for (const [ts, want] of cases) {
+    const got = await py.offsetsForTimes(env, topic, ts);
+    assert.equal(got.get(0), want, `${py.client} at ${ts - base}`);
+  }
+}
+
+/** franz-go: kadm.ListOffsetsAfterMilli answers "no such offset" with the end offset (timestamp -1). */
+async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
+  const topic = await env.createTopic('ts-create', { partitions: 1, configs: CONFIGS });
+  const base = Date.now() - 1_000_000;
+  await fgo.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: VALUE_BYTES, batch_bytes: 1000 });
+  const cases: [number, number][] = [[base - 5, 0], [base, 0], [base + 55, 55], [base + 100, 100], [base + 199, 199], [base + 5000, 200]];
+  for (const [ts, want] of cases) {
+    const [got] = await fgo.command<{ offset: number; timestamp: number }>(env, 'offsets_for_times', { topic, timestamp: ts });
+    assert.deepEqual([got?.offset, got?.timestamp], [want, want === 200 ? -1 : base + want], `franz-go at ${ts - base}`);
+  }
+}
 
 export default defineCapability({
   id: 'offsets-by-time-segments',
@@ -35,15 +61,20 @@ export default defineCapability({
       }
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('ts-create', { partitions: 1, configs: CONFIGS });
+    'confluent-kafka-python': librdkafka,
+    'confluent-kafka-python-2': librdkafka,
+    'franz-go': franzGo,
+
+    async java(env, j) {
+      // Kafka 4.x refuses segment.bytes below 1 MiB: 200 records of 20 KB (one per batch) fill four segments.
+      const topic = await env.createTopic('ts-create', { partitions: 1, configs: { 'segment.bytes': String(1 << 20), 'index.interval.bytes': '100' } });
       const base = Date.now() - 1_000_000;
       // Message i has timestamp base + i.
-      await py.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: VALUE_BYTES, batch_bytes: 1000 });
+      await j.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: 20_000 });
       const cases: [number, number][] = [[base - 5, 0], [base, 0], [base + 55, 55], [base + 100, 100], [base + 199, 199], [base + 5000, -1]];
       for (const [ts, want] of cases) {
-        const got = await py.offsetsForTimes(env, topic, ts);
-        assert.equal(got.get(0), want, `confluent-kafka-python at ${ts - base}`);
+        const got = await j.offsetsForTimes(env, topic, ts);
+        assert.equal(got.get(0), want, `java at ${ts - base}`);
       }
     },
 

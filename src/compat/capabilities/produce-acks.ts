@@ -7,12 +7,14 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { sumHigh } from '../checks.js';
 import type { PythonHandle } from '../clients/python.js';
+import { consoleConsume, consoleProduce, getOffsets } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { waitFor } from '../wait.js';
 
 const KEYS = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `key-${from + i}`);
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('acks', { partitions: 1 });
   await py.produce(env, { topic, count: 100, acks: 1, partitions: 1 });
   // With acks=0 the client reports no offsets; only the read-back tells.
@@ -61,5 +63,22 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+
+    async 'kafka-cli'(env, cli) {
+      const topic = await env.createTopic('acks', { partitions: 1 });
+      let next = 0;
+      for (const acks of ['1', '0', 'all']) {
+        await consoleProduce(env, cli, topic, KEYS(next, 100).map((k) => `${k}:acks-${acks}`), { extra: ['--command-property', `acks=${acks}`] });
+        next += 100;
+      }
+      assert.deepEqual([...await getOffsets(env, cli, topic, -1)], [[0, 300]], 'kafka-get-offsets --time -1');
+      const records = await consoleConsume(env, cli, topic, { expect: 300 });
+      assert.deepEqual(records.map((r) => r.key), KEYS(0, 300));
+      assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
+      assert.deepEqual(records.map((r) => r.value), ['1', '0', 'all'].flatMap((a) => Array<string>(100).fill(`acks-${a}`)));
+    },
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

@@ -7,10 +7,12 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { readBack } from '../checks.js';
 import type { PythonHandle } from '../clients/python.js';
+import { consoleProduce, consumeAll } from '../kafka-cli-steps.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered, byPartition } from '../records.js';
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const baseTs = Date.now() - 6 * 3600_000;
   const N = 1000;
   const topic = await env.createTopic('fields', { partitions: 3 });
@@ -67,5 +69,25 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+
+    async 'kafka-cli'(env, cli) {
+      // The console producer cannot set a timestamp: the Java producer stamps CreateTime itself.
+      const N = 500;
+      const topic = await env.createTopic('fields', { partitions: 3 });
+      const lines = Array.from({ length: N }, (_, i) => `h1:one,h2:,h1:again\tkey-${i}:value-${i}`);
+      const before = Date.now();
+      await consoleProduce(env, cli, topic, lines, { headers: true });
+      const after = Date.now();
+      const records = await consumeAll(env, cli, topic, N);
+      const parts = assertAllInOrder(records, N, (i) => ({ value: `value-${i}`, headers: [['h1', 'one'], ['h2', ''], ['h1', 'again']] }));
+      assert.ok(parts.size >= 2, 'keys spread over several partitions');
+      for (const rec of records) {
+        assert.equal(rec.timestampType, 'CreateTime', `timestamp type of ${rec.key}`);
+        assert.ok(rec.timestamp >= before - 1000 && rec.timestamp <= after + 1000, `timestamp of ${rec.key} (${rec.timestamp}) outside the send window [${before}, ${after}]`);
+      }
+    },
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

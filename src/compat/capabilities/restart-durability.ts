@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import { readBack, sumHigh } from '../checks.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { assertRanOk } from '../process.js';
 import { assertAllInOrder, assertSameAsDelivered } from '../records.js';
 import { waitFor } from '../wait.js';
@@ -18,7 +18,7 @@ async function restart(env: CompatEnv): Promise<void> {
   await env.restart();
 }
 
-async function python(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function python(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('durable', { partitions: 2 });
   const delivered = await py.produce(env, { topic, count: N, acks: 'all' });
   await restart(env);
@@ -57,5 +57,8 @@ export default defineCapability({
 
     'confluent-kafka-python': python,
     'kafka-python': python,
+    java: python,
+    'franz-go': python,
+    'confluent-kafka-python-2': python,
   },
 });

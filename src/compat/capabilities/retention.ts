@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CellFn } from '../capability.js';
 import { readBack } from '../checks.js';
 import { BIG_VALUE_BYTES, MIN_SEGMENT_BYTES, partition0, produceRange } from '../log-steps.js';
 import { sleep, waitFor } from '../wait.js';
@@ -47,6 +47,27 @@ function partitionDiskBytes(logDir: string, topic: string): { logBytes: number; 
 const OLD = 30;
 const NEW = 15;
 
+/** The Java client: old records expire by retention.ms; a consumer from earliest starts at the new log start offset. */
+const retentionTimeJava: CellFn<'java'> = async (env, j) => {
+  // Kafka 4.x refuses segment.bytes below 1 MiB: 100 records of 11 KB an hour old fill more than the
+  // first segment, then 50 fresh ones follow.
+  const topic = await env.createTopic('ret-ms', { partitions: 1, configs: { 'segment.bytes': String(1 << 20), 'retention.ms': '60000' } });
+  await j.produce(env, { topic, count: 100, partitions: 1, base_ts: Date.now() - 3_600_000, value_bytes: 11_000 });
+  await j.produce(env, { topic, count: 50, start: 100, partitions: 1 });
+  let previous = -1;
+  const { low } = await waitFor('old segments to be deleted', async () => {
+    const o = (await j.offsets(env, topic))[0] ?? { low: 0, high: 0 };
+    const settled = o.low > 0 && o.low === previous;
+    previous = o.low;
+    return settled ? o : undefined;
+  }, env.remainingMs(30_000), 700);
+  assert.ok(low <= 100, `log start offset ${low} passed the first record that is not expired`);
+  const records = await j.readAll(env, topic, 0);
+  assert.equal(records[0]?.offset, low, 'the Java consumer from earliest starts at the log start offset');
+  assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 150 - low }, (_, i) => low + i));
+  assert.equal(records.at(-1)?.value, 'value-149');
+};
+
 const retentionTime = defineCapability({
   id: 'retention-time',
   title: 'retention.ms: old segments deleted; a reader from earliest starts at the new log start offset',
@@ -78,8 +99,42 @@ const retentionTime = defineCapability({
       assert.deepEqual(records.map((r) => r.offset), Array.from({ length: OLD + NEW - low }, (_, i) => low + i));
       assert.equal(records.at(-1)?.value?.replace(/\.+$/, ''), `value-${OLD + NEW - 1}`);
     },
+    java: retentionTimeJava,
   },
 });
+
+/**
+ * The Java client: 10x retention.bytes produced in a steady stream (1 MiB segments, Kafka 4.x's
+ * minimum), the .log files sampled meanwhile. Only the .log bytes are bounded: Kafka preallocates
+ * each active segment's index files (segment.index.bytes, 10 MiB).
+ */
+const retentionSizeJava: CellFn<'java'> = async (env, j) => {
+  const segmentBytes = 1 << 20;
+  const retentionBytes = 2 * segmentBytes;
+  const valueBytes = 10_000;
+  const n = Math.ceil((10 * retentionBytes) / valueBytes);
+  const topic = await env.createTopic('soak', { partitions: 1, configs: { 'segment.bytes': String(segmentBytes), 'retention.bytes': String(retentionBytes) } });
+  const producer = j.spawn(env, 'produce', { topic, count: n, partitions: 1, value_bytes: valueBytes, chunk: 50, pause_ms: 50, timeout_s: Math.floor(env.remainingMs(60_000) / 1000) });
+  const logDir = env.controlled?.logDir;
+  let maxSeen = 0;
+  while (!producer.exited) {
+    if (logDir !== undefined) maxSeen = Math.max(maxSeen, partitionDiskBytes(logDir, topic).logBytes);
+    await sleep(20);
+  }
+  assert.ok(producer.lines.some((l) => l.line.includes('"summary"')), `the producer did not finish: ${producer.lines.slice(-3).map((l) => l.line).join(' ')}`);
+  if (logDir !== undefined) {
+    await waitFor('retention to catch up', () => partitionDiskBytes(logDir, topic).logBytes <= retentionBytes + segmentBytes, env.remainingMs(10_000));
+    assert.ok(maxSeen < (n * valueBytes) / 2, `disk use peaked at ${maxSeen} of ${n * valueBytes} produced`);
+  } else {
+    env.note('the broker\'s log dir is unknown here: disk use not measured, only offsets');
+  }
+  const { low, high } = await waitFor('the log start offset to move', async () => {
+    const o = (await j.offsets(env, topic))[0];
+    return o !== undefined && o.low > 0 ? o : undefined;
+  }, env.remainingMs(10_000));
+  assert.equal(high, n);
+  assert.ok(low > 0 && high - low < n / 5, `low ${low} high ${high}`);
+};
 
 const retentionSize = defineCapability({
   id: 'retention-size',
@@ -128,6 +183,7 @@ const retentionSize = defineCapability({
       assert.equal(high, n);
       assert.ok(low > 0 && high - low < n / 5, `low ${low} high ${high}`);
     },
+    java: retentionSizeJava,
   },
 });
 

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
-import type { PythonHandle } from '../clients/python.js';
+import type { DriverHandle } from '../clients/java.js';
 import { GROUP_APIS, SESSION_TIMEOUT_MS, type GroupLine } from '../group-steps.js';
 import type { StreamingProcess } from '../process.js';
 import { waitFor } from '../wait.js';
@@ -34,7 +34,7 @@ function isRebalance(l: GroupLine): boolean {
   return l.type === 'assign' || (l.type === 'revoke' && (l.partitions?.length ?? 0) > 0);
 }
 
-async function staticMembership(env: CompatEnv, py: PythonHandle): Promise<void> {
+async function staticMembership(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('static', { partitions: PARTITIONS });
   await py.produce(env, { topic, count: 30, partitions: PARTITIONS });
   const group = env.group('static');
@@ -81,6 +81,7 @@ async function staticMembership(env: CompatEnv, py: PythonHandle): Promise<void>
     env.remainingMs(SESSION_TIMEOUT_MS + 15_000), 500);
 }
 
+
 export default defineCapability({
   id: 'static-membership',
   title: 'static membership: restart without rebalance, FENCED_INSTANCE_ID',
@@ -93,5 +94,8 @@ export default defineCapability({
     kcat: { notApplicable: 'librdkafka: see the confluent-kafka-python cell' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no group.instance.id (no static membership)' },
     'confluent-kafka-python': staticMembership,
+    java: staticMembership,
+    'franz-go': staticMembership,
+    'confluent-kafka-python-2': staticMembership,
   },
 });

@@ -5,8 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CompatEnv } from '../capability.js';
+import type { DriverHandle } from '../clients/java.js';
 import { kafkajsTransactional, TXN_APIS, TXN_OFFSET_APIS, type TxnLine } from '../txn-steps.js';
+
+/**
+ * The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): txn_offsets aborts
+ * then commits offsets sent in a transaction. confluent-kafka-python sends {0: 5, 1: 6} (aborted), then
+ * {0: 8, 1: 9} (committed) with send_offsets_to_transaction; franz-go's GroupTransactSession consumes 8
+ * and 9 records of partitions 0 and 1 and aborts, then commits, a transaction carrying those positions.
+ */
+async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
+  const topic = await env.createTopic('txn-offsets', { partitions: 3 });
+  const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group: env.group('eos'), transactional_id: env.topic('tx-off') });
+  const results = lines.filter((l) => l.type === 'offsets');
+  assert.equal(results.length, 2);
+  assert.equal(results[0]?.committed_txn, false);
+  assert.ok((results[0]?.offsets ?? []).every((o) => o < 0), `aborted: no committed offsets, got ${JSON.stringify(results[0]?.offsets)}`);
+  assert.deepEqual(results[1]?.offsets, [8, 9]);
+}
 
 export default defineCapability({
   id: 'txn-send-offsets',
@@ -40,15 +57,10 @@ export default defineCapability({
       assert.deepEqual(await committedOffsets(), [7, -1, 3], 'a commit applies them');
     },
 
-    async 'confluent-kafka-python'(env, py) {
-      const topic = await env.createTopic('txn-offsets', { partitions: 3 });
-      const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group: env.group('eos'), transactional_id: env.topic('tx-off') });
-      const results = lines.filter((l) => l.type === 'offsets');
-      assert.equal(results.length, 2);
-      assert.equal(results[0]?.committed_txn, false);
-      assert.ok((results[0]?.offsets ?? []).every((o) => o < 0), `aborted: no committed offsets, got ${JSON.stringify(results[0]?.offsets)}`);
-      assert.deepEqual(results[1]?.offsets, [8, 9]);
-    },
+    'confluent-kafka-python': driverCell,
+    java: driverCell,
+    'franz-go': driverCell,
+    'confluent-kafka-python-2': driverCell,
 
     kcat: { notApplicable: 'kcat has no transactional producer' },
     'kafka-python': { notApplicable: 'kafka-python 2.0.2 has no transactional producer' },

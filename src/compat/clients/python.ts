@@ -1,7 +1,12 @@
 /**
- * The two Python clients (confluent-kafka-python on librdkafka, and pure-Python kafka-python), driven
- * through small scripts in src/compat/python/ run with the system interpreter (Debian's python3-*
- * packages import only under /usr/bin/python3). Each script command prints one JSON object per line.
+ * The Python clients (confluent-kafka-python on librdkafka, and pure-Python kafka-python), driven
+ * through small scripts in src/compat/python/ run with an interpreter: the system one for Debian's
+ * packages (python3-* import only under /usr/bin/python3), a virtualenv's for confluent-kafka from
+ * PyPI (clients/confluent-pypi.ts). Each script command prints one JSON object per line.
+ *
+ * The handle speaks a command protocol, not Python: `<driver> <command> '<json args>'`. The Go
+ * driver of franz-go (clients/franz-go.ts) speaks the same one, so its handle is made here too and
+ * cells written for these commands drive either.
  *
  * Message i is always: key "key-<i>", value "value-<i>", headers [idx=<i>, src=<client tag>] and,
  * when base_ts is given, timestamp base_ts + i.
@@ -13,15 +18,30 @@ import { assertRanOk, parseJsonLines, PYTHON, runProcess, StreamingProcess, type
 import type { ConsumedRecord, Delivered } from '../records.js';
 import type { Detected } from './adapter.js';
 
-export type PythonClient = 'confluent-kafka-python' | 'kafka-python';
+export type PythonClient = 'confluent-kafka-python' | 'confluent-kafka-python-2' | 'kafka-python';
+
+/** Every client driven through a driver program that speaks the command protocol above. */
+export type DriverClient = PythonClient | 'franz-go';
+
+/** How a client's driver is started: `program ...args <command> '<json args>'`. */
+export interface Driver {
+  readonly client: DriverClient;
+  readonly program: string;
+  readonly args: readonly string[];
+}
+
+/** A Python client's driver: its script run by `interpreter`. */
+export function pythonDriver(client: PythonClient, interpreter = PYTHON): Driver {
+  return { client, program: interpreter, args: [scriptOf(client)] };
+}
 
 export function scriptOf(client: PythonClient): string {
   return pythonScript(client === 'kafka-python' ? 'kafka_python_client.py' : 'confluent_client.py');
 }
 
 /** The `src` header value each driver writes. */
-export function srcTag(client: PythonClient): string {
-  return client === 'kafka-python' ? 'kafka-python' : 'confluent';
+export function srcTag(client: DriverClient): string {
+  return client === 'kafka-python' || client === 'franz-go' ? client : 'confluent';
 }
 
 export interface ProduceArgs {
@@ -53,8 +73,8 @@ interface Line {
 }
 
 /** Runs `script command json` (bounded), checks it exited 0, returns its JSON lines. */
-async function runScript(client: PythonClient, command: string, args: object, timeoutMs: number, signal?: AbortSignal): Promise<Line[]> {
-  const r = await runProcess(PYTHON, [scriptOf(client), command, JSON.stringify(args)], { timeoutMs, signal });
+async function runScript(d: Driver, command: string, args: object, timeoutMs: number, signal?: AbortSignal): Promise<Line[]> {
+  const r = await runProcess(d.program, [...d.args, command, JSON.stringify(args)], { timeoutMs, signal });
   assertRanOk(r);
   return parseJsonLines<Line>(r.stdout);
 }
@@ -64,18 +84,18 @@ function pyBudgetS(timeoutMs: number): number {
   return Math.max(5, Math.floor(timeoutMs / 1000) - 5);
 }
 
-export async function pyProduce(client: PythonClient, args: ProduceArgs, timeoutMs = 90_000, signal?: AbortSignal): Promise<Delivered[]> {
-  const lines = await runScript(client, 'produce', { ...args, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
+export async function pyProduce(d: Driver, args: ProduceArgs, timeoutMs = 90_000, signal?: AbortSignal): Promise<Delivered[]> {
+  const lines = await runScript(d, 'produce', { ...args, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
   const errors = lines.filter((l) => l.type === 'delivery_error');
-  assert.equal(errors.length, 0, `${client} delivery errors: ${JSON.stringify(errors.slice(0, 3))}`);
+  assert.equal(errors.length, 0, `${d.client} delivery errors: ${JSON.stringify(errors.slice(0, 3))}`);
   return lines.filter((l) => l.type === 'delivered').map((l) => ({
     partition: l.partition ?? -1, offset: l.offset ?? -1, key: l.key ?? '', timestamp: l.timestamp ?? -1,
   }));
 }
 
 /** Like pyProduce, but returns the delivery errors instead of failing on them (the script exits 1 then). */
-export async function pyProduceExpectingErrors(client: PythonClient, args: ProduceArgs, timeoutMs: number, signal?: AbortSignal): Promise<{ delivered: Delivered[]; errors: string[]; run: RunResult }> {
-  const r = await runProcess(PYTHON, [scriptOf(client), 'produce', JSON.stringify({ ...args, timeout_s: pyBudgetS(timeoutMs) })], { timeoutMs, signal });
+export async function pyProduceExpectingErrors(d: Driver, args: ProduceArgs, timeoutMs: number, signal?: AbortSignal): Promise<{ delivered: Delivered[]; errors: string[]; run: RunResult }> {
+  const r = await runProcess(d.program, [...d.args, 'produce', JSON.stringify({ ...args, timeout_s: pyBudgetS(timeoutMs) })], { timeoutMs, signal });
   if (r.timedOut || (r.code !== 0 && r.code !== 1)) assertRanOk(r);
   const lines = parseJsonLines<Line>(r.stdout);
   return {
@@ -88,10 +108,16 @@ export async function pyProduceExpectingErrors(client: PythonClient, args: Produ
 }
 
 /** The `consume` command: assign every partition from the beginning, read to the end (and >= expect). */
-export async function readWithPython(
+export function readWithPython(
   client: PythonClient, bootstrap: string, topic: string, expect = 0, timeoutMs = 60_000, signal?: AbortSignal,
 ): Promise<ConsumedRecord[]> {
-  const lines = await runScript(client, 'consume', { bootstrap, topic, expect, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
+  return readWithDriver(pythonDriver(client), bootstrap, topic, expect, timeoutMs, signal);
+}
+
+async function readWithDriver(
+  d: Driver, bootstrap: string, topic: string, expect: number, timeoutMs: number, signal?: AbortSignal,
+): Promise<ConsumedRecord[]> {
+  const lines = await runScript(d, 'consume', { bootstrap, topic, expect, timeout_s: pyBudgetS(timeoutMs) }, timeoutMs, signal);
   return lines.filter((l) => l.type === 'record').map((l) => ({
     partition: l.partition ?? -1,
     offset: l.offset ?? -1,
@@ -104,10 +130,10 @@ export async function readWithPython(
 
 /** offsets_for_times for every partition: partition → offset (-1: no record at or after the time). */
 export async function pyOffsetsForTimes(
-  bootstrap: string, topic: string, timestamp: number, client: PythonClient = 'confluent-kafka-python', timeoutMs = 60_000, signal?: AbortSignal,
+  bootstrap: string, topic: string, timestamp: number, d: Driver = pythonDriver('confluent-kafka-python'), timeoutMs = 60_000, signal?: AbortSignal,
 ): Promise<Map<number, number>> {
   const m = new Map<number, number>();
-  for (const l of await runScript(client, 'offsets_for_times', { bootstrap, topic, timestamp }, timeoutMs, signal)) {
+  for (const l of await runScript(d, 'offsets_for_times', { bootstrap, topic, timestamp }, timeoutMs, signal)) {
     if (l.type !== 'offset') continue;
     assert.equal(l.error ?? null, null, `offsets_for_times error on partition ${l.partition}: ${l.error}`);
     m.set(l.partition ?? -1, l.offset ?? -2);
@@ -116,7 +142,7 @@ export async function pyOffsetsForTimes(
 }
 
 export interface PythonHandle {
-  readonly client: PythonClient;
+  readonly client: DriverClient;
   readonly version: string;
   readonly script: string;
   readonly srcTag: string;
@@ -132,50 +158,57 @@ export interface PythonHandle {
   codecs(env: CompatEnv): Promise<Readonly<Record<string, boolean>>>;
 }
 
-function makeHandle(client: PythonClient, version: string): PythonHandle {
+/** A handle over any driver of the command protocol (a Python script, the franz-go binary). */
+export function makeDriverHandle(d: Driver, version: string): PythonHandle {
   let codecs: Promise<Record<string, boolean>> | undefined;
   return {
-    client, version, script: scriptOf(client), srcTag: srcTag(client),
-    produce: (env, args, timeoutMs) => pyProduce(client, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
-    produceExpectingErrors: (env, args, timeoutMs) => pyProduceExpectingErrors(client, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
-    readAll: (env, topic, expect = 0, timeoutMs) => readWithPython(client, env.bootstrap, topic, expect, env.remainingMs(timeoutMs), env.signal),
-    offsetsForTimes: (env, topic, timestamp) => pyOffsetsForTimes(env.bootstrap, topic, timestamp, client, env.remainingMs(60_000), env.signal),
+    client: d.client, version, script: d.args[0] ?? d.program, srcTag: srcTag(d.client),
+    produce: (env, args, timeoutMs) => pyProduce(d, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
+    produceExpectingErrors: (env, args, timeoutMs) => pyProduceExpectingErrors(d, { ...args, bootstrap: env.bootstrap }, env.remainingMs(timeoutMs), env.signal),
+    readAll: (env, topic, expect = 0, timeoutMs) => readWithDriver(d, env.bootstrap, topic, expect, env.remainingMs(timeoutMs), env.signal),
+    offsetsForTimes: (env, topic, timestamp) => pyOffsetsForTimes(env.bootstrap, topic, timestamp, d, env.remainingMs(60_000), env.signal),
     command: async <T>(env: CompatEnv, command: string, args: object, timeoutMs?: number) =>
-      (await runScript(client, command, { bootstrap: env.bootstrap, ...args }, env.remainingMs(timeoutMs), env.signal)) as unknown as T[],
+      (await runScript(d, command, { bootstrap: env.bootstrap, ...args }, env.remainingMs(timeoutMs), env.signal)) as unknown as T[],
     spawn: (env, command, args) => {
-      const p = new StreamingProcess(PYTHON, [scriptOf(client), command, JSON.stringify({ bootstrap: env.bootstrap, ...args })], { signal: env.signal });
+      const p = new StreamingProcess(d.program, [...d.args, command, JSON.stringify({ bootstrap: env.bootstrap, ...args })], { signal: env.signal });
       env.onCleanup(() => p.stop());
       return p;
     },
     codecs(env) {
-      if (client === 'confluent-kafka-python') return Promise.resolve({ none: true, gzip: true, snappy: true, lz4: true, zstd: true });
-      codecs ??= runScript(client, 'codecs', {}, env.remainingMs(30_000))
+      // librdkafka and franz-go have every codec built in; kafka-python needs optional modules.
+      if (d.client !== 'kafka-python') return Promise.resolve({ none: true, gzip: true, snappy: true, lz4: true, zstd: true });
+      codecs ??= runScript(d, 'codecs', {}, env.remainingMs(30_000))
         .then((l) => ({ none: true, ...((l[0] as unknown as Record<string, boolean> | undefined) ?? {}) }));
       return codecs;
     },
   };
 }
 
+// confluent-kafka 2.x's version() is a string, 1.x's a (string, int) tuple.
+const CONFLUENT_PROBE = 'import json, confluent_kafka as c; v = c.version(); print(json.dumps([v if isinstance(v, str) else v[0], c.libversion()[0]]))';
+
 const PROBE: Record<PythonClient, string> = {
-  'confluent-kafka-python': 'import json, confluent_kafka as c; print(json.dumps([c.version()[0], c.libversion()[0]]))',
+  'confluent-kafka-python': CONFLUENT_PROBE,
+  'confluent-kafka-python-2': CONFLUENT_PROBE,
   'kafka-python': 'import json, kafka; print(json.dumps([kafka.__version__]))',
 };
 
-const DEBIAN_PACKAGE: Record<PythonClient, string> = {
+const DEBIAN_PACKAGE: Record<'confluent-kafka-python' | 'kafka-python', string> = {
   'confluent-kafka-python': 'python3-confluent-kafka',
   'kafka-python': 'python3-kafka',
 };
 
-export function debianPackage(client: PythonClient): string {
+export function debianPackage(client: 'confluent-kafka-python' | 'kafka-python'): string {
   return DEBIAN_PACKAGE[client];
 }
 
-export async function detectPython(client: PythonClient): Promise<Detected<PythonHandle>> {
-  const r = await runProcess(PYTHON, ['-c', PROBE[client]], { timeoutMs: 20_000 });
+/** Whether `client` imports under `interpreter` (the system one by default), and its version. */
+export async function detectPython(client: PythonClient, interpreter = PYTHON): Promise<Detected<PythonHandle>> {
+  const r = await runProcess(interpreter, ['-c', PROBE[client]], { timeoutMs: 20_000 });
   if (r.code !== 0) {
     const why = /spawn error: (.*)/.exec(r.stderr)?.[1] ?? (r.stderr.trim().split('\n').pop() || `exit ${r.code}`);
-    return { problem: `${client} does not import under ${PYTHON}: ${why}` };
+    return { problem: `${client} does not import under ${interpreter}: ${why}` };
   }
   const [v, lib] = JSON.parse(r.stdout.trim()) as [string, string?];
-  return { handle: makeHandle(client, v), version: lib === undefined ? v : `${v} (librdkafka ${lib})` };
+  return { handle: makeDriverHandle(pythonDriver(client, interpreter), v), version: lib === undefined ? v : `${v} (librdkafka ${lib})` };
 }

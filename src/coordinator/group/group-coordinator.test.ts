@@ -149,6 +149,19 @@ describe('group coordinator: classic group protocol', () => {
   });
   afterEach(() => c.close());
 
+  it('rebalance_timeout_ms=0: the pending-sync timer expires at once and a later SyncGroup gets UNKNOWN_MEMBER_ID, as Apache Kafka 4.3 does', async () => {
+    // Asked of Kafka 4.3.1 (kafkajs with rebalanceTimeout: 0): every SyncGroup after the join got
+    // UNKNOWN_MEMBER_ID and the group stayed Empty; Kafka schedules the pending sync with the
+    // group's rebalance timeout, 0 ms here, and does not wait for the SyncGroup either.
+    const { memberId, result } = await joinNew(c, { rebalanceTimeoutMs: 0 });
+    await clock.advance(3000);
+    await settle();
+    assert.equal(result.value?.errorCode, ErrorCode.NONE, 'the join completes after the initial delay (Kafka does not cap it by the rebalance timeout)');
+    await clock.advance(1);
+    const sync = await c.syncGroup({ groupId: 'g', generationId: 1, memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{ memberId, assignment: Buffer.from('a1') }] });
+    assert.equal(sync.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
   it('KIP-394: a new member first gets MEMBER_ID_REQUIRED and an id; v0-v3 joins at once', async () => {
     const r = await c.joinGroup(join());
     assert.equal(r.errorCode, ErrorCode.MEMBER_ID_REQUIRED);

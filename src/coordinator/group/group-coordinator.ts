@@ -980,6 +980,24 @@ export class GroupCoordinator {
     return records;
   }
 
+  /**
+   * A deleted topic's committed offsets are removed from every group (Kafka's onPartitionsDeleted):
+   * a topic created again under the same name starts with no committed offsets, instead of
+   * offsets past its new log end that a consumer would resume from (and read nothing).
+   */
+  async onTopicDeleted(topic: string): Promise<void> {
+    for (const shard of this.shards.values()) {
+      if (shard.status !== 'active') continue;
+      const records: CoordinatorRecord[] = [];
+      for (const group of shard.state.groups.values()) {
+        const parts = group.offsets.get(topic);
+        if (parts === undefined || group.is('Dead')) continue;
+        records.push(...this.tombstones(group, [...parts.keys()].map((partition) => ({ topic, partition }))));
+      }
+      if (records.length > 0) await shard.write(records).catch((e: unknown) => this.storeFailed(`removing the offsets of deleted topic ${topic}`, e));
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Offset retention (offsets.retention.minutes, checked every offsets.retention.check.interval.ms)
 

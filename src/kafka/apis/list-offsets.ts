@@ -71,12 +71,20 @@ async function lookup(partition: Partition, timestamp: bigint, isolationLevel: n
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: partition.logStartOffset, timestamp: -1 };
-    case MAX_TIMESTAMP:
-      return partition.log.maxTimestampAndOffset() ?? { offset: -1, timestamp: -1 };
+    case MAX_TIMESTAMP: {
+      // The log knows the largest timestamp and its batch; the answer is the first record carrying
+      // it inside that batch, not the batch's last offset (KAFKA-16310, Kafka 3.8+).
+      const max = partition.log.maxTimestampAndOffset();
+      return max === null ? { offset: -1, timestamp: -1 } : firstRecordAtOrAfter(partition, max.timestamp);
+    }
     case LATEST_TIERED:
       return { offset: -1, timestamp: -1 };
   }
-  const target = Number(timestamp);
+  return firstRecordAtOrAfter(partition, Number(timestamp));
+}
+
+/** The first record whose timestamp is >= target (time index, then a scan of one batch). */
+async function firstRecordAtOrAfter(partition: Partition, target: number): Promise<{ offset: number; timestamp: number }> {
   const batch = await partition.log.findBatchByTimestamp(target);
   if (batch === null) return { offset: -1, timestamp: -1 };
   return (await findOffsetForTimestamp(batch, target)) ?? { offset: -1, timestamp: -1 };

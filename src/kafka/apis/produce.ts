@@ -6,12 +6,15 @@
  *
  * Versions: v3 transactional id + RecordBatch v2 only; v5 log_start_offset; v7 zstd allowed;
  * v8 record errors and error message; v9 flexible; v10 current leader / node endpoints tags;
- * v11 nothing new on the wire. acks=0 gets no response at all.
+ * v11 nothing new on the wire. acks=0 gets no response at all; when any partition of an acks=0
+ * request fails, the connection is closed instead (as Kafka's KafkaApis does), so that the producer,
+ * which reads no answer, notices, reconnects and refreshes its metadata.
  *
  * The hot path: validate each partition's batch (size, magic, CRC32C, framing) without
  * decompressing, then append the bytes as received; offsets are assigned synchronously here, in
  * request order. Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), CORRUPT_MESSAGE (2),
- * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87), UNSUPPORTED_COMPRESSION_TYPE (76),
+ * MESSAGE_TOO_LARGE (10), INVALID_RECORD (87; on a compacted topic for records without a key, with
+ * one record error each, as Kafka's LogValidator), UNSUPPORTED_COMPRESSION_TYPE (76),
  * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and INVALID_PRODUCER_EPOCH (47) for idempotent producers (a
  * retried batch is answered with its original offset; a zombie fenced by a newer epoch, written by a
  * transaction marker, gets INVALID_PRODUCER_EPOCH), INVALID_TXN_STATE (48) for a non-transactional
@@ -19,7 +22,7 @@
  * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1.
  */
-import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { ErrorCode, errorName } from '../../protocol/generated/error-codes.js';
 import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
 import {
   encodeProduceResponse,
@@ -28,9 +31,11 @@ import {
 } from '../../protocol/generated/messages/produce-response.js';
 import { validateRecordBatches } from '../../protocol/records/record-batch-validator.js';
 import { lastSequenceOf } from '../../partition/producer-state.js';
+import type { AppendOutcome, RecordError } from '../../partition/partition.js';
+import { keylessRecordIndexes } from '../../protocol/records/keyless-records.js';
 import { topicNameProblem } from '../../controller/topic-names.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
-import { defineApi } from '../api.js';
+import { CloseConnection, defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
 
@@ -55,9 +60,21 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
     const responses = await Promise.all(
       pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions) })),
     );
-    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    if (req.acks !== 0) return { responses, throttleTimeMs: 0 };
+    const failure = firstFailure(responses);
+    return failure === null ? null : new CloseConnection(`acks=0 produce failed: ${failure}`);
   },
 });
+
+/** The first partition error of a produce response, as "topic-partition: CODE message", or null. */
+function firstFailure(responses: ProduceResponse['responses']): string | null {
+  for (const t of responses) {
+    for (const p of t.partitionResponses) {
+      if (p.errorCode !== ErrorCode.NONE) return `${t.name}-${p.index}: ${errorName(p.errorCode)}${p.errorMessage === null ? '' : ` (${p.errorMessage})`}`;
+    }
+  }
+  return null;
+}
 
 /** Starts the append synchronously (so offsets follow request order) and resolves with the outcome. */
 function appendPartition(topic: string, index: number, records: Buffer | null, req: ProduceRequest, ctx: RequestContext): Promise<PartitionProduceResponse> | PartitionProduceResponse {
@@ -70,9 +87,10 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (!valid.ok) return failed(index, valid.errorCode, valid.message);
   if (valid.isTransactional && valid.producerId < 0n) return failed(index, ErrorCode.INVALID_RECORD, 'Transactional record batches need a producer id');
   const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta), isTransactional: valid.isTransactional } : null;
-  return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp).then(
+  const precheck = partition.requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
+  return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp, precheck).then(
     (outcome) => {
-      if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message);
+      if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message, outcome.recordErrors);
       return {
         index,
         errorCode: ErrorCode.NONE,
@@ -90,8 +108,31 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   );
 }
 
-function failed(index: number, errorCode: number, errorMessage: string | null): PartitionProduceResponse {
-  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+function failed(index: number, errorCode: number, errorMessage: string | null, recordErrors: readonly RecordError[] = []): PartitionProduceResponse {
+  return {
+    index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage,
+    recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+  };
+}
+
+/**
+ * A compacted topic refuses records without a key (Kafka's LogValidator.validateKey): the whole
+ * batch gets INVALID_RECORD with one record error per keyless record, in Kafka's words.
+ */
+async function refuseKeylessRecords(topic: string, index: number, records: Buffer): Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null> {
+  let keyless: number[];
+  try {
+    keyless = await keylessRecordIndexes(records);
+  } catch (e) {
+    return { kind: 'rejected', errorCode: ErrorCode.CORRUPT_MESSAGE, message: e instanceof Error ? e.message : String(e) };
+  }
+  if (keyless.length === 0) return null;
+  const recordErrors = keyless.map((batchIndex) => ({ batchIndex, message: `Compacted topic cannot accept message without key in topic partition ${topic}-${index}.` }));
+  const shown = recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ');
+  return {
+    kind: 'rejected', errorCode: ErrorCode.INVALID_RECORD, recordErrors,
+    message: `One or more records have been rejected due to ${recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown}]`,
+  };
 }
 
 /** Produce to a missing topic answers UNKNOWN_TOPIC_OR_PARTITION (retriable) and starts its creation. */

@@ -30,6 +30,7 @@ export const ApiKey = {
   TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  DescribeLogDirs: 35,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
@@ -40,6 +41,7 @@ export const ApiKey = {
   DescribeTransactions: 65,
   ListTransactions: 66,
   GetTelemetrySubscriptions: 71,
+  DescribeTopicPartitions: 75,
 } as const;
 
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
