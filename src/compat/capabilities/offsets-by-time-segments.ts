@@ -30,7 +30,8 @@ async function librdkafka(env: CompatEnv, py: PythonHandle): Promise<void> {
 async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
   const topic = await env.createTopic('ts-create', { partitions: 1, configs: CONFIGS });
   const base = Date.now() - 1_000_000;
-  await fgo.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: VALUE_BYTES, batch_bytes: 1000 });
+  // Batches below the broker's message.max.bytes (franz-go fills 1 MB batches by default).
+  await fgo.produce(env, { topic, count: 200, base_ts: base, partitions: 1, value_bytes: VALUE_BYTES, batch_bytes: 100_000 });
   const cases: [number, number][] = [[base - 5, 0], [base, 0], [base + 55, 55], [base + 100, 100], [base + 199, 199], [base + 5000, 200]];
   for (const [ts, want] of cases) {
     const [got] = await fgo.command<{ offset: number; timestamp: number }>(env, 'offsets_for_times', { topic, timestamp: ts });
