@@ -13,6 +13,7 @@ import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
 import { INSTALL_HINT } from '../src/compat/jvm/maven.js';
 import { CompatSession } from '../src/compat/runner.js';
+import { MatrixRecorder } from './support/matrix-output.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 
 /** The rows checked against Kafka in `npm test`: no restart, seconds per cell. */
@@ -28,6 +29,7 @@ const capabilities = (await loadCapabilities()).filter((c) => (ORACLE_ROWS as re
 
 describe('compat cells against Apache Kafka (the oracle)', function () {
   let kafka: KafkaProcess | undefined;
+  const recorder = new MatrixRecorder('COMPAT_KAFKA_MATRIX_MARKDOWN');
   let session: CompatSession | undefined;
 
   before(async function () {
@@ -57,6 +59,7 @@ describe('compat cells against Apache Kafka (the oracle)', function () {
 
   after(async function () {
     this.timeout(60_000);
+    await recorder.writeIfAsked(session, capabilities);
     const problems = await session?.close();
     await kafka?.cleanup();
     if (problems !== undefined && problems.length > 0) throw new Error(problems.join('\n'));
@@ -75,6 +78,7 @@ describe('compat cells against Apache Kafka (the oracle)', function () {
         it(client, async function () {
           this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
           const r = await session!.runCell(cap, client);
+          recorder.record(cap, client, r);
           if (r.status === 'pass') return;
           if (r.status === 'fail') {
             const e = new Error(r.reason ?? 'failed');

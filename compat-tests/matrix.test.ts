@@ -14,11 +14,13 @@ import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '.
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { restartControls } from '../src/compat/restart-controls.js';
 import { CompatSession } from '../src/compat/runner.js';
+import { MatrixRecorder } from './support/matrix-output.js';
 
 const capabilities = await loadCapabilities();
 
 describe('compat matrix: capabilities × clients against a broker process', function () {
   let broker: BrokerProcess | undefined;
+  const recorder = new MatrixRecorder('COMPAT_MATRIX_MARKDOWN');
   let session: CompatSession | undefined;
 
   before(async function () {
@@ -44,6 +46,7 @@ describe('compat matrix: capabilities × clients against a broker process', func
 
   after(async function () {
     this.timeout(30_000);
+    await recorder.writeIfAsked(session, capabilities);
     const problems = await session?.close();
     await broker?.cleanup();
     if (problems !== undefined && problems.length > 0) throw new Error(problems.join('\n'));
@@ -59,6 +62,7 @@ describe('compat matrix: capabilities × clients against a broker process', func
           this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + (cap.needsRestart === true ? 4 * START_TIMEOUT_MS : 30_000));
           const s = session!;
           const r = await s.runCell(cap, client);
+          recorder.record(cap, client, r);
           if (r.status === 'pass') return;
           if (r.status === 'fail') {
             const e = new Error(r.reason ?? 'failed');

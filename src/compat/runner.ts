@@ -401,7 +401,7 @@ export function toolVersion(): string {
 export async function runMatrix(session: CompatSession, capabilities: readonly Capability[], opts: RunMatrixOptions = {}): Promise<MatrixResult> {
   const started = Date.now();
   const results = new Map<string, CellResult>();
-  const keyOf = (cap: Capability, client: ClientId): string => `${cap.id}\u0000${client}`;
+  const keyOf = (cap: Capability, client: ClientId): string => cellKey(cap.id, client);
   const columns = session.clients.map((c) => c.id);
   const tasks = capabilities.flatMap((cap) => columns.map((client) => ({ cap, client })));
   const run = async (t: { cap: Capability; client: ClientId }): Promise<void> => {
@@ -418,6 +418,33 @@ export async function runMatrix(session: CompatSession, capabilities: readonly C
   const cleanupProblems = await session.close();
 
   const cells = tasks.map((t) => results.get(keyOf(t.cap, t.client))!);
+  return matrixResult(session, capabilities, cells, started, cleanupProblems);
+}
+
+/**
+ * A matrix from cells already run (by runMatrix, or one by one by the mocha suites, which write it
+ * for CI to print): every capability × detected client, in matrix order; a cell not in `ran` is
+ * planned here (not applicable, no test yet, client absent), which runs nothing.
+ */
+export async function matrixFromCells(session: CompatSession, capabilities: readonly Capability[], ran: ReadonlyMap<string, CellResult>, started: number): Promise<MatrixResult> {
+  const cells: CellResult[] = [];
+  for (const cap of capabilities) {
+    for (const c of session.clients) {
+      const result = ran.get(cellKey(cap.id, c.id));
+      if (result !== undefined) cells.push(result);
+      else if (typeof cap.cells[c.id] === 'function') cells.push({ capability: cap.id, client: c.id, status: 'not-run', reason: 'not run by this test run', durationMs: 0 });
+      else cells.push(await session.runCell(cap, c.id));
+    }
+  }
+  return matrixResult(session, capabilities, cells, started, []);
+}
+
+/** The key of one cell in a map of results. */
+export function cellKey(capability: string, client: ClientId): string {
+  return `${capability}\u0000${client}`;
+}
+
+function matrixResult(session: CompatSession, capabilities: readonly Capability[], cells: readonly CellResult[], started: number, cleanupProblems: readonly string[]): MatrixResult {
   const count = (s: CellStatus): number => cells.filter((c) => c.status === s).length;
   return {
     tool: { name: 'tributary compat', version: toolVersion() },
