@@ -14,6 +14,7 @@ import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js
 import { INSTALL_HINT } from '../src/compat/jvm/maven.js';
 import { CompatSession } from '../src/compat/runner.js';
 import { MatrixRecorder } from './support/matrix-output.js';
+import { rowCells } from './support/row-cells.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 
 /** The rows checked against Kafka in `npm test`: no restart, seconds per cell. */
@@ -72,12 +73,13 @@ describe('compat cells against Apache Kafka (the oracle)', function () {
 
   for (const cap of capabilities) {
     describe(cap.title, function () {
+      const cells = rowCells(() => session!, cap);
       for (const client of CLIENT_IDS) {
         const cell = cap.cells[client];
         if (cell === undefined || typeof cell !== 'function') continue;
         it(client, async function () {
           this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
-          const r = await session!.runCell(cap, client);
+          const r = await cells.run(client);
           recorder.record(cap, client, r);
           if (r.status === 'pass') return;
           if (r.status === 'fail') {

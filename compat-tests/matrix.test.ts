@@ -15,6 +15,7 @@ import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { restartControls } from '../src/compat/restart-controls.js';
 import { CompatSession } from '../src/compat/runner.js';
 import { MatrixRecorder } from './support/matrix-output.js';
+import { rowCells } from './support/row-cells.js';
 
 const capabilities = await loadCapabilities();
 
@@ -54,14 +55,14 @@ describe('compat matrix: capabilities × clients against a broker process', func
 
   for (const cap of capabilities) {
     describe(cap.title, function () {
+      const cells = rowCells(() => session!, cap);
       for (const client of CLIENT_IDS) {
         const cell = cap.cells[client];
         if (cell === undefined || typeof cell !== 'function') continue;
         it(client, async function () {
           // A restart row's deadline moves by the time its restarts took (each bounded by START_TIMEOUT_MS).
           this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + (cap.needsRestart === true ? 4 * START_TIMEOUT_MS : 30_000));
-          const s = session!;
-          const r = await s.runCell(cap, client);
+          const r = await cells.run(client);
           recorder.record(cap, client, r);
           if (r.status === 'pass') return;
           if (r.status === 'fail') {
