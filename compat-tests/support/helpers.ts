@@ -3,6 +3,7 @@
  * (skip locally, fail in CI), unique topic names, failure diagnostics. Running processes and
  * waiting live in src/compat/ (the `tributary compat` product uses them) and are re-exported here.
  */
+import type { ControlledProcess } from './broker-process.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { BrokerProcess } from './broker-process.js';
@@ -73,7 +74,7 @@ export function uniqueTopic(prefix: string): string {
  * For an afterEach hook: prints the broker log tail when the test just failed, so the failure
  * report shows what the node said.
  */
-export function printBrokerLogOnFailure(ctx: Mocha.Context, broker: BrokerProcess | undefined, maxChars = 6000): void {
+export function printBrokerLogOnFailure(ctx: Mocha.Context, broker: ControlledProcess | undefined, maxChars = 6000): void {
   if (broker === undefined || ctx.currentTest?.state !== 'failed') return;
   const log = broker.allStderr();
   console.log(`      [compat] broker ${broker.bootstrap} (pid ${broker.pid}, alive=${broker.alive}) log tail:\n` +

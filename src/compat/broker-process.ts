@@ -12,18 +12,21 @@
  * stderr (the node's log) is kept so a failing test can print it. Every process started here is
  * also SIGKILLed when the test process exits, whatever happened.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { awaitReady, ManagedChild, type ExitInfo } from './managed-child.js';
 import { PACKAGE_ROOT, TRIBUTARY_CLI } from './package-root.js';
 import { sleep } from './wait.js';
+
+export type { ExitInfo } from './managed-child.js';
 
 /** The package (repository) root. */
 export const REPO_ROOT = PACKAGE_ROOT;
 const CLI = TRIBUTARY_CLI;
 
-const STDERR_KEEP = 256 * 1024;
+/** How long a (re)start may take to print its listening line: generous, for a loaded machine. */
+export const START_TIMEOUT_MS = 120_000;
 
 export interface BrokerOptions {
   /** Kafka config keys → values, passed as `--override k=v` (listeners/log.dirs are set here). */
@@ -32,37 +35,34 @@ export interface BrokerOptions {
   readonly logDir?: string;
   /** Listen on this port instead of 0 (used by restart to keep the address). */
   readonly port?: number;
-  /** How long to wait for the "listening on" line. */
+  /** How long to wait for the "listening on" line (default START_TIMEOUT_MS). */
   readonly startTimeoutMs?: number;
 }
 
-export interface ExitInfo {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
+/**
+ * A broker process the run (or a test) started and controls: a Tributary node (BrokerProcess) or
+ * Apache Kafka (jvm/kafka-process.ts KafkaProcess). Restart rows stop, kill and restart it.
+ */
+export interface ControlledProcess {
+  /** What it is, for reports: 'Tributary', 'Apache Kafka 4.3.1'. */
+  readonly product: string;
+  readonly bootstrap: string;
+  readonly logDir: string;
+  readonly clusterId: string;
+  readonly pid: number | undefined;
+  /** True while the current incarnation has not exited. */
+  readonly alive: boolean;
+  stop(timeoutMs?: number): Promise<ExitInfo>;
+  kill(): Promise<ExitInfo>;
+  /** Starts it again on the same log dir and address; the previous incarnation must have exited. */
+  restart(): Promise<void>;
+  cleanup(): Promise<void>;
+  allStderr(): string;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
-export class BrokerProcess {
-  private child: ChildProcess;
-  private exited: Promise<ExitInfo>;
-  private exitInfo: ExitInfo | undefined;
-  private stderrBuf = '';
-  private stdoutBuf = '';
+export class BrokerProcess implements ControlledProcess {
+  readonly product = 'Tributary';
+  private child: ManagedChild | undefined;
   /** All stderr of earlier incarnations (restarts), for diagnostics. */
   private history = '';
   private readonly ownsLogDir: boolean;
@@ -75,15 +75,11 @@ export class BrokerProcess {
   private constructor(readonly logDir: string, ownsLogDir: boolean, opts: BrokerOptions) {
     this.ownsLogDir = ownsLogDir;
     this.overrides = opts.overrides ?? {};
-    this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
-    // Assigned by spawnChild(); these placeholders keep strict initialisation happy.
-    this.child = undefined as unknown as ChildProcess;
-    this.exited = Promise.resolve({ code: null, signal: null });
+    this.startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   }
 
   /** Starts a node and resolves once it is listening. */
   static async start(opts: BrokerOptions = {}): Promise<BrokerProcess> {
-    installExitHook();
     const owns = opts.logDir === undefined;
     const dir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'tributary-compat-'));
     const broker = new BrokerProcess(dir, owns, opts);
@@ -102,26 +98,26 @@ export class BrokerProcess {
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   /** True while the current process has not exited. */
   get alive(): boolean {
-    return this.exitInfo === undefined;
+    return this.child !== undefined && this.child.exit === undefined;
   }
 
   /** The node's log (stderr) of this incarnation; the tail if it got long. */
   stderr(): string {
-    return this.stderrBuf;
+    return this.child?.stderr ?? '';
   }
 
   /** stderr of every incarnation, earliest first, with a marker between them. */
   allStderr(): string {
-    return this.history + this.stderrBuf;
+    return this.history + this.stderr();
   }
 
   stdout(): string {
-    return this.stdoutBuf;
+    return this.child?.stdout ?? '';
   }
 
   private async spawnChild(port: number): Promise<void> {
@@ -131,64 +127,20 @@ export class BrokerProcess {
       '--override', `log.dirs=${this.logDir}`,
     ];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = new ManagedChild({ command: process.execPath, args, cwd: REPO_ROOT });
     this.child = child;
-    this.exitInfo = undefined;
-    this.stdoutBuf = '';
-    this.stderrBuf = '';
-    live.add(child);
-    this.exited = new Promise<ExitInfo>((res) => {
-      child.once('exit', (code, signal) => {
-        live.delete(child);
-        this.exitInfo = { code, signal };
-        res(this.exitInfo);
-      });
-      child.once('error', (err) => {
-        live.delete(child);
-        this.stderrBuf += `\n[compat] spawn error: ${err.message}\n`;
-        this.exitInfo = { code: null, signal: null };
-        res(this.exitInfo);
+    // The one line the node prints on stdout once it listens.
+    const listening = new Promise<void>((res) => {
+      child.onStdout((all) => {
+        const m = /listening on (?:[A-Za-z0-9_]+:\/\/)?([^\s,]+):(\d+)/.exec(all);
+        if (m?.[1] === undefined || m[2] === undefined) return;
+        this.host = m[1];
+        this.port = Number(m[2]);
+        this.clusterId = /\(cluster ([^)]+)\)/.exec(all)?.[1] ?? '';
+        res();
       });
     });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => {
-      this.stderrBuf += d;
-      if (this.stderrBuf.length > STDERR_KEEP) this.stderrBuf = this.stderrBuf.slice(-STDERR_KEEP);
-    });
-    child.stdout?.setEncoding('utf8');
-
-    const listening = new Promise<void>((res, rej) => {
-      const onData = (d: string): void => {
-        this.stdoutBuf += d;
-        const m = /listening on (?:[A-Za-z0-9_]+:\/\/)?([^\s,]+):(\d+)/.exec(this.stdoutBuf);
-        const cluster = /\(cluster ([^)]+)\)/.exec(this.stdoutBuf);
-        if (m?.[1] !== undefined && m[2] !== undefined) {
-          this.host = m[1];
-          this.port = Number(m[2]);
-          this.clusterId = cluster?.[1] ?? '';
-          res();
-        }
-      };
-      child.stdout?.on('data', onData);
-      void this.exited.then((info) =>
-        rej(new Error(`tributary exited before listening (code ${info.code}, signal ${info.signal})\n` +
-          `stdout: ${this.stdoutBuf}\nstderr:\n${this.stderrBuf}`)));
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, rej) => {
-      timer = setTimeout(() => rej(new Error(
-        `tributary did not print its listening line within ${this.startTimeoutMs} ms\n` +
-        `stdout: ${this.stdoutBuf}\nstderr:\n${this.stderrBuf}`)), this.startTimeoutMs);
-    });
-    try {
-      await Promise.race([listening, timeout]);
-    } catch (e) {
-      child.kill('SIGKILL');
-      await this.exited;
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
+    await awaitReady(child, listening, this.startTimeoutMs, `tributary (listening line on port ${port})`);
   }
 
   /**
@@ -196,32 +148,17 @@ export class BrokerProcess {
    * this rejects, so a hung shutdown fails the test instead of hanging it.
    */
   async stop(timeoutMs = 20_000): Promise<ExitInfo> {
-    if (this.exitInfo !== undefined) return this.exitInfo;
-    this.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((res) => {
-      timer = setTimeout(() => res('timeout'), timeoutMs);
-    });
-    const r = await Promise.race([this.exited, timedOut]);
-    clearTimeout(timer);
-    if (r === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`tributary did not exit within ${timeoutMs} ms of SIGTERM; SIGKILLed it\nstderr:\n${this.stderrBuf}`);
-    }
-    return r;
+    return this.child === undefined ? { code: null, signal: null } : this.child.stop(timeoutMs, 'tributary');
   }
 
   /** SIGKILL (kill -9), and wait for the exit. */
   async kill(): Promise<ExitInfo> {
-    if (this.exitInfo !== undefined) return this.exitInfo;
-    this.child.kill('SIGKILL');
-    return this.exited;
+    return this.child === undefined ? { code: null, signal: null } : this.child.kill();
   }
 
   /** Sends a signal without waiting (SIGSTOP/SIGCONT for pause tests). */
   signal(sig: NodeJS.Signals): void {
-    if (this.exitInfo === undefined) this.child.kill(sig);
+    this.child?.signal(sig);
   }
 
   /**
@@ -229,8 +166,8 @@ export class BrokerProcess {
    * address does not change). The previous incarnation must have exited (stop() or kill()).
    */
   async restart(opts: { samePort?: boolean } = {}): Promise<void> {
-    if (this.exitInfo === undefined) throw new Error('restart(): the node is still running; stop() or kill() it first');
-    this.history += this.stderrBuf + `\n----- [compat] restart (previous exit ${JSON.stringify(this.exitInfo)}) -----\n`;
+    if (this.alive) throw new Error('restart(): the node is still running; stop() or kill() it first');
+    this.history += this.stderr() + `\n----- [compat] restart (previous exit ${JSON.stringify(this.child?.exit)}) -----\n`;
     const samePort = opts.samePort ?? true;
     const port = samePort ? this.port : 0;
     // The old port is normally free at once (the listener is gone with the process); retry briefly
@@ -251,7 +188,7 @@ export class BrokerProcess {
 
   /** Stops the node if it is running (SIGKILL if SIGTERM does not work) and removes its temp dir. */
   async cleanup(): Promise<void> {
-    if (this.exitInfo === undefined) {
+    if (this.alive) {
       try {
         await this.stop(10_000);
       } catch {

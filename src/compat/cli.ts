@@ -6,30 +6,41 @@
  * Exit status: 0 nothing failed, 1 some cell failed, 2 usage error or the endpoint cannot be reached.
  */
 import { writeFile } from 'node:fs/promises';
-import { BrokerProcess } from './broker-process.js';
-import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker, type RestartOptions } from './capability.js';
+import { BrokerProcess, type ControlledProcess } from './broker-process.js';
+import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, type ClientId, type ControlledBroker } from './capability.js';
 import { loadCapabilities, selectCapabilities } from './capabilities/index.js';
 import { installClients } from './install.js';
+import { KafkaProcess } from './jvm/kafka-process.js';
+import { KAFKA_VERSION } from './jvm/maven.js';
+import { restartControls, type RestartControls } from './restart-controls.js';
 import { FORMATS, formatMatrix, type Format } from './report/index.js';
 import { CompatSession, runMatrix } from './runner.js';
 import { EndpointError, parseHostPort } from './wire-client.js';
 
 export const COMPAT_USAGE = `Usage:
-  tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
+  tributary compat [--bootstrap <host:port> | --broker tributary|kafka]
+                   [--format text|markdown|json|junit] [--output <file>]
                    [--only <capability,...>] [--clients <client,...>] [--parallel <n>] [--list]
   tributary compat --install-clients
 
 Runs the compatibility suites with every Kafka client installed here (${CLIENT_IDS.join(', ')})
 and prints a matrix: one row per capability, one column per client.
-Without --bootstrap a fresh Tributary is started (and stopped afterwards); with it, any Kafka-
-compatible endpoint is tested, creating only topics and groups named tributary-compat-* and
-deleting them afterwards.
+Without --bootstrap a fresh broker is started (and stopped afterwards): Tributary, or with
+--broker kafka Apache Kafka ${KAFKA_VERSION} (one KRaft node on loopback, from the jars that
+--install-clients fetches; needs java), with the same settings, restart rows included: the
+reference every cell must also pass against. With --bootstrap any Kafka-compatible endpoint is
+tested, creating only topics and groups named tributary-compat-* and deleting them afterwards.
 --install-clients fetches the Java, Go and PyPI clients (and Apache Kafka's jars) into
 ~/.cache/tributary and Maven's and Go's own caches; Debian's clients come from apt-get.
-Exit status: 0 nothing failed, 1 a cell failed, 2 usage or connection error.`;
+Exit status: 0 nothing failed, 1 a cell failed, 2 usage or connection error, or the broker to
+start did not start.`;
+
+const BROKERS = ['tributary', 'kafka'] as const;
+type BrokerKind = (typeof BROKERS)[number];
 
 interface CompatArgs {
   bootstrap?: string;
+  broker?: BrokerKind;
   format: Format;
   output?: string;
   only?: string[];
@@ -69,6 +80,12 @@ function parseArgs(args: readonly string[]): CompatArgs {
         a.bootstrap = v;
         break;
       }
+      case '--broker': {
+        const v = value();
+        if (!(BROKERS as readonly string[]).includes(v)) throw new UsageError(`--broker must be one of ${BROKERS.join(', ')}, not '${v}'`);
+        a.broker = v as BrokerKind;
+        break;
+      }
       case '--format': case '-f': {
         const v = value();
         if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v}'`);
@@ -96,7 +113,16 @@ function parseArgs(args: readonly string[]): CompatArgs {
       default: throw new UsageError(`unknown argument '${args[i]}'`);
     }
   }
+  if (a.bootstrap !== undefined && a.broker !== undefined) throw new UsageError('--broker starts a broker; --bootstrap tests one already running: give one of them');
   return a;
+}
+
+/** The broker the run starts with CONTROLLED_BROKER_CONFIG, and how env.restart restarts it. */
+async function startControlled(kind: BrokerKind): Promise<{ broker: ControlledProcess; controlled: ControlledBroker; controls: RestartControls }> {
+  const config = { ...CONTROLLED_BROKER_CONFIG };
+  const broker = kind === 'kafka' ? await KafkaProcess.start({ overrides: config }) : await BrokerProcess.start({ overrides: config });
+  const controlled = { nodeId: Number(config['node.id']), clusterId: broker.clusterId, config, logDir: broker.logDir };
+  return { broker, controlled, controls: restartControls(broker, (line) => process.stderr.write(line + '\n')) };
 }
 
 export async function compatMain(argv: readonly string[]): Promise<number> {
@@ -130,7 +156,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  let broker: BrokerProcess | undefined;
+  let broker: ControlledProcess | undefined;
   const stopBroker = async (): Promise<void> => {
     const b = broker;
     broker = undefined;
@@ -145,23 +171,30 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
   try {
     let bootstrap = args.bootstrap;
     let controlled: ControlledBroker | undefined;
-    let restart: ((opts?: RestartOptions) => Promise<void>) | undefined;
+    let controls: RestartControls | undefined;
+    let product: string | undefined;
     if (bootstrap === undefined) {
-      process.stderr.write('[compat] starting a fresh Tributary…\n');
-      const config = { ...CONTROLLED_BROKER_CONFIG };
-      const b = await BrokerProcess.start({ overrides: config });
-      broker = b;
-      bootstrap = b.bootstrap;
-      controlled = { nodeId: Number(config['node.id']), clusterId: b.clusterId, config, logDir: b.logDir };
-      restart = async (opts) => {
-        if (opts?.kill === true) await b.kill();
-        else await b.stop();
-        await b.restart();
-      };
+      const kind = args.broker ?? 'tributary';
+      process.stderr.write(`[compat] starting a fresh ${kind === 'kafka' ? `Apache Kafka ${KAFKA_VERSION}` : 'Tributary'}…\n`);
+      let started;
+      try {
+        started = await startControlled(kind);
+      } catch (e) {
+        process.stderr.write(`tributary compat: ${(e as Error).message}\n`);
+        return 2;
+      }
+      broker = started.broker;
+      bootstrap = broker.bootstrap;
+      controlled = started.controlled;
+      controls = started.controls;
+      if (kind === 'kafka') product = broker.product;
     }
     let session: CompatSession;
     try {
-      session = await CompatSession.open({ bootstrap, controlled, restart, clients: args.clients });
+      session = await CompatSession.open({
+        bootstrap, controlled, product, clients: args.clients,
+        restart: controls?.restart, ensureRunning: controls?.ensureRunning,
+      });
     } catch (e) {
       if (!(e instanceof EndpointError)) throw e;
       process.stderr.write(`tributary compat: ${e.message}\n`);

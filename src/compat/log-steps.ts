@@ -7,6 +7,15 @@ import assert from 'node:assert/strict';
 import type { Admin, Producer } from 'kafkajs';
 import type { KafkajsModule } from './clients/kafkajs.js';
 
+/**
+ * The smallest segment.bytes every Kafka accepts: 1 MiB since Kafka 4.0 (KIP-1030; 3.x took 14
+ * bytes). Rows that need several segments write BIG_VALUE_BYTES values, about ten per segment,
+ * instead of asking for tiny segments an endpoint may refuse (INVALID_CONFIG).
+ */
+export const MIN_SEGMENT_BYTES = 1_048_576;
+/** A value size that fills a MIN_SEGMENT_BYTES segment in about ten records; two fit one request under message.max.bytes=300000. */
+export const BIG_VALUE_BYTES = 100_000;
+
 /** DescribeConfigs config_source values: DYNAMIC_TOPIC_CONFIG, DYNAMIC_BROKER_CONFIG. */
 export const TOPIC_CONFIG = 1;
 export const DYNAMIC_BROKER_CONFIG = 2;

@@ -181,6 +181,26 @@ export class StreamingProcess {
     if (this.exitInfo === undefined) this.child.kill('SIGKILL');
   }
 
+  /** SIGTERM (a driver then closes its client and exits) and wait for the exit; SIGKILL after timeoutMs, and throw. */
+  async terminate(timeoutMs: number): Promise<void> {
+    if (this.exitInfo === undefined) this.child.kill('SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (this.exitInfo === undefined) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.stop();
+        throw new Error(`${this.command}: did not exit within ${timeoutMs} ms of SIGTERM\n  stderr:\n${indent(this.stderrText)}`);
+      }
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
   private wake(): void {
     const w = this.waiters;
     this.waiters = [];

@@ -46,8 +46,10 @@ export interface ClientStatus {
 
 export interface EndpointInfo {
   readonly bootstrap: string;
-  /** True when the run started this broker itself (a fresh Tributary). */
+  /** True when the run started this broker itself (a fresh Tributary, or Apache Kafka with --broker kafka). */
   readonly startedByRun: boolean;
+  /** What the run started, when it did and it is not Tributary: 'Apache Kafka 4.3.1'. */
+  readonly product?: string;
   readonly clusterId: string | null;
   readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number }[];
   readonly apiVersions: readonly { readonly api: string; readonly key: number; readonly min: number; readonly max: number }[];
@@ -57,6 +59,13 @@ export interface SessionOptions {
   readonly bootstrap: string;
   readonly controlled?: ControlledBroker;
   readonly restart?: (opts?: RestartOptions) => Promise<void>;
+  /**
+   * Called after every restart row, pass or fail: starts the controlled broker again when the row
+   * left none running, so a failed restart does not fail every later cell (restart-controls.ts).
+   */
+  readonly ensureRunning?: () => Promise<void>;
+  /** What the run started (EndpointInfo.product), when it is not Tributary. */
+  readonly product?: string;
   /** Only these client columns (default: all). */
   readonly clients?: readonly ClientId[];
   /** Bound for the TCP connect and each housekeeping request (default 5 s). */
@@ -99,6 +108,7 @@ export class CompatSession {
       endpoint = {
         bootstrap: opts.bootstrap,
         startedByRun: opts.controlled !== undefined,
+        ...(opts.product === undefined ? {} : { product: opts.product }),
         clusterId: md.clusterId ?? null,
         brokers: md.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
         apiVersions: [...wire.versions].sort((a, b) => a[0] - b[0]).map(([key, v]) => ({ api: apiName(key), key, min: v.min, max: v.max })),
@@ -160,7 +170,12 @@ export class CompatSession {
     if (!plan.run) return { capability: cap.id, client, status: plan.status, reason: plan.reason, durationMs: 0 };
 
     const timeoutMs = cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
-    const deadline = started + timeoutMs;
+    // A restart moves the deadline by the time it took: the cell's time limit bounds what the
+    // clients do, not how long a broker takes to start on a loaded machine (that has its own bound).
+    let deadline = started + timeoutMs;
+    let restartMs = 0;
+    let restarting = false;
+    const restart = cap.needsRestart === true && this.opts.restart !== undefined ? this.opts.restart : undefined;
     const abort = new AbortController();
     const cleanups: (() => Promise<void> | void)[] = [];
     const notes: string[] = [];
@@ -172,7 +187,17 @@ export class CompatSession {
       prefix: cellPrefix,
       versions: this.versions,
       controlled: this.opts.controlled,
-      restart: cap.needsRestart === true ? this.opts.restart : undefined,
+      restart: restart === undefined ? undefined : async (opts) => {
+        const t0 = Date.now();
+        restarting = true;
+        try {
+          await restart(opts);
+        } finally {
+          restarting = false;
+          restartMs += Date.now() - t0;
+          deadline += Date.now() - t0;
+        }
+      },
       signal: abort.signal,
       remainingMs: (limit?: number) => Math.max(1, Math.min(limit ?? Infinity, deadline - Date.now())),
       topic: (tag) => `${cellPrefix}${tag}-${++n}`,
@@ -197,10 +222,16 @@ export class CompatSession {
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, rej) => {
-      timer = setTimeout(() => {
+      const check = (): void => {
+        const left = restarting ? 1000 : deadline - Date.now();
+        if (left > 0) {
+          timer = setTimeout(check, left);
+          return;
+        }
         abort.abort();
-        rej(new Error(`timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+        rej(new Error(`timed out after ${timeoutMs} ms${restartMs > 0 ? ` (plus ${restartMs} ms of broker restarts)` : ''}`));
+      };
+      timer = setTimeout(check, timeoutMs);
     });
     let status: CellStatus = 'pass';
     let reason: string | undefined;
@@ -221,6 +252,16 @@ export class CompatSession {
       clearTimeout(timer);
       abort.abort();
     }
+    if (cap.needsRestart === true) {
+      const recovery = await this.recover();
+      if (recovery !== undefined) {
+        notes.push(recovery);
+        if (status !== 'fail') {
+          status = 'fail';
+          reason = recovery;
+        }
+      }
+    }
     for (const fn of cleanups.reverse()) {
       try {
         await fn();
@@ -235,6 +276,16 @@ export class CompatSession {
     }
     if (status === 'fail' && notes.length > 0) detail = `${detail ?? ''}\n${notes.join('\n')}`;
     return { capability: cap.id, client, status, reason, detail, durationMs: Date.now() - started };
+  }
+
+  /** After a restart row: a running broker again, or why not (the later cells will fail then). */
+  private async recover(): Promise<string | undefined> {
+    try {
+      await this.opts.ensureRunning?.();
+      return undefined;
+    } catch (e) {
+      return `the row left no running broker and it could not be started again: ${firstLine((e as Error).message)}`;
+    }
   }
 
   /** Deletes every topic and group left under the run's prefix. Returns problems (empty: clean). */
@@ -261,10 +312,21 @@ export class CompatSession {
     const res = await this.wire((w) => w.createTopics([{ name, partitions, configs: spec.configs }]));
     const err = res.get(name);
     if (err !== null && err !== undefined) throw new Error(`creating topic ${name}: ${err}`);
-    await waitFor(`topic ${name} with ${partitions} partitions, each with a leader`, () => this.wire(async (w) => {
-      const t = (await w.metadata([name])).topics[0];
-      return t !== undefined && t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0);
-    }), Math.max(1000, timeoutMs), 100);
+    // Served, not only named: Metadata may list a leader before it has loaded the partition (Kafka
+    // answers NOT_LEADER_OR_FOLLOWER meanwhile), and a client's first write would be retried then,
+    // out of order unless the client is idempotent.
+    await waitFor(`topic ${name} with ${partitions} partitions, each served by its leader`, async () => {
+      const md = await this.wire((w) => w.metadata([name]));
+      const t = md.topics[0];
+      if (t === undefined || t.errorCode !== 0 || t.partitions.length !== partitions || !t.partitions.every((p) => p.leaderId >= 0)) return false;
+      for (const b of md.brokers) {
+        const led = t.partitions.filter((p) => p.leaderId === b.nodeId).map((p) => p.partitionIndex);
+        if (led.length === 0) continue;
+        const errors = await this.wire((w) => w.listOffsetsErrors(name, led), b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`);
+        if (led.some((p) => errors.get(p) !== 0)) return false;
+      }
+      return true;
+    }, Math.max(1000, timeoutMs), 100);
     return name;
   }
 
@@ -339,7 +401,7 @@ export function toolVersion(): string {
 export async function runMatrix(session: CompatSession, capabilities: readonly Capability[], opts: RunMatrixOptions = {}): Promise<MatrixResult> {
   const started = Date.now();
   const results = new Map<string, CellResult>();
-  const keyOf = (cap: Capability, client: ClientId): string => `${cap.id}\u0000${client}`;
+  const keyOf = (cap: Capability, client: ClientId): string => cellKey(cap.id, client);
   const columns = session.clients.map((c) => c.id);
   const tasks = capabilities.flatMap((cap) => columns.map((client) => ({ cap, client })));
   const run = async (t: { cap: Capability; client: ClientId }): Promise<void> => {
@@ -356,6 +418,33 @@ export async function runMatrix(session: CompatSession, capabilities: readonly C
   const cleanupProblems = await session.close();
 
   const cells = tasks.map((t) => results.get(keyOf(t.cap, t.client))!);
+  return matrixResult(session, capabilities, cells, started, cleanupProblems);
+}
+
+/**
+ * A matrix from cells already run (by runMatrix, or one by one by the mocha suites, which write it
+ * for CI to print): every capability × detected client, in matrix order; a cell not in `ran` is
+ * planned here (not applicable, no test yet, client absent), which runs nothing.
+ */
+export async function matrixFromCells(session: CompatSession, capabilities: readonly Capability[], ran: ReadonlyMap<string, CellResult>, started: number): Promise<MatrixResult> {
+  const cells: CellResult[] = [];
+  for (const cap of capabilities) {
+    for (const c of session.clients) {
+      const result = ran.get(cellKey(cap.id, c.id));
+      if (result !== undefined) cells.push(result);
+      else if (typeof cap.cells[c.id] === 'function') cells.push({ capability: cap.id, client: c.id, status: 'not-run', reason: 'not run by this test run', durationMs: 0 });
+      else cells.push(await session.runCell(cap, c.id));
+    }
+  }
+  return matrixResult(session, capabilities, cells, started, []);
+}
+
+/** The key of one cell in a map of results. */
+export function cellKey(capability: string, client: ClientId): string {
+  return `${capability}\u0000${client}`;
+}
+
+function matrixResult(session: CompatSession, capabilities: readonly Capability[], cells: readonly CellResult[], started: number, cleanupProblems: readonly string[]): MatrixResult {
   const count = (s: CellStatus): number => cells.filter((c) => c.status === s).length;
   return {
     tool: { name: 'tributary compat', version: toolVersion() },

@@ -131,6 +131,13 @@ export async function runExactlyOnce(env: CompatEnv, py: DriverHandle, records: 
     input, output, group, transactional_id: env.topic('eos-tx'), expected: records, transaction_timeout_ms: 6000,
     session_timeout_ms: EOS_SESSION_TIMEOUT_MS,
   });
+  env.onCleanup(() => {
+    // Where the loop was, for a failure report (a timeout says nothing else).
+    if (loop.lines.some((l) => l.line.includes('"eos-done"'))) return;
+    const t0 = loop.lines[0]?.atMs ?? Date.now();
+    env.note(`[eos] the loop's last lines (of ${loop.lines.length}; +ms since its first):\n` +
+      loop.lines.slice(-12).map((l) => `  +${l.atMs - t0} ${l.line}`).join('\n'));
+  });
   env.onCleanup(async () => {
     // A member the coordinator knew before a kill -9 (and that the consumer no longer uses) stays
     // until its session expires; the group can be deleted only once it is empty.

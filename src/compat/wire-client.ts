@@ -32,6 +32,8 @@ import { decodeListGroupsResponse } from '../protocol/generated/messages/list-gr
 import { encodeDescribeGroupsRequest, describeGroupsRequestMeta } from '../protocol/generated/messages/describe-groups-request.js';
 import { decodeDescribeGroupsResponse } from '../protocol/generated/messages/describe-groups-response.js';
 import { encodeOffsetFetchRequest, offsetFetchRequestMeta } from '../protocol/generated/messages/offset-fetch-request.js';
+import { encodeListOffsetsRequest, listOffsetsRequestMeta } from '../protocol/generated/messages/list-offsets-request.js';
+import { decodeListOffsetsResponse } from '../protocol/generated/messages/list-offsets-response.js';
 import { decodeOffsetFetchResponse } from '../protocol/generated/messages/offset-fetch-response.js';
 
 /** The endpoint could not be reached or did not speak Kafka: a usage/connection error, not a test failure. */
@@ -265,6 +267,23 @@ export class WireClient {
       decode: (r, v) => decodeDeleteTopicsResponse(r, v),
     });
     return new Map(resp.responses.map((t) => [t.name ?? '', t.errorCode === 0 || t.errorCode === 3 ? null : errorName(t.errorCode)]));
+  }
+
+  /**
+   * ListOffsets (latest) of `partitions` of `topic` on the broker we are connected to: partition →
+   * error code (0: it serves the partition). A partition Metadata already names a leader for may
+   * still answer NOT_LEADER_OR_FOLLOWER while the leader loads it.
+   */
+  async listOffsetsErrors(topic: string, partitions: readonly number[]): Promise<Map<number, number>> {
+    const resp = await this.send({
+      key: ApiKey.ListOffsets, ours: { min: 1, max: Math.min(7, listOffsetsRequestMeta.maxVersion) }, firstFlexibleVersion: listOffsetsRequestMeta.firstFlexibleVersion,
+      encode: (w, v) => encodeListOffsetsRequest(w, v, {
+        replicaId: -1, isolationLevel: 0,
+        topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n })) }],
+      }),
+      decode: (r, v) => decodeListOffsetsResponse(r, v),
+    });
+    return new Map((resp.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.errorCode]));
   }
 
   /** The broker config values of `keys` (DescribeConfigs on the broker we are connected to). */

@@ -65,7 +65,9 @@ async function kcatCell(env: CompatEnv, kcat: KcatHandle, codec: Codec): Promise
   for (let i = 0; i < N; i++) lines.push(`key-${i}:value-${i}-${'p'.repeat(i % 37)}`);
   const produce = await kcat.run(env, [
     '-b', env.bootstrap, '-P', '-t', topic, '-z', codec, '-K', ':', '-H', `codec=${codec}`,
-    '-X', 'linger.ms=20', '-X', 'batch.num.messages=500',
+    // One request in flight: a retried batch (a broker busy or still loading the partition) cannot
+    // overtake the next one, so send order is read order without an idempotent producer.
+    '-X', 'linger.ms=20', '-X', 'batch.num.messages=500', '-X', 'max.in.flight=1',
   ], { input: lines.join('\n') + '\n', timeoutMs: 60_000 });
   assertRanOk(produce);
   assert.doesNotMatch(produce.stderr, /fail|error/i, `kcat -P reported: ${produce.stderr}`);

@@ -15,7 +15,7 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
 import type { PythonHandle } from '../clients/python.js';
 import { errorTypes } from '../clients/kafkajs.js';
-import { describeTopicConfigs, partition0, produceRange, TOPIC_CONFIG } from '../log-steps.js';
+import { BIG_VALUE_BYTES, describeTopicConfigs, MIN_SEGMENT_BYTES, partition0, produceRange, TOPIC_CONFIG } from '../log-steps.js';
 import { linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
 import { waitFor } from '../wait.js';
 
@@ -50,16 +50,21 @@ const configsAlter = defineCapability({
   timeoutMs: 120_000,
   cells: {
     async kafkajs(env, kjs) {
-      const topic = await env.createTopic('cfg', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      const segment = String(MIN_SEGMENT_BYTES);
+      const topic = await env.createTopic('cfg', { partitions: 1, configs: { 'segment.bytes': segment } });
       const admin = await kjs.session(env).admin();
       const { ConfigResourceTypes } = kjs.kafkajs;
       // AlterConfigs replaces the whole set of overrides: segment.bytes is restated.
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [
-        { name: 'segment.bytes', value: '1024' }, { name: 'retention.bytes', value: '1000' },
+        { name: 'segment.bytes', value: segment }, { name: 'retention.bytes', value: '1000' },
       ] }] });
-      const d = await describeTopicConfigs(kjs.kafkajs, admin, topic);
+      // Kafka acknowledges the alter once its controller has it; the broker applies it a moment later.
+      const d = await waitFor('the altered configs described', async () => {
+        const c = await describeTopicConfigs(kjs.kafkajs, admin, topic);
+        return c.get('retention.bytes')?.value === '1000' ? c : undefined;
+      }, env.remainingMs(15_000), 200);
       assert.deepEqual(d.get('retention.bytes'), { value: '1000', source: TOPIC_CONFIG });
-      assert.deepEqual(d.get('segment.bytes'), { value: '1024', source: TOPIC_CONFIG });
+      assert.deepEqual(d.get('segment.bytes'), { value: segment, source: TOPIC_CONFIG });
 
       for (const [name, value] of [['retention.ms', 'soon'], ['cleanup.policy', 'shred'], ['no.such.config', '1'], ['min.cleanable.dirty.ratio', '2']] as const) {
         let err: unknown;
@@ -172,13 +177,15 @@ const configsLive = defineCapability({
   needsControlledBroker: 'log.retention.check.interval.ms=200 runs retention within seconds',
   cells: {
     async kafkajs(env, kjs) {
-      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      const segment = String(MIN_SEGMENT_BYTES);
+      const topic = await env.createTopic('cfg-live', { partitions: 1, configs: { 'segment.bytes': segment } });
       const s = kjs.session(env);
       const admin = await s.admin();
-      await produceRange(await s.producer({ allowAutoTopicCreation: false }), topic, 100);
+      // 50 records of BIG_VALUE_BYTES: about five segments.
+      await produceRange(await s.producer({ allowAutoTopicCreation: false }), topic, 50, { perSend: 2, valueBytes: BIG_VALUE_BYTES });
       assert.equal((await partition0(admin, topic)).low, 0);
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: kjs.kafkajs.ConfigResourceTypes.TOPIC, name: topic, configEntries: [
-        { name: 'segment.bytes', value: '1024' }, { name: 'retention.bytes', value: '1000' },
+        { name: 'segment.bytes', value: segment }, { name: 'retention.bytes', value: '1000' },
       ] }] });
       const low = await waitFor('retention.bytes to take effect without a restart', async () => {
         const o = (await partition0(admin, topic)).low;

@@ -114,19 +114,22 @@ function offsetsPartition(group: string, count: number): number {
 /** The group's OffsetCommit records carry the committed offsets (the latest per partition); a GroupMetadata record says "consumer". */
 function assertCommitsRecorded(env: CompatEnv, records: readonly RawRecord[], group: string, topic: string, expected: readonly (readonly [number, bigint])[]): void {
   const commits = new Map<number, { offset: bigint; metadata: string; version: number }>();
-  let sawGroupMetadata = false;
+  const groupRecords: { offset: number; hex: string; protocolType: string; generation: number }[] = [];
   for (const r of [...records].sort((a, b) => a.offset - b.offset)) {
     const key = decodeKey(r.key);
     if (key.type === 'offset' && key.group === group && key.topic === topic && r.value !== null) commits.set(key.partition, decodeOffsetCommitValue(r.value));
     if (key.type === 'group' && key.group === group && r.value !== null) {
-      const g = decodeGroupMetadataHead(r.value);
-      assert.equal(g.protocolType, 'consumer');
-      sawGroupMetadata = true;
+      groupRecords.push({ offset: r.offset, hex: r.value.toString('hex').slice(0, 80), ...decodeGroupMetadataHead(r.value) });
     }
   }
-  assert.ok(sawGroupMetadata, 'a GroupMetadata record for the group');
+  // Kafka 4 first records the new, empty group (generation 0, no protocol type yet); every generation
+  // the members formed is of protocol type "consumer".
+  const formed = groupRecords.filter((g) => g.generation > 0);
+  assert.ok(formed.length > 0, `a GroupMetadata record of a generation of the group: ${JSON.stringify(groupRecords)}`);
+  assert.ok(formed.every((g) => g.protocolType === 'consumer'), `GroupMetadata records of protocol type "consumer": ${JSON.stringify(groupRecords)}`);
   for (const [p, offset] of expected) assert.equal(commits.get(p)?.offset, offset, `the OffsetCommit record of ${topic}-${p}`);
-  if (env.controlled !== undefined) assert.equal(commits.get(expected[0]?.[0] ?? 0)?.version, 3, 'OffsetCommitValue v3, as Kafka 3.x writes');
+  // v3 carries the leader epoch (Kafka 3.x writes it); Kafka 4 writes v4, the flexible version with the topic id as a tagged field.
+  if (env.controlled !== undefined) assert.ok((commits.get(expected[0]?.[0] ?? 0)?.version ?? 0) >= 3, 'OffsetCommitValue v3 or later, as Kafka 3.x and 4.x write');
 }
 
 // --- Kafka's __consumer_offsets record schemas, decoded here independently of the broker's code.
@@ -164,7 +167,9 @@ class Cursor {
     const n = this.uvarint();
     for (let i = 0; i < n; i++) {
       this.uvarint();
-      this.pos += this.uvarint();
+      // Read the size before adding it: `this.pos += this.uvarint()` would add to the position from before the size.
+      const size = this.uvarint();
+      this.pos += size;
     }
   }
 }
@@ -192,7 +197,7 @@ function decodeOffsetCommitValue(buf: Buffer): { offset: bigint; metadata: strin
   c.int64();
   if (version === 1) c.int64();
   if (flexible) c.taggedFields();
-  assert.equal(c.pos, buf.length, 'value fully consumed');
+  assert.equal(c.pos, buf.length, `OffsetCommitValue v${version} fully consumed: ${buf.toString('hex')}`);
   return { offset, metadata, version };
 }
 

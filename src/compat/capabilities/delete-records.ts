@@ -34,7 +34,7 @@ async function deleteRecords(admin: Admin, topic: string, offset: string): Promi
 /** confluent-kafka-python: assign() from the beginning after DeleteRecords (by kafkajs's admin). */
 async function librdkafka(env: CompatEnv, py: PythonHandle): Promise<void> {
   const admin = await kafkajsAdmin(env, 'confluent-kafka-python 1.7 has no delete_records');
-  const topic = await env.createTopic('del-rec-py', { partitions: 1, configs: { 'segment.bytes': '2048' } });
+  const topic = await env.createTopic('del-rec-py', { partitions: 1 });
   await py.produce(env, { topic, count: 60, partitions: 1, batch_bytes: 1000 });
   await deleteRecords(admin, topic, '25');
   const records = await py.readAll(env, topic);
@@ -82,7 +82,7 @@ export default defineCapability({
   timeoutMs: 120_000,
   cells: {
     async kafkajs(env, kjs) {
-      const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      const topic = await env.createTopic('del-rec', { partitions: 1 });
       const s = kjs.session(env);
       const admin = await s.admin();
       await produceRange(await s.producer({ allowAutoTopicCreation: false }), topic, 100);
@@ -107,7 +107,7 @@ export default defineCapability({
 
     async kcat(env, kcat) {
       const admin = await kafkajsAdmin(env, 'kcat has no DeleteRecords');
-      const topic = await env.createTopic('del-rec', { partitions: 1, configs: { 'segment.bytes': '1024' } });
+      const topic = await env.createTopic('del-rec', { partitions: 1 });
       const produce = async (from: number, to: number): Promise<void> => {
         const lines = Array.from({ length: to - from }, (_, i) => `key-${from + i}:value-${from + i}`);
         assertRanOk(await kcat.run(env, ['-b', env.bootstrap, '-P', '-t', topic, '-p', '0', '-K', ':', '-X', 'batch.size=800'], { input: lines.join('\n') + '\n', timeoutMs: 30_000 }));

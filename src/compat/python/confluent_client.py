@@ -17,7 +17,7 @@ Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
                      commit synchronously, close (leaving the group); prints each assignment
                      ({"type":"assign"}), record, the commit ({"type":"committed"}) and {"type":"closed"}
   static_member      {bootstrap, topic, group, instance, run_s, session_timeout_ms?}   a static member
-                     (group.instance.id, KIP-345): stays run_s seconds, prints every assign/revoke
+                     (group.instance.id, KIP-345): stays run_s seconds (or until SIGTERM), prints every assign/revoke
                      and error; close() does not leave the group
   raw_partition      {bootstrap, topic, partition, timeout_s?}   every record of one partition from
                      the beginning to its high watermark, key and value as hex (no group)
@@ -52,6 +52,7 @@ each partition's high watermark (taken at start) is reached, and at least `expec
 """
 import json
 import os
+import signal
 import sys
 import time
 
@@ -310,9 +311,12 @@ def static_member(a):
         out({"type": "revoke", "t": time.time(), "partitions": sorted(p.partition for p in parts)})
         sys.stdout.flush()
 
+    # SIGTERM ends the run like run_s does: the member closes (a static member sends no LeaveGroup).
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     c.subscribe([a["topic"]], on_assign=on_assign, on_revoke=on_revoke)
     end = time.time() + float(a["run_s"])
-    while time.time() < end:
+    while time.time() < end and not stop:
         try:
             m = c.poll(0.2)
         except KafkaException as e:
@@ -363,17 +367,30 @@ def alter_configs(a):
     from confluent_kafka.admin import AdminClient, ConfigResource
     admin = AdminClient({"bootstrap.servers": a["bootstrap"]})
     res = ConfigResource(a.get("rtype", "topic"), a.get("name", a["topic"]), set_config=a["set"])
+    ok = True
     for r, f in admin.alter_configs([res], request_timeout=20).items():
         try:
             f.result()
             out({"type": "alter", "ok": True})
         except Exception as e:  # noqa: BLE001 - the KafkaException's error is reported
+            ok = False
             e0 = e.args[0] if e.args else None
             code = e0.name() if isinstance(e0, KafkaError) else str(e)
             out({"type": "alter", "ok": False, "code": code, "message": str(e)})
-    for r, f in admin.describe_configs([ConfigResource("topic", a["topic"])], request_timeout=20).items():
-        entries = f.result()
-        out({"type": "describe", "configs": {k: {"value": v.value, "source": v.source} for k, v in entries.items()}})
+
+    def describe():
+        for r, f in admin.describe_configs([ConfigResource("topic", a["topic"])], request_timeout=20).items():
+            return {k: {"value": v.value, "source": v.source} for k, v in f.result().items()}
+
+    # Kafka acknowledges an alter once its controller has it and the broker applies it a moment
+    # later: after a successful alter, describe until the new values show (bounded).
+    configs = describe()
+    deadline = time.time() + 15
+    while ok and a.get("rtype", "topic") == "topic" and time.time() < deadline and \
+            any(configs.get(k, {}).get("value") != v for k, v in a["set"].items()):
+        time.sleep(0.2)
+        configs = describe()
+    out({"type": "describe", "configs": configs})
 
 
 # --- transactions -------------------------------------------------------------------------------

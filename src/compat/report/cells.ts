@@ -18,8 +18,9 @@ export function clientHeader(c: ClientStatus): string {
 /** What was tested; `stable` leaves out what changes from run to run (port, cluster id), for a README. */
 export function endpointLine(m: MatrixResult, stable = false): string {
   const e = m.endpoint;
-  if (stable) return e.startedByRun ? `a fresh Tributary ${m.tool.version}` : e.bootstrap;
-  const what = e.startedByRun ? `a fresh Tributary ${m.tool.version} started by the run (${e.bootstrap})` : e.bootstrap;
+  const fresh = `a fresh ${e.product ?? `Tributary ${m.tool.version}`}`;
+  if (stable) return e.startedByRun ? fresh : e.bootstrap;
+  const what = e.startedByRun ? `${fresh} started by the run (${e.bootstrap})` : e.bootstrap;
   return `${what}, cluster ${e.clusterId ?? 'unknown'}, ${e.brokers.length} broker${e.brokers.length === 1 ? '' : 's'}`;
 }
 

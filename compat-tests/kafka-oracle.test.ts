@@ -1,0 +1,98 @@
+/**
+ * Apache Kafka as the oracle: the compatibility cells are checked against a real Apache Kafka
+ * 4.3.1 (one KRaft node started by src/compat/jvm/kafka-process.ts, with the settings the run gives
+ * its own Tributary), so a cell that passes only on Tributary fails here. A fixed subset of rows:
+ * those that do not restart the broker and finish in seconds (about 3-5 minutes in all); the whole
+ * matrix against Kafka is `tributary compat --broker kafka` (.ci/run prints it).
+ *
+ * Needs Kafka's jars in the cache (`npx tributary compat --install-clients`) and java; without them
+ * the suite is skipped, except under CI=true, where that is a failure.
+ */
+import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
+import { loadCapabilities } from '../src/compat/capabilities/index.js';
+import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
+import { INSTALL_HINT } from '../src/compat/jvm/maven.js';
+import { CompatSession } from '../src/compat/runner.js';
+import { MatrixRecorder } from './support/matrix-output.js';
+import { rowCells } from './support/row-cells.js';
+import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
+
+/** The rows checked against Kafka in `npm test`: no restart, seconds per cell. */
+export const ORACLE_ROWS = [
+  'cluster-metadata', 'produce-acks', 'idempotent-producer', 'compression-gzip', 'compression-zstd', 'record-fields',
+  'offsets-by-time', 'offsets-by-time-segments', 'fetch-long-poll', 'admin-topics', 'admin-configs', 'configs-alter',
+  'auto-create', 'message-too-large', 'interop', 'consumer-groups', 'static-membership', 'consumer-offsets-format',
+  'retention-time', 'retention-size', 'delete-records', 'compaction', 'configs-live', 'log-append-time',
+  'transactions', 'txn-send-offsets', 'txn-fencing', 'txn-timeout',
+] as const;
+
+const capabilities = (await loadCapabilities()).filter((c) => (ORACLE_ROWS as readonly string[]).includes(c.id));
+
+describe('compat cells against Apache Kafka (the oracle)', function () {
+  let kafka: KafkaProcess | undefined;
+  const recorder = new MatrixRecorder('COMPAT_KAFKA_MATRIX_MARKDOWN');
+  let session: CompatSession | undefined;
+
+  before(async function () {
+    this.timeout(240_000);
+    const cp = kafkaClasspath();
+    if ('problem' in cp) {
+      const msg = `Apache Kafka cannot be started here: ${cp.problem}`;
+      if (isCi()) throw new Error(`${msg}; CI=true, so this is a failure`);
+      console.log(`      [compat] SKIP: ${msg}. Fetch the jars with: ${INSTALL_HINT}`);
+      this.skip();
+    }
+    const config = { ...CONTROLLED_BROKER_CONFIG };
+    kafka = await KafkaProcess.start({ overrides: config });
+    session = await CompatSession.open({
+      bootstrap: kafka.bootstrap,
+      product: kafka.product,
+      controlled: { nodeId: Number(config['node.id']), clusterId: kafka.clusterId, config, logDir: kafka.logDir },
+    });
+    for (const c of session.clients) {
+      console.log(`      [compat] ${c.title}: ${c.version ?? `absent (${c.problem}; ${c.install})`}`);
+    }
+  });
+
+  afterEach(function () {
+    printBrokerLogOnFailure(this, kafka);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await recorder.writeIfAsked(session, capabilities);
+    const problems = await session?.close();
+    await kafka?.cleanup();
+    if (problems !== undefined && problems.length > 0) throw new Error(problems.join('\n'));
+  });
+
+  it('checks every row it names', function () {
+    const missing = ORACLE_ROWS.filter((id) => !capabilities.some((c) => c.id === id));
+    if (missing.length > 0) throw new Error(`no such capability: ${missing.join(', ')}`);
+  });
+
+  for (const cap of capabilities) {
+    describe(cap.title, function () {
+      const cells = rowCells(() => session!, cap);
+      for (const client of CLIENT_IDS) {
+        const cell = cap.cells[client];
+        if (cell === undefined || typeof cell !== 'function') continue;
+        it(client, async function () {
+          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
+          const r = await cells.run(client);
+          recorder.record(cap, client, r);
+          if (r.status === 'pass') return;
+          if (r.status === 'fail') {
+            const e = new Error(r.reason ?? 'failed');
+            e.stack = r.detail ?? r.reason;
+            throw e;
+          }
+          const why = `${cap.id} × ${client} on Apache Kafka: ${r.reason ?? 'not run'}`;
+          if (isCi()) throw new Error(`${why}; CI=true, so a cell that cannot run is a failure`);
+          console.log(`      [compat] SKIP: ${why}`);
+          this.skip();
+        });
+      }
+    });
+  }
+});

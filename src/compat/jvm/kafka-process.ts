@@ -1,0 +1,281 @@
+/**
+ * Apache Kafka as a child process, the oracle the compatibility cells are checked against: one node
+ * in KRaft combined mode (process.roles=broker,controller), started the way Kafka's own scripts and
+ * quickstart start it, on the jars of src/compat/jvm/maven.ts's 'server' bundle:
+ *
+ *   bin/kafka-storage.sh format --standalone -t <cluster id> -c server.properties
+ *                                           (kafka-run-class.sh kafka.tools.StorageTool, -Xmx256M)
+ *   bin/kafka-server-start.sh server.properties
+ *                                           (kafka-run-class.sh kafka.Kafka, KAFKA_HEAP_OPTS -Xmx1G -Xms1G)
+ *
+ * Two free loopback ports (the PLAINTEXT broker listener and the CONTROLLER listener), a fresh
+ * temporary log dir, and the settings of Kafka's sample config/server.properties for a one-node
+ * cluster (internal topics with replication factor 1). The same surface as BrokerProcess (start,
+ * stop, kill, restart, cleanup, bootstrap, logDir, clusterId), so `tributary compat --broker kafka`
+ * and the compat-tests use either.
+ *
+ * Ready means what a client can see: the node answers Metadata on its broker listener and lists
+ * itself as a broker (Kafka registers a broker, unfenced, only once it can serve). The jars carry no
+ * SLF4J binding, so Kafka logs nothing; a failed start reports its exit status and whatever the JVM
+ * printed. Every process started here is SIGKILLed when this process exits (managed-child.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ControlledProcess } from '../broker-process.js';
+import { awaitReady, ManagedChild, type ExitInfo } from '../managed-child.js';
+import { sleep, withTimeout } from '../wait.js';
+import { WireClient } from '../wire-client.js';
+import { cachedClasspath, INSTALL_HINT, javaCommand, KAFKA_VERSION } from './maven.js';
+
+/** JVM start-ups are slow on a loaded machine: how long a (re)start may take to answer Metadata. */
+export const KAFKA_START_TIMEOUT_MS = 180_000;
+
+/** kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS. */
+const JVM_PERFORMANCE_OPTS = [
+  '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
+];
+
+/**
+ * What Kafka's sample config/server.properties sets for a one-node cluster (without these the
+ * internal topics ask for three replicas, and groups and transactions never get a coordinator),
+ * and one internal setting that gives Kafka Tributary's timing from start-up.
+ */
+const SINGLE_NODE_DEFAULTS: Readonly<Record<string, string>> = {
+  'offsets.topic.replication.factor': '1',
+  'share.coordinator.state.topic.replication.factor': '1',
+  'share.coordinator.state.topic.min.isr': '1',
+  'transaction.state.log.replication.factor': '1',
+  'transaction.state.log.min.isr': '1',
+  // Kafka starts its retention and flush tasks log.initial.task.delay.ms (internal, 30 s) after
+  // start-up, and again after every restart; Tributary runs them from the start. Without this a
+  // row relying on log.retention.check.interval.ms would wait 30 s on Kafka right after a restart.
+  'log.initial.task.delay.ms': '0',
+};
+
+export interface KafkaOptions {
+  /** Kafka config keys → values (after the one-node defaults; listeners and log.dirs are set here). */
+  readonly overrides?: Readonly<Record<string, string>>;
+  /** How long a (re)start may take (default KAFKA_START_TIMEOUT_MS). */
+  readonly startTimeoutMs?: number;
+}
+
+/** The 'server' jars' classpath, or why Apache Kafka cannot be started here (names the install command, or java). */
+export function kafkaClasspath(): { readonly classpath: string } | { readonly problem: string } {
+  const cp = cachedClasspath('server');
+  if ('problem' in cp) return cp;
+  const java = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8', timeout: 30_000 });
+  if (java.error !== undefined || java.status !== 0) {
+    return { problem: `${javaCommand()} -version failed (${java.error?.message ?? `exit ${java.status}`}): Kafka ${KAFKA_VERSION} needs Java 17 or later` };
+  }
+  return cp;
+}
+
+/** A loopback port nothing listens on right now (the kernel's pick). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((res, rej) => {
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', res);
+  });
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((res) => s.close(() => res()));
+  return port;
+}
+
+/** A cluster id as `kafka-storage random-uuid` prints it: 16 random bytes, base64url, not starting with '-'. */
+function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+export class KafkaProcess implements ControlledProcess {
+  readonly product = `Apache Kafka ${KAFKA_VERSION}`;
+  readonly host = '127.0.0.1';
+  private child: ManagedChild | undefined;
+  private history = '';
+  readonly logDir: string;
+  private readonly propertiesFile: string;
+  private readonly nodeId: number;
+  private readonly startTimeoutMs: number;
+
+  private constructor(
+    private readonly home: string,
+    private readonly classpath: string,
+    readonly port: number,
+    readonly controllerPort: number,
+    readonly clusterId: string,
+    opts: KafkaOptions,
+  ) {
+    this.logDir = join(home, 'data');
+    this.propertiesFile = join(home, 'server.properties');
+    this.nodeId = Number(opts.overrides?.['node.id'] ?? '1');
+    this.startTimeoutMs = opts.startTimeoutMs ?? KAFKA_START_TIMEOUT_MS;
+    mkdirSync(this.logDir, { recursive: true });
+    writeFileSync(this.propertiesFile, this.properties(opts.overrides ?? {}));
+  }
+
+  /**
+   * Formats a fresh log dir and starts Kafka; resolves once it serves Metadata. Throws (naming
+   * `npx tributary compat --install-clients`) when the jars are not in the cache. A start that dies
+   * early (a port taken between choosing and binding it) is tried again on other ports.
+   */
+  static async start(opts: KafkaOptions = {}): Promise<KafkaProcess> {
+    const cp = kafkaClasspath();
+    if ('problem' in cp) throw new Error(`cannot start Apache Kafka: ${cp.problem}`);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const home = mkdtempSync(join(tmpdir(), 'tributary-compat-kafka-'));
+      const port = await freePort();
+      let controllerPort = await freePort();
+      while (controllerPort === port) controllerPort = await freePort();
+      const kafka = new KafkaProcess(home, cp.classpath, port, controllerPort, randomClusterId(), opts);
+      try {
+        await kafka.format();
+        await kafka.spawnChild();
+        return kafka;
+      } catch (e) {
+        lastError = e;
+        await kafka.cleanup();
+        if (kafka.child?.exit === undefined || kafka.child.exit.code === null) break; // timed out or killed: not a port race
+      }
+    }
+    throw lastError;
+  }
+
+  get bootstrap(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exit === undefined;
+  }
+
+  /** What the JVM printed on stderr, every incarnation, earliest first. */
+  allStderr(): string {
+    return this.history + (this.child?.stderr ?? '');
+  }
+
+  private properties(overrides: Readonly<Record<string, string>>): string {
+    const props: Record<string, string> = {
+      ...SINGLE_NODE_DEFAULTS,
+      ...overrides,
+      'process.roles': 'broker,controller',
+      'node.id': String(this.nodeId),
+      'controller.quorum.bootstrap.servers': `${this.host}:${this.controllerPort}`,
+      'listeners': `PLAINTEXT://${this.host}:${this.port},CONTROLLER://${this.host}:${this.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://${this.host}:${this.port},CONTROLLER://${this.host}:${this.controllerPort}`,
+      'controller.listener.names': 'CONTROLLER',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'log.dirs': this.logDir,
+    };
+    return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  }
+
+  /** kafka-storage.sh format --standalone: this node is the one voter of a new metadata quorum. */
+  private async format(): Promise<void> {
+    // A ManagedChild like the broker, so that it too is killed if this process exits meanwhile.
+    const tool = new ManagedChild({
+      command: javaCommand(),
+      args: ['-Xmx256M', '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', this.clusterId, '-c', this.propertiesFile],
+      cwd: this.home,
+    });
+    const exit = await withTimeout('kafka-storage format', tool.exited, this.startTimeoutMs).catch(async (e: Error) => {
+      await tool.kill();
+      throw e;
+    });
+    if (exit.code !== 0) throw new Error(`kafka-storage format exited with code ${exit.code}\n${tool.stdout}\n${tool.stderr}`);
+  }
+
+  private async spawnChild(): Promise<void> {
+    const child = new ManagedChild({
+      command: javaCommand(),
+      args: ['-Xmx1G', '-Xms1G', ...JVM_PERFORMANCE_OPTS, '-cp', this.classpath, 'kafka.Kafka', this.propertiesFile],
+      cwd: this.home,
+    });
+    this.child = child;
+    let settled = false;
+    const ready = (async (): Promise<void> => {
+      while (!settled && child.exit === undefined) {
+        if (await this.servesMetadata()) return;
+        await sleep(250);
+      }
+    })();
+    try {
+      await awaitReady(child, ready, this.startTimeoutMs, `Apache Kafka on ${this.bootstrap} (Metadata listing node ${this.nodeId})`);
+    } finally {
+      settled = true;
+    }
+  }
+
+  /** One Metadata round trip on the broker listener that lists this node and cluster. */
+  private async servesMetadata(): Promise<boolean> {
+    try {
+      const w = await WireClient.connect(this.bootstrap, 2_000);
+      try {
+        const md = await w.metadata([]);
+        return md.clusterId === this.clusterId && md.brokers.some((b) => b.nodeId === this.nodeId);
+      } finally {
+        w.close();
+      }
+    } catch {
+      return false;
+    }
+  }
+
+  /** SIGTERM (Kafka's controlled shutdown), bounded; SIGKILLed and rejected when it hangs. */
+  async stop(timeoutMs = 60_000): Promise<ExitInfo> {
+    return this.child === undefined ? { code: null, signal: null } : this.child.stop(timeoutMs, 'Apache Kafka');
+  }
+
+  /** SIGKILL (kill -9), and wait for the exit. */
+  async kill(): Promise<ExitInfo> {
+    return this.child === undefined ? { code: null, signal: null } : this.child.kill();
+  }
+
+  /**
+   * Starts Kafka again on the same log dir and ports (no format: the log is recovered). A JVM that
+   * exits at once (the old listener's port not yet released) is started again, a few times.
+   */
+  async restart(): Promise<void> {
+    if (this.alive) throw new Error('restart(): Apache Kafka is still running; stop() or kill() it first');
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      this.history += (this.child?.stderr ?? '') + `\n----- [compat] restart (previous exit ${JSON.stringify(this.child?.exit)}) -----\n`;
+      try {
+        await this.spawnChild();
+        return;
+      } catch (e) {
+        lastError = e;
+        if (this.child?.exit?.code === null) break; // killed at the timeout: not an early exit
+        await sleep(500);
+      }
+    }
+    throw lastError;
+  }
+
+  /** Stops Kafka if it runs (SIGKILL if SIGTERM does not work) and removes its directory. */
+  async cleanup(): Promise<void> {
+    if (this.alive) {
+      try {
+        await this.stop(30_000);
+      } catch {
+        await this.kill();
+      }
+    }
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+export { INSTALL_HINT };
