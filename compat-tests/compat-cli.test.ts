@@ -12,6 +12,12 @@ import type { MatrixResult } from '../src/compat/runner.js';
 
 const CLI = join(REPO_ROOT, 'bin', 'tributary.js');
 
+/**
+ * The client columns that start in milliseconds: these tests check the command (--bootstrap, the
+ * formats, the sweep), not the clients; every column runs in matrix.test.ts and kafka-oracle.test.ts.
+ */
+const FAST_CLIENTS = 'kafkajs,kcat,confluent-kafka-python,kafka-python';
+
 /** A port nothing listens on: bind one, close it. */
 async function deadPort(): Promise<number> {
   const s: Server = createServer();
@@ -36,10 +42,7 @@ describe('tributary compat (the CLI)', function () {
   it('--bootstrap <a second Tributary> --format json: every cell that applies passes, nothing is left behind', async function () {
     this.timeout(300_000);
     broker = await BrokerProcess.start();
-    // The client columns that start in milliseconds: this checks the command (--bootstrap, JSON, the
-    // sweep), not the clients; every column runs in matrix.test.ts and against Kafka in kafka-oracle.test.ts.
-    const r = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', broker.bootstrap, '--format', 'json',
-      '--clients', 'kafkajs,kcat,confluent-kafka-python,kafka-python'], { timeoutMs: 280_000 });
+    const r = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', broker.bootstrap, '--format', 'json', '--clients', FAST_CLIENTS], { timeoutMs: 280_000 });
     assert.ok(!r.timedOut, 'tributary compat timed out');
     let m: MatrixResult;
     try {
@@ -86,7 +89,7 @@ describe('tributary compat (the CLI)', function () {
   it('--format markdown and junit render the same run', async function () {
     this.timeout(120_000);
     const b = broker ?? (broker = await BrokerProcess.start());
-    const md = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', b.bootstrap, '--only', 'cluster-metadata,admin-configs', '--format', 'markdown'], { timeoutMs: 100_000 });
+    const md = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', b.bootstrap, '--only', 'cluster-metadata,admin-configs', '--clients', FAST_CLIENTS, '--format', 'markdown'], { timeoutMs: 100_000 });
     assert.equal(md.code, 0, md.stderr);
     const lines = md.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('| capability |'));
@@ -95,7 +98,7 @@ describe('tributary compat (the CLI)', function () {
     assert.ok(lines.some((l) => /^\| cluster metadata .*\| pass \|/.test(l)), md.stdout);
     assert.ok(lines.some((l) => /^\| admin: describe configs.*\| not run: kcat has no admin API \|/.test(l)), md.stdout);
 
-    const ju = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', b.bootstrap, '--only', 'cluster-metadata', '--format', 'junit'], { timeoutMs: 100_000 });
+    const ju = await runProcess(process.execPath, [CLI, 'compat', '--bootstrap', b.bootstrap, '--only', 'cluster-metadata', '--clients', FAST_CLIENTS, '--format', 'junit'], { timeoutMs: 100_000 });
     assert.equal(ju.code, 0, ju.stderr);
     assert.match(ju.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="tributary compat [^"]+" tests="4" failures="0"/);
     assert.match(ju.stdout, /<testcase classname="compat.cluster-metadata" name="kafkajs [^"]+" time="[\d.]+"\/>/);

@@ -8,13 +8,13 @@
  * Needs Kafka's jars in the cache (`npx tributary compat --install-clients`) and java; without them
  * the suite is skipped, except under CI=true, where that is a failure.
  */
-import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
+import { CONTROLLED_BROKER_CONFIG } from '../src/compat/capability.js';
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
 import { INSTALL_HINT } from '../src/compat/jvm/maven.js';
 import { CompatSession } from '../src/compat/runner.js';
 import { MatrixRecorder } from './support/matrix-output.js';
-import { rowCells } from './support/row-cells.js';
+import { defineCellTests } from './support/cell-tests.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
 
 /** The rows checked against Kafka in `npm test`: no restart, seconds per cell. */
@@ -71,28 +71,5 @@ describe('compat cells against Apache Kafka (the oracle)', function () {
     if (missing.length > 0) throw new Error(`no such capability: ${missing.join(', ')}`);
   });
 
-  for (const cap of capabilities) {
-    describe(cap.title, function () {
-      const cells = rowCells(() => session!, cap);
-      for (const client of CLIENT_IDS) {
-        const cell = cap.cells[client];
-        if (cell === undefined || typeof cell !== 'function') continue;
-        it(client, async function () {
-          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 30_000);
-          const r = await cells.run(client);
-          recorder.record(cap, client, r);
-          if (r.status === 'pass') return;
-          if (r.status === 'fail') {
-            const e = new Error(r.reason ?? 'failed');
-            e.stack = r.detail ?? r.reason;
-            throw e;
-          }
-          const why = `${cap.id} × ${client} on Apache Kafka: ${r.reason ?? 'not run'}`;
-          if (isCi()) throw new Error(`${why}; CI=true, so a cell that cannot run is a failure`);
-          console.log(`      [compat] SKIP: ${why}`);
-          this.skip();
-        });
-      }
-    });
-  }
+  defineCellTests(capabilities, () => session!, recorder, { where: ' on Apache Kafka' });
 });

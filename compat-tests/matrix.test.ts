@@ -9,13 +9,13 @@
  * Run one row or one cell with mocha's --grep, e.g. --grep 'compression: zstd' or --grep 'kcat'.
  */
 import { BrokerProcess, START_TIMEOUT_MS } from './support/broker-process.js';
-import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
-import { CLIENT_IDS, CONTROLLED_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS } from '../src/compat/capability.js';
+import { printBrokerLogOnFailure } from './support/helpers.js';
+import { CONTROLLED_BROKER_CONFIG } from '../src/compat/capability.js';
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { restartControls } from '../src/compat/restart-controls.js';
 import { CompatSession } from '../src/compat/runner.js';
 import { MatrixRecorder } from './support/matrix-output.js';
-import { rowCells } from './support/row-cells.js';
+import { defineCellTests } from './support/cell-tests.js';
 
 const capabilities = await loadCapabilities();
 
@@ -53,29 +53,6 @@ describe('compat matrix: capabilities × clients against a broker process', func
     if (problems !== undefined && problems.length > 0) throw new Error(problems.join('\n'));
   });
 
-  for (const cap of capabilities) {
-    describe(cap.title, function () {
-      const cells = rowCells(() => session!, cap);
-      for (const client of CLIENT_IDS) {
-        const cell = cap.cells[client];
-        if (cell === undefined || typeof cell !== 'function') continue;
-        it(client, async function () {
-          // A restart row's deadline moves by the time its restarts took (each bounded by START_TIMEOUT_MS).
-          this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + (cap.needsRestart === true ? 4 * START_TIMEOUT_MS : 30_000));
-          const r = await cells.run(client);
-          recorder.record(cap, client, r);
-          if (r.status === 'pass') return;
-          if (r.status === 'fail') {
-            const e = new Error(r.reason ?? 'failed');
-            e.stack = r.detail ?? r.reason;
-            throw e;
-          }
-          const why = `${cap.id} × ${client}: ${r.reason ?? 'not run'}`;
-          if (isCi()) throw new Error(`${why}; CI=true, so a cell that cannot run is a failure`);
-          console.log(`      [compat] SKIP: ${why}`);
-          this.skip();
-        });
-      }
-    });
-  }
+  // A restart row's deadline moves by the time its restarts took (each bounded by START_TIMEOUT_MS).
+  defineCellTests(capabilities, () => session!, recorder, { restartAllowanceMs: 4 * START_TIMEOUT_MS });
 });

@@ -8,6 +8,7 @@ import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability, type CompatEnv } from '../capability.js';
 import type { DriverHandle } from '../clients/java.js';
 import { kafkajsTransactional, TXN_APIS, TXN_OFFSET_APIS, type TxnLine } from '../txn-steps.js';
+import { waitFor } from '../wait.js';
 
 /**
  * The driver-protocol clients (confluent-kafka-python 1.x and 2.x, java, franz-go): txn_offsets aborts
@@ -17,12 +18,21 @@ import { kafkajsTransactional, TXN_APIS, TXN_OFFSET_APIS, type TxnLine } from '.
  */
 async function driverCell(env: CompatEnv, py: DriverHandle): Promise<void> {
   const topic = await env.createTopic('txn-offsets', { partitions: 3 });
-  const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group: env.group('eos'), transactional_id: env.topic('tx-off') });
+  const group = env.group('eos');
+  const lines = await py.command<TxnLine>(env, 'txn_offsets', { topic, group, transactional_id: env.topic('tx-off') });
   const results = lines.filter((l) => l.type === 'offsets');
   assert.equal(results.length, 2);
   assert.equal(results[0]?.committed_txn, false);
   assert.ok((results[0]?.offsets ?? []).every((o) => o < 0), `aborted: no committed offsets, got ${JSON.stringify(results[0]?.offsets)}`);
-  assert.deepEqual(results[1]?.offsets, [8, 9]);
+  if (JSON.stringify(results[1]?.offsets) === '[8,9]') return;
+  // Apache Kafka 4 with transaction.version 2 answers EndTxn before the commit marker reaches
+  // __consumer_offsets: the client may read the group's offsets a moment too early. They must
+  // then show up, and only these.
+  env.note(`the client read ${JSON.stringify(results[1]?.offsets)} right after the commit`);
+  await waitFor('the committed offsets 8 and 9', async () => {
+    const c = await env.committedOffsets(group, topic);
+    return c.get(0) === 8 && c.get(1) === 9 && c.get(2) === -1;
+  }, env.remainingMs(15_000), 200);
 }
 
 export default defineCapability({
