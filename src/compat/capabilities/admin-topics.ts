@@ -58,7 +58,10 @@ async function franzGo(env: CompatEnv, fgo: PythonHandle): Promise<void> {
   assert.deepEqual(all('listed').map((l) => l.has), [true, false], 'ListTopics has the new topic, not the rejected one');
   assert.deepEqual([one('offsets').start, one('offsets').end], [{ 0: 0, 1: 0, 2: 0 }, { 0: 0, 1: 0, 2: 0 }]);
   assert.equal(one('delete').error, null);
-  assert.equal(one('gone').metadata_error, 'UNKNOWN_TOPIC_OR_PARTITION', 'metadata of the deleted topic');
+  // The driver prints 'gone' once ListTopics stops listing the deleted topic. (A Metadata request
+  // for it afterwards is no proof either way: with auto.create.topics.enable, Apache Kafka may
+  // already have created it again.)
+  assert.equal(all('gone').length, 1, 'ListTopics stops listing the deleted topic');
   assert.equal(one('create_zero').error, 'INVALID_PARTITIONS');
   assert.equal(one('grow').error, null);
   assert.deepEqual(described5?.partitions?.map((p) => p.id), [0, 1, 2, 3, 4]);
