@@ -5,6 +5,8 @@
  * logs at once (new LogConfig, max.message.bytes).
  */
 import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
+
+export type { LogDirDescription };
 import type { LogConfig } from '../storage/log-config.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { MetadataChange } from '../metadata/metadata-image.js';

@@ -20,7 +20,7 @@ import {
   type DescribeLogDirsResult,
   type DescribeLogDirsTopic,
 } from '../../protocol/generated/messages/describe-log-dirs-response.js';
-import type { LogDirDescription } from '../../storage/log-manager.js';
+import type { LogDirDescription } from '../../partition/replica-manager.js';
 import { defineApi } from '../api.js';
 
 export const describeLogDirsApi = defineApi<DescribeLogDirsRequest, DescribeLogDirsResponse>({
