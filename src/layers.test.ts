@@ -57,4 +57,44 @@ describe('src/README.md layer map', () => {
     }
     assert.deepEqual(wrong, [], 'imports from a folder listed below the importer in src/README.md');
   });
+
+  it('handlers and coordinators reach data only through partition/, never storage/ (DESIGN.md: HW != LEO)', () => {
+    const wrong: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const folder = relative(SRC, file).split('/')[0];
+      if (file.endsWith('.test.ts') || !['kafka', 'coordinator', 'network'].includes(folder ?? '')) continue;
+      for (const target of importsOf(file)) if (relative(SRC, target).startsWith('storage/')) wrong.push(`${relative(SRC, file)} imports ${relative(SRC, target)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  // compat/ is left out: a cell's env hands it any other client's handle (env.client()), so the
+  // capability types and the client adapters name each other, by type only.
+  it('no import cycle between source files of the broker', () => {
+    const files = sourceFiles(SRC).filter((f) => !f.endsWith('.test.ts') && !relative(SRC, f).startsWith('compat/'));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const target of importsOf(file)) if (!relative(SRC, target).startsWith('compat/')) visit(target, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const f of files) visit(f, []);
+    assert.deepEqual(cycles, []);
+  });
 });
+
+/** The source files `file` imports (relative imports inside src/, type-only ones included). */
+function importsOf(file: string): string[] {
+  const out: string[] = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    const target = resolve(dirname(file), (m[1] ?? '').replace(/\.js$/, '.ts'));
+    if (target.startsWith(SRC)) out.push(target);
+  }
+  return out;
+}

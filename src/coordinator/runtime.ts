@@ -200,7 +200,8 @@ export function partitionCoordinatorLog(p: Partition): CoordinatorLog {
       return p.highWatermark;
     },
     async read(offset, maxBytes) {
-      const r = await p.log.read(offset, maxBytes, true);
+      // The load stops at the HW: state is rebuilt from committed records only.
+      const r = await p.read(offset, maxBytes, true, 'highWatermark');
       return r.kind === 'ok' ? r.records : null;
     },
     async append(batch) {

@@ -6,6 +6,8 @@ import { PartitionLog } from '../storage/partition-log.js';
 import { makeBatch } from '../storage/test-batches.js';
 import { TempDirs } from '../storage/test-dirs.js';
 import { Partition, type AppendOutcome } from './partition.js';
+import { delayFetch } from './delayed-fetch.js';
+import { ManualClock, settle } from '../testing/manual-clock.js';
 
 describe('partition/Partition', () => {
   const temp = new TempDirs();
@@ -37,6 +39,66 @@ describe('partition/Partition', () => {
     // With no check waiting, appends take the direct path again.
     const after = await p.appendFromClient(makeBatch({ records: 1 }), 1, null, 0);
     assert.equal(after.kind === 'appended' ? after.baseOffset : -1, 5);
-    await p.log.close();
+    await p.close();
+  });
+
+  it('reads whole batches up to the high watermark; at the HW nothing yet, past the LEO out of range', async () => {
+    const p = await open();
+    await p.appendFromClient(makeBatch({ records: 2, seed: 1 }), 1, null, 0);
+    await p.appendFromClient(makeBatch({ records: 3, seed: 2 }), 1, null, 0);
+    assert.equal(p.highWatermark, 5);
+    const all = await p.read(0, 1 << 20, true, 'highWatermark');
+    assert.equal(all.kind, 'ok');
+    if (all.kind === 'ok') {
+      assert.equal(all.records.length, 2 * makeBatch({ records: 1 }).length);
+      assert.deepEqual([all.highWatermark, all.lastStableOffset, all.logStartOffset, all.abortedTransactions], [5, 5, 0, null]);
+    }
+    const atHw = await p.read(5, 1 << 20, true, 'highWatermark');
+    assert.equal(atHw.kind === 'ok' ? atHw.records.length : -1, 0);
+    assert.equal((await p.read(6, 1 << 20, true, 'highWatermark')).kind, 'outOfRange');
+    const committed = await p.read(2, 1 << 20, true, 'txnCommitted');
+    assert.deepEqual(committed.kind === 'ok' ? committed.abortedTransactions : 'x', []);
+    await p.close();
+  });
+
+  it('a parked fetch is woken by the high watermark moving, not by its timer', async () => {
+    const p = await open();
+    const clock = new ManualClock();
+    let reads = 0;
+    const parked = delayFetch({
+      partitions: [p, p],
+      maxWaitMs: 500,
+      clock,
+      readAll: async () => {
+        reads++;
+        const r = await p.read(0, 1 << 20, true, 'highWatermark');
+        return r.kind === 'ok' ? r.records.length : -1;
+      },
+      satisfied: (bytes) => bytes > 0,
+      fallback: 0,
+    });
+    let answered: number | null = null;
+    void parked.then((n) => (answered = n));
+    await settle();
+    assert.equal(answered, null, 'nothing to read: still parked');
+    await p.appendFromClient(makeBatch({ records: 1 }), 1, null, 0);
+    await settle();
+    assert.ok((answered ?? 0) > 0, 'the append moved the HW and woke the fetch');
+    assert.equal(reads, 1, 'one HW move, one re-read (the partition listed twice is watched once)');
+    await clock.advance(1000);
+    assert.equal(reads, 1, 'the timer was cancelled when the fetch completed');
+    await p.close();
+  });
+
+  it('a parked fetch nothing satisfies answers when its wait runs out', async () => {
+    const p = await open();
+    const clock = new ManualClock();
+    let answered: number | null = null;
+    void delayFetch({ partitions: [p], maxWaitMs: 500, clock, readAll: async () => 7, satisfied: () => false, fallback: 0 }).then((n) => (answered = n));
+    await clock.advance(499);
+    assert.equal(answered, null);
+    await clock.advance(1);
+    assert.equal(answered, 7);
+    await p.close();
   });
 });

@@ -1,17 +1,24 @@
 /**
- * One replica of one partition hosted here, as its leader (single node: every replica is the
- * leader). It owns the high watermark and tells parked fetches when new data is readable.
+ * One replica of one partition hosted here, and the only door to its data: handlers and
+ * coordinators read, append, look up offsets and delete records through it, never through the
+ * log underneath (DESIGN.md), because only the partition knows where the high watermark is.
  *
- * Invariants: HW <= LEO; with one replica the HW follows the LEO as soon as an append's bytes are
- * written; an acks=all append resolves only after an fsync covering it when durability is on
- * (DESIGN.md: group commit, one fsync covers every batch that arrived meanwhile); an idempotent
- * producer's batch is checked against the producer state and recorded there synchronously, at
- * the moment its offsets are assigned, so a retry arriving while the first copy is still being
- * written is already recognised. Transaction markers are recorded the same way, so the last
- * stable offset (LSO = min(HW, first offset of the earliest open transaction)) and the
- * aborted-transaction index always describe the log up to the offsets assigned. A client batch
- * that must be looked at before it is appended (a compacted topic's keys, which may mean
- * decompressing it) keeps its place: appends get offsets in the order they were asked for.
+ * Today every replica is its partition's only replica, so it is the leader and the high watermark
+ * (HW) follows the log end offset (LEO) as soon as an append's bytes are written (Kafka's
+ * maybeIncrementLeaderHW with an ISR of one); it is still kept apart from the LEO, and reads are
+ * bounded by it, so replication can hold it back without any reader changing.
+ *
+ * Invariants: HW <= LEO and never goes backwards; an acks=all append resolves only after an fsync
+ * covering it when durability is on (DESIGN.md: group commit, one fsync covers every batch that
+ * arrived meanwhile); an idempotent producer's batch is checked against the producer state and
+ * recorded there synchronously, at the moment its offsets are assigned, so a retry arriving while
+ * the first copy is still being written is already recognised. Transaction markers are recorded
+ * the same way, so the last stable offset (LSO = min(HW, first offset of the earliest open
+ * transaction)) and the aborted-transaction index always describe the log up to the offsets
+ * assigned. A client batch that must be looked at before it is appended (a compacted topic's keys,
+ * which may mean decompressing it) keeps its place: appends get offsets in the order they were
+ * asked for. Readers parked on the partition (fetches, see delayed-fetch.ts) are woken when the HW
+ * moves, not on every write: data above the HW is not theirs to see.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { FileSystem } from '../io/file-system.js';
@@ -19,6 +26,10 @@ import { appendAbortedTxn } from '../storage/transaction-index.js';
 import { ProducerStateManager, type AbortedTxn, type IdempotentBatch } from './producer-state.js';
 import { buildEndTxnMarkerBatch } from '../protocol/records/control-record.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
+import type { LogConfig } from '../storage/log-config.js';
+import { batchesBelow } from './bounded-read.js';
+import { firstOffsetAtOrAfter, maxTimestampOffset, type OffsetAndTimestamp } from './offset-lookup.js';
+import { saveProducerState } from './producer-state-loader.js';
 
 export type AppendOutcome =
   | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
@@ -35,8 +46,21 @@ export interface RecordError {
 /** A look at a batch that must come before its append and may take time (decompressing it). */
 export type AppendPrecheck = () => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>;
 
+/**
+ * How far a read may go, Kafka's FetchIsolation: a consumer reads below the HW
+ * (read_uncommitted) or the LSO (read_committed); a follower replica (and a coordinator loading its
+ * own partition) reads to the LEO.
+ */
+export type FetchIsolation = 'highWatermark' | 'txnCommitted' | 'logEnd';
+
+/** What a read returns: the batches, and the offsets a Fetch response reports beside them. */
+export type PartitionRead =
+  | { kind: 'ok'; records: Buffer; highWatermark: number; lastStableOffset: number; logStartOffset: number; abortedTransactions: readonly AbortedTxn[] | null }
+  | { kind: 'outOfRange'; highWatermark: number; lastStableOffset: number; logStartOffset: number };
+
 export class Partition {
-  private readonly appendListeners = new Set<() => void>();
+  private readonly hwListeners = new Set<() => void>();
+  private hw: number;
   /** Settles when the last prechecked client append has its offsets; null when none is waiting. */
   private checkedAppends: Promise<void> | null = null;
 
@@ -44,7 +68,7 @@ export class Partition {
     readonly topic: string,
     readonly partitionId: number,
     readonly topicId: string,
-    readonly log: PartitionLog,
+    private readonly log: PartitionLog,
     public leaderEpoch: number,
     private readonly fsyncOnAcksAll: boolean,
     /** The topic's max.message.bytes: the largest batch a producer may append. */
@@ -53,7 +77,11 @@ export class Partition {
     readonly producers: ProducerStateManager = new ProducerStateManager(),
     /** Where aborted transactions are recorded (Kafka's .txnindex files); null keeps them in memory only (tests). */
     private readonly txnIndexFs: FileSystem | null = null,
-  ) {}
+  ) {
+    // A replica that is its partition's only one has every record it holds committed (Kafka's HW
+    // checkpoint would be clamped to the LEO on load anyway).
+    this.hw = log.logEndOffset;
+  }
 
   /** cleanup.policy includes compact: every record a client appends must have a key. */
   get requiresKeys(): boolean {
@@ -69,7 +97,12 @@ export class Partition {
   }
 
   get highWatermark(): number {
-    return this.log.logEndOffset;
+    return this.hw;
+  }
+
+  /** Where this replica's files live (describe and error messages). */
+  get dir(): string {
+    return this.log.dir;
   }
 
   /** min(HW, first offset of the earliest open transaction): read_committed reads below it. */
@@ -98,7 +131,7 @@ export class Partition {
     const written = this.log.append(batch, this.leaderEpoch);
     const aborted = this.producers.completeTxn(producerId, producerEpoch, commit, offset, coordinatorEpoch, timestampMs);
     await written;
-    this.notifyAppend();
+    this.advanceHighWatermark();
     if (this.fsyncOnAcksAll) await this.log.flush();
     // After the marker is durable (see storage/transaction-index.ts for why that order).
     if (aborted !== null && this.txnIndexFs !== null) {
@@ -148,7 +181,7 @@ export class Partition {
     const written = this.log.append(batch, this.leaderEpoch);
     if (producer !== null) this.producers.record(producer, firstOffset, this.log.nextOffsetToAssign - 1, maxTimestamp);
     const result = await written;
-    this.notifyAppend();
+    this.advanceHighWatermark();
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
     return { kind: 'appended', baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
@@ -159,18 +192,76 @@ export class Partition {
    */
   async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
     const result = await this.log.append(batches, this.leaderEpoch);
-    this.notifyAppend();
+    this.advanceHighWatermark();
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
     return { baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
 
-  /** Calls `fn` after each append becomes readable; returns the unsubscribe function. */
-  onAppend(fn: () => void): () => void {
-    this.appendListeners.add(fn);
-    return () => this.appendListeners.delete(fn);
+  /**
+   * Reads whole batches from `fetchOffset`, at most `maxBytes` (at least one batch when
+   * `minOneMessage`, KIP-74), bounded as `isolation` says. A read_committed read is told the
+   * aborted transactions overlapping what it got. Out of range below the log start offset or
+   * past the LEO; a fetch offset between the bound and the LEO reads nothing yet.
+   */
+  async read(fetchOffset: number, maxBytes: number, minOneMessage: boolean, isolation: FetchIsolation): Promise<PartitionRead> {
+    // Taken before reading: data appended meanwhile (an open transaction's) must not slip in.
+    const highWatermark = this.hw;
+    const lastStableOffset = this.lastStableOffset;
+    const logStartOffset = this.log.logStartOffset;
+    const bound = isolation === 'highWatermark' ? highWatermark : isolation === 'txnCommitted' ? lastStableOffset : Number.MAX_SAFE_INTEGER;
+    const offsets = { highWatermark, lastStableOffset, logStartOffset };
+    const read = await this.log.read(fetchOffset, maxBytes, minOneMessage);
+    if (read.kind === 'outOfRange') return { kind: 'outOfRange', ...offsets };
+    const visible = batchesBelow(read.records, bound);
+    const aborted = isolation !== 'txnCommitted' ? null : visible.end > fetchOffset ? this.producers.abortedTransactions(fetchOffset, visible.end) : [];
+    return { kind: 'ok', records: visible.records, ...offsets, abortedTransactions: aborted };
   }
 
-  private notifyAppend(): void {
-    for (const fn of [...this.appendListeners]) fn();
+  /** The offset a "latest" ListOffsets answers: the HW, or the LSO for read_committed. */
+  lastFetchableOffset(readCommitted: boolean): number {
+    return readCommitted ? this.lastStableOffset : this.hw;
+  }
+
+  /** The first record with a timestamp at or after `timestampMs` (ListOffsets), -1 if none. */
+  offsetForTimestamp(timestampMs: number, readCommitted: boolean): Promise<OffsetAndTimestamp> {
+    return firstOffsetAtOrAfter(this.log, timestampMs, this.lastFetchableOffset(readCommitted));
+  }
+
+  /** The first record carrying the largest timestamp (ListOffsets MAX_TIMESTAMP), -1 if none. */
+  maxTimestampOffset(readCommitted: boolean): Promise<OffsetAndTimestamp> {
+    return maxTimestampOffset(this.log, this.lastFetchableOffset(readCommitted));
+  }
+
+  /** Applies a changed topic config to the log (throws when the log refuses it). */
+  updateLogConfig(config: LogConfig): void {
+    this.log.updateConfig(config);
+  }
+
+  /** Writes the producer-state snapshot as of the LEO (before a clean shutdown closes the log). */
+  saveProducerSnapshot(fs: FileSystem): Promise<void> {
+    return saveProducerState(fs, this.log, this.producers);
+  }
+
+  /** Closes the log underneath (tests that own their partition). */
+  close(): Promise<void> {
+    return this.log.close();
+  }
+
+  /** Calls `fn` after each move of the high watermark; returns the unsubscribe function. */
+  onHighWatermark(fn: () => void): () => void {
+    this.hwListeners.add(fn);
+    return () => this.hwListeners.delete(fn);
+  }
+
+  /**
+   * The leader's HW with an ISR of one: everything written is committed. Monotone because the log
+   * end offset only grows while the log is open (truncation comes with replication, and will
+   * reset the HW explicitly).
+   */
+  private advanceHighWatermark(): void {
+    const leo = this.log.logEndOffset;
+    if (leo <= this.hw) return;
+    this.hw = leo;
+    for (const fn of [...this.hwListeners]) fn();
   }
 }

@@ -8,11 +8,13 @@ import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
 
 export type { LogDirDescription };
 import type { LogConfig } from '../storage/log-config.js';
-import type { PartitionLog } from '../storage/partition-log.js';
+import { OffsetOutOfRangeError } from '../storage/errors.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { MetadataChange } from '../metadata/metadata-image.js';
 import type { FileSystem } from '../io/file-system.js';
 import { Partition } from './partition.js';
-import { loadProducerState, saveProducerState } from './producer-state-loader.js';
+import { loadProducerState } from './producer-state-loader.js';
+import { isUnexpectedStorageError, storageErrorCode } from './storage-error-codes.js';
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -39,7 +41,7 @@ export class ReplicaManager {
   /** Writes every partition's producer-state snapshot (before a clean shutdown closes the logs). */
   async saveProducerSnapshots(): Promise<void> {
     for (const parts of this.byTopic.values()) {
-      for (const p of parts.values()) await saveProducerState(this.fs, p.log, p.producers);
+      for (const p of parts.values()) await p.saveProducerSnapshot(this.fs);
     }
   }
 
@@ -63,16 +65,28 @@ export class ReplicaManager {
     return this.logs.describeLogDirs();
   }
 
-  /** DeleteRecords: the new log start offset (checkpointed). */
-  deleteRecords(topic: string, partition: number, offset: number): Promise<number> {
-    return this.logs.deleteRecords(topic, partition, offset);
+  /**
+   * DeleteRecords on a hosted partition: moves its log start offset up to `requested` (-1: the
+   * high watermark) and checkpoints it. Kafka's answers: OFFSET_OUT_OF_RANGE above the HW or below
+   * -1, KAFKA_STORAGE_ERROR (logged through `onStorageError`) when the log fails.
+   */
+  async deleteRecords(p: Partition, requested: number, onStorageError: (e: unknown) => void): Promise<{ errorCode: number; lowWatermark: number }> {
+    const offset = requested === -1 ? p.highWatermark : requested;
+    if (offset < 0 || offset > p.highWatermark) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: -1 };
+    try {
+      return { errorCode: ErrorCode.NONE, lowWatermark: await this.logs.deleteRecords(p.topic, p.partitionId, offset) };
+    } catch (e) {
+      if (e instanceof OffsetOutOfRangeError) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: -1 };
+      if (isUnexpectedStorageError(e)) onStorageError(e);
+      return { errorCode: storageErrorCode(e), lowWatermark: -1 };
+    }
   }
 
-  private applyLogConfig(topic: string, log: PartitionLog, config: LogConfig): void {
+  private applyLogConfig(topic: string, p: Partition, config: LogConfig): void {
     try {
-      log.updateConfig(config);
+      p.updateLogConfig(config);
     } catch (e) {
-      this.opts.onConfigError?.(`config of ${topic} not applied to ${log.dir}: ${(e as Error).message}`);
+      this.opts.onConfigError?.(`config of ${topic} not applied to ${p.dir}: ${(e as Error).message}`);
     }
   }
 
@@ -82,12 +96,13 @@ export class ReplicaManager {
       if (!partition.replicas.includes(this.opts.nodeId)) return;
       const config = this.opts.logConfigFor(topic.name);
       const log = await this.logs.getOrCreateLog(topic.name, partition.partitionId, config, topic.topicId);
-      // A log loaded at startup was opened before its topic's configs were replayed.
-      if (log.logConfig !== config) this.applyLogConfig(topic.name, log, config);
       let parts = this.byTopic.get(topic.name);
       if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
       const producers = await loadProducerState(this.fs, log);
-      parts.set(partition.partitionId, new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs));
+      const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
+      // A log loaded at startup was opened before its topic's configs were replayed.
+      if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
+      parts.set(partition.partitionId, hosted);
     } else if (change.kind === 'configChanged') {
       // Topic resource: that topic's logs; broker resource: every log (topics inherit log.* keys).
       const topics = change.resourceType === TOPIC_RESOURCE ? [change.resourceName] : [...this.byTopic.keys()];
@@ -97,7 +112,7 @@ export class ReplicaManager {
         const config = this.opts.logConfigFor(name);
         const maxMessageBytes = this.opts.maxMessageBytesFor(name);
         for (const p of parts.values()) {
-          this.applyLogConfig(name, p.log, config);
+          this.applyLogConfig(name, p, config);
           p.maxMessageBytes = maxMessageBytes;
         }
       }

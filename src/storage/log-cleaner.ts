@@ -17,7 +17,6 @@
  * Batches whose records all survive are copied byte for byte; partly kept batches are re-encoded
  * with the same compression; empty ones disappear. Control batches are kept as they are.
  */
-import * as path from 'node:path';
 import { CONTROL_FLAG_MASK, LOG_OVERHEAD, MAX_TIMESTAMP_OFFSET, RECORD_BATCH_OVERHEAD, attributesAt } from '../protocol/records/batch-header.js';
 import { writeBatchCrc } from '../protocol/records/batch-crc.js';
 import { compress } from '../protocol/records/compression.js';
@@ -29,10 +28,9 @@ import { LogSegment } from './log-segment.js';
 import type { PartitionLog } from './partition-log.js';
 import { recoverSegment } from './segment-recovery.js';
 import { scanBatches } from './segment-scanner.js';
+import { CLEANED_SUFFIX, SWAP_SUFFIX } from './segment-swap.js';
 
 const INT32_MAX = 0x7fffffff;
-export const CLEANED_SUFFIX = '.cleaned';
-export const SWAP_SUFFIX = '.swap';
 
 export interface CleanStats {
   segmentsBefore: number;
@@ -217,39 +215,4 @@ async function filterBatch(batch: Buffer, latest: ReadonlyMap<string, number>, t
   }
   writeBatchCrc(out, 0, out.length);
   return out;
-}
-
-/**
- * Loader side of the swap protocol: completes an interrupted swap. `<base>.log.swap` is whole (it
- * was fsynced before the rename that created it), so every segment it covers is removed and it
- * becomes `<base>.log`. Returns notes for the operator's log.
- */
-export async function completeSwap(fs: FileSystem, dir: string, swapName: string, logBases: readonly number[], segmentPathsOf: (base: number) => { log: string; index: string; timeIndex: string }): Promise<string[]> {
-  const notes: string[] = [];
-  const base = Number(swapName.slice(0, 20));
-  const swapPath = path.join(dir, swapName);
-  const fh = await fs.open(swapPath, { create: false });
-  let lastOffset = base - 1;
-  try {
-    const size = await fh.size();
-    await scanBatches(fh, 0, size, (b) => {
-      lastOffset = Number(b.chunk.readBigInt64BE(b.at)) + b.chunk.readInt32BE(b.at + 23);
-      return true;
-    });
-  } finally {
-    await fh.close();
-  }
-  for (const b of logBases) {
-    if (b < base || b > lastOffset) continue;
-    const p = segmentPathsOf(b);
-    for (const f of [p.log, p.index, p.timeIndex]) await fs.rm(f);
-    notes.push(`removed segment ${b} replaced by an interrupted compaction swap`);
-  }
-  const target = segmentPathsOf(base);
-  await fs.rm(target.index);
-  await fs.rm(target.timeIndex);
-  await fs.rename(swapPath, target.log);
-  await fs.syncDir(dir);
-  notes.push(`completed interrupted compaction swap ${swapName}`);
-  return notes;
 }

@@ -19,7 +19,7 @@
 import * as path from 'node:path';
 import type { FileSystem } from '../io/file-system.js';
 import { TEMP_SUFFIXES, parseSegmentFileName, segmentPaths } from './file-names.js';
-import { completeSwap } from './log-cleaner.js';
+import { completeSwap } from './segment-swap.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import { checkSegmentTail, recoverSegment } from './segment-recovery.js';

@@ -6,16 +6,14 @@
  * Versions: v1 same as v0; v2 flexible.
  *
  * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), OFFSET_OUT_OF_RANGE (1) for an offset above
- * the high watermark or below -1, KAFKA_STORAGE_ERROR (56). low_watermark is -1 on error.
+ * the high watermark or below -1, NOT_LEADER_OR_FOLLOWER (6) for a partition deleted meanwhile,
+ * KAFKA_STORAGE_ERROR (56). low_watermark is -1 on error.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeDeleteRecordsRequest, deleteRecordsRequestMeta, type DeleteRecordsRequest } from '../../protocol/generated/messages/delete-records-request.js';
 import { encodeDeleteRecordsResponse, type DeleteRecordsPartitionResult, type DeleteRecordsResponse } from '../../protocol/generated/messages/delete-records-response.js';
-import { OffsetOutOfRangeError } from '../../storage/errors.js';
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
-
-const HIGH_WATERMARK = -1;
 
 export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsResponse>({
   meta: deleteRecordsRequestMeta,
@@ -34,17 +32,10 @@ export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsRes
 });
 
 async function deleteOne(topic: string, partitionIndex: number, requested: number, ctx: RequestContext): Promise<DeleteRecordsPartitionResult> {
-  const fail = (errorCode: number): DeleteRecordsPartitionResult => ({ partitionIndex, lowWatermark: -1n, errorCode });
   const partition = ctx.broker.replicas.get(topic, partitionIndex);
-  if (partition === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  const offset = requested === HIGH_WATERMARK ? partition.highWatermark : requested;
-  if (offset < 0 || offset > partition.highWatermark) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
-  try {
-    const lowWatermark = await ctx.broker.replicas.deleteRecords(topic, partitionIndex, offset);
-    return { partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode: ErrorCode.NONE };
-  } catch (e) {
-    if (e instanceof OffsetOutOfRangeError) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
-    ctx.broker.log.error(`DeleteRecords on ${topic}-${partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
-    return fail(ErrorCode.KAFKA_STORAGE_ERROR);
-  }
+  if (partition === undefined) return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+  const { errorCode, lowWatermark } = await ctx.broker.replicas.deleteRecords(partition, requested, (e) =>
+    ctx.broker.log.error(`DeleteRecords on ${topic}-${partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`),
+  );
+  return { partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode };
 }

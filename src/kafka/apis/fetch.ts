@@ -27,8 +27,8 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeFetchRequest, fetchRequestMeta, type FetchRequest } from '../../protocol/generated/messages/fetch-request.js';
 import { encodeFetchResponse, type FetchResponse, type FetchableTopicResponse, type PartitionData } from '../../protocol/generated/messages/fetch-response.js';
 import { ZERO_UUID } from '../../protocol/codec/uuid.js';
-import type { Partition } from '../../partition/partition.js';
-import { baseOffsetAt, batchSizeAt, lastOffsetDeltaAt, LOG_OVERHEAD } from '../../protocol/records/batch-header.js';
+import type { Partition, PartitionRead } from '../../partition/partition.js';
+import { delayFetch } from '../../partition/delayed-fetch.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
@@ -126,97 +126,37 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
   const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
   if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
   try {
-    // Taken before reading: data appended meanwhile (an open transaction's) must not slip in.
-    const lso = p.lastStableOffset;
-    const read = await p.log.read(t.fetchOffset, maxBytes, minOneMessage);
+    const read = await p.read(t.fetchOffset, maxBytes, minOneMessage, t.readCommitted ? 'txnCommitted' : 'highWatermark');
     // Kafka answers an error with empty records (size 0), never null: librdkafka rejects a -1 size.
-    if (read.kind === 'outOfRange') return partitionData(p, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
-    if (!t.readCommitted) return partitionData(p, t.partitionIndex, ErrorCode.NONE, read.records);
-    const stable = belowOffset(read.records, lso);
-    const aborted = stable.end > t.fetchOffset ? p.abortedTransactions(t.fetchOffset, stable.end).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) })) : [];
-    return { ...partitionData(p, t.partitionIndex, ErrorCode.NONE, stable.records), lastStableOffset: BigInt(lso), abortedTransactions: aborted };
+    if (read.kind === 'outOfRange') return partitionData(read, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
+    return partitionData(read, t.partitionIndex, ErrorCode.NONE, read.records);
   } catch (e) {
     if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
     return errorData(t.partitionIndex, storageErrorCode(e));
   }
 }
 
-/**
- * The whole batches of `records` that start below `limit` (a batch never straddles the LSO: it is
- * the first offset of a batch), and the offset after the last of them.
- */
-function belowOffset(records: Buffer, limit: number): { records: Buffer; end: number } {
-  let pos = 0;
-  let end = -1;
-  while (records.length - pos >= LOG_OVERHEAD) {
-    const base = baseOffsetAt(records, pos);
-    if (base >= limit) break;
-    const size = batchSizeAt(records, pos);
-    if (pos + size > records.length) {
-      // A batch cut by max_bytes: kept (the client drops it), it covers at least its base offset.
-      end = Math.max(end, base + 1);
-      pos = records.length;
-      break;
-    }
-    end = base + lastOffsetDeltaAt(records, pos) + 1;
-    pos += size;
-  }
-  return { records: pos === records.length ? records : records.subarray(0, pos), end };
-}
-
-/** Parks until appends bring at least min_bytes, or max_wait_ms passes; then reads again. */
+/** Parks until HW moves bring at least min_bytes, or max_wait_ms passes; then reads again. */
 function waitForData(targets: readonly Target[], req: FetchRequest, ctx: RequestContext, maxBytes: number, first: ReadResult): Promise<ReadResult> {
-  return new Promise((resolve) => {
-    let done = false;
-    let reading = false;
-    let again = false;
-    const unsubscribes: (() => void)[] = [];
-    const finish = (result: ReadResult): void => {
-      if (done) return;
-      done = true;
-      timer.cancel();
-      for (const u of unsubscribes) u();
-      resolve(result);
-    };
-    const onAppend = (): void => {
-      if (done) return;
-      if (reading) {
-        again = true;
-        return;
-      }
-      reading = true;
-      readAll(targets, maxBytes, ctx.broker.log).then(
-        (r) => {
-          reading = false;
-          if (r.bytes >= req.minBytes || r.hasError) finish(r);
-          else if (again) {
-            again = false;
-            onAppend();
-          }
-        },
-        () => finish(first),
-      );
-    };
-    const timer = ctx.broker.clock.setTimer(req.maxWaitMs, () => {
-      readAll(targets, maxBytes, ctx.broker.log).then(finish, () => finish(first));
-    });
-    const seen = new Set<Partition>();
-    for (const t of targets) {
-      if (t.partition === undefined || seen.has(t.partition)) continue;
-      seen.add(t.partition);
-      unsubscribes.push(t.partition.onAppend(onAppend));
-    }
+  return delayFetch({
+    partitions: targets.flatMap((t) => (t.partition === undefined ? [] : [t.partition])),
+    maxWaitMs: req.maxWaitMs,
+    clock: ctx.broker.clock,
+    readAll: () => readAll(targets, maxBytes, ctx.broker.log),
+    satisfied: (r) => r.bytes >= req.minBytes || r.hasError,
+    fallback: first,
   });
 }
 
-function partitionData(p: Partition, partitionIndex: number, errorCode: number, records: Buffer | null): PartitionData {
+function partitionData(read: PartitionRead, partitionIndex: number, errorCode: number, records: Buffer | null): PartitionData {
+  const aborted = read.kind === 'ok' ? read.abortedTransactions : null;
   return {
     partitionIndex,
     errorCode,
-    highWatermark: BigInt(p.highWatermark),
-    lastStableOffset: BigInt(p.lastStableOffset),
-    logStartOffset: BigInt(p.logStartOffset),
-    abortedTransactions: null,
+    highWatermark: BigInt(read.highWatermark),
+    lastStableOffset: BigInt(read.lastStableOffset),
+    logStartOffset: BigInt(read.logStartOffset),
+    abortedTransactions: aborted === null ? null : aborted.map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) })),
     preferredReadReplica: -1,
     records,
   };

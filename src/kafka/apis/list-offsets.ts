@@ -10,7 +10,8 @@
  * Special timestamps: -2 earliest (log start offset), -1 latest (high watermark, or the last
  * stable offset under read_committed), -3 the record with the largest timestamp, -4 as -2 (all
  * data is local), -5 nothing is tiered: offset -1. A timestamp >= 0: the first record whose
- * timestamp is >= it, or offset -1 if none.
+ * timestamp is >= it, or offset -1 if none. An answer at or past the last fetchable offset (the
+ * HW, or the LSO under read_committed) is none, as Kafka's: a consumer could not fetch it yet.
  *
  * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), FENCED_LEADER_EPOCH (74),
  * UNKNOWN_LEADER_EPOCH (75), KAFKA_STORAGE_ERROR (56).
@@ -18,7 +19,6 @@
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeListOffsetsRequest, listOffsetsRequestMeta, type ListOffsetsPartition, type ListOffsetsRequest } from '../../protocol/generated/messages/list-offsets-request.js';
 import { encodeListOffsetsResponse, type ListOffsetsPartitionResponse, type ListOffsetsResponse } from '../../protocol/generated/messages/list-offsets-response.js';
-import { findOffsetForTimestamp } from '../../protocol/records/find-offset-for-timestamp.js';
 import type { Partition } from '../../partition/partition.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
@@ -65,29 +65,19 @@ async function listOne(topic: string, p: ListOffsetsPartition, req: ListOffsetsR
 }
 
 async function lookup(partition: Partition, timestamp: bigint, isolationLevel: number): Promise<{ offset: number; timestamp: number }> {
+  const readCommitted = isolationLevel === READ_COMMITTED;
   switch (timestamp) {
     case LATEST:
-      return { offset: isolationLevel === READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark, timestamp: -1 };
+      return { offset: partition.lastFetchableOffset(readCommitted), timestamp: -1 };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: partition.logStartOffset, timestamp: -1 };
-    case MAX_TIMESTAMP: {
-      // The log knows the largest timestamp and its batch; the answer is the first record carrying
-      // it inside that batch, not the batch's last offset (KAFKA-16310, Kafka 3.8+).
-      const max = partition.log.maxTimestampAndOffset();
-      return max === null ? { offset: -1, timestamp: -1 } : firstRecordAtOrAfter(partition, max.timestamp);
-    }
+    case MAX_TIMESTAMP:
+      return partition.maxTimestampOffset(readCommitted);
     case LATEST_TIERED:
       return { offset: -1, timestamp: -1 };
   }
-  return firstRecordAtOrAfter(partition, Number(timestamp));
-}
-
-/** The first record whose timestamp is >= target (time index, then a scan of one batch). */
-async function firstRecordAtOrAfter(partition: Partition, target: number): Promise<{ offset: number; timestamp: number }> {
-  const batch = await partition.log.findBatchByTimestamp(target);
-  if (batch === null) return { offset: -1, timestamp: -1 };
-  return (await findOffsetForTimestamp(batch, target)) ?? { offset: -1, timestamp: -1 };
+  return partition.offsetForTimestamp(Number(timestamp), readCommitted);
 }
 
 function answer(partitionIndex: number, errorCode: number, timestamp: number, offset: number, leaderEpoch: number, version: number): ListOffsetsPartitionResponse {
