@@ -212,8 +212,13 @@ export class Partition {
     const offsets = { highWatermark, lastStableOffset, logStartOffset };
     const read = await this.log.read(fetchOffset, maxBytes, minOneMessage);
     if (read.kind === 'outOfRange') return { kind: 'outOfRange', ...offsets };
+    if (isolation !== 'txnCommitted') {
+      // Nothing at or past the bound was written when the read ended: no batch header to walk.
+      const records = this.log.logEndOffset <= bound ? read.records : batchesBelow(read.records, bound).records;
+      return { kind: 'ok', records, ...offsets, abortedTransactions: null };
+    }
     const visible = batchesBelow(read.records, bound);
-    const aborted = isolation !== 'txnCommitted' ? null : visible.end > fetchOffset ? this.producers.abortedTransactions(fetchOffset, visible.end) : [];
+    const aborted = visible.end > fetchOffset ? this.producers.abortedTransactions(fetchOffset, visible.end) : [];
     return { kind: 'ok', records: visible.records, ...offsets, abortedTransactions: aborted };
   }
 
