@@ -3,7 +3,8 @@
  * kafkajs producer in the clients' namespace, and faults while it writes — kill -9 and restart,
  * SIGSTOP for a few seconds, the node's link cut for a few seconds. Then a reader reads everything
  * back: every acknowledged record is there exactly once, in order per partition, and after every
- * fault the node accepted writes again within 30 s. The same run with three nodes comes with the
+ * fault the node accepted writes again within 30 s. A consumer group reads along: the offsets it
+ * commits never go backwards, and it reaches the end of every partition once the producer stops. The same run with three nodes comes with the
  * cluster (issue #10); this one holds the single node to the same promise.
  */
 import assert from 'node:assert/strict';
@@ -52,6 +53,8 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
     const brokers = [node.bootstrap];
     const producer = new NsChild(lab_.clientNs, { mode: 'produce', brokers, topic, partitions: PARTITIONS, batch: BATCH });
     children.push(producer);
+    const group = new NsChild(lab_.clientNs, { mode: 'group', brokers, topic, partitions: PARTITIONS, group: `${topic}-group` });
+    children.push(group);
     const faults: string[] = [];
     for (const fault of FAULTS) {
       await sleep(1000 + Math.floor(Math.random() * 1500));
@@ -62,7 +65,7 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
       const since = Date.now();
       // Progress, not a fixed wait: the next acknowledged send after the fault is healed.
       while (producer.running && countAcks(producer.lines) === before && Date.now() - since < RECOVERY_MS) await sleep(100);
-      assert.ok(countAcks(producer.lines) > before, `no write acknowledged within ${RECOVERY_MS} ms after ${fault} was healed (faults so far: ${faults.join(', ')})`);
+      assert.ok(countAcks(producer.lines) > before, `no write acknowledged within ${RECOVERY_MS} ms after ${fault} was healed (faults so far: ${faults.join(', ')}); producer: ${producer.running ? 'running' : `exited: ${producer.stderr}`}; group: ${group.stderr}`);
     }
     // Bounded by the test's timeout: the producer writes ~10k records/s between faults here.
     while (producer.running && countAcks(producer.lines) * BATCH * PARTITIONS < MIN_ACKED_WRITES) await sleep(200);
@@ -78,8 +81,40 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
     console.log(`      [chaos] ${ackedWrites} acknowledged writes, ${failed} failed sends, faults: ${faults.join(' ')}; read back ${[...read.values()].reduce((n, v) => n + v.length, 0)} records (${reader.lines.find((l) => l.startsWith('ends ')) ?? 'no ends line'})`);
     for (let p = 0; p < PARTITIONS; p++) checkPartition(p, read.get(p) ?? [], acked);
     assert.ok(ackedWrites >= MIN_ACKED_WRITES);
+    await checkGroup(group, read);
   });
 });
+
+/**
+ * The group's commits, as its client reported them, never go backwards, and (bounded wait) reach
+ * the end of every partition once nothing more is written.
+ */
+async function checkGroup(group: NsChild, read: ReadonlyMap<number, readonly number[]>): Promise<void> {
+  const ends = new Map([...read].map(([p, seqs]) => [p, seqs.length]));
+  const caughtUp = (): boolean => [...ends].every(([p, end]) => lastCommit(group.lines, p) >= end);
+  const since = Date.now();
+  while (group.running && !caughtUp() && Date.now() - since < 60_000) await sleep(200);
+  group.terminate();
+  await group.exited;
+  const last = new Map<number, number>();
+  for (const l of group.lines) {
+    if (!l.startsWith('commit ')) continue;
+    const [, p, o] = l.split(' ').map(Number) as [number, number, number];
+    assert.ok(o >= (last.get(p) ?? -1), `group commit for partition ${p} went back from ${last.get(p)} to ${o}`);
+    last.set(p, o);
+  }
+  const commits = group.lines.filter((l) => l.startsWith('commit ')).length;
+  for (const [p, end] of ends) assert.equal(last.get(p), end, `the group's last commit on partition ${p}: ${commits} commits, last ${JSON.stringify([...last])} (${group.stderr})`);
+  console.log(`      [chaos] the group committed ${commits} times, last offsets ${JSON.stringify([...last])}`);
+}
+
+function lastCommit(lines: readonly string[], partition: number): number {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i] ?? '';
+    if (l.startsWith(`commit ${partition} `)) return Number(l.split(' ')[2]);
+  }
+  return -1;
+}
 
 async function inject(fault: Fault, node: BrokerProcess, lab: NetnsLab): Promise<void> {
   if (fault === 'kill') {

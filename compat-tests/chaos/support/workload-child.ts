@@ -10,12 +10,15 @@
  *            is not repeated (a repeat would be the application's duplicate, not the broker's).
  *   read:    reads every partition from the start to the end offsets it finds when it starts,
  *            printing `rec <partition> <offset> <value>`.
+ *   group:   a consumer in group `group` reads from the start until SIGTERM, committing as kafkajs
+ *            does by default, and prints every commit the client reports: `commit <partition> <offset>`.
  * Both end with `done`.
  */
 import { Kafka, logLevel } from 'kafkajs';
 
 interface Spec {
-  mode: 'produce' | 'read';
+  mode: 'produce' | 'read' | 'group';
+  group?: string;
   brokers: string[];
   topic: string;
   partitions: number;
@@ -24,7 +27,16 @@ interface Spec {
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
-const kafka = new Kafka({ clientId: 'fault-run', brokers: spec.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000 } });
+// A consumer that gives up (kafkajs crashes it on errors it deems fatal, such as no coordinator
+// found while the node is down) is restarted, as a long-running application would configure it.
+const kafka = new Kafka({
+  clientId: 'fault-run',
+  brokers: spec.brokers,
+  logLevel: logLevel.NOTHING,
+  connectionTimeout: 3000,
+  requestTimeout: 10000,
+  retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true },
+});
 
 async function produce(): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -74,7 +86,25 @@ async function read(): Promise<void> {
   await consumer.disconnect();
 }
 
-(spec.mode === 'produce' ? produce() : read()).then(
+async function consumeInGroup(): Promise<void> {
+  const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
+    for (const t of e.payload.topics) for (const p of t.partitions) process.stdout.write(`commit ${p.partition} ${p.offset}\n`);
+  });
+  consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.stack ?? String(e.payload.error)}\n`));
+  // Kept alive until SIGTERM even when kafkajs holds no socket or timer (a crashed consumer).
+  const keepAlive = setInterval(() => undefined, 1000);
+  const stopped = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+  await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
+  await stopped;
+  clearInterval(keepAlive);
+  await consumer.disconnect();
+}
+
+const modes = { produce, read, group: consumeInGroup };
+modes[spec.mode]().then(
   // Exit only once stdout is flushed: a pipe the test reads slowly would lose the tail otherwise.
   () => process.stdout.write('done\n', () => process.exit(0)),
   (e: unknown) => {
