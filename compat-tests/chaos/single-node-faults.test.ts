@@ -55,6 +55,10 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
     children.push(producer);
     const group = new NsChild(lab_.clientNs, { mode: 'group', brokers, topic, partitions: PARTITIONS, group: `${topic}-group` });
     children.push(group);
+    // Faults start once the first write is acknowledged (bounded): the run is about a working node.
+    const started = Date.now();
+    while (producer.running && countAcks(producer.lines) === 0 && Date.now() - started < 60_000) await sleep(100);
+    assert.ok(countAcks(producer.lines) > 0, `no first write acknowledged: ${producer.stderr}`);
     const faults: string[] = [];
     for (const fault of FAULTS) {
       await sleep(1000 + Math.floor(Math.random() * 1500));

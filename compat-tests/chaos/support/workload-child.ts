@@ -27,20 +27,30 @@ interface Spec {
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
-// A consumer that gives up (kafkajs crashes it on errors it deems fatal, such as no coordinator
-// found while the node is down) is restarted, as a long-running application would configure it.
 const kafka = new Kafka({
   clientId: 'fault-run',
   brokers: spec.brokers,
   logLevel: logLevel.NOTHING,
   connectionTimeout: 3000,
   requestTimeout: 10000,
-  retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true },
+  retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000 },
 });
+
+/** connect(), tried again while the node is down (a fault may hit a client as it starts). */
+async function connectWithRetry(client: { connect(): Promise<void> }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.connect();
+    } catch (e) {
+      if (attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
 
 async function produce(): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  await connectWithRetry(producer);
   const batch = spec.batch ?? 100;
   let stopping = false;
   process.once('SIGTERM', () => (stopping = true));
@@ -87,7 +97,9 @@ async function read(): Promise<void> {
 }
 
 async function consumeInGroup(): Promise<void> {
-  const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  // A consumer that gives up (kafkajs crashes it on errors it deems fatal, such as no coordinator
+  // found while the node is down) is restarted, as a long-running application configures it.
+  const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true } });
   consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
     for (const t of e.payload.topics) for (const p of t.partitions) process.stdout.write(`commit ${p.partition} ${p.offset}\n`);
   });
@@ -95,7 +107,7 @@ async function consumeInGroup(): Promise<void> {
   // Kept alive until SIGTERM even when kafkajs holds no socket or timer (a crashed consumer).
   const keepAlive = setInterval(() => undefined, 1000);
   const stopped = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  await consumer.connect();
+  await connectWithRetry(consumer);
   await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
   await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
   await stopped;
