@@ -60,7 +60,7 @@ async function start(args: readonly string[]): Promise<number> {
   }
   const node = await runNode(loaded, { logger: log });
   const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
-  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}, data in ${node.logDirs.join(', ')}\n`);
+  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);
