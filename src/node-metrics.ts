@@ -7,7 +7,7 @@
  * coordinator/ and metadata/ state on metrics/'s behalf, so metrics/ imports none of them.
  */
 import { listenHttp, type HttpRequest, type HttpResponse } from './io/http-server.js';
-import { eventLoopTimes, monotonicMs } from './io/perf.js';
+import { eventLoopTimes, monotonicMs, processDiskIo } from './io/perf.js';
 import type { Listener as BoundListener } from './io/tcp.js';
 import type { BrokerConfig } from './config/index.js';
 import type { MetadataImage } from './metadata/metadata-image.js';
@@ -28,6 +28,8 @@ export interface NodeMetricsSources {
   readonly groups: GroupCoordinator;
   /** Open connections' listener names. */
   readonly connections: () => Iterable<{ readonly listenerName: string }>;
+  /** Where clients reach this node (advertised listeners, bound ports resolved). */
+  readonly endpoints: () => readonly { readonly host: string; readonly port: number }[];
 }
 
 export interface NodeMetrics {
@@ -46,7 +48,7 @@ export function createNodeMetrics(src: NodeMetricsSources): NodeMetrics | null {
     partitionLabels: config.metricsPartitionLabels,
     apiName,
     state: () => brokerState(src),
-    eventLoopTimes,
+    process: { eventLoopTimes, diskIo: processDiskIo },
   });
   const bound: BoundListener[] = [];
   const handler = async (req: HttpRequest): Promise<HttpResponse> => {
@@ -97,7 +99,9 @@ function brokerState(src: NodeMetricsSources): BrokerState {
         logSizeBytes: replica.log.sizeInBytes,
         logStartOffset: replica.logStartOffset,
         highWatermark: replica.highWatermark,
-        underMinIsr: p.isr.length < minIsr,
+        replicas: p.replicas.length,
+        isr: p.isr.length,
+        minIsr,
       });
     }
   }
@@ -106,7 +110,7 @@ function brokerState(src: NodeMetricsSources): BrokerState {
   return {
     nodeId,
     // One combined node is the whole cluster until the Raft quorum brings more.
-    brokers: 1,
+    brokers: [{ id: nodeId, address: src.endpoints().map((e) => `${e.host}:${e.port}`)[0] ?? '' }],
     isActiveController: true,
     partitions,
     hosted,

@@ -151,7 +151,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   };
   for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
   const connections = new Set<Connection>();
-  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections });
+  let endpoints: Endpoint[] = [];
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints });
   const onMetadataChange = async (change: MetadataChange): Promise<void> => {
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
@@ -214,7 +215,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
   };
-  let endpoints: Endpoint[] = [];
   const markers = localMarkerWriter(replicas, groups, clock, log);
   const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);

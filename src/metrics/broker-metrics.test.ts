@@ -10,7 +10,7 @@ import type { BrokerState } from './broker-state.js';
 function state(over: Partial<BrokerState> = {}): BrokerState {
   return {
     nodeId: 1,
-    brokers: 1,
+    brokers: [{ id: 1, address: '127.0.0.1:9092' }],
     isActiveController: true,
     partitions: [
       { topic: 'orders', partition: 0, leader: 1, replicas: [1], isr: [1] },
@@ -18,8 +18,8 @@ function state(over: Partial<BrokerState> = {}): BrokerState {
       { topic: 'gone', partition: 0, leader: -1, replicas: [1, 2], isr: [] },
     ],
     hosted: [
-      { topic: 'orders', partition: 0, isLeader: true, logSizeBytes: 1000, logStartOffset: 3, highWatermark: 40, underMinIsr: false },
-      { topic: 'orders', partition: 1, isLeader: true, logSizeBytes: 500, logStartOffset: 0, highWatermark: 25, underMinIsr: true },
+      { topic: 'orders', partition: 0, isLeader: true, logSizeBytes: 1000, logStartOffset: 3, highWatermark: 40, replicas: 1, isr: 1, minIsr: 1 },
+      { topic: 'orders', partition: 1, isLeader: true, logSizeBytes: 500, logStartOffset: 0, highWatermark: 25, replicas: 3, isr: 1, minIsr: 2 },
     ],
     offlineReplicas: 1,
     connections: new Map([['PLAINTEXT', 3]]),
@@ -29,7 +29,7 @@ function state(over: Partial<BrokerState> = {}): BrokerState {
 }
 
 function make(partitionLabels: boolean, s: () => BrokerState = () => state()): BrokerMetrics {
-  return new BrokerMetrics({ partitionLabels, apiName: (k) => (k === 0 ? 'Produce' : `Api${k}`), state: s, eventLoopTimes: () => ({ activeMs: 1500, idleMs: 500 }) });
+  return new BrokerMetrics({ partitionLabels, apiName: (k) => (k === 0 ? 'Produce' : `Api${k}`), state: s, process: { eventLoopTimes: () => ({ activeMs: 1500, idleMs: 500 }), diskIo: () => ({ readBytes: 7, writeBytes: 9 }) } });
 }
 
 /** The value of the one line `series` (name plus exact label text), or undefined. */
@@ -71,6 +71,15 @@ describe('BrokerMetrics', () => {
     assert.equal(value(text, 'kafka_topic_partition_current_offset{topic="orders",partition="0"}'), 40);
     assert.equal(value(text, 'kafka_topic_partition_oldest_offset{topic="orders",partition="0"}'), 3);
     assert.equal(value(text, 'kafka_brokers'), 1);
+    assert.equal(value(text, 'kafka_broker_info{id="1",address="127.0.0.1:9092"}'), 1);
+    assert.equal(value(text, 'kafka_server_socket_server_metrics_connection_count{listener="PLAINTEXT",networkProcessor="0"}'), 3, 'Strimzi\'s name for it too');
+    assert.equal(value(text, 'kafka_cluster_partition_replicascount{topic="orders",partition="1"}'), 3);
+    assert.equal(value(text, 'kafka_cluster_partition_underminisr{topic="orders",partition="1"}'), 1);
+    assert.equal(value(text, 'kafka_cluster_partition_atminisr{topic="orders",partition="0"}'), 1);
+    assert.equal(value(text, 'kafka_cluster_partition_underreplicated{topic="orders",partition="1"}'), 1);
+    assert.equal(value(text, 'kafka_topic_partition_leader_is_preferred{topic="orders",partition="0"}'), 1);
+    assert.equal(value(text, 'kafka_topic_partition_leader_is_preferred{topic="gone",partition="0"}'), 0, 'no leader');
+    assert.equal(value(text, 'kafka_controller_controllerstats_uncleanleaderelections_total'), 0);
   });
 
   it('consumer lag is high watermark − committed offset, per partition and summed per topic', async () => {
@@ -126,5 +135,8 @@ describe('BrokerMetrics', () => {
     assert.match(text, /^nodejs_eventloop_lag_p99_seconds /m);
     assert.match(text, /^process_cpu_seconds_total /m);
     assert.ok((value(text, 'nodejs_eventloop_active_seconds_total') ?? 0) > 0);
+    assert.ok((value(text, 'kafka_server_kafkarequesthandlerpool_requesthandleravgidle_percent') ?? -1) >= 0);
+    assert.ok((value(text, 'kafka_network_socketserver_networkprocessoravgidle_percent') ?? 2) <= 1);
+    assert.match(text, /^kafka_server_kafkaserver_linux_disk_write_bytes \d+$/m);
   });
 });

@@ -8,12 +8,12 @@
  * prom-client.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { BROKER_TOPIC, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, REPLICA_MANAGER } from './names.js';
+import { BROKER_TOPIC, CLUSTER_PARTITION, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, REPLICA_MANAGER, STRIMZI_CONNECTION_COUNT } from './names.js';
 import type { BrokerState } from './broker-state.js';
 import { BrokerTopicStats, type TopicCounter } from './topic-stats.js';
 import { RequestStats } from './request-stats.js';
 import { registerRequestMetrics } from './request-metrics.js';
-import { processRegistry } from './process-metrics.js';
+import { defaultMetricsRegistry, registerProcessGauges, type ProcessSources } from './process-metrics.js';
 
 export interface BrokerMetricsOptions {
   /** tributary.metrics.partition.labels: per-partition series on (true) or off. */
@@ -21,8 +21,8 @@ export interface BrokerMetricsOptions {
   /** Kafka's API name for an API key (the `request` label). */
   readonly apiName: (apiKey: number) => string;
   readonly state: () => BrokerState;
-  /** The event loop's cumulative active/idle ms (process-wide; the first node's source is kept). */
-  readonly eventLoopTimes: () => { activeMs: number; idleMs: number };
+  /** Process readings (event loop, disk I/O), read at scrape time. */
+  readonly process: ProcessSources;
 }
 
 export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -52,7 +52,10 @@ export class BrokerMetrics {
     this.counters = TOPIC_COUNTERS.map(([field, name, help]) => [field, new Counter({ name, help, labelNames: ['topic'], registers })]);
     this.g = gauges(registers);
     registerRequestMetrics(this.registry, this.requests);
-    this.exposed = Registry.merge([this.registry, processRegistry(opts.eventLoopTimes)]);
+    // Never incremented: Tributary does no unclean leader election (kept so dashboards find it).
+    new Counter({ name: CONTROLLER.uncleanLeaderElections, help: 'Unclean leader elections (UncleanLeaderElectionsPerSec); always 0 here', registers });
+    registerProcessGauges(this.registry, opts.process);
+    this.exposed = Registry.merge([this.registry, defaultMetricsRegistry()]);
   }
 
   /** The Prometheus text exposition of this node and its process. */
@@ -76,10 +79,11 @@ export class BrokerMetrics {
     const perPartition = this.opts.partitionLabels;
     g.partitionCount.set(s.hosted.length);
     g.leaderCount.set(s.hosted.filter((p) => p.isLeader).length);
-    g.underMinIsr.set(s.hosted.filter((p) => p.isLeader && p.underMinIsr).length);
+    g.underMinIsr.set(s.hosted.filter((p) => p.isLeader && p.isr < p.minIsr).length);
     g.offlineReplicas.set(s.offlineReplicas);
     g.activeController.set(s.isActiveController ? 1 : 0);
-    g.brokers.set(s.brokers);
+    g.brokers.set(s.brokers.length);
+    for (const b of s.brokers) g.brokerInfo.set({ id: String(b.id), address: b.address }, 1);
     const partitionsByTopic = new Map<string, number>();
     let underReplicated = 0;
     let offline = 0;
@@ -94,6 +98,7 @@ export class BrokerMetrics {
       g.partitionReplicas.set(labels, p.replicas.length);
       g.partitionIsr.set(labels, p.isr.length);
       g.partitionUnderReplicated.set(labels, under ? 1 : 0);
+      g.partitionLeaderIsPreferred.set(labels, p.leader >= 0 && p.leader === p.replicas[0] ? 1 : 0);
     }
     g.underReplicated.set(underReplicated);
     // Controller-wide counts are reported by the active controller only, as Kafka's.
@@ -113,8 +118,19 @@ export class BrokerMetrics {
       g.logSize.set(labels, p.logSizeBytes);
       g.currentOffset.set(labels, p.highWatermark);
       g.oldestOffset.set(labels, p.logStartOffset);
+      // kafka.cluster:type=Partition: a follower reports 0 for these, as Kafka's.
+      const lead = p.isLeader ? 1 : 0;
+      g.replicasCount.set(labels, lead * p.replicas);
+      g.inSyncReplicasCount.set(labels, lead * p.isr);
+      g.clusterUnderReplicated.set(labels, lead * (p.isr < p.replicas ? 1 : 0));
+      g.atMinIsr.set(labels, lead * (p.isr === p.minIsr ? 1 : 0));
+      g.clusterUnderMinIsr.set(labels, lead * (p.isr < p.minIsr ? 1 : 0));
     }
-    for (const [listener, n] of s.connections) g.connections.set({ listener }, n);
+    for (const [listener, n] of s.connections) {
+      g.connections.set({ listener }, n);
+      // One event loop: Kafka's networkProcessor 0.
+      g.strimziConnections.set({ listener, networkProcessor: '0' }, n);
+    }
     this.setGroupGauges(s, hwm);
   }
 
@@ -162,7 +178,14 @@ function gauges(registers: Registry[]) {
     globalPartitions: gauge(CONTROLLER.globalPartitionCount, 'Partitions in the cluster (active controller only)'),
     logSize: gauge(LOG_SIZE, 'Bytes of a partition log on disk', tp),
     connections: gauge(CONNECTION_COUNT, 'Open client connections', ['listener'] as const),
+    strimziConnections: gauge(STRIMZI_CONNECTION_COUNT, 'Open client connections (socket-server-metrics connection-count)', ['listener', 'networkProcessor'] as const),
+    replicasCount: gauge(CLUSTER_PARTITION.replicasCount, 'Replicas of a partition led here', tp),
+    inSyncReplicasCount: gauge(CLUSTER_PARTITION.inSyncReplicasCount, 'In-sync replicas of a partition led here', tp),
+    clusterUnderReplicated: gauge(CLUSTER_PARTITION.underReplicated, '1 if a partition led here is under-replicated', tp),
+    atMinIsr: gauge(CLUSTER_PARTITION.atMinIsr, '1 if a partition led here has exactly min.insync.replicas in sync', tp),
+    clusterUnderMinIsr: gauge(CLUSTER_PARTITION.underMinIsr, '1 if a partition led here has fewer than min.insync.replicas in sync', tp),
     brokers: gauge(EXPORTER.brokers, 'Brokers in the cluster'),
+    brokerInfo: gauge(EXPORTER.brokerInfo, 'One series per broker: its id and address', ['id', 'address'] as const),
     topicPartitions: gauge(EXPORTER.topicPartitions, 'Partitions of a topic', ['topic'] as const),
     currentOffset: gauge(EXPORTER.partitionCurrentOffset, 'A partition\'s high watermark (latest offset a consumer can read up to)', tp),
     oldestOffset: gauge(EXPORTER.partitionOldestOffset, 'A partition\'s log start offset', tp),
@@ -170,6 +193,7 @@ function gauges(registers: Registry[]) {
     partitionReplicas: gauge(EXPORTER.partitionReplicas, 'Replicas of a partition', tp),
     partitionIsr: gauge(EXPORTER.partitionInSyncReplica, 'In-sync replicas of a partition', tp),
     partitionUnderReplicated: gauge(EXPORTER.partitionUnderReplicated, '1 if a partition is under-replicated', tp),
+    partitionLeaderIsPreferred: gauge(EXPORTER.partitionLeaderIsPreferred, '1 if a partition is led by its preferred (first) replica', tp),
     groupMembers: gauge(EXPORTER.groupMembers, 'Members of a consumer group', ['consumergroup'] as const),
     groupCurrentOffset: gauge(EXPORTER.groupCurrentOffset, 'Committed offset of a group on a partition', ['consumergroup', ...tp] as const),
     groupCurrentOffsetSum: gauge(EXPORTER.groupCurrentOffsetSum, 'Sum of a group\'s committed offsets on a topic', ['consumergroup', 'topic'] as const),

@@ -12,8 +12,10 @@ export interface HostedPartition {
   readonly logStartOffset: number;
   /** The high watermark: what a consumer can read, kafka_exporter's "current offset". */
   readonly highWatermark: number;
-  /** In-sync replicas below the topic's min.insync.replicas. */
-  readonly underMinIsr: boolean;
+  readonly replicas: number;
+  readonly isr: number;
+  /** The topic's min.insync.replicas. */
+  readonly minIsr: number;
 }
 
 /** One partition as the cluster metadata has it. */
@@ -33,8 +35,8 @@ export interface GroupOffsets {
 
 export interface BrokerState {
   readonly nodeId: number;
-  /** Brokers in the cluster. */
-  readonly brokers: number;
+  /** Brokers in the cluster: id and the address clients use (kafka_exporter's kafka_broker_info). */
+  readonly brokers: readonly { readonly id: number; readonly address: string }[];
   readonly isActiveController: boolean;
   readonly partitions: readonly ClusterPartition[];
   readonly hosted: readonly HostedPartition[];

@@ -36,6 +36,8 @@ export const REPLICA_MANAGER = {
 } as const;
 
 export const CONTROLLER = {
+  /** ControllerStats UncleanLeaderElectionsPerSec: Tributary never elects an out-of-sync leader, so 0. */
+  uncleanLeaderElections: 'kafka_controller_controllerstats_uncleanleaderelections_total',
   activeControllerCount: 'kafka_controller_kafkacontroller_activecontrollercount',
   offlinePartitionsCount: 'kafka_controller_kafkacontroller_offlinepartitionscount',
   globalTopicCount: 'kafka_controller_kafkacontroller_globaltopiccount',
@@ -54,11 +56,45 @@ export const REQUEST_TIMES = {
 } as const;
 
 export const LOG_SIZE = 'kafka_log_log_size';
+
+/** kafka.cluster:type=Partition gauges, per partition (non-zero on the leader only, as Kafka's). */
+export const CLUSTER_PARTITION = {
+  replicasCount: 'kafka_cluster_partition_replicascount',
+  inSyncReplicasCount: 'kafka_cluster_partition_insyncreplicascount',
+  underReplicated: 'kafka_cluster_partition_underreplicated',
+  atMinIsr: 'kafka_cluster_partition_atminisr',
+  underMinIsr: 'kafka_cluster_partition_underminisr',
+} as const;
+
+/**
+ * Open connections. socket-server-metrics' connection-count comes out of Strimzi's rules as
+ * `kafka_server_socket_server_metrics_connection_count{listener,networkProcessor}` (the exporter
+ * turns the MBean type's hyphens into underscores); other rule sets and dashboards read
+ * `kafka_server_socketservermetrics_connection_count{listener}`. Both are served.
+ */
 export const CONNECTION_COUNT = 'kafka_server_socketservermetrics_connection_count';
+export const STRIMZI_CONNECTION_COUNT = 'kafka_server_socket_server_metrics_connection_count';
+
+/**
+ * Kafka's idle ratios (0..1). A Node broker's network processor and request handler are one event
+ * loop, so both report the loop's idle share since start (Strimzi reads RequestHandlerAvgIdlePercent's
+ * MeanRate, a since-start mean too).
+ */
+export const IDLE = {
+  requestHandler: 'kafka_server_kafkarequesthandlerpool_requesthandleravgidle_percent',
+  networkProcessor: 'kafka_network_socketserver_networkprocessoravgidle_percent',
+} as const;
+
+/** Kafka's LinuxIoMetricsCollector: the process's storage I/O from /proc/self/io (Linux only). */
+export const DISK_IO = {
+  readBytes: 'kafka_server_kafkaserver_linux_disk_read_bytes',
+  writeBytes: 'kafka_server_kafkaserver_linux_disk_write_bytes',
+} as const;
 
 /** kafka_exporter's names. */
 export const EXPORTER = {
   brokers: 'kafka_brokers',
+  brokerInfo: 'kafka_broker_info',
   topicPartitions: 'kafka_topic_partitions',
   partitionCurrentOffset: 'kafka_topic_partition_current_offset',
   partitionOldestOffset: 'kafka_topic_partition_oldest_offset',
@@ -66,6 +102,7 @@ export const EXPORTER = {
   partitionReplicas: 'kafka_topic_partition_replicas',
   partitionInSyncReplica: 'kafka_topic_partition_in_sync_replica',
   partitionUnderReplicated: 'kafka_topic_partition_under_replicated_partition',
+  partitionLeaderIsPreferred: 'kafka_topic_partition_leader_is_preferred',
   groupCurrentOffset: 'kafka_consumergroup_current_offset',
   groupCurrentOffsetSum: 'kafka_consumergroup_current_offset_sum',
   groupLag: 'kafka_consumergroup_lag',
