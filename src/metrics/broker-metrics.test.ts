@@ -93,6 +93,15 @@ describe('BrokerMetrics', () => {
     assert.doesNotMatch(text, /topic="deleted"/, 'a commit for a partition not hosted here has no lag');
   });
 
+  it('only the active controller reports the cluster-wide series (each exists once in a cluster)', async () => {
+    const text = await make(true, () => state({ isActiveController: false })).render();
+    for (const name of ['kafka_topic_partitions', 'kafka_topic_partition_replicas', 'kafka_broker_info']) assert.doesNotMatch(text, new RegExp(`^${name}\\{`, 'm'), name);
+    // Unlabelled gauges read 0 elsewhere, as Kafka's controller gauges on an inactive controller.
+    for (const name of ['kafka_brokers', 'kafka_controller_kafkacontroller_globaltopiccount']) assert.equal(value(text, name), 0, name);
+    assert.equal(value(text, 'kafka_controller_kafkacontroller_activecontrollercount'), 0);
+    assert.equal(value(text, 'kafka_server_replicamanager_partitioncount'), 2, 'its own replicas it still reports');
+  });
+
   it('a group that disappears leaves no series behind', async () => {
     let s = state();
     const m = make(true, () => s);

@@ -74,64 +74,75 @@ export class BrokerMetrics {
   }
 
   private setGauges(s: BrokerState): void {
+    for (const gauge of Object.values(this.g)) gauge.reset();
+    if (s.isActiveController) this.setClusterGauges(s);
+    const hwm = this.setHostedGauges(s);
+    for (const [listener, n] of s.connections) {
+      this.g.connections.set({ listener }, n);
+      // One event loop: Kafka's networkProcessor 0.
+      this.g.strimziConnections.set({ listener, networkProcessor: '0' }, n);
+    }
+    this.setGroupGauges(s, hwm);
+  }
+
+  /**
+   * The cluster-wide view (controller counts, kafka_exporter's topic and broker series), reported
+   * by the active controller only, as Kafka's controller metrics: with several nodes each series
+   * then exists once, so sums across instances stay right.
+   */
+  private setClusterGauges(s: BrokerState): void {
     const g = this.g;
-    for (const gauge of Object.values(g)) gauge.reset();
-    const perPartition = this.opts.partitionLabels;
-    g.partitionCount.set(s.hosted.length);
-    g.leaderCount.set(s.hosted.filter((p) => p.isLeader).length);
-    g.underMinIsr.set(s.hosted.filter((p) => p.isLeader && p.isr < p.minIsr).length);
-    g.offlineReplicas.set(s.offlineReplicas);
-    g.activeController.set(s.isActiveController ? 1 : 0);
+    g.activeController.set(1);
     g.brokers.set(s.brokers.length);
     for (const b of s.brokers) g.brokerInfo.set({ id: String(b.id), address: b.address }, 1);
     const partitionsByTopic = new Map<string, number>();
-    let underReplicated = 0;
     let offline = 0;
     for (const p of s.partitions) {
       partitionsByTopic.set(p.topic, (partitionsByTopic.get(p.topic) ?? 0) + 1);
-      const under = p.isr.length < p.replicas.length;
-      if (p.leader === s.nodeId && under) underReplicated++;
       if (p.leader < 0) offline++;
-      if (!perPartition) continue;
+      if (!this.opts.partitionLabels) continue;
       const labels = { topic: p.topic, partition: String(p.partition) };
       g.partitionLeader.set(labels, p.leader);
       g.partitionReplicas.set(labels, p.replicas.length);
       g.partitionIsr.set(labels, p.isr.length);
-      g.partitionUnderReplicated.set(labels, under ? 1 : 0);
+      g.partitionUnderReplicated.set(labels, p.isr.length < p.replicas.length ? 1 : 0);
       g.partitionLeaderIsPreferred.set(labels, p.leader >= 0 && p.leader === p.replicas[0] ? 1 : 0);
     }
-    g.underReplicated.set(underReplicated);
-    // Controller-wide counts are reported by the active controller only, as Kafka's.
-    if (s.isActiveController) {
-      g.offlinePartitions.set(offline);
-      g.globalTopics.set(partitionsByTopic.size);
-      g.globalPartitions.set(s.partitions.length);
-    }
+    g.offlinePartitions.set(offline);
+    g.globalTopics.set(partitionsByTopic.size);
+    g.globalPartitions.set(s.partitions.length);
     for (const [topic, n] of partitionsByTopic) g.topicPartitions.set({ topic }, n);
+  }
+
+  /** This node's replicas (ReplicaManager, Log and Partition MBeans); returns the led partitions' HWs. */
+  private setHostedGauges(s: BrokerState): Map<string, Map<number, number>> {
+    const g = this.g;
+    const led = s.hosted.filter((p) => p.isLeader);
+    g.partitionCount.set(s.hosted.length);
+    g.leaderCount.set(led.length);
+    g.underReplicated.set(led.filter((p) => p.isr < p.replicas).length);
+    g.underMinIsr.set(led.filter((p) => p.isr < p.minIsr).length);
+    g.offlineReplicas.set(s.offlineReplicas);
     const hwm = new Map<string, Map<number, number>>();
     for (const p of s.hosted) {
+      const labels = { topic: p.topic, partition: String(p.partition) };
+      if (this.opts.partitionLabels) g.logSize.set(labels, p.logSizeBytes);
+      if (!p.isLeader) continue;
       let parts = hwm.get(p.topic);
       if (parts === undefined) hwm.set(p.topic, (parts = new Map()));
       parts.set(p.partition, p.highWatermark);
-      if (!perPartition) continue;
-      const labels = { topic: p.topic, partition: String(p.partition) };
-      g.logSize.set(labels, p.logSizeBytes);
+      if (!this.opts.partitionLabels) continue;
+      // Offsets as the leader knows them (kafka_exporter asks the leader too).
       g.currentOffset.set(labels, p.highWatermark);
       g.oldestOffset.set(labels, p.logStartOffset);
-      // kafka.cluster:type=Partition: a follower reports 0 for these, as Kafka's.
-      const lead = p.isLeader ? 1 : 0;
-      g.replicasCount.set(labels, lead * p.replicas);
-      g.inSyncReplicasCount.set(labels, lead * p.isr);
-      g.clusterUnderReplicated.set(labels, lead * (p.isr < p.replicas ? 1 : 0));
-      g.atMinIsr.set(labels, lead * (p.isr === p.minIsr ? 1 : 0));
-      g.clusterUnderMinIsr.set(labels, lead * (p.isr < p.minIsr ? 1 : 0));
+      // kafka.cluster:type=Partition: only the leader reports these (a follower's are 0 in Kafka).
+      g.replicasCount.set(labels, p.replicas);
+      g.inSyncReplicasCount.set(labels, p.isr);
+      g.clusterUnderReplicated.set(labels, p.isr < p.replicas ? 1 : 0);
+      g.atMinIsr.set(labels, p.isr === p.minIsr ? 1 : 0);
+      g.clusterUnderMinIsr.set(labels, p.isr < p.minIsr ? 1 : 0);
     }
-    for (const [listener, n] of s.connections) {
-      g.connections.set({ listener }, n);
-      // One event loop: Kafka's networkProcessor 0.
-      g.strimziConnections.set({ listener, networkProcessor: '0' }, n);
-    }
-    this.setGroupGauges(s, hwm);
+    return hwm;
   }
 
   /** kafka_exporter's lag: high watermark − committed offset, per partition and summed per topic. */
@@ -143,7 +154,8 @@ export class BrokerMetrics {
       const sums = new Map<string, { offset: number; lag: number }>();
       for (const o of group.offsets) {
         const end = hwm.get(o.topic)?.get(o.partition);
-        // A commit for a partition not hosted here (deleted topic) has no lag to report.
+        // A commit for a partition not led here (a deleted topic; with replication, another
+        // broker's partition, whose HW this coordinator must learn first) reports no lag.
         if (end === undefined || o.offset < 0) continue;
         const lag = Math.max(0, end - o.offset);
         const sum = sums.get(o.topic) ?? { offset: 0, lag: 0 };
