@@ -64,7 +64,9 @@ export function createNodeMetrics(src: NodeMetricsSources): NodeMetrics | null {
         try {
           bound.push(await listenHttp(l.host, l.port, handler));
         } catch (e) {
-          throw new Error(`tributary.metrics.listeners: cannot listen on http://${l.host}:${l.port} (${e instanceof Error ? e.message : String(e)}); set another port, or an empty value to turn metrics off`);
+          // Keeps the errno code (EADDRINUSE …), so the CLI reports it as a startup problem.
+          const message = `tributary.metrics.listeners: cannot listen on http://${l.host}:${l.port} (${e instanceof Error ? e.message : String(e)}); set another port, or an empty value to turn metrics off`;
+          throw Object.assign(new Error(message), { code: (e as NodeJS.ErrnoException).code });
         }
       }
       return bound.map((b) => `http://${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}/metrics`);
