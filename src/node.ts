@@ -39,6 +39,7 @@ import { partitionCoordinatorLog } from './coordinator/runtime.js';
 import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
 import { localMarkerWriter } from './coordinator/txn/markers.js';
+import { createNodeMetrics } from './node-metrics.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -53,6 +54,8 @@ export interface RunningNode {
   readonly bootstrap: string;
   readonly endpoints: readonly Endpoint[];
   readonly logDirs: readonly string[];
+  /** Where Prometheus scrapes this node (tributary.metrics.listeners, ports resolved); empty when off. */
+  readonly metricsUrls: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -147,11 +150,15 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     if (leader === config.nodeId && partition !== undefined) txns.hostPartition(partitionId, partitionCoordinatorLog(partition), partition.leaderEpoch);
   };
   for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
+  const connections = new Set<Connection>();
+  let endpoints: Endpoint[] = [];
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints });
   const onMetadataChange = async (change: MetadataChange): Promise<void> => {
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'topicRemoved') await groups.onTopicDeleted(change.topic.name);
+    if (change.kind === 'topicRemoved') metrics?.topics.removeTopic(change.topic.name);
   };
   const controller = new Controller(image, metadataLog, onMetadataChange);
   await controller.run(bootstrapFeaturesCommand());
@@ -208,19 +215,19 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
   };
-  let endpoints: Endpoint[] = [];
   const markers = localMarkerWriter(replicas, groups, clock, log);
   const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
-  const processor = new KafkaRequestProcessor(createRegistry(), services);
+  const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
-  const connections = new Set<Connection>();
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
+  let metricsUrls: string[] = [];
   try {
+    metricsUrls = (await metrics?.listen()) ?? [];
     for (const l of config.listeners) {
       const tcp = await listenTcp(l.host, l.port, (stream) => {
-        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, framePool }, (m) => log.warn(m), () => connections.delete(conn));
+        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, framePool, observer: metrics?.observer }, (m) => log.warn(m), () => connections.delete(conn));
         connections.add(conn);
       });
       tcpListeners.push(tcp);
@@ -230,6 +237,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     txns.close();
     producerExpiry.timer?.cancel();
     await Promise.all(tcpListeners.map((t) => t.close()));
+    await metrics?.close();
     await metadataPartition.close();
     await logs.close();
     throw e;
@@ -240,6 +248,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await Promise.all(tcpListeners.map((t) => t.close()));
+      await metrics?.close();
       for (const c of connections) c.close();
       groups.close();
       txns.close();
@@ -257,6 +266,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     bootstrap: first === undefined ? '' : `${first.host}:${first.port}`,
     endpoints,
     logDirs: config.logDirs,
+    metricsUrls,
     stop,
   };
 }

@@ -58,9 +58,18 @@ async function start(args: readonly string[]): Promise<number> {
     process.stderr.write(`tributary: configuration error: ${e.message}\n`);
     return 1;
   }
-  const node = await runNode(loaded, { logger: log });
+  let node;
+  try {
+    node = await runNode(loaded, { logger: log });
+  } catch (e) {
+    // A port that is taken or not ours to bind is the user's to fix: say so, without a stack trace.
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (!['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES'].includes(code)) throw e;
+    process.stderr.write(`tributary: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
   const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
-  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}, data in ${node.logDirs.join(', ')}\n`);
+  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);

@@ -7,7 +7,7 @@
  * free port) and a fresh temporary log dir unless one is given. The bootstrap address is learned from
  * the one line the node prints on stdout:
  *
- *   Tributary node 1 (cluster <id>) listening on PLAINTEXT://127.0.0.1:<port>, data in <dir>
+ *   Tributary node 1 (cluster <id>) listening on PLAINTEXT://127.0.0.1:<port>, metrics on http://127.0.0.1:<port>/metrics, data in <dir>
  *
  * stderr (the node's log) is kept so a failing test can print it. Every process started here is
  * also SIGKILLed when the test process exits, whatever happened.
@@ -127,11 +127,18 @@ export class BrokerProcess implements ControlledProcess {
     return this.child?.stdout ?? '';
   }
 
+  /** The node's Prometheus endpoint, from its listening line; undefined when metrics are off. */
+  get metricsUrl(): string | undefined {
+    return /metrics on (http:\/\/\S+?\/metrics)/.exec(this.stdout())?.[1];
+  }
+
   private async spawnChild(port: number): Promise<void> {
     const args = [
       CLI, 'start',
       '--override', `listeners=PLAINTEXT://${this.host}:${port}`,
       '--override', `log.dirs=${this.logDir}`,
+      // Many nodes run at once: metrics on a free port, not the default 9404 (see metricsUrl).
+      '--override', 'tributary.metrics.listeners=http://127.0.0.1:0',
     ];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
     const child = this.netns === undefined
