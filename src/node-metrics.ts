@@ -98,7 +98,7 @@ function brokerState(src: NodeMetricsSources): BrokerState {
         topic: topic.name,
         partition: p.partitionId,
         isLeader: p.leader === nodeId,
-        logSizeBytes: replica.log.sizeInBytes,
+        logSizeBytes: replica.sizeInBytes,
         logStartOffset: replica.logStartOffset,
         highWatermark: replica.highWatermark,
         replicas: p.replicas.length,

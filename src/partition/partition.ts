@@ -100,6 +100,11 @@ export class Partition {
     return this.hw;
   }
 
+  /** Bytes of the replica's log on disk (metrics: kafka_log_log_size). */
+  get sizeInBytes(): number {
+    return this.log.sizeInBytes;
+  }
+
   /** Where this replica's files live (describe and error messages). */
   get dir(): string {
     return this.log.dir;
