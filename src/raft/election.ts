@@ -1,0 +1,99 @@
+/**
+ * The election RPCs: Vote (and KIP-996 pre-vote), BeginQuorumEpoch, EndQuorumEpoch, as
+ * KafkaRaftClient handles them.
+ *
+ * Vote rules: a vote is granted at most once per epoch, only to a candidate whose log is at least
+ * as up to date as ours ((lastOffsetEpoch, lastOffset) compared in that order), and only after
+ * the vote is persisted (the `persistQuorumState` output precedes the response). A pre-vote
+ * changes nothing on the voter; it is refused while the voter still hears from a live leader, so
+ * a partitioned node that rejoins cannot disrupt a working quorum.
+ */
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { candidateLogIsUpToDate, electionBackoffMs, majority, persistElection, randomElectionTimeoutMs, sendResponse, type CoreContext } from './core-context.js';
+import type { BeginQuorumEpochRequest, EndQuorumEpochRequest, VoteRequest, VoteResponse } from './messages.js';
+import { handleHigherEpoch, loseElection, toCandidate, toFollower, toLeader } from './transitions.js';
+import { invariant, NO_NODE, type NodeId } from './types.js';
+
+function knownLeader(c: CoreContext): NodeId {
+  return c.role.kind === 'follower' || c.role.kind === 'leader' ? c.election.leaderId : NO_NODE;
+}
+
+function answerVote(c: CoreContext, to: NodeId, req: VoteRequest, errorCode: number, voteGranted: boolean): void {
+  sendResponse(c, to, req.correlationId, { kind: 'VoteResponse', errorCode, leaderId: knownLeader(c), leaderEpoch: c.election.epoch, voteGranted });
+}
+
+/** Would we follow a pre-vote now? Not while a live leader is fetching from us or feeding us. */
+function hearsFromLeader(c: CoreContext): boolean {
+  if (c.role.kind === 'leader') return true;
+  if (c.role.kind !== 'follower' || c.role.electionAtMs !== undefined) return false;
+  const last = c.role.lastLeaderContactMs;
+  return last !== undefined && c.nowMs < last + c.config.fetchTimeoutMs;
+}
+
+export function handleVoteRequest(c: CoreContext, from: NodeId, req: VoteRequest): void {
+  if (!c.voters.includes(req.candidateId) || req.candidateId !== from) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
+  const upToDate = candidateLogIsUpToDate(c, req.lastOffsetEpoch, req.lastOffset);
+  if (req.preVote) {
+    if (req.candidateEpoch < c.election.epoch) return answerVote(c, from, req, ErrorCode.FENCED_LEADER_EPOCH, false);
+    const free = req.candidateEpoch > c.election.epoch ? !hearsFromLeader(c) : c.election.votedId === req.candidateId || (c.election.votedId === NO_NODE && knownLeader(c) === NO_NODE);
+    return answerVote(c, from, req, ErrorCode.NONE, free && upToDate);
+  }
+  if (req.candidateEpoch < c.election.epoch) return answerVote(c, from, req, ErrorCode.FENCED_LEADER_EPOCH, false);
+  if (req.candidateEpoch > c.election.epoch) handleHigherEpoch(c, req.candidateEpoch, NO_NODE);
+  const r = c.role.kind;
+  const canVote = (r === 'unattached' || r === 'prospective') && (c.election.votedId === NO_NODE || c.election.votedId === req.candidateId);
+  const grant = canVote && upToDate;
+  if (grant && c.election.votedId === NO_NODE) {
+    persistElection(c, { ...c.election, votedId: req.candidateId });
+    if (c.role.kind === 'unattached') c.role.electionDeadlineMs = c.nowMs + randomElectionTimeoutMs(c);
+  }
+  answerVote(c, from, req, ErrorCode.NONE, grant);
+}
+
+export function handleVoteResponse(c: CoreContext, from: NodeId, resp: VoteResponse): void {
+  if (resp.leaderEpoch > c.election.epoch) return handleHigherEpoch(c, resp.leaderEpoch, resp.leaderId);
+  if (c.role.kind !== 'prospective' && c.role.kind !== 'candidate') return;
+  // A voter that follows a live leader of our epoch tells us who it is: follow too (KIP-996).
+  if (resp.leaderEpoch === c.election.epoch && resp.leaderId !== NO_NODE && resp.leaderId !== c.localId && c.role.kind === 'prospective') {
+    return toFollower(c, c.election.epoch, resp.leaderId);
+  }
+  if (resp.errorCode !== ErrorCode.NONE && resp.errorCode !== ErrorCode.FENCED_LEADER_EPOCH) return;
+  const role = c.role;
+  if (role.backoffUntilMs !== undefined) return;
+  (resp.voteGranted ? role.granted : role.rejected).add(from);
+  if (role.granted.size >= majority(c)) return role.kind === 'prospective' ? toCandidate(c, role.retries) : toLeader(c);
+  if (role.rejected.size >= majority(c)) loseElection(c);
+}
+
+export function handleBeginQuorumEpochRequest(c: CoreContext, from: NodeId, req: BeginQuorumEpochRequest): void {
+  const reply = (errorCode: number): void =>
+    sendResponse(c, from, req.correlationId, { kind: 'BeginQuorumEpochResponse', errorCode, leaderId: knownLeader(c), leaderEpoch: c.election.epoch });
+  if (!c.voters.includes(req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
+  if (req.leaderEpoch < c.election.epoch) return reply(ErrorCode.FENCED_LEADER_EPOCH);
+  if (req.leaderEpoch === c.election.epoch && c.election.leaderId !== NO_NODE) {
+    invariant(c.election.leaderId === req.leaderId, () => `two leaders in epoch ${req.leaderEpoch}: ${c.election.leaderId} and ${req.leaderId}`);
+  }
+  if (req.leaderEpoch > c.election.epoch || c.role.kind !== 'follower') toFollower(c, req.leaderEpoch, req.leaderId);
+  reply(ErrorCode.NONE);
+}
+
+export function handleEndQuorumEpochRequest(c: CoreContext, from: NodeId, req: EndQuorumEpochRequest): void {
+  const reply = (errorCode: number): void =>
+    sendResponse(c, from, req.correlationId, { kind: 'EndQuorumEpochResponse', errorCode, leaderId: knownLeader(c), leaderEpoch: c.election.epoch });
+  if (!c.voters.includes(req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
+  if (req.leaderEpoch < c.election.epoch) return reply(ErrorCode.FENCED_LEADER_EPOCH);
+  if (req.leaderEpoch > c.election.epoch) handleHigherEpoch(c, req.leaderEpoch, req.leaderId);
+  else if (c.role.kind !== 'follower' && c.election.leaderId === NO_NODE) toFollower(c, req.leaderEpoch, req.leaderId);
+  if (c.role.kind === 'follower' && c.election.leaderId === req.leaderId && c.role.electionAtMs === undefined) {
+    c.role.electionAtMs = c.nowMs + endEpochElectionBackoffMs(c, req.preferredSuccessors);
+  }
+  reply(ErrorCode.NONE);
+}
+
+/** Kafka's endEpochElectionBackoff: the first preferred successor stands at once, later ones wait longer. */
+function endEpochElectionBackoffMs(c: CoreContext, preferred: readonly NodeId[]): number {
+  const position = preferred.indexOf(c.localId);
+  if (position < 0) return randomElectionTimeoutMs(c);
+  if (position === 0) return 0;
+  return Math.min(c.config.electionBackoffMaxMs, 100 * 2 ** (position - 1)) + electionBackoffMs(c, 1) / 4;
+}
