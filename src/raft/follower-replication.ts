@@ -75,7 +75,10 @@ export function handleFetchResponse(c: CoreContext, from: NodeId, resp: FetchRes
     c.out.push({ kind: 'append', entries: resp.records });
     flushLog(c);
   }
-  if (resp.highWatermark >= 0) raiseHighWatermark(c, Math.min(resp.highWatermark, c.log.endOffset));
+  // Only a plain answer confirms our log matches the leader's up to our end (the leader checked
+  // fetchOffset and lastFetchedEpoch); after a DivergingEpoch or a SnapshotId it does not yet.
+  const validated = resp.divergingEpoch === undefined && resp.snapshotId === undefined;
+  if (validated && resp.highWatermark >= 0) raiseHighWatermark(c, Math.min(resp.highWatermark, c.log.endOffset));
   maybeSendFetch(c);
 }
 

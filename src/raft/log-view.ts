@@ -6,7 +6,9 @@
  *
  * Invariants: startOffset <= durableEndOffset <= endOffset; epochs strictly increase, their start
  * offsets never decrease and lie in [startOffset, endOffset); the entry before startOffset has
- * the snapshot's epoch.
+ * the snapshot's epoch; startOffset is the snapshot's end (a recovered log that starts earlier,
+ * because the process died between writing a snapshot and deleting the log before it, is cut
+ * at construction and the core asks the driver to finish the deletion).
  */
 import { invariant, type Entry, type OffsetAndEpoch } from './types.js';
 
@@ -40,14 +42,35 @@ export class LogView {
   snapshotId: OffsetAndEpoch | undefined;
   private epochs: EpochStart[];
 
+  /** Set when recovery found a snapshot past the log start (the process died before deleting). */
+  readonly recoveredBehindSnapshot: boolean;
+
   constructor(recovered: RecoveredLog) {
     this.startOffset = recovered.startOffset;
     this.endOffset = recovered.endOffset;
     this.durableEndOffset = recovered.endOffset;
     this.snapshotId = recovered.snapshotId;
     this.epochs = [...recovered.epochStarts];
-    invariant(this.startOffset === (this.snapshotId?.endOffset ?? 0), () => `log start ${this.startOffset} is not the snapshot end ${this.snapshotId?.endOffset ?? 0}`);
+    const snapEnd = this.snapshotId?.endOffset ?? 0;
+    invariant(this.startOffset <= snapEnd || (this.snapshotId === undefined && this.startOffset === 0), () => `log start ${this.startOffset} is past the snapshot end ${snapEnd}`);
+    this.recoveredBehindSnapshot = this.startOffset < snapEnd;
+    if (this.recoveredBehindSnapshot) this.dropBefore(snapEnd);
     this.check();
+  }
+
+  /** Forgets the log before `offset` (all of it, restarting empty there, if it ends earlier). */
+  private dropBefore(offset: number): void {
+    if (offset >= this.endOffset) {
+      this.epochs = [];
+      this.endOffset = offset;
+      this.durableEndOffset = offset;
+    } else {
+      const keep = this.epochs.filter((e) => e.startOffset >= offset);
+      const covering = [...this.epochs].reverse().find((e) => e.startOffset < offset);
+      if (covering !== undefined && keep[0]?.startOffset !== offset) keep.unshift({ epoch: covering.epoch, startOffset: offset });
+      this.epochs = keep;
+    }
+    this.startOffset = offset;
   }
 
   /** The epoch of the last entry (or of the snapshot, or 0 for an empty log). */
@@ -136,11 +159,7 @@ export class LogView {
   deleteBefore(id: OffsetAndEpoch): void {
     invariant(id.endOffset >= this.startOffset && id.endOffset <= this.endOffset, () => `snapshot end ${id.endOffset} outside [${this.startOffset}, ${this.endOffset}]`);
     invariant(this.epochOf(id.endOffset - 1) === id.epoch, () => `snapshot epoch ${id.epoch} is not the epoch of offset ${id.endOffset - 1}`);
-    const keep = this.epochs.filter((e) => e.startOffset >= id.endOffset);
-    const covering = [...this.epochs].reverse().find((e) => e.startOffset < id.endOffset);
-    if (covering !== undefined && id.endOffset < this.endOffset && keep[0]?.startOffset !== id.endOffset) keep.unshift({ epoch: covering.epoch, startOffset: id.endOffset });
-    this.epochs = keep;
-    this.startOffset = id.endOffset;
+    this.dropBefore(id.endOffset);
     this.snapshotId = id;
     this.check();
   }

@@ -105,6 +105,7 @@ export class RaftCore {
     this.started = true;
     const stored = c.election;
     const logEpoch = c.log.lastFetchedEpoch();
+    if (c.log.recoveredBehindSnapshot && c.log.snapshotId !== undefined) c.out.push({ kind: 'deleteBefore', snapshotId: c.log.snapshotId });
     if (c.log.snapshotId !== undefined) {
       c.highWatermark = c.log.snapshotId.endOffset;
       c.out.push({ kind: 'highWatermark', offset: c.highWatermark });

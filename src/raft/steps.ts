@@ -42,7 +42,11 @@ export type RaftOutput =
   | { readonly kind: 'truncate'; readonly endOffset: number }
   /** fsync the log up to `endOffset` (its current end). */
   | { readonly kind: 'flush'; readonly endOffset: number }
-  /** The log before snapshotId.endOffset may be deleted: a local snapshot covers it. */
+  /**
+   * The log before snapshotId.endOffset may be deleted: a local snapshot covers it. Also emitted
+   * on the first step when the recovered log starts before the latest snapshot; if the log ends
+   * before the snapshot, it restarts empty at snapshotId.endOffset.
+   */
   | { readonly kind: 'deleteBefore'; readonly snapshotId: OffsetAndEpoch }
   /** Bytes of a snapshot being fetched from the leader, at `position`. */
   | { readonly kind: 'snapshotChunk'; readonly snapshotId: OffsetAndEpoch; readonly position: number; readonly bytes: Uint8Array }

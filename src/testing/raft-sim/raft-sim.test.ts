@@ -25,7 +25,7 @@ if (REPLAY_SEED !== undefined) {
       const bug = process.env.RAFT_SIM_BUG as SimBug | undefined;
       const r = runSeed(scenario, Number(REPLAY_SEED), bug, true);
       if (r.failure !== undefined) {
-        console.log((r.trace ?? []).slice(-400).join('\n'));
+        console.log((r.trace ?? []).slice(-Number(process.env.RAFT_SIM_TRACE_LINES ?? 400)).join('\n'));
         assert.fail(report(r, bug));
       }
       console.log(`  seed ${r.seed}: ${r.voters} voters, ${r.elections} elections, ${r.committed} committed, ${r.snapshotsInstalled} snapshots installed, ${r.steps} steps`);

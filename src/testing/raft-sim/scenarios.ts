@@ -8,12 +8,12 @@ import { SimViolation } from './checker.js';
 import type { Prng } from './prng.js';
 import { SimCluster, type SimBug, type SimNode } from './sim-cluster.js';
 
-export const SCENARIOS = ['steady', 'crash', 'partition', 'snapshot', 'resign'] as const;
+export const SCENARIOS = ['steady', 'crash', 'partition', 'snapshot', 'resign', 'chaos'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** After healing: the simulated time within which a new proposal must commit. */
 export const LIVENESS_BOUND_MS = 20_000;
-const FAULT_PHASE_MS = 6_000;
+const FAULT_PHASE_MS = 8_000;
 const CONVERGE_MS = 3_000;
 
 export interface RunResult {
@@ -56,7 +56,7 @@ function propose(sim: SimCluster, node: SimNode, rng: Prng): void {
 const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
   /** Message faults only: drops, duplicates, delays that reorder. */
   steady(sim) {
-    sim.net.faults = { dropP: 0.05, duplicateP: 0.05, minDelayMs: 1, maxDelayMs: 40 };
+    sim.net.faults = { dropP: 0.05, duplicateP: 0.05, minDelayMs: 1, maxDelayMs: 150 };
   },
   /** The leader (mostly) or any node dies, unsynced writes torn, and comes back later. */
   crash(sim, rng) {
@@ -70,7 +70,7 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
   /** The leader isolated in a minority, or a random split; healed and re-split. */
   partition(sim, rng) {
     sim.net.faults = { dropP: 0.02, duplicateP: 0.02, minDelayMs: 1, maxDelayMs: 20 };
-    every(sim, rng, 400, 2000, () => {
+    every(sim, rng, 800, 4000, () => {
       sim.net.heal();
       if (rng.chance(0.3)) return;
       const ids = sim.voters;
@@ -106,6 +106,25 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
     sim.net.faults = { dropP: 0.02, duplicateP: 0.02, minDelayMs: 1, maxDelayMs: 20 };
     every(sim, rng, 400, 1200, () => {
       for (const l of sim.leaders()) sim.feed(l, { kind: 'resign' });
+    });
+  },
+  /** Everything at once: crashes mid-step, partitions, snapshots, resignations, message faults. */
+  chaos(sim, rng) {
+    sim.net.faults = { dropP: 0.05, duplicateP: 0.05, minDelayMs: 1, maxDelayMs: 100 };
+    sim.midStepCrashP = 0.002;
+    every(sim, rng, 500, 2500, () => sim.crash(rng.pick(sim.nodes), rng.between(50, 2500)));
+    every(sim, rng, 800, 3000, () => {
+      sim.net.heal();
+      if (rng.chance(0.5)) {
+        const minority = sim.voters.filter(() => rng.chance(0.4)).slice(0, Math.floor(sim.voters.length / 2));
+        sim.net.partition(minority, sim.voters.filter((v) => !minority.includes(v)));
+      }
+    });
+    every(sim, rng, 150, 600, () => {
+      for (const n of sim.up()) if (rng.chance(0.3)) sim.takeSnapshot(n);
+    });
+    every(sim, rng, 1000, 3000, () => {
+      for (const l of sim.leaders()) if (rng.chance(0.5)) sim.feed(l, { kind: 'resign' });
     });
   },
 };

@@ -67,7 +67,7 @@ export class SimDisk implements RaftLogReader {
 
   deleteBefore(id: OffsetAndEpoch): void {
     if (this.snapshot?.id.endOffset !== id.endOffset) throw new Error(`sim disk: deleteBefore ${id.endOffset} without that snapshot`);
-    this.log = this.log.slice(id.endOffset - this.logStart);
+    this.log = id.endOffset >= this.logEnd ? [] : this.log.slice(id.endOffset - this.logStart);
     this.logStart = id.endOffset;
     this.syncedEnd = Math.max(this.syncedEnd, this.logStart);
   }

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import type { Random } from '../io/random.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { raftConfig } from './config.js';
+import type { RaftLogReader } from './core-context.js';
+import type { RaftMessage, VoteRequest } from './messages.js';
+import type { ElectionState } from './quorum-state-file.js';
+import { RaftCore } from './raft-core.js';
+import type { RaftOutput } from './steps.js';
+import type { Entry } from './types.js';
+
+/** Always the lowest value: election timeouts are exactly electionTimeoutMs. */
+const lowest: Random = { nextInt: () => 0 };
+
+class MemLog implements RaftLogReader {
+  log: Entry[] = [];
+  entries(from: number, max: number): readonly Entry[] {
+    return this.log.slice(from, from + max);
+  }
+  snapshotChunk(): undefined {
+    return undefined;
+  }
+  apply(outputs: readonly RaftOutput[]): void {
+    for (const o of outputs) {
+      if (o.kind === 'append') this.log.push(...o.entries);
+      if (o.kind === 'truncate') this.log.length = o.endOffset;
+    }
+  }
+}
+
+function core(id: number, voters: number[], opts: { quorumState?: ElectionState; log?: MemLog } = {}): { core: RaftCore; log: MemLog } {
+  const log = opts.log ?? new MemLog();
+  const c = new RaftCore({ localId: id, voters, config: raftConfig(), random: lowest, reader: log, quorumState: opts.quorumState, log: { startOffset: 0, endOffset: log.log.length, epochStarts: [...new Map(log.log.map((e) => [e.epoch, e.offset]))].map(([epoch, startOffset]) => ({ epoch, startOffset })) } });
+  return { core: c, log };
+}
+
+const sends = (out: readonly RaftOutput[]): { to: number; message: RaftMessage }[] => out.flatMap((o) => (o.kind === 'send' ? [{ to: o.to, message: o.message }] : []));
+const kinds = (out: readonly RaftOutput[]): string[] => out.map((o) => (o.kind === 'send' ? `send:${o.message.kind}` : o.kind));
+
+function voteRequest(over: Partial<VoteRequest> = {}): VoteRequest {
+  return { kind: 'VoteRequest', correlationId: 7, candidateEpoch: 1, candidateId: 2, lastOffsetEpoch: 0, lastOffset: 0, preVote: false, ...over };
+}
+
+describe('raft/raft-core', () => {
+  it('a lone voter elects itself at once and commits its LeaderChange entry once flushed', () => {
+    const { core: c, log } = core(1, [1]);
+    const out = c.step(0, { kind: 'tick' });
+    log.apply(out);
+    assert.equal(c.role, 'leader');
+    assert.equal(c.epoch, 1);
+    // The vote for itself is persisted before it leads; the entry is flushed before the HW moves.
+    assert.deepEqual(kinds(out), ['persistQuorumState', 'leaderChange', 'persistQuorumState', 'leaderChange', 'append', 'becameLeader']);
+    assert.equal(log.log[0]?.control, 'leaderChange');
+    assert.equal(c.highWatermark, undefined);
+    // The leader flushes at its next step (the driver is asked to come back at once).
+    assert.equal(c.nextDeadlineMs(), 0);
+    assert.deepEqual(kinds(c.step(0, { kind: 'tick' })), ['flush', 'highWatermark']);
+    assert.equal(c.highWatermark, 1);
+    const p = c.step(1, { kind: 'propose', id: 9, entries: [new Uint8Array([1])] });
+    assert.deepEqual(p.find((o) => o.kind === 'proposalResult'), { kind: 'proposalResult', id: 9, result: { accepted: true, baseOffset: 1, lastOffset: 1, epoch: 1 } });
+    assert.equal(c.describeQuorum().highWatermark, 2);
+  });
+
+  it('persists a vote before answering it, and grants one vote per epoch', () => {
+    const { core: c } = core(1, [1, 2, 3]);
+    c.step(0, { kind: 'tick' });
+    const out = c.step(10, { kind: 'receive', from: 2, message: voteRequest() });
+    assert.deepEqual(kinds(out), ['persistQuorumState', 'leaderChange', 'persistQuorumState', 'send:VoteResponse']);
+    assert.deepEqual(out[2], { kind: 'persistQuorumState', state: { epoch: 1, leaderId: -1, votedId: 2 } });
+    assert.equal((sends(out)[0]?.message as { voteGranted: boolean }).voteGranted, true);
+    const second = c.step(11, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3 }) });
+    assert.deepEqual(kinds(second), ['send:VoteResponse']);
+    assert.equal((sends(second)[0]?.message as { voteGranted: boolean }).voteGranted, false);
+  });
+
+  it('refuses a candidate whose log is behind, and a stale epoch', () => {
+    const log = new MemLog();
+    log.log = [{ offset: 0, epoch: 2, data: new Uint8Array(0) }];
+    const { core: c } = core(1, [1, 2, 3], { quorumState: { epoch: 2, leaderId: -1, votedId: -1 }, log });
+    c.step(0, { kind: 'tick' });
+    const behind = sends(c.step(1, { kind: 'receive', from: 2, message: voteRequest({ candidateEpoch: 3, lastOffsetEpoch: 1, lastOffset: 5 }) }));
+    assert.equal((behind[0]?.message as { voteGranted: boolean }).voteGranted, false);
+    const stale = sends(c.step(2, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 1, lastOffsetEpoch: 2, lastOffset: 9 }) }));
+    assert.deepEqual(stale[0]?.message, { kind: 'VoteResponse', correlationId: 7, errorCode: ErrorCode.FENCED_LEADER_EPOCH, leaderId: -1, leaderEpoch: 3, voteGranted: false });
+  });
+
+  it('pre-votes change nothing on disk, and a follower that hears from its leader refuses them', () => {
+    const { core: c } = core(1, [1, 2, 3], { quorumState: { epoch: 4, leaderId: 2, votedId: -1 } });
+    // It fetches from leader 2 at once and gets an answer: the leader is alive.
+    const fetch = sends(c.step(0, { kind: 'tick' })).find((s) => s.message.kind === 'FetchRequest');
+    assert.ok(fetch !== undefined);
+    c.step(2, { kind: 'receive', from: 2, message: { kind: 'FetchResponse', correlationId: fetch.message.correlationId, errorCode: 0, leaderId: 2, leaderEpoch: 4, highWatermark: 0, records: [] } });
+    const out = c.step(3, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 5, preVote: true }) });
+    assert.deepEqual(kinds(out).filter((k) => k !== 'send:FetchRequest'), ['send:VoteResponse']);
+    assert.deepEqual(sends(out).find((s) => s.to === 3)?.message, { kind: 'VoteResponse', correlationId: 7, errorCode: 0, leaderId: 2, leaderEpoch: 4, voteGranted: false });
+    // Once the fetch timeout has passed without a word from the leader, it would.
+    const later = c.step(2_500, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 5, preVote: true }) });
+    assert.equal(later.some((o) => o.kind === 'persistQuorumState' && o.state.votedId === 3), false);
+  });
+
+  it('a leader restarted from its quorum-state resigns instead of leading the same epoch again', () => {
+    const { core: c } = core(1, [1, 2, 3], { quorumState: { epoch: 3, leaderId: 1, votedId: 1 } });
+    const out = c.step(0, { kind: 'tick' });
+    assert.equal(c.role, 'resigned');
+    assert.deepEqual(sends(out).map((s) => s.message.kind), ['EndQuorumEpochRequest', 'EndQuorumEpochRequest']);
+    const p = c.step(1, { kind: 'propose', id: 1, entries: [new Uint8Array([1])] });
+    assert.deepEqual(p, [{ kind: 'proposalResult', id: 1, result: { accepted: false, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, leaderId: -1, leaderEpoch: 3 } }]);
+  });
+
+  it('three voters: elect, replicate, move the high watermark only with a majority, answer divergence', () => {
+    const nodes = new Map([1, 2, 3].map((id) => [id, core(id, [1, 2, 3])]));
+    let now = 0;
+    const queue: { from: number; to: number; message: RaftMessage }[] = [];
+    const feed = (id: number, out: RaftOutput[]): void => {
+      nodes.get(id)?.log.apply(out);
+      for (const s of sends(out)) queue.push({ from: id, ...s });
+    };
+    const deliverAll = (drop: (m: { from: number; to: number }) => boolean = () => false): void => {
+      for (let i = 0; i < 200 && queue.length > 0; i++) {
+        const m = queue.shift();
+        if (m === undefined || drop(m)) continue;
+        const n = nodes.get(m.to);
+        if (n !== undefined) feed(m.to, n.core.step(now, { kind: 'receive', from: m.from, message: m.message }));
+      }
+    };
+    for (const [id, n] of nodes) feed(id, n.core.step(now, { kind: 'tick' }));
+    // Node 1 times out first (1000 ms with the lowest random) and wins.
+    now = 1000;
+    feed(1, nodes.get(1)?.core.step(now, { kind: 'tick' }) ?? []);
+    deliverAll();
+    const leader = nodes.get(1)?.core;
+    assert.equal(leader?.role, 'leader');
+    feed(1, leader.step(now + 1, { kind: 'tick' })); // flush the LeaderChange entry
+    deliverAll();
+    assert.equal(leader.highWatermark, 1);
+    assert.equal(nodes.get(2)?.core.leaderId, 1);
+    // With node 3 cut off, node 2's acknowledgement is still a majority.
+    feed(1, leader.step(now + 2, { kind: 'propose', id: 1, entries: [new Uint8Array([7])] }));
+    feed(1, leader.step(now + 3, { kind: 'tick' }));
+    deliverAll((m) => m.to === 3 || m.from === 3);
+    assert.equal(leader.highWatermark, 2);
+    assert.equal(nodes.get(2)?.log.log.length, 2);
+    const dq = leader.describeQuorum();
+    assert.equal(dq.leaderId, 1);
+    assert.deepEqual(dq.currentVoters.map((v) => v.logEndOffset), [2, 2, 1]);
+    // A fetch claiming entries of an epoch the leader never wrote gets a DivergingEpoch.
+    const out = leader.step(now + 4, { kind: 'receive', from: 3, message: { kind: 'FetchRequest', correlationId: 1, replicaId: 3, currentLeaderEpoch: 1, fetchOffset: 5, lastFetchedEpoch: 1 } });
+    const resp = sends(out)[0]?.message;
+    assert.equal(resp?.kind, 'FetchResponse');
+    assert.deepEqual(resp.kind === 'FetchResponse' ? resp.divergingEpoch : undefined, { epoch: 1, endOffset: 2 });
+  });
+});
