@@ -24,8 +24,9 @@ export interface RaftConfig {
   /**
    * Deliberate bugs, for the simulator's proof that its checker can fail. Never set in production.
    * `hwFromMinority`: the leader takes the highest voter offset as its high watermark.
+   * `forgetVote`: a voter grants a vote in an epoch where it already voted for another candidate.
    */
-  readonly testOnlyBug?: 'hwFromMinority';
+  readonly testOnlyBug?: 'hwFromMinority' | 'forgetVote';
 }
 
 export const DEFAULT_RAFT_CONFIG: RaftConfig = {

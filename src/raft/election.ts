@@ -32,18 +32,19 @@ function hearsFromLeader(c: CoreContext): boolean {
 
 export function handleVoteRequest(c: CoreContext, from: NodeId, req: VoteRequest): void {
   if (!c.voters.includes(req.candidateId) || req.candidateId !== from) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
-  const upToDate = candidateLogIsUpToDate(c, req.lastOffsetEpoch, req.lastOffset);
-  if (req.preVote) {
-    if (req.candidateEpoch < c.election.epoch) return answerVote(c, from, req, ErrorCode.FENCED_LEADER_EPOCH, false);
-    const free = req.candidateEpoch > c.election.epoch ? !hearsFromLeader(c) : c.election.votedId === req.candidateId || (c.election.votedId === NO_NODE && knownLeader(c) === NO_NODE);
-    return answerVote(c, from, req, ErrorCode.NONE, free && upToDate);
-  }
+  // A candidate bumped its epoch past every epoch in its log; a prospective has not bumped yet.
+  const illegalEpoch = req.preVote ? req.lastOffsetEpoch > req.candidateEpoch : req.lastOffsetEpoch >= req.candidateEpoch;
+  if (illegalEpoch || req.lastOffset < 0 || req.lastOffsetEpoch < 0) return answerVote(c, from, req, ErrorCode.INVALID_REQUEST, false);
   if (req.candidateEpoch < c.election.epoch) return answerVote(c, from, req, ErrorCode.FENCED_LEADER_EPOCH, false);
   if (req.candidateEpoch > c.election.epoch) handleHigherEpoch(c, req.candidateEpoch, NO_NODE);
+  const upToDate = candidateLogIsUpToDate(c, req.lastOffsetEpoch, req.lastOffset);
   const r = c.role.kind;
-  const canVote = (r === 'unattached' || r === 'prospective') && (c.election.votedId === NO_NODE || c.election.votedId === req.candidateId);
+  if (req.preVote) return answerVote(c, from, req, ErrorCode.NONE, upToDate && !hearsFromLeader(c));
+  const forgetful = c.config.testOnlyBug === 'forgetVote' && (r === 'unattached' || r === 'prospective');
+  const canVote = forgetful || ((r === 'unattached' || r === 'prospective') && (c.election.votedId === NO_NODE || c.election.votedId === req.candidateId));
   const grant = canVote && upToDate;
-  if (grant && c.election.votedId === NO_NODE) {
+  if (grant && c.election.votedId !== req.candidateId) {
+    if (forgetful) c.election = { ...c.election, votedId: NO_NODE };
     persistElection(c, { ...c.election, votedId: req.candidateId });
     if (c.role.kind === 'unattached') c.role.electionDeadlineMs = c.nowMs + randomElectionTimeoutMs(c);
   }

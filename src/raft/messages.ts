@@ -10,7 +10,7 @@ import type { Entry, NodeId, OffsetAndEpoch } from './types.js';
 export interface VoteRequest {
   readonly kind: 'VoteRequest';
   readonly correlationId: number;
-  /** The candidate's bumped epoch; for a pre-vote, the prospective's current epoch + 1. */
+  /** The candidate's bumped epoch; for a pre-vote, the prospective's current (not bumped) epoch. */
   readonly candidateEpoch: number;
   readonly candidateId: NodeId;
   readonly lastOffsetEpoch: number;

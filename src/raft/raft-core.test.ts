@@ -80,8 +80,11 @@ describe('raft/raft-core', () => {
     c.step(0, { kind: 'tick' });
     const behind = sends(c.step(1, { kind: 'receive', from: 2, message: voteRequest({ candidateEpoch: 3, lastOffsetEpoch: 1, lastOffset: 5 }) }));
     assert.equal((behind[0]?.message as { voteGranted: boolean }).voteGranted, false);
-    const stale = sends(c.step(2, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 1, lastOffsetEpoch: 2, lastOffset: 9 }) }));
+    const stale = sends(c.step(2, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 1, lastOffsetEpoch: 0, lastOffset: 9 }) }));
     assert.deepEqual(stale[0]?.message, { kind: 'VoteResponse', correlationId: 7, errorCode: ErrorCode.FENCED_LEADER_EPOCH, leaderId: -1, leaderEpoch: 3, voteGranted: false });
+    // A candidate cannot hold entries of the epoch it is standing in (Kafka: INVALID_REQUEST).
+    const illegal = sends(c.step(3, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 4, lastOffsetEpoch: 4, lastOffset: 9 }) }));
+    assert.equal((illegal[0]?.message as { errorCode: number }).errorCode, ErrorCode.INVALID_REQUEST);
   });
 
   it('pre-votes change nothing on disk, and a follower that hears from its leader refuses them', () => {
@@ -90,11 +93,11 @@ describe('raft/raft-core', () => {
     const fetch = sends(c.step(0, { kind: 'tick' })).find((s) => s.message.kind === 'FetchRequest');
     assert.ok(fetch !== undefined);
     c.step(2, { kind: 'receive', from: 2, message: { kind: 'FetchResponse', correlationId: fetch.message.correlationId, errorCode: 0, leaderId: 2, leaderEpoch: 4, highWatermark: 0, records: [] } });
-    const out = c.step(3, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 5, preVote: true }) });
+    const out = c.step(3, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 4, preVote: true }) });
     assert.deepEqual(kinds(out).filter((k) => k !== 'send:FetchRequest'), ['send:VoteResponse']);
     assert.deepEqual(sends(out).find((s) => s.to === 3)?.message, { kind: 'VoteResponse', correlationId: 7, errorCode: 0, leaderId: 2, leaderEpoch: 4, voteGranted: false });
     // Once the fetch timeout has passed without a word from the leader, it would.
-    const later = c.step(2_500, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 5, preVote: true }) });
+    const later = c.step(2_500, { kind: 'receive', from: 3, message: voteRequest({ candidateId: 3, candidateEpoch: 4, preVote: true }) });
     assert.equal(later.some((o) => o.kind === 'persistQuorumState' && o.state.votedId === 3), false);
   });
 

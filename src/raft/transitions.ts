@@ -54,7 +54,7 @@ export function handleHigherEpoch(c: CoreContext, epoch: number, leaderId: NodeI
   else toUnattached(c, epoch);
 }
 
-/** KIP-996: ask for pre-votes at epoch + 1 without changing any persisted state. */
+/** KIP-996: ask for pre-votes at the current epoch without changing any persisted state. */
 export function toProspective(c: CoreContext, retries: number): void {
   leaveRole(c);
   c.role = { kind: 'prospective', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
@@ -72,7 +72,7 @@ export function toCandidate(c: CoreContext, retries: number): void {
 
 export function sendVoteRequests(c: CoreContext, preVote: boolean): void {
   const last = c.log.endOffsetAndEpoch();
-  const candidateEpoch = preVote ? c.election.epoch + 1 : c.election.epoch;
+  const candidateEpoch = c.election.epoch;
   for (const to of otherVoters(c)) {
     sendRequest(c, to, { kind: 'VoteRequest', candidateEpoch, candidateId: c.localId, lastOffsetEpoch: last.epoch, lastOffset: last.endOffset, preVote });
   }

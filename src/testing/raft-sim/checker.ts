@@ -44,6 +44,7 @@ export class Checker {
   private readonly payloads = new Set<string>();
   leaderElections = 0;
   snapshotsInstalled = 0;
+  truncations = 0;
 
   private fail(message: string): never {
     throw new SimViolation(message);
@@ -99,6 +100,7 @@ export class Checker {
   }
 
   truncating(node: NodeId, endOffset: number, disk: SimDisk): void {
+    this.truncations++;
     for (let o = endOffset; o < disk.logEnd; o++) {
       const e = disk.entryAt(o);
       if (e !== undefined && this.committed[o] === entryKey(e)) this.fail(`node ${node}: truncation to ${endOffset} removes committed entry ${entryKey(e)} at ${o}`);

@@ -6,6 +6,9 @@
  * The deliberate bugs prove the checker can fail.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { replayCommand, runSeed, SCENARIOS, type RunResult, type ScenarioName } from './scenarios.js';
 import type { SimBug } from './sim-cluster.js';
 
@@ -14,6 +17,15 @@ const REPLAY_SEED = process.env.RAFT_SIM_SEED;
 
 function report(r: RunResult, bug?: SimBug): string {
   return `${r.scenario} seed ${r.seed} (${r.voters} voters): ${r.failure}\n  replay: ${replayCommand(r.scenario, r.seed, bug)}`;
+}
+
+/** Runs the printed replay command itself and checks it reproduces `failure`. */
+function replayInChild(scenario: ScenarioName, seed: number, bug: SimBug, failure: string): void {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+  const env = { ...process.env, RAFT_SIM_SEED: String(seed), RAFT_SIM_SCENARIO: scenario, RAFT_SIM_BUG: bug, RAFT_SIM_TRACE_LINES: '5' };
+  const child = spawnSync('npx', ['mocha', 'dist/src/testing/raft-sim/raft-sim.test.js'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+  assert.notEqual(child.status, 0, `the replay command passed: ${child.stdout}`);
+  assert.ok(child.stdout.includes(failure.split('\n')[0] ?? failure), `the replay command did not reproduce "${failure}":\n${child.stdout}\n${child.stderr}`);
 }
 
 if (REPLAY_SEED !== undefined) {
@@ -39,17 +51,21 @@ if (REPLAY_SEED !== undefined) {
         let elections = 0;
         let committed = 0;
         let snapshots = 0;
+        let truncations = 0;
         for (let seed = 1; seed <= SEEDS; seed++) {
           const r = runSeed(scenario, seed);
           if (r.failure !== undefined) assert.fail(report(r));
           elections += r.elections;
           committed += r.committed;
           snapshots += r.snapshotsInstalled;
+          truncations += r.truncations;
         }
         // The scenario does what it says: leaders are elected, entries commit, snapshots travel.
         assert.ok(committed > SEEDS * 20, `only ${committed} entries committed over ${SEEDS} seeds`);
         assert.ok(elections >= SEEDS, `only ${elections} elections over ${SEEDS} seeds`);
-        if (scenario === 'snapshot') assert.ok(snapshots > SEEDS / 10, `only ${snapshots} snapshots installed over ${SEEDS} seeds`);
+        if (scenario === 'snapshot' || scenario === 'chaos') assert.ok(snapshots > SEEDS / 10, `only ${snapshots} snapshots installed over ${SEEDS} seeds`);
+        if (scenario === 'crash' || scenario === 'chaos') assert.ok(truncations > SEEDS / 100, `only ${truncations} divergence truncations over ${SEEDS} seeds`);
+        console.log(`      ${SEEDS} seeds: ${elections} elections, ${committed} entries committed, ${snapshots} snapshots installed, ${truncations} truncations`);
       });
     }
 
@@ -63,6 +79,7 @@ if (REPLAY_SEED !== undefined) {
 
     const bugs: [SimBug, ScenarioName][] = [
       ['hwFromMinority', 'partition'],
+      ['forgetVote', 'steady'],
       ['unsyncedQuorumState', 'crash'],
       ['noFsync', 'crash'],
     ];
@@ -75,6 +92,7 @@ if (REPLAY_SEED !== undefined) {
           const again = runSeed(scenario, seed, bug);
           assert.equal(again.failure, r.failure, 'the failing seed replays to the same failure');
           console.log(`    ${bug}: caught at seed ${seed}: ${r.failure}\n      replay: ${replayCommand(scenario, seed, bug)}`);
+          if (bug === 'hwFromMinority') replayInChild(scenario, seed, bug, r.failure);
           return;
         }
         assert.fail(`${bug} went unnoticed for ${SEEDS} seeds`);

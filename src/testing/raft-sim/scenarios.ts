@@ -24,6 +24,8 @@ export interface RunResult {
   readonly elections: number;
   readonly committed: number;
   readonly snapshotsInstalled: number;
+  /** DivergingEpoch truncations performed. */
+  readonly truncations: number;
   readonly steps: number;
   readonly trace: readonly string[] | undefined;
 }
@@ -155,6 +157,7 @@ export function runSeed(scenario: ScenarioName, seed: number, bug?: SimBug, trac
     elections: cluster.checker.leaderElections,
     committed: cluster.checker.committed.length,
     snapshotsInstalled: cluster.checker.snapshotsInstalled,
+    truncations: cluster.checker.truncations,
     steps: cluster.steps,
     trace: cluster.trace,
   };

@@ -6,7 +6,7 @@
  * Deliberate driver bugs (`SimBug`) show the checker catches what the order contract prevents:
  * `unsyncedQuorumState` leaves quorum-state writes in the page cache (votes not durable),
  * `noFsync` makes `flush` a no-op (offsets reported before they are durable), and
- * `hwFromMinority` switches on the core's own test-only bug.
+ * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
  */
 import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
 import { Checker, encodeSnapshot, entryKey, SimViolation } from './checker.js';
@@ -14,7 +14,7 @@ import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
 
-export type SimBug = 'hwFromMinority' | 'unsyncedQuorumState' | 'noFsync';
+export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly toIncarnation: number; readonly message: RaftMessage }
@@ -135,7 +135,8 @@ export class SimCluster {
     if (node.core !== undefined) return;
     node.incarnation++;
     const { quorumState, log } = node.disk.recovered();
-    const config = raftConfig(this.bug === 'hwFromMinority' ? { testOnlyBug: 'hwFromMinority' } : {});
+    // Small fetches and snapshot chunks, so partial answers and multi-chunk snapshots happen.
+    const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' ? { testOnlyBug: this.bug } : {}) });
     node.core = new RaftCore({ localId: node.id, voters: this.voters, config, random: this.prng.fork(), reader: node.disk, quorumState, log });
     this.checker.restarted(node.id, Math.max(quorumState?.epoch ?? 0, log.epochStarts.at(-1)?.epoch ?? log.snapshotId?.epoch ?? 0));
     this.log(`node ${node.id} starts (epoch ${quorumState?.epoch ?? 0}, log [${log.startOffset}, ${log.endOffset}))`);
