@@ -9,7 +9,7 @@
  * a partitioned node that rejoins cannot disrupt a working quorum.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { candidateLogIsUpToDate, electionBackoffMs, majority, persistElection, randomElectionTimeoutMs, sendResponse, type CoreContext } from './core-context.js';
+import { candidateLogIsUpToDate, majority, persistElection, randomElectionTimeoutMs, sendResponse, type CoreContext } from './core-context.js';
 import type { BeginQuorumEpochRequest, EndQuorumEpochRequest, VoteRequest, VoteResponse } from './messages.js';
 import { handleHigherEpoch, loseElection, toCandidate, toFollower, toLeader } from './transitions.js';
 import { invariant, NO_NODE, type NodeId } from './types.js';
@@ -91,10 +91,15 @@ export function handleEndQuorumEpochRequest(c: CoreContext, from: NodeId, req: E
   reply(ErrorCode.NONE);
 }
 
-/** Kafka's endEpochElectionBackoff: the first preferred successor stands at once, later ones wait longer. */
+/**
+ * Kafka's strictExponentialElectionBackoffMs over the preferred successors: the first stands at
+ * once, the others wait longer the further down the list they are; a voter not on the list waits
+ * the longest.
+ */
 function endEpochElectionBackoffMs(c: CoreContext, preferred: readonly NodeId[]): number {
   const position = preferred.indexOf(c.localId);
-  if (position < 0) return randomElectionTimeoutMs(c);
+  const max = c.config.electionBackoffMaxMs;
   if (position === 0) return 0;
-  return Math.min(c.config.electionBackoffMaxMs, 100 * 2 ** (position - 1)) + electionBackoffMs(c, 1) / 4;
+  if (position < 0) return max;
+  return Math.min(max, (max >> (preferred.length - 1)) << (position - 1));
 }

@@ -82,6 +82,7 @@ if (REPLAY_SEED !== undefined) {
       ['forgetVote', 'steady'],
       ['unsyncedQuorumState', 'crash'],
       ['noFsync', 'crash'],
+      ['loseVoteRequests', 'steady'],
     ];
     for (const [bug, scenario] of bugs) {
       it(`catches the deliberate bug ${bug} (${scenario}) within ${SEEDS} seeds, replayably`, function () {

@@ -5,7 +5,8 @@
  *
  * Deliberate driver bugs (`SimBug`) show the checker catches what the order contract prevents:
  * `unsyncedQuorumState` leaves quorum-state writes in the page cache (votes not durable),
- * `noFsync` makes `flush` a no-op (offsets reported before they are durable), and
+ * `noFsync` makes `flush` a no-op (offsets reported before they are durable),
+ * `loseVoteRequests` never delivers a real (not pre-) vote request (no election can finish), and
  * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
  */
 import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
@@ -14,7 +15,7 @@ import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
 
-export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync';
+export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly toIncarnation: number; readonly message: RaftMessage }
@@ -189,6 +190,7 @@ export class SimCluster {
     if (this.trace !== undefined && o.kind !== 'send') this.log(`node ${id} -> ${JSON.stringify(o, (k, v: unknown) => (k === 'data' || k === 'bytes' || k === 'unalignedRecords' ? '…' : v))}`);
     switch (o.kind) {
       case 'send':
+        if (this.bug === 'loseVoteRequests' && o.message.kind === 'VoteRequest' && !o.message.preVote) return;
         for (const delay of this.net.delaysFor(id, o.to)) {
           this.queue.push(this.now + delay, { kind: 'deliver', from: id, to: o.to, toIncarnation: this.node(o.to).incarnation, message: o.message });
         }
