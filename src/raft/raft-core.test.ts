@@ -152,4 +152,60 @@ describe('raft/raft-core', () => {
     assert.equal(resp?.kind, 'FetchResponse');
     assert.deepEqual(resp.kind === 'FetchResponse' ? resp.divergingEpoch : undefined, { epoch: 1, endOffset: 2 });
   });
+
+  it('a follower named first by a resigning leader stands at once, and its peers grant the pre-vote', () => {
+    const { core: f } = core(2, [1, 2, 3], { quorumState: { epoch: 5, leaderId: 1, votedId: -1 } });
+    f.step(0, { kind: 'tick' });
+    const out = f.step(10, { kind: 'receive', from: 1, message: { kind: 'EndQuorumEpochRequest', correlationId: 3, leaderId: 1, leaderEpoch: 5, preferredSuccessors: [2, 3] } });
+    assert.equal(f.role, 'prospective');
+    const preVotes = sends(out).filter((s) => s.message.kind === 'VoteRequest');
+    assert.deepEqual(preVotes.map((s) => s.to), [1, 3]);
+    assert.deepEqual(preVotes.map((s) => (s.message as VoteRequest).preVote), [true, true]);
+    assert.deepEqual(sends(out).find((s) => s.message.kind === 'EndQuorumEpochResponse')?.message, { kind: 'EndQuorumEpochResponse', correlationId: 3, errorCode: 0, leaderId: 1, leaderEpoch: 5 });
+    // Node 3 also heard the resignation: it grants the pre-vote though its leader spoke recently.
+    const { core: peer } = core(3, [1, 2, 3], { quorumState: { epoch: 5, leaderId: 1, votedId: -1 } });
+    peer.step(0, { kind: 'tick' });
+    peer.step(10, { kind: 'receive', from: 1, message: { kind: 'EndQuorumEpochRequest', correlationId: 4, leaderId: 1, leaderEpoch: 5, preferredSuccessors: [2, 3] } });
+    const answer = sends(peer.step(11, { kind: 'receive', from: 2, message: preVotes[1]?.message as VoteRequest })).find((s) => s.to === 2);
+    assert.equal((answer?.message as { voteGranted: boolean }).voteGranted, true);
+  });
+
+  it('a follower behind the leader\'s log start pulls the snapshot in chunks, installs it, then fetches on', () => {
+    const snapshot = new Uint8Array(300).map((_, i) => i % 251);
+    const reader: RaftLogReader = {
+      entries: () => [],
+      snapshotChunk: (id, position, maxBytes) => (id.endOffset === 10 && id.epoch === 2 ? { bytes: snapshot.subarray(position, position + maxBytes), size: snapshot.length } : undefined),
+    };
+    const leader = new RaftCore({ localId: 1, voters: [1, 2, 3], config: raftConfig({ fetchSnapshotMaxBytes: 128 }), random: lowest, reader, quorumState: { epoch: 3, leaderId: -1, votedId: 1 }, log: { startOffset: 10, endOffset: 10, snapshotId: { endOffset: 10, epoch: 2 }, epochStarts: [] } });
+    const { core: f } = core(2, [1, 2, 3], { quorumState: { epoch: 4, leaderId: 1, votedId: -1 } });
+    // Make node 1 leader of epoch 4 by hand: it stands (pre-vote, vote) and node 2's vote is enough.
+    leader.step(0, { kind: 'tick' });
+    const preVotes = leader.step(2000, { kind: 'tick' });
+    assert.equal(leader.role, 'prospective');
+    const exchange = (from: RaftCore, fromId: number, to: RaftCore, toId: number, out: RaftOutput[], now: number): RaftOutput[] =>
+      sends(out).filter((s) => s.to === toId).flatMap((s) => to.step(now, { kind: 'receive', from: fromId, message: s.message }));
+    const voter = core(3, [1, 2, 3]).core;
+    voter.step(0, { kind: 'tick' });
+    const granted = exchange(leader, 1, voter, 3, preVotes, 2001);
+    const votes = exchange(voter, 3, leader, 1, granted, 2002);
+    assert.equal(leader.role, 'candidate');
+    exchange(voter, 3, leader, 1, exchange(leader, 1, voter, 3, votes, 2003), 2004);
+    let fromLeader: RaftOutput[];
+    assert.equal(leader.role, 'leader');
+    // Node 2, an empty follower, fetches at 0 and is sent to the snapshot.
+    let out = f.step(3000, { kind: 'tick' });
+    const installed: RaftOutput[] = [];
+    for (let round = 0; round < 10 && !installed.some((o) => o.kind === 'installSnapshot'); round++) {
+      fromLeader = exchange(f, 2, leader, 1, out, 3000 + round);
+      out = exchange(leader, 1, f, 2, fromLeader, 3000 + round);
+      installed.push(...out);
+    }
+    const chunks = installed.flatMap((o) => (o.kind === 'snapshotChunk' ? [o.position] : []));
+    assert.deepEqual(chunks, [0, 128, 256]);
+    assert.ok(installed.some((o) => o.kind === 'installSnapshot' && o.snapshotId.endOffset === 10));
+    assert.equal(f.logStartOffset, 10);
+    assert.equal(f.logEndOffset, 10);
+    const next = sends(out).find((s) => s.message.kind === 'FetchRequest')?.message;
+    assert.deepEqual(next && next.kind === 'FetchRequest' ? [next.fetchOffset, next.lastFetchedEpoch] : undefined, [10, 2]);
+  });
 });

@@ -128,7 +128,8 @@ export class Checker {
     for (const { id, disk } of nodes) {
       const snap = disk.snapshot ? decodeSnapshot(disk.snapshot.bytes) : [];
       for (let o = 0; o < upTo; o++) {
-        const e = o < disk.logStart ? snap[o] : disk.entryAt(o) && entryKey(disk.entryAt(o) as Entry);
+        const entry = disk.entryAt(o);
+        const e = o < disk.logStart ? snap[o] : entry && entryKey(entry);
         if (e !== this.committed[o]) this.fail(`node ${id}: offset ${o} holds ${e ?? 'nothing'}, committed ${this.committed[o]}`);
       }
     }

@@ -10,7 +10,7 @@
  * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
  */
 import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
-import { Checker, encodeSnapshot, entryKey, SimViolation } from './checker.js';
+import { Checker, decodeSnapshot, encodeSnapshot, entryKey, SimViolation } from './checker.js';
 import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
@@ -240,8 +240,12 @@ export class SimCluster {
     const hw = core?.highWatermark;
     if (core === undefined || hw === undefined || hw <= node.disk.logStart) return;
     const disk = node.disk;
-    const keys = disk.snapshot ? decodeSnapshotKeys(disk.snapshot.bytes) : [];
-    for (let o = disk.logStart; o < hw; o++) keys.push(entryKey(disk.entryAt(o) as NonNullable<ReturnType<SimDisk['entryAt']>>));
+    const keys = disk.snapshot ? decodeSnapshot(disk.snapshot.bytes) : [];
+    for (let o = disk.logStart; o < hw; o++) {
+      const e = disk.entryAt(o);
+      if (e === undefined) throw new SimViolation(`node ${node.id}: no entry at ${o} below its high watermark ${hw}`);
+      keys.push(entryKey(e));
+    }
     const last = disk.entryAt(hw - 1);
     if (last === undefined) throw new SimViolation(`node ${node.id}: no entry at ${hw - 1} below its high watermark`);
     const id = { endOffset: hw, epoch: last.epoch };
@@ -277,10 +281,6 @@ export class SimCluster {
     if (this.trace !== undefined) this.log(`${ev.from} => ${ev.to} ${describeMessage(ev.message)}`);
     this.feed(to, { kind: 'receive', from: ev.from, message: ev.message });
   }
-}
-
-function decodeSnapshotKeys(bytes: Uint8Array): string[] {
-  return JSON.parse(new TextDecoder().decode(bytes)) as string[];
 }
 
 function describeMessage(m: RaftMessage): string {
