@@ -54,9 +54,12 @@ export function handleVoteRequest(c: CoreContext, from: NodeId, req: VoteRequest
 export function handleVoteResponse(c: CoreContext, from: NodeId, resp: VoteResponse): void {
   if (resp.leaderEpoch > c.election.epoch) return handleHigherEpoch(c, resp.leaderEpoch, resp.leaderId);
   if (c.role.kind !== 'prospective' && c.role.kind !== 'candidate') return;
-  // A voter that follows a live leader of our epoch tells us who it is: follow too (KIP-996).
-  if (resp.leaderEpoch === c.election.epoch && resp.leaderId !== NO_NODE && resp.leaderId !== c.localId && c.role.kind === 'prospective') {
-    return toFollower(c, c.election.epoch, resp.leaderId);
+  // A voter names a leader of our epoch we did not know: follow it (Kafka's maybeTransition). The
+  // leader we already knew and stopped hearing from does not pull us back here (a dead or
+  // resigned one would hold every prospective forever); losing the pre-vote does (transitions.ts).
+  const told = resp.leaderId;
+  if (c.role.kind === 'prospective' && resp.leaderEpoch === c.election.epoch && told !== NO_NODE && told !== c.localId && told !== c.election.leaderId) {
+    return toFollower(c, c.election.epoch, told);
   }
   if (resp.errorCode !== ErrorCode.NONE && resp.errorCode !== ErrorCode.FENCED_LEADER_EPOCH) return;
   const role = c.role;

@@ -191,14 +191,20 @@ export class RaftCore {
     c.out.push({ kind: 'deleteBefore', snapshotId: id });
   }
 
-  /** Deadlines: flushes, elections, fetch timeouts, check-quorum, re-sent requests. */
+  /** Deadlines: flushes, elections, fetch timeouts, check-quorum; then the requests now due. */
   private pollTimers(): void {
     const c = this.c;
-    const now = c.nowMs;
     if (c.role.kind === 'leader' && c.log.durableEndOffset < c.log.endOffset) {
       flushLog(c);
       maybeAdvanceHighWatermark(c);
     }
+    this.fireDeadlines();
+    this.sendDueRequests();
+  }
+
+  private fireDeadlines(): void {
+    const c = this.c;
+    const now = c.nowMs;
     const role: Role = c.role;
     switch (role.kind) {
       case 'unattached':
@@ -210,18 +216,27 @@ export class RaftCore {
         if (now >= role.electionDeadlineMs) loseElection(c);
         return;
       case 'follower':
-        if (now >= role.fetchDeadlineMs || (role.electionAtMs !== undefined && now >= role.electionAtMs)) return toProspective(c, 0);
-        return maybeSendFetch(c);
-      case 'resigned':
-        if (now >= role.electionDeadlineMs) return toProspective(c, 0);
-        return sendEndQuorumEpochs(c);
-      case 'leader':
-        if (now >= role.checkQuorumDeadlineMs && c.voters.length > 1) return toResigned(c, []);
-        completeParkedFetches(c, true);
-        for (const to of role.beginPending) {
-          if (c.requests.isReady(to, now)) this.sendBeginQuorumEpoch(to);
-        }
+        if (now >= role.fetchDeadlineMs || (role.electionAtMs !== undefined && now >= role.electionAtMs)) toProspective(c, 0);
         return;
+      case 'resigned':
+        if (now >= role.electionDeadlineMs) toProspective(c, 0);
+        return;
+      case 'leader':
+        if (now >= role.checkQuorumDeadlineMs && c.voters.length > 1) toResigned(c, []);
+        return;
+    }
+  }
+
+  /** Whatever the current role owes: a follower's next fetch, re-sent Begin/EndQuorumEpoch, expired parked fetches. */
+  private sendDueRequests(): void {
+    const c = this.c;
+    const role: Role = c.role;
+    if (role.kind === 'follower') return maybeSendFetch(c);
+    if (role.kind === 'resigned') return sendEndQuorumEpochs(c);
+    if (role.kind !== 'leader') return;
+    completeParkedFetches(c, true);
+    for (const to of role.beginPending) {
+      if (c.requests.isReady(to, c.nowMs)) this.sendBeginQuorumEpoch(to);
     }
   }
 

@@ -78,10 +78,16 @@ export function sendVoteRequests(c: CoreContext, preVote: boolean): void {
   }
 }
 
-/** A lost round (majority against, or the election timed out): back off, then pre-vote again. */
+/**
+ * A lost round (majority against, or the election timed out). A prospective that knew a leader
+ * goes back to following it (KIP-996: the refusals say it is alive for the others); otherwise back
+ * off, then pre-vote again.
+ */
 export function loseElection(c: CoreContext): void {
   if (c.role.kind !== 'prospective' && c.role.kind !== 'candidate') return;
   if (c.role.backoffUntilMs !== undefined) return;
+  const known = c.election.leaderId;
+  if (c.role.kind === 'prospective' && known !== NO_NODE && known !== c.localId) return toFollower(c, c.election.epoch, known);
   c.role.backoffUntilMs = c.nowMs + electionBackoffMs(c, c.role.retries + 1);
 }
 

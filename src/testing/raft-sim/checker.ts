@@ -3,8 +3,10 @@
  *  - at most one leader per epoch;
  *  - a node's durable epoch never goes back, also across a crash and restart;
  *  - a node's reported high watermark never goes back while it lives;
- *  - a committed entry (below any node's high watermark) is the same on every node that holds
- *    it, is never truncated away, and is what any later append or snapshot at its offset holds;
+ *  - a committed entry (below any node's high watermark) is the same on every node once below
+ *    that node's high watermark or in its snapshot, and is never truncated away (a node cut off
+ *    with a stale leader may append other entries at that offset: they never commit, and the
+ *    divergence check removes them later);
  *  - (at the end, checkConverged) every node holds the whole committed sequence, in which every
  *    proposal appears at most once.
  */
@@ -90,13 +92,6 @@ export class Checker {
       this.commit(node, o, entryKey(e));
     }
     this.checkedTo.set(node, Math.max(this.checkedTo.get(node) ?? 0, offset));
-  }
-
-  appended(node: NodeId, entries: readonly Entry[]): void {
-    for (const e of entries) {
-      const known = this.committed[e.offset];
-      if (known !== undefined && known !== entryKey(e)) this.fail(`node ${node}: appended ${entryKey(e)} at committed offset ${e.offset} holding ${known}`);
-    }
   }
 
   truncating(node: NodeId, endOffset: number, disk: SimDisk): void {

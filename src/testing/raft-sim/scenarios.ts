@@ -8,7 +8,7 @@ import { SimViolation } from './checker.js';
 import type { Prng } from './prng.js';
 import { SimCluster, type SimBug, type SimNode } from './sim-cluster.js';
 
-export const SCENARIOS = ['steady', 'crash', 'partition', 'snapshot', 'resign', 'chaos'] as const;
+export const SCENARIOS = ['steady', 'crash', 'partition', 'snapshot', 'resign', 'pause', 'chaos'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** After healing: the simulated time within which a new proposal must commit. */
@@ -110,11 +110,17 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
       for (const l of sim.leaders()) sim.feed(l, { kind: 'resign' });
     });
   },
+  /** Processes stall (long GC pauses), the leader most often: it wakes up to a world that moved on. */
+  pause(sim, rng) {
+    sim.net.faults = { dropP: 0.02, duplicateP: 0.02, minDelayMs: 1, maxDelayMs: 30 };
+    every(sim, rng, 500, 2000, () => sim.pause(rng.chance(0.7) ? leaderOrAny(sim, rng) : rng.pick(sim.nodes), rng.between(200, 4000)));
+  },
   /** Everything at once: crashes mid-step, partitions, snapshots, resignations, message faults. */
   chaos(sim, rng) {
     sim.net.faults = { dropP: 0.05, duplicateP: 0.05, minDelayMs: 1, maxDelayMs: 100 };
     sim.midStepCrashP = 0.002;
     every(sim, rng, 500, 2500, () => sim.crash(rng.pick(sim.nodes), rng.between(50, 2500)));
+    every(sim, rng, 1000, 3000, () => sim.pause(rng.pick(sim.nodes), rng.between(200, 3000)));
     every(sim, rng, 800, 3000, () => {
       sim.net.heal();
       if (rng.chance(0.5)) {
@@ -199,7 +205,8 @@ function checkLiveness(sim: SimCluster): void {
 function checkConvergence(sim: SimCluster): void {
   const target = (): number => Math.max(...sim.nodes.map((n) => n.core?.highWatermark ?? -1));
   const caughtUp = (): boolean => sim.nodes.every((n) => n.core?.highWatermark === target() && n.disk.logEnd >= target());
-  const deadline = sim.now + CONVERGE_MS;
+  // A node may still be stalled by a pause that began before healing.
+  const deadline = Math.max(sim.now, ...sim.nodes.map((n) => n.pausedUntil)) + CONVERGE_MS;
   if (!sim.run(deadline, caughtUp)) {
     throw new SimViolation(`convergence: nodes did not catch up within ${CONVERGE_MS} ms: ${sim.nodes.map((n) => `${n.id}:hw=${n.core?.highWatermark}`).join(' ')}`);
   }

@@ -79,6 +79,8 @@ export class SimNode {
   core: RaftCore | undefined;
   incarnation = 0;
   tickAt = Infinity;
+  /** A stalled process (a long GC pause): its events wait until then, in order. */
+  pausedUntil = 0;
   constructor(readonly id: NodeId) {}
 }
 
@@ -149,6 +151,7 @@ export class SimCluster {
     if (node.core === undefined) return;
     node.core = undefined;
     node.incarnation++;
+    node.pausedUntil = 0;
     node.disk.crash(this.prng);
     this.log(`node ${node.id} crashes (log now ends at ${node.disk.logEnd})`);
     if (restartAfterMs !== undefined) this.at(this.now + restartAfterMs, () => this.start(node));
@@ -201,7 +204,6 @@ export class SimCluster {
         else disk.quorumState = o.state;
         return;
       case 'append':
-        this.checker.appended(id, o.entries);
         disk.append(o.entries);
         return;
       case 'truncate':
@@ -268,12 +270,21 @@ export class SimCluster {
     }
   }
 
+  /** The node stops taking events for `ms` (its messages and timers queue up meanwhile). */
+  pause(node: SimNode, ms: number): void {
+    node.pausedUntil = Math.max(node.pausedUntil, this.now + ms);
+    this.log(`node ${node.id} pauses until ${node.pausedUntil}`);
+  }
+
   private dispatch(ev: SimEvent): void {
     if (ev.kind === 'action') return ev.run();
+    const target = this.node(ev.kind === 'tick' ? ev.node : ev.to);
+    if (this.now < target.pausedUntil) return this.queue.push(target.pausedUntil, ev);
     if (ev.kind === 'tick') {
       const node = this.node(ev.node);
       if (node.incarnation !== ev.incarnation || node.core === undefined) return;
-      if (node.tickAt === this.now) node.tickAt = Infinity;
+      // A due (or pause-deferred) tick: the next one is scheduled afresh after this step.
+      if (node.tickAt <= this.now) node.tickAt = Infinity;
       return this.feed(node, { kind: 'tick' });
     }
     const to = this.node(ev.to);
