@@ -208,4 +208,29 @@ describe('raft/raft-core', () => {
     const next = sends(out).find((s) => s.message.kind === 'FetchRequest')?.message;
     assert.deepEqual(next && next.kind === 'FetchRequest' ? [next.fetchOffset, next.lastFetchedEpoch] : undefined, [10, 2]);
   });
+
+  it('a follower that timed out goes back to its leader when the others still hear from it, and stands when they do not', () => {
+    const start = (): { c: RaftCore; preVotes: { to: number; message: RaftMessage }[] } => {
+      const { core: c } = core(1, [1, 2, 3], { quorumState: { epoch: 4, leaderId: 2, votedId: -1 } });
+      c.step(0, { kind: 'tick' });
+      const out = c.step(2000, { kind: 'tick' });
+      assert.equal(c.role, 'prospective');
+      return { c, preVotes: sends(out).filter((s) => s.message.kind === 'VoteRequest') };
+    };
+    const answer = (c: RaftCore, from: number, req: RaftMessage, voteGranted: boolean, now: number): RaftOutput[] =>
+      c.step(now, { kind: 'receive', from, message: { kind: 'VoteResponse', correlationId: req.correlationId, errorCode: 0, leaderId: 2, leaderEpoch: 4, voteGranted } });
+    // Node 3 still fetches from leader 2 and refuses; so does node 2, the leader itself.
+    const alive = start();
+    answer(alive.c, 3, alive.preVotes.find((s) => s.to === 3)?.message as RaftMessage, false, 2001);
+    const back = answer(alive.c, 2, alive.preVotes.find((s) => s.to === 2)?.message as RaftMessage, false, 2002);
+    assert.equal(alive.c.role, 'follower');
+    assert.equal(alive.c.leaderId, 2);
+    assert.ok(sends(back).some((s) => s.to === 2 && s.message.kind === 'FetchRequest'), 'fetches again at once');
+    // Node 3 lost the leader too and grants: a majority, so node 1 stands as candidate for epoch 5.
+    const dead = start();
+    const stand = answer(dead.c, 3, dead.preVotes.find((s) => s.to === 3)?.message as RaftMessage, true, 2001);
+    assert.equal(dead.c.role, 'candidate');
+    assert.equal(dead.c.epoch, 5);
+    assert.deepEqual(stand.find((o) => o.kind === 'persistQuorumState'), { kind: 'persistQuorumState', state: { epoch: 5, leaderId: -1, votedId: 1 } });
+  });
 });
