@@ -59,6 +59,11 @@ describe('raft/raft-core', () => {
     const p = c.step(1, { kind: 'propose', id: 9, entries: [new Uint8Array([1])] });
     assert.deepEqual(p.find((o) => o.kind === 'proposalResult'), { kind: 'proposalResult', id: 9, result: { accepted: true, baseOffset: 1, lastOffset: 1, epoch: 1 } });
     assert.equal(c.describeQuorum().highWatermark, 2);
+    // Restarted from its quorum-state, it leads again at once, in the next epoch.
+    const again = core(1, [1], { quorumState: { epoch: 1, leaderId: 1, votedId: 1 }, log });
+    again.core.step(5, { kind: 'tick' });
+    assert.equal(again.core.role, 'leader');
+    assert.equal(again.core.epoch, 2);
   });
 
   it('persists a vote before answering it, and grants one vote per epoch', () => {

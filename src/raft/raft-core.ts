@@ -114,14 +114,18 @@ export class RaftCore {
       c.election = { epoch: logEpoch - 1, leaderId: NO_NODE, votedId: NO_NODE };
       return toUnattached(c, logEpoch);
     }
+    // A lone voter need not wait for anyone: it stands at once (in a new epoch).
+    if (c.voters.length === 1) {
+      c.role = { kind: 'unattached', electionDeadlineMs: c.nowMs };
+      return;
+    }
     if (stored.leaderId === c.localId) return toResigned(c, []);
     if (stored.leaderId !== NO_NODE && c.voters.includes(stored.leaderId)) {
       c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
       c.out.push({ kind: 'leaderChange', leaderId: stored.leaderId, epoch: stored.epoch });
       return;
     }
-    // A lone voter need not wait for anyone.
-    c.role = { kind: 'unattached', electionDeadlineMs: c.voters.length === 1 ? c.nowMs : c.nowMs + c.config.electionTimeoutMs + c.random.nextInt(c.config.electionTimeoutMs) };
+    c.role = { kind: 'unattached', electionDeadlineMs: c.nowMs + c.config.electionTimeoutMs + c.random.nextInt(c.config.electionTimeoutMs) };
   }
 
   private receive(from: NodeId, message: RaftMessage): void {
