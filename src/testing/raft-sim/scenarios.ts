@@ -80,6 +80,13 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
       const minoritySize = rng.between(1, Math.floor(ids.length / 2));
       const shuffled = ids.map((id) => ({ id, k: id === leader ? -1 : rng.next() })).sort((a, b) => a.k - b.k).map((x) => x.id);
       const minority = rng.chance(0.7) ? shuffled.slice(0, minoritySize) : shuffled.slice(1, 1 + minoritySize);
+      if (rng.chance(0.2)) {
+        // Asymmetric: the minority can talk but not hear (or the other way round).
+        const [a, b] = rng.chance(0.5) ? [minority, ids.filter((id) => !minority.includes(id))] : [ids.filter((id) => !minority.includes(id)), minority];
+        for (const x of a) for (const y of b) sim.net.cutOneWay(y, x);
+        sim.log(`one-way cut: ${b.join(',')} cannot reach ${a.join(',')}`);
+        return;
+      }
       sim.net.partition(minority, ids.filter((id) => !minority.includes(id)));
       sim.log(`partition ${minority.join(',')} | rest`);
     });

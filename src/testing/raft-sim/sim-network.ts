@@ -1,7 +1,7 @@
 /**
  * The simulated network between voters: every message gets a random delay (so messages
  * reorder), may be dropped or duplicated, and is lost if a partition separates its ends when it
- * is sent or when it would arrive. Messages to a node that crashed since they were sent are lost
+ * is sent or when it would arrive (partitions may also be one-way). Messages to a node that crashed since they were sent are lost
  * (its connections were reset).
  */
 import type { NodeId, RaftMessage } from '../../raft/index.js';
@@ -54,6 +54,11 @@ export class SimNetwork {
         this.blocked.add(`${b}>${a}`);
       }
     }
+  }
+
+  /** Cuts one direction only: `from` can no longer reach `to`, but hears from it. */
+  cutOneWay(from: NodeId, to: NodeId): void {
+    this.blocked.add(`${from}>${to}`);
   }
 
   heal(): void {
