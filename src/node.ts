@@ -9,7 +9,7 @@ import { realFileSystem } from './io/real-file-system.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { listenTcp, type Listener as TcpListener } from './io/tcp.js';
 import { localHostName } from './io/host.js';
-import { randomTopicId, randomUuidString } from './io/random.js';
+import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
 import type { LoadedConfig } from './config/index.js';
@@ -20,7 +20,9 @@ import type { LogConfig } from './storage/log-config.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
-import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
+import { METADATA_TOPIC } from './controller/metadata-log.js';
+import { RaftMetadataLog } from './controller/raft-metadata-log.js';
+import { raftConfig } from './raft/index.js';
 import { StaticConfigService } from './controller/config-service.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
@@ -99,8 +101,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
-  const metadataLog = new DiskMetadataLog(metadataPartition, clock);
+  const metadataLog = await RaftMetadataLog.open({
+    fs,
+    log: metadataPartition,
+    clock,
+    random: systemRandom,
+    nodeId: config.nodeId,
+    voters: metadataVoters(config, log),
+    config: raftConfig(),
+    onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
+  });
   await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
+  await metadataLog.start();
   const groups = new GroupCoordinator({
     config: {
       offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
@@ -216,7 +228,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     deleteTopicEnable: config.deleteTopicEnable,
   };
   const markers = localMarkerWriter(replicas, groups, clock, log);
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, quorum: metadataLog, advertisedEndpoints: () => endpoints };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
@@ -238,6 +250,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     producerExpiry.timer?.cancel();
     await Promise.all(tcpListeners.map((t) => t.close()));
     await metrics?.close();
+    metadataLog.close();
     await metadataPartition.close();
     await logs.close();
     throw e;
@@ -255,6 +268,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       producerExpiry.timer?.cancel();
       await replicas.saveProducerSnapshots();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
+      metadataLog.close();
       await metadataPartition.close();
       await logs.close();
     })());
@@ -269,6 +283,17 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     metricsUrls,
     stop,
   };
+}
+
+/**
+ * The metadata quorum's voters: this node alone. controller.quorum.voters naming other nodes is
+ * accepted (an unchanged cluster server.properties starts) with a warning: the quorum across
+ * nodes comes with the cluster wiring (issue #10).
+ */
+function metadataVoters(config: LoadedConfig['config'], log: Logger): number[] {
+  const others = config.controllerQuorumVoters.filter((v) => v.id !== config.nodeId);
+  if (others.length > 0) log.warn(`controller.quorum.voters names ${others.map((v) => `${v.id}@${v.host}:${v.port}`).join(', ')}: this node runs the metadata quorum alone; a quorum across nodes is not built yet`);
+  return [config.nodeId];
 }
 
 /** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */

@@ -14,6 +14,7 @@ import type { Logger } from '../util/logger.js';
 import type { ProducerIdManager } from '../partition/producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
+import type { MetadataQuorum } from '../controller/metadata-quorum.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -48,6 +49,8 @@ export interface BrokerServices {
   readonly markers: MarkerWriter;
   /** Producer ids for InitProducerId, from blocks the controller allocates. */
   readonly producerIds: ProducerIdManager;
+  /** The metadata quorum's state (DescribeQuorum). */
+  readonly quorum: MetadataQuorum;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
 }

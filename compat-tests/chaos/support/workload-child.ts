@@ -14,7 +14,7 @@
  *            does by default, and prints every commit the client reports: `commit <partition> <offset>`.
  * Both end with `done`.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 
 interface Spec {
   mode: 'produce' | 'read' | 'group';
@@ -96,23 +96,38 @@ async function read(): Promise<void> {
   await consumer.disconnect();
 }
 
+/**
+ * The group consumer. kafkajs restarts a consumer itself only after errors it deems retriable; one
+ * that cannot reach any broker when it looks for its coordinator (the node is down or cut off)
+ * crashes for good. A long-running application then makes a new consumer: so does this one.
+ */
 async function consumeInGroup(): Promise<void> {
-  // A consumer that gives up (kafkajs crashes it on errors it deems fatal, such as no coordinator
-  // found while the node is down) is restarted, as a long-running application configures it.
-  const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true } });
+  // Kept alive until SIGTERM even when kafkajs holds no socket or timer (between consumers).
+  const keepAlive = setInterval(() => undefined, 1000);
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  void stopped.then(() => (stopping = true));
+  let consumer = await startGroupConsumer();
+  const gaveUp = (): Promise<'crashed'> => new Promise((resolve) => consumer.on(consumer.events.CRASH, (e) => e.payload.restart || resolve('crashed')));
+  while ((await Promise.race([stopped, gaveUp()])) === 'crashed' && !stopping) {
+    // It crashed: its disconnect may fail too, and there is nothing left to clean up then.
+    await consumer.disconnect().catch(() => undefined);
+    consumer = await startGroupConsumer();
+  }
+  clearInterval(keepAlive);
+  await consumer.disconnect();
+}
+
+async function startGroupConsumer(): Promise<Consumer> {
+  const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000 });
   consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
     for (const t of e.payload.topics) for (const p of t.partitions) process.stdout.write(`commit ${p.partition} ${p.offset}\n`);
   });
-  consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.stack ?? String(e.payload.error)}\n`));
-  // Kept alive until SIGTERM even when kafkajs holds no socket or timer (a crashed consumer).
-  const keepAlive = setInterval(() => undefined, 1000);
-  const stopped = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${String(e.payload.error)}\n`));
   await connectWithRetry(consumer);
   await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
   await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
-  await stopped;
-  clearInterval(keepAlive);
-  await consumer.disconnect();
+  return consumer;
 }
 
 const modes = { produce, read, group: consumeInGroup };

@@ -33,6 +33,7 @@ export const KAFKA_TOOLS = {
   'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
   'kafka-broker-api-versions': 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   'kafka-cluster': 'org.apache.kafka.tools.ClusterTool',
+  'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
 } as const;
 export type KafkaTool = keyof typeof KAFKA_TOOLS;
 
