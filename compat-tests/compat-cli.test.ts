@@ -75,7 +75,7 @@ describe('tributary compat (the CLI)', function () {
 
     // Cleanup: no topic of the run is left on the endpoint.
     const left = await runProcess(process.execPath, ['-e', `
-      import('${join(REPO_ROOT, 'dist', 'src', 'compat', 'wire-client.js').replace(/\\/g, '/')}').then(async ({ WireClient }) => {
+      import('${join(REPO_ROOT, 'dist', 'src', 'client', 'wire-client.js').replace(/\\/g, '/')}').then(async ({ WireClient }) => {
         const w = await WireClient.connect(process.argv[1]);
         const md = await w.metadata(null);
         w.close();

@@ -1,20 +1,11 @@
 /**
- * The compat runner's own small Kafka client, built on Tributary's generated codecs: the ApiVersions
+ * The compat runner's own small Kafka client, built on the shared connection (connection.ts): the ApiVersions
  * probe of the endpoint, and the housekeeping every run needs whatever clients are installed
  * (create the topics a capability asks for, find and delete everything the run created). It is not
  * a client under test: cells drive real clients; this only prepares and cleans up.
- *
- * One socket, requests sent one after another. Every step is bounded: the TCP connect (nothing
- * listening, a black-holed address) and every request have a timeout, so a dead endpoint is a clear
- * error within seconds, never a hang.
  */
-import { connect, type Socket } from 'node:net';
-import { Reader } from '../protocol/codec/reader.js';
-import { Writer } from '../protocol/codec/writer.js';
-import { ApiKey, apiName } from '../protocol/generated/api-keys.js';
+import { ApiKey } from '../protocol/generated/api-keys.js';
 import { errorName } from '../protocol/generated/error-codes.js';
-import { decodeApiVersionsResponse, type ApiVersion } from '../protocol/generated/messages/api-versions-response.js';
-import { encodeApiVersionsRequest } from '../protocol/generated/messages/api-versions-request.js';
 import { encodeCreateTopicsRequest, createTopicsRequestMeta } from '../protocol/generated/messages/create-topics-request.js';
 import { decodeCreateTopicsResponse } from '../protocol/generated/messages/create-topics-response.js';
 import { encodeDeleteTopicsRequest, deleteTopicsRequestMeta } from '../protocol/generated/messages/delete-topics-request.js';
@@ -35,186 +26,21 @@ import { encodeOffsetFetchRequest, offsetFetchRequestMeta } from '../protocol/ge
 import { encodeListOffsetsRequest, listOffsetsRequestMeta } from '../protocol/generated/messages/list-offsets-request.js';
 import { decodeListOffsetsResponse } from '../protocol/generated/messages/list-offsets-response.js';
 import { decodeOffsetFetchResponse } from '../protocol/generated/messages/offset-fetch-response.js';
+import { KafkaConnection, openFrames } from './connection.js';
 
-/** The endpoint could not be reached or did not speak Kafka: a usage/connection error, not a test failure. */
-export class EndpointError extends Error {
-  override name = 'EndpointError';
-}
+export { EndpointError, parseHostPort, type ApiVersionTable, type HostPort } from './connection.js';
 
 const CLIENT_ID = 'tributary-compat';
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Parses `host:port` (IPv6 as `[::1]:9092`); throws a plain Error naming the problem. */
-export function parseHostPort(s: string): HostPort {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:\s]+):(\d+)$/.exec(s);
-  const port = Number(m?.[2]);
-  if (m?.[1] === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`'${s}' is not host:port (for example 127.0.0.1:9092)`);
-  }
-  return { host: m[1], port };
-}
-
-/** Versions the endpoint advertises: API key → [min, max]. */
-export type ApiVersionTable = ReadonlyMap<number, { readonly min: number; readonly max: number }>;
-
-interface Message<T> {
-  readonly key: number;
-  /** Highest version this client can encode/decode, and the lowest it accepts. */
-  readonly ours: { readonly min: number; readonly max: number };
-  readonly firstFlexibleVersion: number;
-  readonly encode: (w: Writer, v: number) => void;
-  readonly decode: (r: Reader, v: number) => T;
-}
-
-export class WireClient {
-  private buffered: Buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  private closed: Error | undefined;
-  private correlationId = 0;
-  versions: ApiVersionTable = new Map();
-
-  private constructor(private readonly socket: Socket, readonly address: string, private readonly timeoutMs: number) {
-    socket.on('data', (d: Buffer) => {
-      this.buffered = this.buffered.length === 0 ? d : Buffer.concat([this.buffered, d]);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed ??= new EndpointError(`${address} closed the connection`);
-      this.wake();
-    });
-    socket.on('error', (e) => {
-      this.closed = new EndpointError(`${address}: ${e.message}`);
-      this.wake();
-    });
-  }
-
+/**
+ * The housekeeping requests `tributary compat` needs on any endpoint; the connection itself (connect,
+ * ApiVersions, version choice, timeouts) is KafkaConnection's.
+ */
+export class WireClient extends KafkaConnection {
   /** Connects (bounded by timeoutMs) and asks for ApiVersions. */
-  static async connect(address: string, timeoutMs = 5_000): Promise<WireClient> {
-    const { host, port } = parseHostPort(address);
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host, port });
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new EndpointError(`cannot connect to ${address}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        s.removeAllListeners('error');
-        resolve(s);
-      });
-      s.once('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        s.destroy();
-        const why = e.code === 'ECONNREFUSED' ? 'connection refused (nothing listens there)' : e.message;
-        reject(new EndpointError(`cannot connect to ${address}: ${why}`));
-      });
-    });
-    socket.setNoDelay(true);
-    const client = new WireClient(socket, address, timeoutMs);
-    try {
-      await client.loadApiVersions();
-    } catch (e) {
-      client.close();
-      throw e;
-    }
-    return client;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private async loadApiVersions(): Promise<void> {
-    // v0: every Kafka since 0.10 answers it, and it has no flexible header to get wrong.
-    let resp;
-    try {
-      resp = await this.send({
-        key: ApiKey.ApiVersions, ours: { min: 0, max: 0 }, firstFlexibleVersion: 99,
-        encode: (w, v) => encodeApiVersionsRequest(w, v, {}),
-        decode: (r, v) => decodeApiVersionsResponse(r, v),
-      }, 0);
-    } catch (e) {
-      if (e instanceof EndpointError) {
-        throw new EndpointError(`${this.address} accepted the connection but did not answer ApiVersions: ${e.message}. Is it a Kafka listener (PLAINTEXT)?`);
-      }
-      throw e;
-    }
-    if (resp.errorCode !== 0) throw new EndpointError(`${this.address} answered ApiVersions with ${errorName(resp.errorCode)}`);
-    this.versions = new Map(resp.apiKeys.map((k: ApiVersion) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]));
-  }
-
-  /** The version to use: the highest both sides speak; throws when there is none. */
-  private pick(key: number, ours: { min: number; max: number }): number {
-    const theirs = this.versions.get(key);
-    if (theirs === undefined) throw new EndpointError(`${this.address} does not advertise ${apiName(key)}`);
-    const v = Math.min(theirs.max, ours.max);
-    if (v < Math.max(theirs.min, ours.min)) {
-      throw new EndpointError(`${this.address} advertises ${apiName(key)} v${theirs.min}-${theirs.max}; this client needs v${ours.min}-${ours.max}`);
-    }
-    return v;
-  }
-
-  /** Sends one request and reads its response (version chosen from ApiVersions unless given). */
-  async send<T>(m: Message<T>, version?: number): Promise<T> {
-    if (this.closed !== undefined) throw this.closed;
-    const v = version ?? this.pick(m.key, m.ours);
-    const flexible = v >= m.firstFlexibleVersion;
-    const correlationId = ++this.correlationId;
-    const w = new Writer();
-    w.writeInt16(m.key);
-    w.writeInt16(v);
-    w.writeInt32(correlationId);
-    w.writeString(CLIENT_ID, false);
-    if (flexible) w.writeUVarint(0);
-    m.encode(w, v);
-    const body = w.toBuffer();
-    const size = Buffer.alloc(4);
-    size.writeInt32BE(body.length);
-    this.socket.write(Buffer.concat([size, body]));
-    const frame = await this.receive(`${apiName(m.key)} v${v}`);
-    const r = new Reader(frame);
-    const gotId = r.readInt32();
-    if (gotId !== correlationId) throw new EndpointError(`${this.address}: response correlation id ${gotId}, expected ${correlationId}`);
-    // ApiVersions responses always use header v0 (KIP-511); others follow the request's flexibility.
-    if (flexible && m.key !== ApiKey.ApiVersions) r.readTaggedFields();
-    return m.decode(r, v);
-  }
-
-  private async receive(what: string): Promise<Buffer> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      if (this.buffered.length >= 4) {
-        const size = this.buffered.readInt32BE(0);
-        if (this.buffered.length >= 4 + size) {
-          const frame = this.buffered.subarray(4, 4 + size);
-          this.buffered = this.buffered.subarray(4 + size);
-          return frame;
-        }
-      }
-      if (this.closed !== undefined) throw this.closed;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.close();
-        throw new EndpointError(`${this.address}: no answer to ${what} within ${this.timeoutMs} ms`);
-      }
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, left);
-        this.waiter = () => {
-          clearTimeout(t);
-          res();
-        };
-      });
-    }
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+  static override async connect(address: string, timeoutMs = 5_000): Promise<WireClient> {
+    const frames = await openFrames(address, { timeoutMs });
+    return new WireClient(frames, address, timeoutMs, CLIENT_ID).start();
   }
 
   // ---- housekeeping requests ------------------------------------------------------------------
