@@ -130,6 +130,17 @@ export class KafkaConnection {
     return run;
   }
 
+  /** Sends a request the broker does not answer (Produce with acks=0). */
+  sendWithoutResponse(m: ApiCall<unknown>): Promise<void> {
+    const run = this.queue.then(() => {
+      if (this.frames.closed) throw this.closedError();
+      const v = this.pick(m.key, m.ours);
+      this.frames.sendFrame(encodeRequestFrame(m.key, v, ++this.correlationId, this.clientId, v >= m.firstFlexibleVersion, (w) => m.encode(w, v)));
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async exchange<T>(m: ApiCall<T>, version: number | undefined, timeoutMs: number): Promise<T> {
     if (this.frames.closed) throw this.closedError();
     const v = version ?? this.pick(m.key, m.ours);
