@@ -32,9 +32,33 @@ export interface Parsed {
   readonly positionals: string[];
 }
 
+/**
+ * `--shift-by -5` and `-o -10` as the user means them: parseArgs would read a value that starts with
+ * '-' as an option, so a negative number after a value-taking option is joined to it (`--shift-by=-5`).
+ */
+function joinNegativeValues(args: readonly string[], options: Options): string[] {
+  const takesValue = (a: string): boolean => {
+    const long = /^--([^=]+)$/.exec(a)?.[1];
+    if (long !== undefined) return options[long]?.type === 'string';
+    const short = /^-(.)$/.exec(a)?.[1];
+    return short !== undefined && Object.values(options).some((o) => o.short === short && o.type === 'string');
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const next = args[i + 1];
+    if (next !== undefined && /^-\d+$/.test(next) && takesValue(a)) {
+      out.push(a.startsWith('--') ? `${a}=${next}` : `${a}${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(args: readonly string[], options: Options): Parsed {
   try {
-    const r = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const all = { ...COMMON_OPTIONS, ...options };
+    const r = parseArgs({ args: joinNegativeValues(args, all), options: all, allowPositionals: true, strict: true });
     return { values: r.values as Values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));

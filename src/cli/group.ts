@@ -158,7 +158,7 @@ const seek: Command = {
   --all-topics                every topic the group has committed offsets for
   --to-earliest, --to-latest  the log start or the log end
   --to-offset N               offset N (clamped to the partition's range)
-  --to-datetime ISO           the first offset at or after ISO-8601 time (no zone: local time)
+  --to-datetime ISO           the first offset at or after ISO-8601 time (no zone: UTC, as Kafka)
   --to-timestamp MS           the same with milliseconds since the epoch
   --shift-by N                N past (or, negative, before) the committed offset
   --execute                   commit the new offsets (the group must have no active members)`,

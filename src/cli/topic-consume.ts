@@ -31,7 +31,9 @@ export interface ConsumePlan {
 /** A timestamp option: milliseconds since the epoch, or an ISO-8601 date-time. */
 export function parseTimestamp(s: string, what: string): number {
   if (/^\d+$/.test(s)) return Number(s);
-  const ms = Date.parse(s);
+  // No zone means UTC, as Kafka's tools read it (Utils.getDateTime), not local time as Date.parse would.
+  const time = s.split('T')[1];
+  const ms = Date.parse(time !== undefined && !/[Z+-]/.test(time) ? `${s}Z` : s);
   if (Number.isNaN(ms)) throw new UsageError(`${what}: '${s}' is neither milliseconds nor an ISO-8601 date-time (2026-01-31T12:00:00Z)`);
   return ms;
 }

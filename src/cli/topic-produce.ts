@@ -63,8 +63,10 @@ function plan(p: Parsed): Plan {
   };
 }
 
-async function produce(c: KafkaCluster, pl: Plan, lines: AsyncIterable<string>): Promise<number> {
+async function produce(c: KafkaCluster, pl: Plan, input: NodeJS.ReadableStream): Promise<number> {
   const leaders = await c.leaders(pl.topic);
+  // Only now: readline reads as soon as it exists, and lines read before the loop below would be lost.
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const count = leaders.size;
   if (pl.partition !== undefined && !leaders.has(pl.partition)) throw new UsageError(`topic ${pl.topic} has no partition ${pl.partition} (it has ${count})`);
   const pending = new Map<number, RecordInput[]>();
@@ -121,8 +123,7 @@ export const produceCommand: Command = {
     const file = str(p.values, 'file');
     const input = file === undefined ? process.stdin : createReadStream(file);
     return withCluster(p, async (c) => {
-      const lines = createInterface({ input, crlfDelay: Infinity });
-      const n = await produce(c, pl, lines);
+      const n = await produce(c, pl, input);
       if (flag(p.values, 'json')) json({ topic: pl.topic, records: n });
       else process.stderr.write(`Produced ${n} record${n === 1 ? '' : 's'} to ${pl.topic}\n`);
       return 0;
