@@ -10,6 +10,7 @@
  * Kafka half is skipped, except under CI=true, where that is a failure.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CONTROLLED_BROKER_CONFIG } from '../src/compat/capability.js';
@@ -158,6 +159,32 @@ async function seekByTime(ep: Endpoint, topic: string, group: string, toolsCp: s
   await ok(ep, ['topic', 'delete', topic]);
 }
 
+/** consume -g until Ctrl-C: exit 0, no stack trace, and exactly the records printed committed. */
+async function interrupted(ep: Endpoint, topic: string, group: string): Promise<void> {
+  await ok(ep, ['topic', 'create', topic, '-p', '2']);
+  await ok(ep, ['topic', 'produce', topic], Array.from({ length: 25 }, (_, i) => `line ${i}`).join('\n') + '\n');
+  const child = spawn(process.execPath, [CLI, 'topic', 'consume', topic, '-g', group, '-o', 'beginning', '--json', '-b', ep.bootstrap], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  try {
+    for (let i = 0; i < 600 && out.split('\n').length <= 25; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(out.trim().split('\n').length, 25, `all 25 records printed before Ctrl-C; stderr: ${err}`);
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+    assert.equal(code, 0, `exit status after SIGINT; stderr: ${err}`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  assert.doesNotMatch(err, /\n\s+at |Error:/, 'no stack trace');
+  const d = await okJson<{ offsets: { committed: number }[] }>(ep, ['group', 'describe', group]);
+  assert.equal(d.offsets.reduce((s, o) => s + o.committed, 0), 25, 'the offsets of every record printed were committed');
+  await ok(ep, ['group', 'delete', group]);
+  await ok(ep, ['topic', 'delete', topic]);
+}
+
 describe('tributary client commands (topic, group, cluster) against Tributary and Apache Kafka', function () {
   let broker: BrokerProcess | undefined;
   let kafka: KafkaProcess | undefined;
@@ -213,6 +240,11 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
       if (isCi()) assert.fail('the Apache Kafka session did not run');
       this.skip();
     }
+    // Not vacuous: the steps hold what the session did.
+    assert.equal((ours['consume'] as unknown[]).length, 40);
+    assert.equal((ours['describe after add-partitions'] as Described[])[0]?.partitions.length, 4);
+    assert.deepEqual((ours['describe after alter-config'] as Described[])[0]?.configs, { 'retention.ms': '7200000' });
+    assert.deepEqual((ours['group describe'] as { offsets: { committed: number }[] }).offsets.map((o) => o.committed), [5, 5, 5, 5]);
     for (const step of Object.keys(theirs)) assert.deepEqual(ours[step], theirs[step], `step '${step}': Tributary (actual) vs Apache Kafka (expected)`);
     assert.deepEqual(Object.keys(ours), Object.keys(theirs));
   });
@@ -221,6 +253,11 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
     it(`round trip on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'}: produce 10,000 keyed lines with headers (lz4), consume --json -n 10000 gives them back identical`, async function () {
       this.timeout(300_000);
       await roundTrip(endpoint(this, which), `cli-${run}-bulk`);
+    });
+
+    it(`consume -g on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'}: Ctrl-C exits 0 without a stack trace, its offsets committed`, async function () {
+      this.timeout(120_000);
+      await interrupted(endpoint(this, which), `cli-${run}-sigint`, `cli-${run}-sigint-group`);
     });
 
     it(`group seek --to-datetime on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'} lands where kafka-consumer-groups --reset-offsets --to-datetime does`, async function () {
