@@ -12,7 +12,8 @@ export const stdout: Out = process.stdout;
 export const stderr: Out = process.stderr;
 
 export function colours(o: Out = stdout): boolean {
-  return o.isTTY === true && process.env['NO_COLOR'] === undefined;
+  // NO_COLOR (no-color.org): present and not empty turns colour off.
+  return o.isTTY === true && (process.env['NO_COLOR'] ?? '') === '';
 }
 
 const paint = (code: string) => (s: string, o: Out = stdout): string => (colours(o) ? `\x1b[${code}m${s}\x1b[0m` : s);
