@@ -26,6 +26,11 @@ function table(): Map<string, string[]> {
   return new Map([...next].map(([k, v]) => [k, [...v]]));
 }
 
+/** A case pattern of every command-word prefix: the completion stops at the first other word (a positional). */
+function knownKeys(): string {
+  return [...table().keys()].filter((k) => k !== '').map((k) => `"${k}"`).join('|');
+}
+
 function caseArms(indent: string): string {
   return [...table()].map(([k, ws]) => `${indent}"${k}") words="${ws.join(' ')}" ;;`).join('\n');
 }
@@ -35,9 +40,8 @@ const BASH = (): string => `# tributary bash completion: eval "$(tributary compl
 _tributary() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" key="" w words i
   for ((i = 1; i < COMP_CWORD; i++)); do
-    w="\${COMP_WORDS[i]}"
-    case "$w" in -*) break ;; esac
-    key="\${key:+$key }$w"
+    w="\${key:+$key }\${COMP_WORDS[i]}"
+    case "$w" in ${knownKeys()}) key="$w" ;; *) break ;; esac
   done
   case "$key" in
 ${caseArms('    ')}
@@ -53,9 +57,8 @@ const ZSH = (): string => `#compdef tributary
 _tributary() {
   local key="" w words i
   for ((i = 2; i < CURRENT; i++)); do
-    w="\${words[i]}"
-    [[ "$w" == -* ]] && break
-    key="\${key:+$key }$w"
+    w="\${key:+$key }\${words[i]}"
+    case "$w" in ${knownKeys()}) key="$w" ;; *) break ;; esac
   done
   local -a opts
   case "$key" in

@@ -153,7 +153,7 @@ async function seekPlan(c: KafkaCluster, group: string, specs: { topic: string; 
 const seek: Command = {
   words: ['group', 'seek'],
   summary: 'move a group\'s committed offsets (dry run unless --execute)',
-  usage: '<group> (--topic <t>[:<p>,...]... | --all-topics) (--to-earliest | --to-latest | --to-offset <n> | --to-datetime <iso> | --to-timestamp <ms> | --shift-by <n>) [--execute]',
+  usage: '<group> (--topic <t>[:<p>,..] | --all-topics) <where> [--execute]\n  where: --to-earliest | --to-latest | --to-offset N | --to-datetime ISO | --to-timestamp MS\n         | --shift-by N',
   details: `  --topic T[:P,P]             a topic (or some of its partitions) to move (repeatable)
   --all-topics                every topic the group has committed offsets for
   --to-earliest, --to-latest  the log start or the log end

@@ -7,13 +7,13 @@ import { COMMANDS, GROUPS } from './commands.js';
 import { bold } from './output.js';
 
 export const COMMON_HELP = `Every command takes:
-  -b, --brokers HOST:PORT,...  bootstrap brokers (default: $TRIBUTARY_BROKERS, the profile file's
+  -b, --brokers HOST:PORT,...  bootstrap brokers (default: $TRIBUTARY_BROKERS, the profile's
                                brokers=, then 127.0.0.1:9092)
-  -X key=value                 a Kafka client property (client.id, request.timeout.ms, security.protocol)
+  -X key=value                 a client property: client.id, request.timeout.ms, security.protocol
   --json                       JSON output for scripts
   -h, --help                   this help
-Profile file: $TRIBUTARY_PROFILE, default ~/.config/tributary/profile.properties (brokers=..., client properties).
-Exit codes: 0 done, 1 an operation failed (Kafka's error name and message on stderr), 2 usage.`;
+Profile: $TRIBUTARY_PROFILE, default ~/.config/tributary/profile.properties (brokers=, -X keys).
+Exit codes: 0 done, 1 an operation failed (Kafka's error name and message), 2 usage.`;
 
 export function overview(): string {
   const lines = [

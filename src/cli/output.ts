@@ -82,10 +82,14 @@ export class Progress {
   private last = 0;
   private shown = false;
 
-  constructor(private readonly label: string, private readonly total: number | null, private readonly o: Out = stderr, private readonly now: () => number = Date.now) {}
+  /**
+   * `interleaved`: the command prints to stdout as it goes (consume); then progress shows only when
+   * stdout is not the same terminal, or the two would be drawn over each other.
+   */
+  constructor(private readonly label: string, private readonly total: number | null, private readonly o: Out = stderr, private readonly now: () => number = Date.now, private readonly interleaved = false) {}
 
   update(n: number): void {
-    if (this.o.isTTY !== true) return;
+    if (this.o.isTTY !== true || (this.interleaved && stdout.isTTY === true)) return;
     const t = this.now();
     if (t - this.last < 100 && (this.total === null || n < this.total)) return;
     this.last = t;

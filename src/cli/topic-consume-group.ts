@@ -6,14 +6,14 @@
 import kafkajs from 'kafkajs';
 import type { Connection } from './args.js';
 import type { ConsumePlan } from './topic-consume.js';
-import { Progress } from './output.js';
+import { Progress, stderr } from './output.js';
 
 const { Kafka, logLevel } = kafkajs;
 
 export async function consumeInGroup(conn: Connection, group: string, pl: ConsumePlan, onStop: (fn: () => void) => void): Promise<number> {
   const kafka = new Kafka({ clientId: conn.properties.get('client.id') ?? 'tributary-cli', brokers: conn.brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: group, readUncommitted: pl.isolationLevel === 0 });
-  const progress = new Progress('consumed', pl.count);
+  const progress = new Progress('consumed', pl.count, stderr, Date.now, true);
   let n = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {

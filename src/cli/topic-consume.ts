@@ -15,7 +15,7 @@ import { EARLIEST, fetchPartition, LATEST, listOffsets } from '../client/records
 import { connection, flag, int, str, UsageError, type Parsed } from './args.js';
 import { withCluster, type Command } from './command.js';
 import { formatter, recordJson, type FormattedRecord } from './format.js';
-import { Progress, stdout } from './output.js';
+import { Progress, stderr, stdout } from './output.js';
 import { consumeInGroup } from './topic-consume-group.js';
 
 export interface ConsumePlan {
@@ -88,7 +88,7 @@ async function consumeDirect(c: KafkaCluster, pl: ConsumePlan, stop: () => boole
   for (const x of partitions) if (!leaders.has(x)) throw new UsageError(`topic ${pl.topic} has no partition ${x}`);
   const next = await startOffsets(c, pl, partitions);
   const atEnd = new Set<number>();
-  const progress = new Progress('consumed', pl.count);
+  const progress = new Progress('consumed', pl.count, stderr, Date.now, true);
   let n = 0;
   while (!stop() && (pl.count === null || n < pl.count) && !(pl.exitAtEnd && atEnd.size === partitions.length)) {
     let any = false;
@@ -117,7 +117,7 @@ async function consumeDirect(c: KafkaCluster, pl: ConsumePlan, stop: () => boole
 export const consumeCommand: Command = {
   words: ['topic', 'consume'],
   summary: 'print records',
-  usage: '<topic> [-o beginning|end|<offset>|-<n>] [--from-timestamp <ts>] [-g <group>] [-n <count>] [-p <partition>] [-e] [--format <template>] [--json] [--read-committed]',
+  usage: '<topic> [-o beginning|end|<offset>|-<n>] [--from-timestamp <ts>]\n         [-g <group>] [-n <count>] [-p N] [-e] [--format <template>] [--json] [--read-committed]',
   details: `  -o, --offset WHERE          beginning, end (default), an offset, or -N (N before the end);
                               with --group: where to start when the group has no offset
   --from-beginning            same as -o beginning

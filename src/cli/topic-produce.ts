@@ -99,7 +99,7 @@ async function produce(c: KafkaCluster, pl: Plan, input: NodeJS.ReadableStream):
 export const produceCommand: Command = {
   words: ['topic', 'produce'],
   summary: 'write lines from stdin or a file as records',
-  usage: '<topic> [-f <file>] [-k <sep>] [-H <key>=<value>]... [-p <partition>] [-z <codec>] [--acks all|1|0] [--format <template>]',
+  usage: '<topic> [-f <file>] [-k <sep>] [-H <k>=<v>]... [-p N] [-z <codec>]\n         [--acks all|1|0] [--format <template>]',
   details: `  -f, --file FILE             read lines from FILE (default: stdin)
   -k, --key-separator SEP     split each line into key SEP value (\\t for a tab)
   -H, --header key=value      a header on every record (repeatable)

@@ -23,7 +23,7 @@ function one(p: Parsed): string {
 const create: Command = {
   words: ['topic', 'create'],
   summary: 'create topics',
-  usage: '<topic>... [-p <partitions>] [-r <replication-factor>] [-c <key>=<value>]... [--if-not-exists] [--dry-run]',
+  usage: '<topic>... [-p N] [-r N] [-c <k>=<v>]... [--if-not-exists] [--dry-run]',
   details: `  -p, --partitions N          partitions (default: the broker's num.partitions)
   -r, --replication-factor N  replicas (default: the broker's default.replication.factor)
   -c, --config key=value      a topic config (repeatable)
