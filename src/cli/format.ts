@@ -5,17 +5,11 @@
  * captured from the line (the text between them is the separator), so what consume prints with a
  * template, produce reads back with it.
  */
+import type { FetchedRecord } from '../client/records.js';
 import { UsageError } from './args.js';
 
-export interface FormattedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: readonly { readonly key: string; readonly value: Buffer | null }[];
-}
+/** A record as the templates see it: what a Fetch (or kafkajs, for groups) hands back. */
+export type FormattedRecord = FetchedRecord;
 
 type Token = { lit: string } | { field: string };
 
