@@ -249,6 +249,19 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
     assert.deepEqual(Object.keys(ours), Object.keys(theirs));
   });
 
+  it('usage and connection errors: exit 2 and 1, one line, no stack trace', async function () {
+    this.timeout(60_000);
+    const dead = { name: 'nothing', bootstrap: '127.0.0.1:1' };
+    await failsWith(dead, ['topic', 'list'], 1, /^tributary: cannot connect to 127\.0\.0\.1:1: connection refused/);
+    await failsWith(dead, ['topic', 'list', '--bogus'], 2, /^tributary: Unknown option '--bogus'/);
+    await failsWith(dead, ['topic', 'frobnicate'], 2, /^tributary: unknown command 'topic frobnicate'/);
+    await failsWith(dead, ['topic', 'list', '-X', 'sasl.mechanism=PLAIN'], 2, /-X sasl\.mechanism: not a client property/);
+    const help = await cli(dead, ['help', 'group', 'seek']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Examples:\n  tributary group seek/);
+    for (const line of help.stdout.split('\n')) assert.ok(line.length <= 100, `help fits 100 columns: ${line}`);
+  });
+
   for (const which of ['tributary', 'kafka'] as const) {
     it(`round trip on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'}: produce 10,000 keyed lines with headers (lz4), consume --json -n 10000 gives them back identical`, async function () {
       this.timeout(300_000);

@@ -12,9 +12,12 @@ import { commandHelp, helpFor, overview, usageLine } from './help.js';
 export async function clientMain(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === 'help') {
-    if (rest.length === 0) return print(overview());
-    const h = helpFor(rest);
-    if (h === undefined) return usage(`no command '${rest.join(' ')}'`);
+    // The command words: options after them (-b …) change nothing about the help.
+    const firstOption = rest.findIndex((w) => w.startsWith('-'));
+    const words = firstOption < 0 ? rest : rest.slice(0, firstOption);
+    if (words.length === 0) return print(overview());
+    const h = helpFor(words);
+    if (h === undefined) return usage(`no command '${words.join(' ')}'`);
     return print(h);
   }
   if (first === 'completion') {

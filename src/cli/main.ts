@@ -31,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n\n' + (await import('./help.js')).overview() + '\n');
     return command === undefined ? 2 : 0;
   }
+  if (command === 'help' && (rest[0] === 'start' || rest[0] === 'compat')) return main([rest[0], '--help']);
   if (command !== 'start' && command !== 'compat') {
     // Loaded on demand: `start` must not pay for the client commands.
     const { clientMain } = await import('./client-main.js');
@@ -45,6 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function start(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const log = consoleLogger();
   let sources: ConfigSources;
   try {
