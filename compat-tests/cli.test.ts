@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import kafkajs from 'kafkajs';
 import { CONTROLLED_BROKER_CONFIG } from '../src/compat/capability.js';
 import { javaArgs } from '../src/compat/clients/kafka-cli.js';
 import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
@@ -79,6 +80,10 @@ async function adminSession(ep: Endpoint, topic: string, group: string): Promise
   out['describe after add-partitions'] = await describe();
   await failsWith(ep, ['topic', 'add-partitions', topic, '--total', '2'], 1, new RegExp(`^tributary: topic ${topic}: INVALID_PARTITIONS`));
 
+  await ok(ep, ['topic', 'produce', topic, '-p', '3', '-H', 'origin=cli', '-H', 'n=1', '--acks', '0', '-z', 'gzip'], 'plain 1\nplain 2\n');
+  await ok(ep, ['topic', 'produce', topic, '-p', '3', '-k', '::', '--acks', '1', '-z', 'zstd'], 'key::value::with separator\n');
+  // -n waits for the acks=0 records, which have no acknowledgement to wait for.
+  out['consume -p 3'] = (await ok(ep, ['topic', 'consume', topic, '-p', '3', '-o', 'beginning', '-n', '3', '--format', '%p %o %k|%v|%h\\n'])).stdout;
   const lines = Array.from({ length: 40 }, (_, i) => `key-${i % 13}\tn=${i},src=cli\tvalue ${i}`).join('\n') + '\n';
   await ok(ep, ['topic', 'produce', topic, '--format', '%k\\t%h\\t%v'], lines);
   const records = (await ok(ep, ['topic', 'consume', topic, '-o', 'beginning', '-e', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
@@ -90,8 +95,10 @@ async function adminSession(ep: Endpoint, topic: string, group: string): Promise
   const afterConsume = await okJson<{ offsets: { committed: number }[] }>(ep, ['group', 'describe', group]);
   assert.equal(afterConsume.offsets.reduce((s, o) => s + (o.committed ?? 0), 0), 12, 'the group committed exactly the 12 records printed');
   out['group list'] = ours((await okJson<{ group: string }[]>(ep, ['group', 'list'])).map((g) => ({ ...g, name: g.group })));
-  out['group seek dry run'] = await okJson(ep, ['group', 'seek', group, '--topic', topic, '--to-offset', '5']);
-  out['group seek --execute'] = await okJson(ep, ['group', 'seek', group, '--topic', topic, '--to-offset', '5', '--execute']);
+  // Which partitions the 12 came from is the consumer's choice: `previous` may differ, the plan may not.
+  const plan = (rows: Json[]): Json[] => rows.map((r) => ({ ...r, previous: '(consumer\'s choice)' }));
+  out['group seek dry run'] = plan(await okJson<Json[]>(ep, ['group', 'seek', group, '--topic', topic, '--to-offset', '5']));
+  out['group seek --execute'] = plan(await okJson<Json[]>(ep, ['group', 'seek', group, '--topic', topic, '--to-offset', '5', '--execute']));
   out['group describe'] = await okJson(ep, ['group', 'describe', group]);
   out['group seek --shift-by'] = await okJson(ep, ['group', 'seek', group, '--all-topics', '--shift-by', '-2']);
 
@@ -185,6 +192,29 @@ async function interrupted(ep: Endpoint, topic: string, group: string): Promise<
   await ok(ep, ['topic', 'delete', topic]);
 }
 
+/** consume --read-committed leaves out an aborted transaction's records; without it they show. */
+async function readCommitted(ep: Endpoint, topic: string): Promise<void> {
+  await ok(ep, ['topic', 'create', topic, '-p', '1']);
+  const kafka = new kafkajs.Kafka({ brokers: [ep.bootstrap], clientId: 'cli-test', logLevel: kafkajs.logLevel.NOTHING });
+  const producer = kafka.producer({ transactionalId: `${topic}-txn`, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const [values, commit] of [[['c0', 'c1'], true], [['a0', 'a1'], false], [['c2'], true]] as const) {
+      const txn = await producer.transaction();
+      await txn.send({ topic, messages: values.map((value) => ({ value })) });
+      await (commit ? txn.commit() : txn.abort());
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  // -n: the last commit marker may land a moment after commit() returns; a count waits for it.
+  const committed = await ok(ep, ['topic', 'consume', topic, '-o', 'beginning', '-n', '3', '--read-committed']);
+  assert.deepEqual(committed.stdout.trim().split('\n'), ['c0', 'c1', 'c2']);
+  const all = await ok(ep, ['topic', 'consume', topic, '-o', 'beginning', '-n', '5']);
+  assert.deepEqual(all.stdout.trim().split('\n'), ['c0', 'c1', 'a0', 'a1', 'c2']);
+  await ok(ep, ['topic', 'delete', topic]);
+}
+
 describe('tributary client commands (topic, group, cluster) against Tributary and Apache Kafka', function () {
   let broker: BrokerProcess | undefined;
   let kafka: KafkaProcess | undefined;
@@ -241,7 +271,8 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
       this.skip();
     }
     // Not vacuous: the steps hold what the session did.
-    assert.equal((ours['consume'] as unknown[]).length, 40);
+    assert.equal((ours['consume'] as unknown[]).length, 43);
+    assert.equal(ours['consume -p 3'], '3 0 |plain 1|origin=cli,n=1\n3 1 |plain 2|origin=cli,n=1\n3 2 key|value::with separator|\n');
     assert.equal((ours['describe after add-partitions'] as Described[])[0]?.partitions.length, 4);
     assert.deepEqual((ours['describe after alter-config'] as Described[])[0]?.configs, { 'retention.ms': '7200000' });
     assert.deepEqual((ours['group describe'] as { offsets: { committed: number }[] }).offsets.map((o) => o.committed), [5, 5, 5, 5]);
@@ -271,6 +302,11 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
     it(`consume -g on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'}: Ctrl-C exits 0 without a stack trace, its offsets committed`, async function () {
       this.timeout(120_000);
       await interrupted(endpoint(this, which), `cli-${run}-sigint`, `cli-${run}-sigint-group`);
+    });
+
+    it(`consume --read-committed on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'} skips an aborted transaction`, async function () {
+      this.timeout(120_000);
+      await readCommitted(endpoint(this, which), `cli-${run}-txn`);
     });
 
     it(`group seek --to-datetime on ${which === 'kafka' ? 'Apache Kafka' : 'Tributary'} lands where kafka-consumer-groups --reset-offsets --to-datetime does`, async function () {

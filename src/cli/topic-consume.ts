@@ -157,6 +157,8 @@ export const consumeCommand: Command = {
       if (group !== undefined) {
         if (pl.partitions !== null || pl.exitAtEnd) throw new UsageError('--partition and --exit read without a group; with --group, use -n or Ctrl-C');
         if (pl.start.kind !== 'earliest' && pl.start.kind !== 'latest') throw new UsageError('with --group, -o is beginning or end (where to start without a committed offset); move a group with `tributary group seek`');
+        // A missing topic is an error now, as without a group, not a consumer waiting for it forever.
+        await withCluster(p, (c) => c.leaders(pl.topic));
         n = await consumeInGroup(connection(p.values), group, pl, (fn) => stopFns.push(fn));
       } else {
         n = await withCluster(p, (c) => consumeDirect(c, pl, () => stopped));

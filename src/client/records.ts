@@ -110,23 +110,26 @@ export async function fetchPartition(cluster: KafkaCluster, topic: string, parti
   check(`topic ${topic}`, resp.errorCode ?? 0);
   const p = resp.responses[0]?.partitions[0];
   check(`topic ${topic} partition ${partition}`, p === undefined ? -1 : p.errorCode);
-  const aborted = new Map<bigint, bigint>();
-  for (const a of p?.abortedTransactions ?? []) aborted.set(a.producerId ?? -1n, a.firstOffset ?? 0n);
+  // Kafka's consumer algorithm: an aborted transaction applies from its first offset; a producer is
+  // "in abort" from there until its next control batch (the ABORT marker).
+  const pendingAborts = [...(p?.abortedTransactions ?? [])]
+    .map((a) => ({ producerId: a.producerId ?? -1n, firstOffset: Number(a.firstOffset ?? 0n) }))
+    .sort((a, b) => a.firstOffset - b.firstOffset);
+  const inAbort = new Set<bigint>();
   const buf = p?.records ?? Buffer.alloc(0);
   const records: FetchedRecord[] = [];
   let next = offset;
   for (const pos of batchPositions(buf)) {
     const { header, records: rs } = await decodeRecordBatch(buf, pos);
     const last = header.baseOffset + header.lastOffsetDelta;
+    while (pendingAborts.length > 0 && (pendingAborts[0]?.firstOffset ?? Infinity) <= last) inAbort.add(pendingAborts.shift()?.producerId ?? -1n);
     if (last < offset) continue;
     next = Math.max(next, last + 1);
     if (header.isControl) {
-      // An end marker closes that producer's aborted transaction.
-      aborted.delete(header.producerId);
+      inAbort.delete(header.producerId);
       continue;
     }
-    const abortedFrom = aborted.get(header.producerId);
-    if (header.isTransactional && abortedFrom !== undefined && BigInt(header.baseOffset) >= abortedFrom) continue;
+    if (header.isTransactional && inAbort.has(header.producerId)) continue;
     for (const r of rs) {
       const off = header.baseOffset + r.offsetDelta;
       if (off < offset) continue;
