@@ -55,7 +55,7 @@ complete -o default -F _tributary tributary
 const ZSH = (): string => `#compdef tributary
 # tributary zsh completion: eval "$(tributary completion zsh)" (after compinit)
 _tributary() {
-  local key="" w words i
+  local key="" w i
   for ((i = 2; i < CURRENT; i++)); do
     w="\${key:+$key }\${words[i]}"
     case "$w" in ${knownKeys()}) key="$w" ;; *) break ;; esac

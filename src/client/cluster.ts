@@ -12,31 +12,10 @@ import { decodeFindCoordinatorResponse } from '../protocol/generated/messages/fi
 import { encodeFindCoordinatorRequest, findCoordinatorRequestMeta } from '../protocol/generated/messages/find-coordinator-request.js';
 import { decodeMetadataResponse, type MetadataResponse } from '../protocol/generated/messages/metadata-response.js';
 import { encodeMetadataRequest, metadataRequestMeta } from '../protocol/generated/messages/metadata-request.js';
-import type { Reader } from '../protocol/codec/reader.js';
-import type { Writer } from '../protocol/codec/writer.js';
-import { EndpointError, formatHostPort, KafkaConnection, type ApiCall, type ConnectOptions } from './connection.js';
+import { apiCall, EndpointError, formatHostPort, KafkaConnection, type ConnectOptions } from './connection.js';
+
+export { apiCall };
 import { KafkaError } from './kafka-error.js';
-
-/** A generated message's meta (api key, versions, first flexible version). */
-export interface MessageMeta {
-  readonly apiKey: number;
-  readonly maxVersion: number;
-  readonly firstFlexibleVersion: number;
-}
-
-/** An ApiCall from a generated request's meta and its codecs; `min`/`max` narrow the versions this client uses. */
-export function apiCall<Req, Res>(
-  meta: MessageMeta, encode: (w: Writer, v: number, m: Req) => void, decode: (r: Reader, v: number) => Res,
-  body: Req | ((v: number) => Req), range: { min?: number; max?: number } = {},
-): ApiCall<Res> {
-  return {
-    key: meta.apiKey,
-    ours: { min: range.min ?? 0, max: Math.min(range.max ?? meta.maxVersion, meta.maxVersion) },
-    firstFlexibleVersion: meta.firstFlexibleVersion,
-    encode: (w, v) => encode(w, v, typeof body === 'function' ? (body as (v: number) => Req)(v) : body),
-    decode,
-  };
-}
 
 export interface ClusterOptions extends ConnectOptions {
   /** Client properties (`-X key=value`); only the ones this client knows are read. */

@@ -57,6 +57,27 @@ export interface ApiCall<T> {
   readonly decode: (r: Reader, v: number) => T;
 }
 
+/** A generated message's meta (api key, versions, first flexible version). */
+export interface MessageMeta {
+  readonly apiKey: number;
+  readonly maxVersion: number;
+  readonly firstFlexibleVersion: number;
+}
+
+/** An ApiCall from a generated request's meta and its codecs; `min`/`max` narrow the versions this client uses. */
+export function apiCall<Req, Res>(
+  meta: MessageMeta, encode: (w: Writer, v: number, m: Req) => void, decode: (r: Reader, v: number) => Res,
+  body: Req | ((v: number) => Req), range: { min?: number; max?: number } = {},
+): ApiCall<Res> {
+  return {
+    key: meta.apiKey,
+    ours: { min: range.min ?? 0, max: Math.min(range.max ?? meta.maxVersion, meta.maxVersion) },
+    firstFlexibleVersion: meta.firstFlexibleVersion,
+    encode: (w, v) => encode(w, v, typeof body === 'function' ? (body as (v: number) => Req)(v) : body),
+    decode,
+  };
+}
+
 export interface ConnectOptions {
   readonly timeoutMs?: number;
   readonly clientId?: string;

@@ -4,7 +4,6 @@
  * (create the topics a capability asks for, find and delete everything the run created). It is not
  * a client under test: cells drive real clients; this only prepares and cleans up.
  */
-import { ApiKey } from '../protocol/generated/api-keys.js';
 import { errorName } from '../protocol/generated/error-codes.js';
 import { encodeCreateTopicsRequest, createTopicsRequestMeta } from '../protocol/generated/messages/create-topics-request.js';
 import { decodeCreateTopicsResponse } from '../protocol/generated/messages/create-topics-response.js';
@@ -26,7 +25,7 @@ import { encodeOffsetFetchRequest, offsetFetchRequestMeta } from '../protocol/ge
 import { encodeListOffsetsRequest, listOffsetsRequestMeta } from '../protocol/generated/messages/list-offsets-request.js';
 import { decodeListOffsetsResponse } from '../protocol/generated/messages/list-offsets-response.js';
 import { decodeOffsetFetchResponse } from '../protocol/generated/messages/offset-fetch-response.js';
-import { KafkaConnection, openFrames } from './connection.js';
+import { apiCall, KafkaConnection, openFrames } from './connection.js';
 
 export { EndpointError, parseHostPort, type ApiVersionTable, type HostPort } from './connection.js';
 
@@ -47,51 +46,39 @@ export class WireClient extends KafkaConnection {
 
   /** Metadata for `topics` (null: all topics), never auto-creating. */
   metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
-    return this.send({
-      key: ApiKey.Metadata, ours: { min: 1, max: metadataRequestMeta.maxVersion }, firstFlexibleVersion: metadataRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeMetadataRequest(w, v, {
-        topics: topics === null ? null : topics.map((name) => ({ name })),
-        allowAutoTopicCreation: false,
-        includeClusterAuthorizedOperations: false,
-        includeTopicAuthorizedOperations: false,
-      }),
-      decode: (r, v) => decodeMetadataResponse(r, v),
-    });
+    return this.send(apiCall(metadataRequestMeta, encodeMetadataRequest, decodeMetadataResponse, {
+      topics: topics === null ? null : topics.map((name) => ({ name })),
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    }, { min: 1 }));
   }
 
   /** Creates topics; resolves to name → error (null when created). Replication factor: the endpoint's default. */
   async createTopics(topics: readonly { name: string; partitions: number; configs?: Readonly<Record<string, string>> }[], timeoutMs = 15_000): Promise<Map<string, string | null>> {
-    const resp = await this.send({
-      key: ApiKey.CreateTopics, ours: { min: 0, max: createTopicsRequestMeta.maxVersion }, firstFlexibleVersion: createTopicsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeCreateTopicsRequest(w, v, {
-        topics: topics.map((t) => ({
-          name: t.name,
-          numPartitions: t.partitions,
-          // -1 (the broker's default.replication.factor) needs v4 (KIP-464); before that, 1.
-          replicationFactor: v >= 4 ? -1 : 1,
-          assignments: [],
-          configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-        timeoutMs,
-        validateOnly: false,
-      }),
-      decode: (r, v) => decodeCreateTopicsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(createTopicsRequestMeta, encodeCreateTopicsRequest, decodeCreateTopicsResponse, (v) => ({
+      topics: topics.map((t) => ({
+        name: t.name,
+        numPartitions: t.partitions,
+        // -1 (the broker's default.replication.factor) needs v4 (KIP-464); before that, 1.
+        replicationFactor: v >= 4 ? -1 : 1,
+        assignments: [],
+        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+      timeoutMs,
+      validateOnly: false,
+    })));
     return new Map(resp.topics.map((t) => [t.name, t.errorCode === 0 ? null : `${errorName(t.errorCode)}${t.errorMessage ? `: ${t.errorMessage}` : ''}`]));
   }
 
   /** Deletes topics by name; resolves to name → error (null when deleted or already gone). */
   async deleteTopics(names: readonly string[], timeoutMs = 15_000): Promise<Map<string, string | null>> {
     if (names.length === 0) return new Map();
-    const resp = await this.send({
-      key: ApiKey.DeleteTopics, ours: { min: 0, max: deleteTopicsRequestMeta.maxVersion }, firstFlexibleVersion: deleteTopicsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeDeleteTopicsRequest(w, v, {
-        topicNames: [...names],
-        topics: names.map((name) => ({ name })),
-        timeoutMs,
-      }),
-      decode: (r, v) => decodeDeleteTopicsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(deleteTopicsRequestMeta, encodeDeleteTopicsRequest, decodeDeleteTopicsResponse, {
+      topicNames: [...names],
+      topics: names.map((name) => ({ name })),
+      timeoutMs,
+    }));
     return new Map(resp.responses.map((t) => [t.name ?? '', t.errorCode === 0 || t.errorCode === 3 ? null : errorName(t.errorCode)]));
   }
 
@@ -101,28 +88,20 @@ export class WireClient extends KafkaConnection {
    * still answer NOT_LEADER_OR_FOLLOWER while the leader loads it.
    */
   async listOffsetsErrors(topic: string, partitions: readonly number[]): Promise<Map<number, number>> {
-    const resp = await this.send({
-      key: ApiKey.ListOffsets, ours: { min: 1, max: Math.min(7, listOffsetsRequestMeta.maxVersion) }, firstFlexibleVersion: listOffsetsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeListOffsetsRequest(w, v, {
-        replicaId: -1, isolationLevel: 0,
-        topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n })) }],
-      }),
-      decode: (r, v) => decodeListOffsetsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(listOffsetsRequestMeta, encodeListOffsetsRequest, decodeListOffsetsResponse, {
+      replicaId: -1, isolationLevel: 0,
+      topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n })) }],
+    }, { min: 1, max: 7 }));
     return new Map((resp.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.errorCode]));
   }
 
   /** The broker config values of `keys` (DescribeConfigs on the broker we are connected to). */
   async brokerConfigs(brokerId: number, keys: readonly string[]): Promise<Map<string, string | null>> {
-    const resp = await this.send({
-      key: ApiKey.DescribeConfigs, ours: { min: 0, max: describeConfigsRequestMeta.maxVersion }, firstFlexibleVersion: describeConfigsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeDescribeConfigsRequest(w, v, {
-        resources: [{ resourceType: 4, resourceName: String(brokerId), configurationKeys: [...keys] }],
-        includeSynonyms: false,
-        includeDocumentation: false,
-      }),
-      decode: (r, v) => decodeDescribeConfigsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(describeConfigsRequestMeta, encodeDescribeConfigsRequest, decodeDescribeConfigsResponse, {
+      resources: [{ resourceType: 4, resourceName: String(brokerId), configurationKeys: [...keys] }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    }));
     const res = resp.results[0];
     if (res === undefined || res.errorCode !== 0) throw new Error(`DescribeConfigs broker ${brokerId}: ${res === undefined ? 'no result' : errorName(res.errorCode)}`);
     return new Map(res.configs.map((c) => [c.name, c.value]));
@@ -130,22 +109,14 @@ export class WireClient extends KafkaConnection {
 
   /** Group ids the endpoint lists (ListGroups on this broker). */
   async listGroups(): Promise<string[]> {
-    const resp = await this.send({
-      key: ApiKey.ListGroups, ours: { min: 0, max: listGroupsRequestMeta.maxVersion }, firstFlexibleVersion: listGroupsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeListGroupsRequest(w, v, {}),
-      decode: (r, v) => decodeListGroupsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(listGroupsRequestMeta, encodeListGroupsRequest, decodeListGroupsResponse, {}));
     if (resp.errorCode !== 0) throw new Error(`ListGroups: ${errorName(resp.errorCode)}`);
     return resp.groups.map((g) => g.groupId);
   }
 
   /** The group coordinator's address for `group` (FindCoordinator). */
   async findGroupCoordinator(group: string): Promise<string> {
-    const resp = await this.send({
-      key: ApiKey.FindCoordinator, ours: { min: 0, max: findCoordinatorRequestMeta.maxVersion }, firstFlexibleVersion: findCoordinatorRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeFindCoordinatorRequest(w, v, { key: group, keyType: 0, coordinatorKeys: [group] }),
-      decode: (r, v) => decodeFindCoordinatorResponse(r, v),
-    });
+    const resp = await this.send(apiCall(findCoordinatorRequestMeta, encodeFindCoordinatorRequest, decodeFindCoordinatorResponse, { key: group, keyType: 0, coordinatorKeys: [group] }));
     const c = resp.coordinators?.[0];
     const code = c?.errorCode ?? resp.errorCode ?? 0;
     if (code !== 0) throw new Error(`FindCoordinator(${group}): ${errorName(code)}`);
@@ -157,22 +128,14 @@ export class WireClient extends KafkaConnection {
   /** Deletes groups (send to their coordinator); resolves to group → error (null when deleted or unknown). */
   async deleteGroups(groups: readonly string[]): Promise<Map<string, string | null>> {
     if (groups.length === 0) return new Map();
-    const resp = await this.send({
-      key: ApiKey.DeleteGroups, ours: { min: 0, max: deleteGroupsRequestMeta.maxVersion }, firstFlexibleVersion: deleteGroupsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeDeleteGroupsRequest(w, v, { groupsNames: [...groups] }),
-      decode: (r, v) => decodeDeleteGroupsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(deleteGroupsRequestMeta, encodeDeleteGroupsRequest, decodeDeleteGroupsResponse, { groupsNames: [...groups] }));
     // 69 GROUP_ID_NOT_FOUND: nothing to delete.
     return new Map(resp.results.map((g) => [g.groupId, g.errorCode === 0 || g.errorCode === 69 ? null : errorName(g.errorCode)]));
   }
 
   /** One group as its coordinator describes it (send to the coordinator). */
   async describeGroup(group: string): Promise<GroupDescription> {
-    const resp = await this.send({
-      key: ApiKey.DescribeGroups, ours: { min: 0, max: describeGroupsRequestMeta.maxVersion }, firstFlexibleVersion: describeGroupsRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeDescribeGroupsRequest(w, v, { groups: [group], includeAuthorizedOperations: false }),
-      decode: (r, v) => decodeDescribeGroupsResponse(r, v),
-    });
+    const resp = await this.send(apiCall(describeGroupsRequestMeta, encodeDescribeGroupsRequest, decodeDescribeGroupsResponse, { groups: [group], includeAuthorizedOperations: false }));
     const g = resp.groups.find((x) => x.groupId === group);
     if (g === undefined) throw new Error(`DescribeGroups(${group}): no such group in the response`);
     if (g.errorCode !== 0) throw new Error(`DescribeGroups(${group}): ${errorName(g.errorCode)}`);
@@ -188,11 +151,7 @@ export class WireClient extends KafkaConnection {
    * coordinator): partition → offset, -1 where nothing is committed.
    */
   async committedOffsets(group: string, topic: string, partitions: readonly number[]): Promise<Map<number, number>> {
-    const resp = await this.send({
-      key: ApiKey.OffsetFetch, ours: { min: 1, max: Math.min(7, offsetFetchRequestMeta.maxVersion) }, firstFlexibleVersion: offsetFetchRequestMeta.firstFlexibleVersion,
-      encode: (w, v) => encodeOffsetFetchRequest(w, v, { groupId: group, topics: [{ name: topic, partitionIndexes: [...partitions] }], requireStable: true }),
-      decode: (r, v) => decodeOffsetFetchResponse(r, v),
-    });
+    const resp = await this.send(apiCall(offsetFetchRequestMeta, encodeOffsetFetchRequest, decodeOffsetFetchResponse, { groupId: group, topics: [{ name: topic, partitionIndexes: [...partitions] }], requireStable: true }, { min: 1, max: 7 }));
     if ((resp.errorCode ?? 0) !== 0) throw new Error(`OffsetFetch(${group}): ${errorName(resp.errorCode ?? 0)}`);
     const out = new Map<number, number>();
     for (const t of resp.topics ?? []) {
