@@ -83,18 +83,21 @@ const configSet: Command = {
 const logDirs: Command = {
   words: ['cluster', 'log-dirs'],
   summary: 'log dirs of each broker and the partitions in them',
-  usage: '[--broker <id>]... [--topic <t>]... [--json]',
+  usage: '[--broker <id>]... [--topic <t>]... [--internal] [--json]',
   details: `  --broker N                  only broker N (repeatable)
-  --topic T                   only topic T's partitions (repeatable)`,
+  --topic T                   only topic T's partitions (repeatable)
+  --internal                  include internal topics' partitions (__consumer_offsets …)`,
   examples: ['tributary cluster log-dirs --topic orders'],
-  options: { broker: { type: 'string', multiple: true }, topic: { type: 'string', multiple: true } },
+  options: { broker: { type: 'string', multiple: true }, topic: { type: 'string', multiple: true }, internal: { type: 'boolean' } },
   run: (p) => withCluster(p, async (c) => {
     const brokers = strs(p.values, 'broker').map((b) => {
       if (!/^\d+$/.test(b)) throw new UsageError(`--broker must be a broker id, not '${b}'`);
       return Number(b);
     });
     const topics = strs(p.values, 'topic');
-    const dirs = await describeLogDirs(c, brokers.length > 0 ? brokers : null, topics.length > 0 ? topics : null);
+    const all = await describeLogDirs(c, brokers.length > 0 ? brokers : null, topics.length > 0 ? topics : null);
+    // Internal topics (Kafka's __-prefixed ones) only when asked for, by --internal or by name.
+    const dirs = flag(p.values, 'internal') || topics.length > 0 ? all : all.map((d) => ({ ...d, partitions: d.partitions.filter((x) => !x.topic.startsWith('__')) }));
     if (flag(p.values, 'json')) json(dirs);
     else table(['BROKER', 'LOG-DIR', 'TOPIC', 'PARTITION', 'SIZE', 'LAG'],
       dirs.flatMap((d) => (d.partitions.length === 0 ? [[d.broker, d.logDir, d.error ?? '-', null, null, null]] : d.partitions.map((x) => [d.broker, d.logDir, x.topic, x.partition, x.sizeBytes, x.offsetLag]))));
