@@ -131,6 +131,11 @@ async function roundTrip(ep: Endpoint, topic: string): Promise<void> {
   assert.equal(got.length, 10_000);
   const bySeq = got.map((g) => ({ key: g.key, headers: g.headers, value: g.value })).sort((a, b) => Number(a.headers[0]?.value) - Number(b.headers[0]?.value));
   assert.deepEqual(bySeq, sent, 'every record back, identical');
+  // A reader that stops early (head) ends the consume quietly: exit 0, nothing on stderr.
+  const head = await runProcess('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" topic consume ${topic} --from-beginning -b ${ep.bootstrap} | head -3`], { timeoutMs: 60_000 });
+  assert.equal(head.code, 0, `consume | head: ${head.stderr}`);
+  assert.equal(head.stdout.split('\n').length, 4);
+  assert.equal(head.stderr, '');
   await ok(ep, ['topic', 'delete', topic]);
 }
 
@@ -284,6 +289,7 @@ describe('tributary client commands (topic, group, cluster) against Tributary an
     this.timeout(60_000);
     const dead = { name: 'nothing', bootstrap: '127.0.0.1:1' };
     await failsWith(dead, ['topic', 'list'], 1, /^tributary: cannot connect to 127\.0\.0\.1:1: connection refused/);
+    await failsWith(dead, ['-X', 'client.id=early', 'topic', 'list'], 1, /^tributary: cannot connect to 127\.0\.0\.1:1/);
     await failsWith(dead, ['topic', 'list', '--bogus'], 2, /^tributary: Unknown option '--bogus'/);
     await failsWith(dead, ['topic', 'frobnicate'], 2, /^tributary: unknown command 'topic frobnicate'/);
     await failsWith(dead, ['topic', 'list', '-X', 'sasl.mechanism=PLAIN'], 2, /-X sasl\.mechanism: not a client property/);

@@ -8,8 +8,25 @@ import { runCommand } from './command.js';
 import { findCommand } from './commands.js';
 import { completionScript } from './completion.js';
 import { commandHelp, helpFor, overview, usageLine } from './help.js';
+import { stdout } from './output.js';
 
-export async function clientMain(argv: readonly string[]): Promise<number> {
+/**
+ * `tributary -b host:9092 topic list` as well as `tributary topic list -b host:9092`: the options
+ * every command takes may come before the command words; they move behind them.
+ */
+function hoistCommonOptions(argv: readonly string[]): string[] {
+  const leading: string[] = [];
+  let i = 0;
+  for (; i < argv.length && (argv[i] ?? '').startsWith('-') && argv[i] !== '-h' && argv[i] !== '--help'; i++) {
+    const a = argv[i] as string;
+    leading.push(a);
+    if ((a === '-b' || a === '--brokers' || a === '-X') && i + 1 < argv.length) leading.push(argv[++i] as string);
+  }
+  return [...argv.slice(i), ...leading];
+}
+
+export async function clientMain(original: readonly string[]): Promise<number> {
+  const argv = hoistCommonOptions(original);
   const [first, ...rest] = argv;
   if (first === 'help') {
     // The command words: options after them (-b …) change nothing about the help.
@@ -23,7 +40,7 @@ export async function clientMain(argv: readonly string[]): Promise<number> {
   if (first === 'completion') {
     const script = completionScript(rest[0] ?? '');
     if (script === undefined || rest.length !== 1) return usage('completion takes bash or zsh');
-    process.stdout.write(script);
+    stdout.write(script);
     return 0;
   }
   const found = findCommand(argv);
@@ -46,7 +63,7 @@ export async function clientMain(argv: readonly string[]): Promise<number> {
 }
 
 function print(text: string): number {
-  process.stdout.write(text + '\n');
+  stdout.write(text + '\n');
   return 0;
 }
 

@@ -8,7 +8,29 @@ export interface Out {
   readonly columns?: number;
 }
 
-export const stdout: Out = process.stdout;
+/**
+ * stdout, which a reader may close early (`tributary topic consume t | head`): EPIPE is then the end
+ * of the output, not a crash; what is written after it is dropped and `onStdoutClosed` hooks run (a
+ * consume stops as on Ctrl-C).
+ */
+let stdoutClosed = false;
+const closedHooks: (() => void)[] = [];
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+  for (const fn of closedHooks.splice(0)) fn();
+});
+
+export function onStdoutClosed(fn: () => void): void {
+  if (stdoutClosed) fn();
+  else closedHooks.push(fn);
+}
+
+export const stdout: Out = {
+  write: (s) => void (stdoutClosed || process.stdout.write(s)),
+  get isTTY() { return process.stdout.isTTY; },
+  get columns() { return process.stdout.columns; },
+};
 export const stderr: Out = process.stderr;
 
 export function colours(o: Out = stdout): boolean {

@@ -15,7 +15,7 @@ import { EARLIEST, fetchPartition, LATEST, listOffsets } from '../client/records
 import { connection, flag, int, str, UsageError, type Parsed } from './args.js';
 import { withCluster, type Command } from './command.js';
 import { formatter, recordJson, type FormattedRecord } from './format.js';
-import { Progress, stderr, stdout } from './output.js';
+import { onStdoutClosed, Progress, stderr, stdout } from './output.js';
 import { consumeInGroup } from './topic-consume-group.js';
 
 export interface ConsumePlan {
@@ -151,6 +151,7 @@ export const consumeCommand: Command = {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    onStdoutClosed(onSignal);
     try {
       const group = str(p.values, 'group');
       let n: number;
