@@ -6,7 +6,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { KafkaCluster } from '../client/cluster.js';
-import { EndpointError } from '../client/connection.js';
+import { AddressError, EndpointError } from '../client/connection.js';
 import { KafkaError } from '../client/kafka-error.js';
 import { connection, UsageError, type Parsed } from './args.js';
 import { red, stderr } from './output.js';
@@ -57,7 +57,7 @@ export async function runCommand(cmd: Command, p: Parsed, usage: () => string): 
 }
 
 export function failure(e: unknown, usage: () => string): number {
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof AddressError) {
     stderr.write(`tributary: ${e.message}\n${usage()}\n`);
     return 2;
   }

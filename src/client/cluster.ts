@@ -12,7 +12,7 @@ import { decodeFindCoordinatorResponse } from '../protocol/generated/messages/fi
 import { encodeFindCoordinatorRequest, findCoordinatorRequestMeta } from '../protocol/generated/messages/find-coordinator-request.js';
 import { decodeMetadataResponse, type MetadataResponse } from '../protocol/generated/messages/metadata-response.js';
 import { encodeMetadataRequest, metadataRequestMeta } from '../protocol/generated/messages/metadata-request.js';
-import { apiCall, EndpointError, formatHostPort, KafkaConnection, type ConnectOptions } from './connection.js';
+import { apiCall, EndpointError, formatHostPort, KafkaConnection, parseHostPort, type ConnectOptions } from './connection.js';
 
 export { apiCall };
 import { KafkaError } from './kafka-error.js';
@@ -32,12 +32,13 @@ export class KafkaCluster {
 
   /** Connects to the first bootstrap address that answers; an EndpointError naming each one when none does. */
   static async connect(bootstrap: readonly string[], opts: ClusterOptions = {}): Promise<KafkaCluster> {
+    for (const address of bootstrap) parseHostPort(address);
     const problems: string[] = [];
     for (const address of bootstrap) {
       try {
         return new KafkaCluster(await KafkaConnection.connect(address, opts), opts);
       } catch (e) {
-        if (!(e instanceof EndpointError) && !(e instanceof Error && /host:port/.test(e.message))) throw e;
+        if (!(e instanceof EndpointError)) throw e;
         problems.push(e.message);
       }
     }

@@ -29,12 +29,17 @@ export interface HostPort {
   readonly port: number;
 }
 
-/** Parses `host:port` (IPv6 as `[::1]:9092`); throws a plain Error naming the problem. */
+/** An address that is not host:port: the caller's mistake (a usage error), not the endpoint's. */
+export class AddressError extends Error {
+  override name = 'AddressError';
+}
+
+/** Parses `host:port` (IPv6 as `[::1]:9092`); throws an AddressError naming the problem. */
 export function parseHostPort(s: string): HostPort {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:\s]+):(\d+)$/.exec(s);
   const port = Number(m?.[2]);
   if (m?.[1] === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`'${s}' is not host:port (for example 127.0.0.1:9092)`);
+    throw new AddressError(`'${s}' is not host:port (for example 127.0.0.1:9092)`);
   }
   return { host: m[1], port };
 }
