@@ -61,7 +61,8 @@ export interface KafkaCliHandle {
   file(env: CompatEnv, name: string, text: string): string;
 }
 
-function javaArgs(classpath: string, name: KafkaTool, args: readonly string[]): string[] {
+/** The java command line of one tool, as its bin/<tool>.sh builds it. */
+export function javaArgs(classpath: string, name: KafkaTool, args: readonly string[]): string[] {
   return [...JVM_OPTS, '-cp', classpath, KAFKA_TOOLS[name], ...args];
 }
 
