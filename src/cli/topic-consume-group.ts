@@ -7,7 +7,7 @@ import kafkajs from 'kafkajs';
 import { CompressionType } from '../protocol/records/batch-header.js';
 import { compress, decompress } from '../protocol/records/compression.js';
 import type { Connection } from './args.js';
-import type { ConsumePlan } from './topic-consume.js';
+import type { ConsumePlan } from './consume-plan.js';
 import { Progress, stderr } from './output.js';
 
 const { Kafka, logLevel, CompressionCodecs, CompressionTypes } = kafkajs;

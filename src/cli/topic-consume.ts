@@ -17,16 +17,7 @@ import { withCluster, type Command } from './command.js';
 import { formatter, recordJson, type FormattedRecord } from './format.js';
 import { onStdoutClosed, Progress, stderr, stdout } from './output.js';
 import { consumeInGroup } from './topic-consume-group.js';
-
-export interface ConsumePlan {
-  readonly topic: string;
-  readonly partitions: number[] | null;
-  readonly start: { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: number } | { kind: 'relative'; back: number } | { kind: 'timestamp'; ms: number };
-  readonly count: number | null;
-  readonly exitAtEnd: boolean;
-  readonly isolationLevel: number;
-  readonly print: (r: FormattedRecord) => void;
-}
+import type { ConsumePlan } from './consume-plan.js';
 
 /** A timestamp option: milliseconds since the epoch, or an ISO-8601 date-time. */
 export function parseTimestamp(s: string, what: string): number {
