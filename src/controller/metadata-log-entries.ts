@@ -30,7 +30,11 @@ export async function readEntries(log: PartitionLog): Promise<Entry[]> {
   return entries;
 }
 
-async function entriesOfChunk(chunk: Buffer, from: number, out: Entry[]): Promise<number> {
+/**
+ * The entries of the whole batches in `chunk` at or after `from` (a cut batch at the end is left
+ * out); returns the offset after the last whole batch. Also reads a Fetch response's records.
+ */
+export async function entriesOfChunk(chunk: Buffer, from: number, out: Entry[]): Promise<number> {
   let pos = 0;
   let next = from;
   while (pos + LOG_OVERHEAD <= chunk.length && pos + batchSizeAt(chunk, pos) <= chunk.length) {
@@ -48,24 +52,44 @@ async function entriesOfChunk(chunk: Buffer, from: number, out: Entry[]): Promis
 }
 
 /**
- * Appends entries the core handed out (contiguous, starting at the log end): one batch per run of
- * data entries of one epoch, a control batch for a LeaderChange. The log assigns offsets itself;
- * they must be the ones the core chose, or the two disagree about the log.
+ * Record batches holding `entries` (contiguous): one per run of data entries of one epoch, a
+ * control batch per LeaderChange entry, each at its entry's offset and epoch. A LeaderChange entry
+ * the core made carries no bytes yet: `leaderChange` gives them.
  */
-export async function appendEntries(log: PartitionLog, entries: readonly Entry[], leaderChange: (epoch: number) => Buffer, timestamp: number): Promise<void> {
+export async function entriesToBatches(entries: readonly Entry[], leaderChange: (epoch: number) => Buffer, timestamp: number): Promise<{ batch: Buffer; first: Entry; entries: Entry[] }[]> {
+  const out: { batch: Buffer; first: Entry; entries: Entry[] }[] = [];
   let i = 0;
   while (i < entries.length) {
     const first = entries[i] as Entry;
     let j = i + 1;
     if (first.control === undefined) while (j < entries.length && entries[j]?.control === undefined && entries[j]?.epoch === first.epoch) j++;
     const run = entries.slice(i, j);
-    const batch = first.control === undefined
-      ? await buildRecordBatch({ baseOffset: 0, records: run.map((e) => ({ key: null, value: Buffer.from(e.data), timestamp })) })
-      : await buildRecordBatch({ baseOffset: 0, isControl: true, records: [{ key: encodeControlRecordKey(ControlRecordType.LeaderChange), value: leaderChange(first.epoch), timestamp }] });
-    const { firstOffset } = await log.append(batch, first.epoch);
-    if (firstOffset !== first.offset) throw new Error(`metadata log appended at ${firstOffset}, Raft expected ${first.offset}`);
+    const at = { baseOffset: first.offset, partitionLeaderEpoch: first.epoch };
+    if (first.control === undefined) {
+      out.push({ first, entries: run, batch: await buildRecordBatch({ ...at, records: run.map((e) => ({ key: null, value: Buffer.from(e.data), timestamp })) }) });
+    } else {
+      const value = first.data.length > 0 ? Buffer.from(first.data) : leaderChange(first.epoch);
+      const batch = await buildRecordBatch({ ...at, isControl: true, records: [{ key: encodeControlRecordKey(ControlRecordType.LeaderChange), value, timestamp }] });
+      out.push({ first, entries: [{ ...first, data: value }], batch });
+    }
     i = j;
   }
+  return out;
+}
+
+/**
+ * Appends entries the core handed out (contiguous, starting at the log end) and returns them as
+ * stored (LeaderChange entries with their bytes). The log assigns offsets itself; they must be
+ * the ones the core chose, or the two disagree about the log.
+ */
+export async function appendEntries(log: PartitionLog, entries: readonly Entry[], leaderChange: (epoch: number) => Buffer, timestamp: number): Promise<Entry[]> {
+  const stored: Entry[] = [];
+  for (const { batch, first, entries: run } of await entriesToBatches(entries, leaderChange, timestamp)) {
+    const { firstOffset } = await log.append(batch, first.epoch);
+    if (firstOffset !== first.offset) throw new Error(`metadata log appended at ${firstOffset}, Raft expected ${first.offset}`);
+    stored.push(...run);
+  }
+  return stored;
 }
 
 /** Kafka's LeaderChangeMessage: the leader, the voters, and those that granted it their vote. */

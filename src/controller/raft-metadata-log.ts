@@ -150,8 +150,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'persistQuorumState':
         return fs.writeFileAtomic(join(log.dir, QUORUM_STATE_FILE), Buffer.from(encodeQuorumState(out.state, this.opts.voters)));
       case 'append':
-        await appendEntries(log, out.entries, () => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]), this.opts.clock.nowMs());
-        for (const e of out.entries) this.entries.push(e);
+        for (const e of await appendEntries(log, out.entries, () => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]), this.opts.clock.nowMs())) this.entries.push(e);
         return;
       case 'flush':
         return log.flush();
