@@ -23,18 +23,19 @@
  *   are unknown until recovery re-reads them).
  */
 import * as path from 'node:path';
-import { ATTRIBUTES_OFFSET, MAX_TIMESTAMP_OFFSET, PARTITION_LEADER_EPOCH_OFFSET, TIMESTAMP_TYPE_MASK, batchSizeAt, lastOffsetDeltaAt } from '../protocol/records/batch-header.js';
-import { writeBatchCrc } from '../protocol/records/batch-crc.js';
 import { type Clock, type Timer, systemClock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { appendShape } from './batch-validation.js';
 import { LogClosedError, LogFailedError, OffsetOutOfRangeError, RecordBatchTooLargeError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
-import { readInt64, writeInt64 } from './int64.js';
+import { followerBatches, patchBatches, recordEpochs, stampLogAppendTime } from './batch-patching.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { truncateSegments } from './log-truncation.js';
 import { type LogConfig, NEVER, checkLogConfig, flushTimerEnabled } from './log-config.js';
 import { loadSegments } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import { syncPartitionMetadata } from './partition-metadata.js';
+import { truncateAbortedTxns } from './transaction-index.js';
 
 export type { LogConfig } from './log-config.js';
 
@@ -118,6 +119,8 @@ export class PartitionLog {
     readonly topicId: string | undefined,
     /** What loading had to repair (truncations, rebuilt indexes): for the caller to log. */
     readonly recoveryNotes: readonly string[],
+    /** The leader epochs of this log and where each starts (leader-epoch-checkpoint). */
+    readonly epochs: LeaderEpochCache,
   ) {
     const last = segments[segments.length - 1]!;
     this.leo = last.lastOffset + 1;
@@ -146,7 +149,11 @@ export class PartitionLog {
     });
     // Creations and deletions done while loading must survive a crash right after open.
     await fs.syncDir(dir);
-    return new PartitionLog(fs, dir, config, clock, loaded.segments, logStartOffset, topicId, loaded.notes);
+    const epochs = await LeaderEpochCache.load(fs, dir);
+    const log = new PartitionLog(fs, dir, config, clock, loaded.segments, logStartOffset, topicId, loaded.notes, epochs);
+    // Kafka's LogLoader: entries past the recovered end, or below the start, no longer describe the log.
+    if (epochs.truncateFromEnd(log.leo) || epochs.truncateFromStart(log.lso)) await epochs.persist();
+    return log;
   }
 
   get logStartOffset(): number {
@@ -206,7 +213,20 @@ export class PartitionLog {
     this.armFlushTimer();
   }
 
+  /** A leader's append: offsets assigned from the log end, every batch stamped with `leaderEpoch`. */
   append(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    return this.appendWith(batches, leaderEpoch);
+  }
+
+  /**
+   * A follower's append (Kafka's appendAsFollower): the leader's batches keep their offsets and
+   * epochs; they must be CRC-valid and start at or after the log end (InvalidBatchesError).
+   */
+  appendAsFollower(batches: Buffer): Promise<AppendResult> {
+    return this.appendWith(batches, null);
+  }
+
+  private appendWith(batches: Buffer, leaderEpoch: number | null): Promise<AppendResult> {
     let p: Promise<AppendResult>;
     try {
       p = this.enqueueAppend(batches, leaderEpoch);
@@ -220,22 +240,24 @@ export class PartitionLog {
     });
   }
 
-  private enqueueAppend(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
+  private enqueueAppend(batches: Buffer, leaderEpoch: number | null): Promise<AppendResult> {
     this.throwIfNotWritable();
-    if (!Number.isInteger(leaderEpoch) || leaderEpoch < INT32_MIN || leaderEpoch > INT32_MAX) {
+    if (leaderEpoch !== null && (!Number.isInteger(leaderEpoch) || leaderEpoch < INT32_MIN || leaderEpoch > INT32_MAX)) {
       throw new RangeError(`leader epoch ${leaderEpoch} is not an int32`);
     }
     const shape = appendShape(batches);
     if (shape.largestBatchBytes > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`batch of ${shape.largestBatchBytes} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
     }
-    const firstOffset = this.nextOffset;
-    const lastOffset = firstOffset + shape.offsetCount - 1;
+    const follower = leaderEpoch === null ? followerBatches(batches, this.nextOffset) : null;
+    const firstOffset = follower?.firstOffset ?? this.nextOffset;
+    const lastOffset = follower?.lastOffset ?? firstOffset + shape.offsetCount - 1;
     if (!Number.isSafeInteger(lastOffset)) throw new RangeError(`offset ${lastOffset} is not a safe integer`);
     // Only LogAppendTime logs pay for a CRC recomputation; CreateTime appends stay copy- and CRC-free.
-    const appendTimeMs = this.config.logAppendTime ? this.clock.nowMs() : -1;
+    const appendTimeMs = this.config.logAppendTime && leaderEpoch !== null ? this.clock.nowMs() : -1;
     if (appendTimeMs >= 0) stampLogAppendTime(batches, appendTimeMs);
-    const maxTimestamp = patchBatches(batches, firstOffset, leaderEpoch);
+    const maxTimestamp = leaderEpoch === null ? follower!.maxTimestamp : patchBatches(batches, firstOffset, leaderEpoch);
+    const epochsChanged = recordEpochs(this.epochs, batches);
     let segment = this.activeSegment();
     if (segment.shouldRoll(batches.length, lastOffset, maxTimestamp, this.clock.nowMs())) segment = this.roll(firstOffset);
     const position = segment.reserve(batches.length);
@@ -246,7 +268,8 @@ export class PartitionLog {
       this.queue.push({ kind: 'append', segment, buf: batches, position, result, resolve, reject });
     });
     void this.drain();
-    return done;
+    // Kafka writes a new epoch's checkpoint before the batch: here the append completes after both.
+    return epochsChanged ? Promise.all([done, this.epochs.persist()]).then(([r]) => r) : done;
   }
 
   private activeSegment(): LogSegment {
@@ -545,6 +568,63 @@ export class PartitionLog {
     this.lso = Math.max(this.lso, offset);
     if (this.rp < this.lso) this.rp = this.lso;
     if (this.firstDirtyOffset < this.lso) this.firstDirtyOffset = this.lso;
+    if (this.epochs.truncateFromStart(this.lso)) this.epochs.persist().catch((e: unknown) => this.onBackgroundError?.(`leader-epoch-checkpoint: ${(e as Error).message}`));
+  }
+
+  /**
+   * Kafka's UnifiedLog.truncateTo: drops every offset from `offset` on (whole batches; a target
+   * below the log start empties the log and starts it there). Segments, indexes, the epoch cache,
+   * the recovery point and the aborted-transaction indexes follow; the caller rebuilds what it
+   * keeps above the log (producer state, the high watermark). Waits for writes in flight.
+   */
+  truncateTo(offset: number): Promise<void> {
+    if (offset < this.lso) return this.truncateFullyAndStartAt(offset);
+    return this.maintenance(async () => {
+      this.throwIfNotWritable();
+      await this.waitForLeo(this.nextOffset);
+      this.throwIfFailed();
+      if (offset >= this.leo) return;
+      const { kept, removed } = await truncateSegments(this.segments, offset);
+      this.segments = kept;
+      for (const seg of removed) this.bytes -= seg.committedBytes;
+      for (const seg of removed) await this.scheduleDelete(seg);
+      this.resetEnd(kept[kept.length - 1]!.lastOffset + 1);
+      this.epochs.truncateFromEnd(this.leo);
+      await this.epochs.persist();
+      await truncateAbortedTxns(this.fs, this.dir, this.leo);
+    });
+  }
+
+  /** Kafka's truncateFullyAndStartAt: every segment goes; the log restarts empty at `offset`. */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.maintenance(async () => {
+      this.throwIfNotWritable();
+      await this.waitForLeo(this.nextOffset);
+      this.throwIfFailed();
+      const old = this.segments;
+      for (const seg of old) await this.scheduleDelete(seg);
+      const fresh = new LogSegment(this.fs, this.dir, offset, this.config, this.clock.nowMs());
+      await fresh.openLog(true);
+      await this.fs.syncDir(this.dir);
+      this.segments = [fresh];
+      this.bytes = 0;
+      this.lso = offset;
+      this.firstDirtyOffset = offset;
+      this.resetEnd(offset);
+      this.epochs.clear();
+      await this.epochs.persist();
+      await truncateAbortedTxns(this.fs, this.dir, 0);
+    });
+  }
+
+  /** The log end moved back to `leo` (truncation): offsets, recovery point, max timestamp follow. */
+  private resetEnd(leo: number): void {
+    this.leo = leo;
+    this.nextOffset = leo;
+    this.rp = Math.min(this.rp, leo);
+    if (this.firstDirtyOffset > leo) this.firstDirtyOffset = leo;
+    this.maxTimestamp = null;
+    for (const s of this.segments) this.noteMaxTimestamp(s);
   }
 
   /**
@@ -719,37 +799,4 @@ function segmentIndexIn(segs: readonly LogSegment[], offset: number): number {
 /** Kafka's LogSegment.largestTimestamp: the max record timestamp, else the segment's creation time. */
 function segmentLargestTimestamp(seg: LogSegment): number {
   return seg.maxTimestampSoFar > 0 ? seg.maxTimestampSoFar : seg.createdMs;
-}
-
-/**
- * Kafka's LogValidator for a LogAppendTime topic: every batch gets the timestamp-type bit and
- * maxTimestamp = the append time, and its CRC recomputed (baseTimestamp and records untouched).
- */
-function stampLogAppendTime(buf: Buffer, nowMs: number): void {
-  let pos = 0;
-  while (pos < buf.length) {
-    const size = batchSizeAt(buf, pos);
-    buf.writeInt16BE(buf.readInt16BE(pos + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK, pos + ATTRIBUTES_OFFSET);
-    writeInt64(buf, pos + MAX_TIMESTAMP_OFFSET, nowMs);
-    writeBatchCrc(buf, pos, size);
-    pos += size;
-  }
-}
-
-/**
- * Assigns consecutive offsets from `firstOffset` by patching each batch's baseOffset and
- * partitionLeaderEpoch in place (neither is covered by the CRC); returns the largest maxTimestamp.
- */
-function patchBatches(buf: Buffer, firstOffset: number, leaderEpoch: number): number {
-  let pos = 0;
-  let offset = firstOffset;
-  let maxTimestamp = -1;
-  while (pos < buf.length) {
-    writeInt64(buf, pos, offset);
-    buf.writeInt32BE(leaderEpoch, pos + PARTITION_LEADER_EPOCH_OFFSET);
-    maxTimestamp = Math.max(maxTimestamp, readInt64(buf, pos + MAX_TIMESTAMP_OFFSET));
-    offset += lastOffsetDeltaAt(buf, pos) + 1;
-    pos += batchSizeAt(buf, pos);
-  }
-  return maxTimestamp;
 }
