@@ -583,7 +583,11 @@ export class PartitionLog {
       this.throwIfNotWritable();
       await this.waitForLeo(this.nextOffset);
       this.throwIfFailed();
-      if (offset >= this.leo) return;
+      // Kafka's too: an epoch this replica started as leader without writing to it ends at the log end.
+      if (offset >= this.leo) {
+        if (this.epochs.truncateFromEnd(this.leo)) await this.epochs.persist();
+        return;
+      }
       const { kept, removed } = await truncateSegments(this.segments, offset);
       this.segments = kept;
       for (const seg of removed) this.bytes -= seg.committedBytes;

@@ -109,10 +109,12 @@ export class ReplicaCluster {
 
   /** Fetch rounds of every follower in `ids` until none of them gets anything new (bounded). */
   async catchUp(ids: readonly number[] = this.brokers.filter((b) => b !== this.leader)): Promise<void> {
+    const seen: string[] = [];
     for (let round = 0; round < 50; round++) {
       let progressed = false;
       for (const id of ids) {
         const out = await this.fetch(id);
+        seen.push(`${id}:${[...out.values()].join(',')}@${this.replica(id).logEndOffset}`);
         if ([...out.values()].some((o) => o === 'appended' || o === 'truncated')) progressed = true;
       }
       if (!progressed) {
@@ -121,7 +123,13 @@ export class ReplicaCluster {
         return;
       }
     }
-    throw new Error('replicas did not converge in 50 rounds');
+    throw new Error(`replicas did not converge in 50 rounds: ${seen.slice(-6).join(' ')}; leader ${this.leader} LEO ${this.leaderReplica.logEndOffset}`);
+  }
+
+  /** Whether the leader has written every append it has given offsets to. */
+  leaderWritesDone(): boolean {
+    const log = (this.leaderReplica as unknown as { log: PartitionLog }).log;
+    return log.nextOffsetToAssign === log.logEndOffset;
   }
 
   /** Every batch of replica `id` as [baseOffset, bytes (hex)], below `end` (default its LEO). */
