@@ -40,6 +40,7 @@ import { DEFAULT_REPLICA_LAG_TIME_MAX_MS, LeaderRole, type ReplicationSettings }
 import { appendAsFollower } from './follower-append.js';
 import { systemClock } from '../io/clock.js';
 import { NotLeaderError } from './not-leader-error.js';
+import { AppendOrder } from './append-order.js';
 
 /** The leader and ISR a new leader epoch brings (Kafka's PartitionRecord / PartitionChangeRecord). */
 export interface LeaderChange {
@@ -87,8 +88,8 @@ export class Partition {
   private role: LeaderRole | { readonly leaderId: number };
   /** The topic's min.insync.replicas (kept current by the replica manager). */
   minInsyncReplicas = 1;
-  /** Settles when the last prechecked client append has its offsets; null when none is waiting. */
-  private checkedAppends: Promise<void> | null = null;
+  /** Client appends keep their request order around prechecks (append-order.ts). */
+  private readonly order = new AppendOrder();
 
   constructor(
     readonly topic: string,
@@ -108,6 +109,10 @@ export class Partition {
     // checkpoint would be clamped to the LEO on load anyway).
     this.hw = log.logEndOffset;
     this.role = new LeaderRole(this, SOLO, leaderEpoch, [SOLO.localId], [SOLO.localId], log.logEndOffset);
+    // Kafka's makeLeader on load: the epoch starts at the LEO (a log from before epochs were kept has none).
+    if (leaderEpoch >= 0 && log.epochs.latestEpoch < leaderEpoch && log.epochs.assign(leaderEpoch, log.nextOffsetToAssign)) {
+      log.epochs.persist().catch((e: unknown) => log.onBackgroundError?.(`leader-epoch-checkpoint of ${log.dir}: ${(e as Error).message}`));
+    }
   }
 
   /** Sets this broker's id, clock, replica.lag.time.max.ms and the ISR proposal path (before any role change). */
@@ -277,29 +282,7 @@ export class Partition {
    * made in request order get offsets in that order.
    */
   appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, precheck?: AppendPrecheck, timeoutMs = Number.POSITIVE_INFINITY): Promise<AppendOutcome> {
-    if (precheck === undefined && this.checkedAppends === null) return this.appendNow(batch, acks, producer, maxTimestamp, timeoutMs);
-    // A batch to look at first (a compacted topic's keys) keeps its place in line: it, and every
-    // append after it, gets offsets only once the appends before it have theirs.
-    const before = this.checkedAppends ?? Promise.resolve();
-    let placed!: () => void;
-    const mine = new Promise<void>((r) => (placed = r));
-    this.checkedAppends = mine;
-    const done = (): void => {
-      placed();
-      if (this.checkedAppends === mine) this.checkedAppends = null;
-    };
-    return before.then(async () => {
-      let refused: Extract<AppendOutcome, { kind: 'rejected' }> | null;
-      try {
-        refused = precheck === undefined ? null : await precheck();
-      } catch (e) {
-        done();
-        throw e;
-      }
-      const outcome = refused ?? this.appendNow(batch, acks, producer, maxTimestamp, timeoutMs);
-      done(); // offsets are assigned (or the batch refused): the next append may go
-      return outcome;
-    });
+    return this.order.run<AppendOutcome>(precheck, () => this.appendNow(batch, acks, producer, maxTimestamp, timeoutMs));
   }
 
   private async appendNow(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, timeoutMs: number): Promise<AppendOutcome> {

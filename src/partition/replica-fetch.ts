@@ -42,7 +42,8 @@ export async function fetchForReplica(p: Partition, f: ReplicaFetch): Promise<Re
   const offsets = { highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, logStartOffset: p.logStartOffset };
   if (f.lastFetchedEpoch >= 0) {
     const end = p.endOffsetForEpoch(f.lastFetchedEpoch);
-    if (end.epoch < 0 || end.endOffset < 0 || f.fetchOffset < offsets.logStartOffset) return { kind: 'error', errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+    // Kafka answers OFFSET_OUT_OF_RANGE here, with the offsets the follower needs to recover.
+    if (end.epoch < 0 || end.endOffset < 0 || f.fetchOffset < offsets.logStartOffset) return { kind: 'read', read: { kind: 'outOfRange', ...offsets } };
     if (end.epoch < f.lastFetchedEpoch || end.endOffset < f.fetchOffset) return { kind: 'diverging', epoch: end.epoch, endOffset: end.endOffset, ...offsets };
   }
   const read = await p.read(f.fetchOffset, f.maxBytes, f.minOneMessage, 'logEnd');

@@ -205,8 +205,9 @@ export class ReplicaFetcher {
       case ErrorCode.NONE:
         return this.onData(p, pd);
       case ErrorCode.OFFSET_OUT_OF_RANGE:
-        await this.onOutOfRange(p, pd);
-        return 'truncated';
+        if (await this.onOutOfRange(p, pd)) return 'truncated';
+        s.backoffUntilMs = this.settings.clock.nowMs() + (this.settings.backoffMs ?? 1000);
+        return 'backoff';
       case ErrorCode.NOT_LEADER_OR_FOLLOWER:
       case ErrorCode.FENCED_LEADER_EPOCH:
         s.awaitingMetadata = true;
@@ -230,10 +231,18 @@ export class ReplicaFetcher {
     return p.logEndOffset > before ? 'appended' : 'empty';
   }
 
-  private async onOutOfRange(p: Partition, pd: PartitionData): Promise<void> {
+  /** Returns whether the log was changed (else the fetch is retried after a back-off). */
+  private async onOutOfRange(p: Partition, pd: PartitionData): Promise<boolean> {
     const leaderStart = Number(pd.logStartOffset ?? -1n);
-    if (leaderStart > p.logEndOffset) await p.truncateFullyAndStartAt(leaderStart);
-    else if (pd.highWatermark >= 0n && Number(pd.highWatermark) < p.logEndOffset) await p.truncateTo(Math.max(Number(pd.highWatermark), p.highWatermark));
+    if (leaderStart > p.logEndOffset) {
+      await p.truncateFullyAndStartAt(leaderStart);
+      return true;
+    }
+    // Past the leader's log (only after an unclean election): keep what was committed here.
+    const target = Math.max(Number(pd.highWatermark), p.highWatermark);
+    if (Number(pd.highWatermark) < 0 || target >= p.logEndOffset) return false;
+    await p.truncateTo(target);
+    return true;
   }
 
   private backOff(s: FetchState, outcomes: Map<string, PartitionOutcome>): void {

@@ -31,6 +31,8 @@ import { GroupCommit } from './group-commit.js';
 import { followerBatches, patchBatches, recordEpochs, stampLogAppendTime } from './batch-patching.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { truncateSegments } from './log-truncation.js';
+import { SegmentDeleter } from './segment-deleter.js';
+import { segmentIndexIn, segmentLargestTimestamp } from './segment-list.js';
 import { type LogConfig, NEVER, checkLogConfig, flushTimerEnabled } from './log-config.js';
 import { loadSegments } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
@@ -104,7 +106,7 @@ export class PartitionLog {
   private readonly commit = new GroupCommit(() => this.flushRound());
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   /** Segments that left the log and whose files await removal. */
-  private readonly pendingDeletes = new Set<{ seg: LogSegment; timer: Timer | null; run: () => Promise<void> }>();
+  private readonly deleter: SegmentDeleter;
   /** Compaction progress: everything below this offset is clean (Kafka's cleaner checkpoint). */
   firstDirtyOffset: number;
 
@@ -128,6 +130,7 @@ export class PartitionLog {
     this.rp = this.leo;
     this.lso = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.leo);
     this.firstDirtyOffset = this.lso;
+    this.deleter = new SegmentDeleter(fs, dir, clock, () => this.config.fileDeleteDelayMs, (m) => this.onBackgroundError?.(m));
     this.bytes = 0;
     for (const s of segments) {
       this.bytes += s.committedBytes;
@@ -675,36 +678,9 @@ export class PartitionLog {
     return n;
   }
 
-  /**
-   * Renames the segment's files to `.deleted` now (a restart removes them), and removes them after
-   * file.delete.delay.ms once no read uses the segment.
-   */
-  async scheduleDelete(seg: LogSegment): Promise<void> {
-    seg.retired = true;
-    const renamed: string[] = [];
-    for (const p of [seg.paths.log, seg.paths.index, seg.paths.timeIndex]) {
-      if (!(await this.fs.exists(p))) continue;
-      await this.fs.rename(p, p + DELETED_SUFFIX);
-      renamed.push(p + DELETED_SUFFIX);
-    }
-    await this.fs.syncDir(this.dir);
-    const entry = { seg, timer: null as Timer | null, run: async (): Promise<void> => {
-      this.pendingDeletes.delete(entry);
-      await seg.closeWhenUnused();
-      for (const p of renamed) await this.fs.rm(p);
-    } };
-    this.pendingDeletes.add(entry);
-    if (this.config.fileDeleteDelayMs === 0) {
-      await entry.run();
-      return;
-    }
-    entry.timer = this.clock.setTimer(Math.min(this.config.fileDeleteDelayMs, INT32_MAX), () => {
-      entry.timer = null;
-      entry.run().catch((err: unknown) => {
-        // Leftover .deleted files are removed at the next load; the log itself is unaffected.
-        this.onBackgroundError?.(`removing ${seg.paths.log}.deleted: ${(err as Error).message}`);
-      });
-    });
+  /** Kafka's asynchronous delete of a segment that left the log (segment-deleter.ts). */
+  scheduleDelete(seg: LogSegment): Promise<void> {
+    return this.deleter.schedule(seg);
   }
 
   /** Where background work reports errors that do not fail the log (set by the LogManager). */
@@ -757,11 +733,7 @@ export class PartitionLog {
       this.state = 'closed';
       await this.maintenanceChain;
       for (const s of this.segments) await s.close();
-      for (const d of [...this.pendingDeletes]) {
-        d.timer?.cancel();
-        // A .deleted file left behind here is removed by the next start's loader: not an error.
-        await d.run().catch(() => undefined);
-      }
+      await this.deleter.runAll();
     }
     // A failed log did not flush: the caller must not record a clean shutdown for it.
     this.throwIfFailed();
@@ -779,28 +751,4 @@ export class PartitionLog {
     await this.fs.rm(this.dir);
     await this.fs.syncDir(path.dirname(this.dir));
   }
-}
-
-const DELETED_SUFFIX = '.deleted';
-
-/** Index of the last segment in `segs` with baseOffset <= offset (0 when offset precedes them all). */
-function segmentIndexIn(segs: readonly LogSegment[], offset: number): number {
-  let lo = 0;
-  let hi = segs.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segs[mid]!.baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
-/** Kafka's LogSegment.largestTimestamp: the max record timestamp, else the segment's creation time. */
-function segmentLargestTimestamp(seg: LogSegment): number {
-  return seg.maxTimestampSoFar > 0 ? seg.maxTimestampSoFar : seg.createdMs;
 }
