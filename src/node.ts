@@ -87,6 +87,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
+    minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
   });
   // The metadata log lives in the first log dir (Kafka's metadata.log.dir default), outside LogManager.

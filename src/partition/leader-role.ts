@@ -116,6 +116,7 @@ export class LeaderRole {
     const now = this.settings.clock.nowMs();
     for (const id of replicas) if (id !== this.settings.localId && !this.followers.has(id)) this.followers.set(id, new FollowerReplica(id, isr.includes(id) ? now : 0));
     for (const id of [...this.followers.keys()]) if (!replicas.includes(id)) this.followers.delete(id);
+    if (this.shrinkTimer === null) this.scheduleShrinkCheck();
     this.replicas = [...replicas];
     this.isrInForce = [...new Set([this.settings.localId, ...isr])];
     this.pendingIsr = null;
@@ -225,8 +226,11 @@ export class LeaderRole {
   }
 
   private scheduleShrinkCheck(): void {
+    // A leader without followers (a replica of one) has no ISR to shrink: no timer.
+    if (this.ended || this.followers.size === 0) return;
     // Kafka's isr-expiration task runs every replica.lag.time.max.ms / 2.
     this.shrinkTimer = this.settings.clock.setTimer(Math.max(1, Math.floor(this.settings.replicaLagTimeMaxMs / 2)), () => {
+      this.shrinkTimer = null;
       if (this.ended) return;
       this.maybeShrinkIsr();
       this.scheduleShrinkCheck();

@@ -2,7 +2,7 @@
  * The partitions this node hosts, kept in step with the metadata image: a replayed partition whose
  * replicas include this node gets a local log; a removed topic's logs are deleted; a replayed config
  * change (topic override, or a dynamic broker default topics inherit) is applied to the affected
- * logs at once (new LogConfig, max.message.bytes).
+ * logs at once (new LogConfig, max.message.bytes, min.insync.replicas).
  */
 import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
 
@@ -23,6 +23,8 @@ export interface ReplicaManagerOptions {
   logConfigFor(topic: string): LogConfig;
   /** The topic's effective max.message.bytes. */
   maxMessageBytesFor(topic: string): number;
+  /** The topic's effective min.insync.replicas (acks=all; 1 when not given). */
+  minInsyncReplicasFor?(topic: string): number;
   /** Told when a config change could not be applied to a log (it keeps its previous settings). */
   onConfigError?(message: string): void;
 }
@@ -100,6 +102,7 @@ export class ReplicaManager {
       if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
       const producers = await loadProducerState(this.fs, log);
       const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
+      hosted.minInsyncReplicas = this.opts.minInsyncReplicasFor?.(topic.name) ?? 1;
       // A log loaded at startup was opened before its topic's configs were replayed.
       if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
       parts.set(partition.partitionId, hosted);
@@ -111,9 +114,11 @@ export class ReplicaManager {
         if (parts === undefined) continue;
         const config = this.opts.logConfigFor(name);
         const maxMessageBytes = this.opts.maxMessageBytesFor(name);
+        const minInsyncReplicas = this.opts.minInsyncReplicasFor?.(name) ?? 1;
         for (const p of parts.values()) {
           this.applyLogConfig(name, p, config);
           p.maxMessageBytes = maxMessageBytes;
+          p.minInsyncReplicas = minInsyncReplicas;
         }
       }
     } else if (change.kind === 'topicRemoved') {

@@ -11,7 +11,7 @@ import { makeBatch } from '../storage/test-batches.js';
 import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
 
-const SEEDS = Number(process.env.REPLICATION_SEEDS ?? 200);
+const SEEDS = Number(process.env.REPLICATION_SEEDS ?? 150);
 /** Replays one seed (REPLICATION_SEED=127) with a trace of the steps. */
 const ONLY = process.env.REPLICATION_SEED === undefined ? null : Number(process.env.REPLICATION_SEED);
 const STEPS = 40;
