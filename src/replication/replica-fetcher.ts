@@ -67,8 +67,13 @@ const key = (p: Partition): string => `${p.topic}-${p.partitionId}`;
 export class ReplicaFetcher {
   private readonly states = new Map<string, FetchState>();
   private running = false;
+  private stopped = false;
   private loopDone: Promise<void> | null = null;
+  /** Settles when the response being applied now (appends, truncations) is done; null when none is. */
+  private handling: Promise<void> | null = null;
   private sleeper: { timer: Timer; wake: () => void } | null = null;
+  /** A partition was added since the current round began: the loop must not sleep after it. */
+  private kicked = false;
 
   constructor(
     /** The broker this fetcher fetches from. */
@@ -80,11 +85,17 @@ export class ReplicaFetcher {
   addPartition(p: Partition): void {
     if (p.isLeader || p.leaderId !== this.leaderId) throw new Error(`${key(p)} does not follow broker ${this.leaderId}`);
     this.states.set(key(p), { partition: p, leaderEpoch: p.leaderEpoch, awaitingMetadata: false, backoffUntilMs: 0 });
+    this.kicked = true;
     this.sleeper?.wake();
   }
 
-  removePartition(p: Partition): void {
+  /**
+   * Stops fetching `p`; resolves once no response is being applied to it, so the caller may then
+   * change its role (unfollow before becomeLeader, as Kafka removes a partition from its fetcher).
+   */
+  async removePartition(p: Partition): Promise<void> {
     this.states.delete(key(p));
+    await this.handling;
   }
 
   get partitionCount(): number {
@@ -106,10 +117,24 @@ export class ReplicaFetcher {
       for (const s of fetching) this.backOff(s, outcomes);
       return outcomes;
     }
+    // Stopped while the leader held the fetch: the answer is for nobody.
+    if (this.stopped) return outcomes;
     if (response.errorCode !== ErrorCode.NONE) {
       for (const s of fetching) this.backOff(s, outcomes);
       return outcomes;
     }
+    let handled!: () => void;
+    this.handling = new Promise<void>((r) => (handled = r));
+    try {
+      await this.apply(request, response, fetching, outcomes);
+    } finally {
+      this.handling = null;
+      handled();
+    }
+    return outcomes;
+  }
+
+  private async apply(request: FetchRequest, response: FetchResponse, fetching: readonly FetchState[], outcomes: Map<string, PartitionOutcome>): Promise<void> {
     const byKey = new Map<string, PartitionData>();
     for (const t of response.responses) {
       const sent = request.topics.find((r) => r.topicId === t.topicId || (t.topic !== undefined && t.topic !== '' && r.topic === t.topic));
@@ -121,26 +146,30 @@ export class ReplicaFetcher {
       if (pd === undefined) continue;
       outcomes.set(key(s.partition), await this.handle(s, pd, sentOffset));
     }
-    return outcomes;
   }
 
   /** Fetches in a loop until stop(): back-to-back while data flows (the leader parks empty fetches), backing off otherwise. */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = true;
     this.loopDone = this.loop();
   }
 
+  /**
+   * Stops the loop; resolves once no response is being applied (a fetch the leader still holds is
+   * not waited for: its answer is dropped). A stopped fetcher does not start again.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
     this.sleeper?.wake();
-    await this.loopDone;
-    this.loopDone = null;
+    await this.handling;
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
       let outcomes: Map<string, PartitionOutcome>;
+      this.kicked = false;
       try {
         outcomes = await this.fetchOnce();
       } catch (e) {
@@ -150,7 +179,7 @@ export class ReplicaFetcher {
       }
       if (!this.running) break;
       const progressed = [...outcomes.values()].some((o) => o === 'appended' || o === 'truncated' || o === 'empty');
-      if (!progressed) await this.sleep(this.settings.backoffMs ?? 1000);
+      if (!progressed && !this.kicked) await this.sleep(this.settings.backoffMs ?? 1000);
     }
   }
 

@@ -4,6 +4,7 @@ import type { AppendOutcome } from '../partition/partition.js';
 import { makeBatch } from '../storage/test-batches.js';
 import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
+import { ReplicaFetcherManager } from './fetcher-manager.js';
 
 /** Appends one batch of `records` on the leader; the promise settles as Produce would answer. */
 function produce(c: ReplicaCluster, acks: number, seed: number, records = 1, timeoutMs = 60_000): Promise<AppendOutcome> {
@@ -21,9 +22,12 @@ function track<T>(p: Promise<T>): { settled: () => boolean; value: () => T | und
   return { settled: () => done, value: () => v };
 }
 
-/** Lets real I/O and promise chains run until `cond` holds (bounded). */
+/** Lets real I/O (fsyncs) and promise chains run until `cond` holds (polled, at most ~5 s). */
 async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await settle();
+  for (let i = 0; i < 2500 && !cond(); i++) {
+    await settle();
+    if (!cond()) await new Promise((r) => setTimeout(r, 2));
+  }
   assert.ok(cond(), 'condition never held');
   await settle();
 }
@@ -183,5 +187,36 @@ describe('replication: three replicas of one partition in one process', function
     assert.equal(c.replica(3).logStartOffset, 8);
     await c.catchUp([3]);
     assert.equal(c.replica(3).logEndOffset, 12);
+  });
+
+  it('with fetcher loops running (ReplicaFetcherManager, parked fetches woken by the leader log end), acks=all completes and a leader change moves the fetchers', async () => {
+    c = await ReplicaCluster.start({ minInsyncReplicas: 3 });
+    const managers = new Map<number, ReplicaFetcherManager>();
+    for (const id of [1, 2, 3]) managers.set(id, new ReplicaFetcherManager({ localId: id, clock: c.clock, transport: c.transport, maxWaitMs: 500, backoffMs: 100 }));
+    const cluster = c;
+    try {
+      for (const id of [2, 3]) await managers.get(id)!.follow(c.replica(id));
+      assert.deepEqual(managers.get(2)!.leaders(), [1]);
+      const first = track(produce(c, -1, 1, 2));
+      await until(() => first.settled());
+      assert.equal(errorOf(first.value()), ErrorCode.NONE, 'no test stepping: the followers fetched on their own');
+      assert.equal(c.leaderReplica.highWatermark, 2);
+      // Leader change to 2: it stops fetching before it leads; 1 and 3 follow 2.
+      await managers.get(2)!.unfollow(c.replica(2));
+      await c.failOver(2);
+      for (const id of [1, 3]) await managers.get(id)!.follow(c.replica(id));
+      assert.deepEqual(managers.get(3)!.leaders(), [2]);
+      const second = track(produce(c, -1, 2, 3));
+      await until(() => second.settled());
+      assert.equal(errorOf(second.value()), ErrorCode.NONE);
+      // Followers learn the HW from their next answer, which the leader holds up to max wait (Kafka's too).
+      await c.clock.advance(500);
+      await until(() => [1, 3].every((id) => cluster.replica(id).highWatermark === 5));
+      for (const id of [1, 3]) assert.deepEqual(await c.batches(id), await c.batches(2));
+    } finally {
+      for (const m of managers.values()) await m.stop();
+      // Fetches the leaders still hold answer at their max wait, to nobody.
+      await c.clock.advance(1000);
+    }
   });
 });
