@@ -5,6 +5,7 @@ import { makeBatch } from '../storage/test-batches.js';
 import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
 import { ReplicaFetcherManager } from './fetcher-manager.js';
+import { ReplicaFetcher } from './replica-fetcher.js';
 
 /** Appends one batch of `records` on the leader; the promise settles as Produce would answer. */
 function produce(c: ReplicaCluster, acks: number, seed: number, records = 1, timeoutMs = 60_000): Promise<AppendOutcome> {
@@ -218,5 +219,40 @@ describe('replication: three replicas of one partition in one process', function
       // Fetches the leaders still hold answer at their max wait, to nobody.
       await c.clock.advance(1000);
     }
+  });
+
+  it('a follower rejoins the ISR only once its LEO reaches both the HW and the leader epoch start offset', async () => {
+    c = await ReplicaCluster.start();
+    await produce(c, 1, 1, 2);
+    await c.catchUp();
+    // 3 stalls and leaves the ISR while 1 keeps writing and 2 keeps up.
+    for (let i = 0; i < 4; i++) {
+      await produce(c, 1, 10 + i, 2);
+      await c.catchUp([2]);
+      await c.clock.advance(12_000);
+    }
+    assert.deepEqual(c.isr, [1, 2]);
+    // 2 fetches one more batch but not the HW that covers it: it will lead with HW 10 < LEO 12.
+    await produce(c, 1, 20, 2);
+    await c.fetch(2);
+    await c.failOver(2);
+    const epochStart = c.replica(2).logEndOffset;
+    assert.deepEqual([epochStart, c.leaderReplica.highWatermark], [12, 10]);
+    // 3 fetches one batch at a time (replica.fetch.max.bytes below a batch: KIP-74 still gives one).
+    const slow = new ReplicaFetcher(2, { localId: 3, clock: c.clock, transport: c.transport, maxWaitMs: 0, partitionMaxBytes: 1 });
+    slow.addPartition(c.replica(3));
+    const hw = c.leaderReplica.highWatermark;
+    let sawAtHw = false;
+    // What the leader knows of 3's LEO: its last fetch offset.
+    const seen = (): number => cluster.leaderReplica.leadership?.follower(3)?.logEndOffset ?? -1;
+    const cluster = c;
+    for (let i = 0; i < 20 && seen() < epochStart; i++) {
+      await slow.fetchOnce();
+      await settle();
+      if (seen() < epochStart) assert.deepEqual(c.isr, [1, 2], `LEO ${seen()} (HW ${hw}) is below the epoch start ${epochStart}`);
+      if (seen() === hw) sawAtHw = true;
+    }
+    assert.ok(sawAtHw, 'it was at the HW, and still out of the ISR');
+    assert.deepEqual(c.isr, [1, 2, 3], 'the fetch at the epoch start offset brings it back');
   });
 });
