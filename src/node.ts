@@ -22,6 +22,7 @@ import { Controller } from './controller/controller.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
 import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
 import { StaticConfigService } from './controller/config-service.js';
+import { HW_CHECKPOINT_INTERVAL_MS } from './partition/high-watermark-checkpoint.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
 import { allocateProducerIdsCommand } from './controller/producer-id-control.js';
@@ -193,6 +194,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     });
   };
   scheduleProducerExpiry();
+  // replica.high.watermark.checkpoint.interval.ms: each log dir's replication-offset-checkpoint.
+  const hwCheckpoint: { timer: { cancel(): void } | null; stopped: boolean } = { timer: null, stopped: false };
+  const scheduleHwCheckpoint = (): void => {
+    if (hwCheckpoint.stopped) return;
+    hwCheckpoint.timer = clock.setTimer(HW_CHECKPOINT_INTERVAL_MS, () => {
+      replicas.checkpointHighWatermarks().then(scheduleHwCheckpoint, (e: unknown) => {
+        log.warn(`replication-offset-checkpoint: ${e instanceof Error ? e.message : String(e)}`);
+        scheduleHwCheckpoint();
+      });
+    });
+  };
+  scheduleHwCheckpoint();
   // Only now are every topic's configs known: retention must not judge a log by the defaults.
   logs.startBackgroundTasks({
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
@@ -245,7 +258,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       groups.close();
       txns.close();
       producerExpiry.timer?.cancel();
+      hwCheckpoint.stopped = true;
+      hwCheckpoint.timer?.cancel();
       await replicas.saveProducerSnapshots();
+      await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
       await metadataPartition.close();
       await logs.close();

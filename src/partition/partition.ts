@@ -39,7 +39,7 @@ import { loadProducerState, saveProducerState } from './producer-state-loader.js
 import { DEFAULT_REPLICA_LAG_TIME_MAX_MS, LeaderRole, type ReplicationSettings } from './leader-role.js';
 import { appendAsFollower } from './follower-append.js';
 import { systemClock } from '../io/clock.js';
-import { NotLeaderError } from './not-leader-error.js';
+import { ReplicationError } from './replication-error.js';
 import { AppendOrder } from './append-order.js';
 
 /** The leader and ISR a new leader epoch brings (Kafka's PartitionRecord / PartitionChangeRecord). */
@@ -113,6 +113,15 @@ export class Partition {
     if (leaderEpoch >= 0 && log.epochs.latestEpoch < leaderEpoch && log.epochs.assign(leaderEpoch, log.nextOffsetToAssign)) {
       log.epochs.persist().catch((e: unknown) => log.onBackgroundError?.(`leader-epoch-checkpoint of ${log.dir}: ${(e as Error).message}`));
     }
+  }
+
+  /**
+   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO); a leader
+   * then moves it as its ISR allows (a leader without followers: to the LEO at once).
+   */
+  restoreHighWatermark(offset: number): void {
+    this.hw = Math.max(this.log.logStartOffset, Math.min(offset, this.log.logEndOffset));
+    if (this.role instanceof LeaderRole) this.role.maybeIncrementHighWatermark();
   }
 
   /** Sets this broker's id, clock, replica.lag.time.max.ms and the ISR proposal path (before any role change). */
@@ -314,12 +323,12 @@ export class Partition {
    */
   async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
     const leader = this.role;
-    if (!(leader instanceof LeaderRole)) throw new NotLeaderError(`this broker does not lead ${this.topic}-${this.partitionId}`);
+    if (!(leader instanceof LeaderRole)) throw new ReplicationError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `this broker does not lead ${this.topic}-${this.partitionId}`);
     const result = await this.log.append(batches, this.leaderEpoch);
     this.onLocalAppend(leader);
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
     const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, Number.POSITIVE_INFINITY) : ErrorCode.NONE;
-    if (acked !== ErrorCode.NONE) throw new NotLeaderError(`${this.topic}-${this.partitionId}: acks=all append ended with error ${acked}`);
+    if (acked !== ErrorCode.NONE) throw new ReplicationError(acked, `${this.topic}-${this.partitionId}: acks=all append not satisfied`);
     return { baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
 

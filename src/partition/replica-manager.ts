@@ -15,6 +15,8 @@ import type { FileSystem } from '../io/file-system.js';
 import { Partition } from './partition.js';
 import { loadProducerState } from './producer-state-loader.js';
 import { isUnexpectedStorageError, storageErrorCode } from './storage-error-codes.js';
+import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
+import * as path from 'node:path';
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -33,6 +35,9 @@ const TOPIC_RESOURCE = 2;
 
 export class ReplicaManager {
   private readonly byTopic = new Map<string, Map<number, Partition>>();
+  /** Each log dir's replication-offset-checkpoint as read at startup (read once, on first use). */
+  private readonly checkpointedHws = new Map<string, Promise<Map<string, number>>>();
+  private hwWrites: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly fs: FileSystem,
@@ -45,6 +50,20 @@ export class ReplicaManager {
     for (const parts of this.byTopic.values()) {
       for (const p of parts.values()) await p.saveProducerSnapshot(this.fs);
     }
+  }
+
+  /** Writes every log dir's replication-offset-checkpoint (periodically, and before shutdown). */
+  checkpointHighWatermarks(): Promise<void> {
+    // One write at a time: the periodic one and the shutdown one never race on the same file.
+    const run = this.hwWrites.then(() => writeHighWatermarks(this.fs, [...this.byTopic.values()].flatMap((parts) => [...parts.values()])));
+    this.hwWrites = run.catch(() => undefined);
+    return run;
+  }
+
+  private checkpointedHw(logDir: string): Promise<Map<string, number>> {
+    let hws = this.checkpointedHws.get(logDir);
+    if (hws === undefined) this.checkpointedHws.set(logDir, (hws = readHighWatermarks(this.fs, logDir)));
+    return hws;
   }
 
   /** Forgets idle idempotent producers on every partition (producer.id.expiration.ms); returns how many. */
@@ -103,6 +122,7 @@ export class ReplicaManager {
       const producers = await loadProducerState(this.fs, log);
       const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
       hosted.minInsyncReplicas = this.opts.minInsyncReplicasFor?.(topic.name) ?? 1;
+      hosted.restoreHighWatermark((await this.checkpointedHw(path.dirname(log.dir))).get(`${topic.name}-${partition.partitionId}`) ?? 0);
       // A log loaded at startup was opened before its topic's configs were replayed.
       if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
       parts.set(partition.partitionId, hosted);
