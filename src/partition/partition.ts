@@ -206,6 +206,15 @@ export class Partition {
     this.raiseHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
   }
 
+  /**
+   * A follower's log start follows its leader's (Kafka's maybeIncrementLogStartOffset: DeleteRecords
+   * and retention reach the followers), never past its own HW (a later fetch brings the rest).
+   */
+  async followLogStartOffset(leaderLogStartOffset: number): Promise<void> {
+    if (this.role instanceof LeaderRole || leaderLogStartOffset <= this.log.logStartOffset || leaderLogStartOffset > this.hw) return;
+    await this.log.deleteRecordsBefore(leaderLogStartOffset);
+  }
+
   /** Drops every offset from `offset` on (a diverging epoch); producer state is rebuilt, the HW bounded. */
   async truncateTo(offset: number): Promise<void> {
     await this.log.truncateTo(offset);

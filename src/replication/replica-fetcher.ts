@@ -4,7 +4,8 @@
  * replica (replica_state.replica_id), with each partition's fetch offset (its LEO), last fetched
  * epoch (its latest log epoch: the leader checks it, KIP-320) and current leader epoch; then, per
  * partition:
- * - records: appended as they are (the leader's offsets and epochs), the HW taken from the leader;
+ * - records: appended as they are (the leader's offsets and epochs), the HW and the log start
+ *   offset taken from the leader (each bounded by what this replica has);
  * - a diverging epoch: truncated as Kafka's getOffsetTruncationState says (to the end of the
  *   largest common epoch), then fetched again from the new end (KIP-279);
  * - OFFSET_OUT_OF_RANGE: behind the leader's log start, the log restarts there
@@ -257,6 +258,7 @@ export class ReplicaFetcher {
     const before = p.logEndOffset;
     if (records.length > 0) await p.appendAsFollower(records);
     p.updateFollowerHighWatermark(Number(pd.highWatermark));
+    await p.followLogStartOffset(Number(pd.logStartOffset ?? -1n));
     return p.logEndOffset > before ? 'appended' : 'empty';
   }
 
