@@ -88,10 +88,12 @@ export class ReplicaManager {
 
   /**
    * DeleteRecords on a hosted partition: moves its log start offset up to `requested` (-1: the
-   * high watermark) and checkpoints it. Kafka's answers: OFFSET_OUT_OF_RANGE above the HW or below
+   * high watermark) and checkpoints it. Kafka's answers: NOT_LEADER_OR_FOLLOWER on a follower
+   * (followers follow the leader's log start as they fetch), OFFSET_OUT_OF_RANGE above the HW or below
    * -1, KAFKA_STORAGE_ERROR (logged through `onStorageError`) when the log fails.
    */
   async deleteRecords(p: Partition, requested: number, onStorageError: (e: unknown) => void): Promise<{ errorCode: number; lowWatermark: number }> {
+    if (!p.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, lowWatermark: -1 };
     const offset = requested === -1 ? p.highWatermark : requested;
     if (offset < 0 || offset > p.highWatermark) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: -1 };
     try {
