@@ -42,42 +42,11 @@ import { systemClock } from '../io/clock.js';
 import { ReplicationError } from './replication-error.js';
 import { AppendOrder } from './append-order.js';
 
-/** The leader and ISR a new leader epoch brings (Kafka's PartitionRecord / PartitionChangeRecord). */
-export interface LeaderChange {
-  readonly leaderEpoch: number;
-  readonly replicas: readonly number[];
-  readonly isr: readonly number[];
-}
-
 /** A replica's settings before configureReplication: it leads alone; ISR changes apply at once. */
 const SOLO: ReplicationSettings = { localId: 0, clock: systemClock, replicaLagTimeMaxMs: DEFAULT_REPLICA_LAG_TIME_MAX_MS, alterIsr: (r) => Promise.resolve(r.isr) };
 
-export type AppendOutcome =
-  | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
-  /** A retry of a batch already in the log: answered with its original offsets, nothing written. */
-  | { kind: 'duplicate'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
-  | { kind: 'rejected'; errorCode: number; message: string; recordErrors?: readonly RecordError[] };
-
-/** One refused record of a batch (Produce v8+ record_errors): its index and why. */
-export interface RecordError {
-  readonly batchIndex: number;
-  readonly message: string;
-}
-
-/** A look at a batch that must come before its append and may take time (decompressing it). */
-export type AppendPrecheck = () => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>;
-
-/**
- * How far a read may go, Kafka's FetchIsolation: a consumer reads below the HW
- * (read_uncommitted) or the LSO (read_committed); a follower replica (and a coordinator loading its
- * own partition) reads to the LEO.
- */
-export type FetchIsolation = 'highWatermark' | 'txnCommitted' | 'logEnd';
-
-/** What a read returns: the batches, and the offsets a Fetch response reports beside them. */
-export type PartitionRead =
-  | { kind: 'ok'; records: Buffer; highWatermark: number; lastStableOffset: number; logStartOffset: number; abortedTransactions: readonly AbortedTxn[] | null }
-  | { kind: 'outOfRange'; highWatermark: number; lastStableOffset: number; logStartOffset: number };
+export type { AppendOutcome, AppendPrecheck, FetchIsolation, LeaderChange, PartitionRead, RecordError } from './partition-types.js';
+import type { AppendOutcome, AppendPrecheck, FetchIsolation, LeaderChange, PartitionRead } from './partition-types.js';
 
 export class Partition {
   private readonly hwListeners = new Set<() => void>();
