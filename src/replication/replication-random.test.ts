@@ -10,11 +10,13 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { makeBatch } from '../storage/test-batches.js';
 import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
+import { ReplicaFetcherManager } from './fetcher-manager.js';
 
 const SEEDS = Number(process.env.REPLICATION_SEEDS ?? 150);
 /** Replays one seed (REPLICATION_SEED=127) with a trace of the steps. */
 const ONLY = process.env.REPLICATION_SEED === undefined ? null : Number(process.env.REPLICATION_SEED);
 const STEPS = 40;
+const LOOP_SEEDS = Number(process.env.REPLICATION_LOOP_SEEDS ?? 40);
 
 /** mulberry32: a small seeded PRNG, so a failing seed replays exactly. */
 function prng(seed: number): () => number {
@@ -132,10 +134,90 @@ async function run(seed: number, trace: boolean): Promise<void> {
   }
 }
 
+/** Real time for the fetcher loops to run (fsyncs, parked fetches woken by appends). */
+async function pause(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/**
+ * The same invariants with the fetchers running on their own (ReplicaFetcherManager loops, parked
+ * fetches at the leader): fetches interleave with appends and leader changes as they would in a
+ * broker. A leader change is wired as metadata will be: the new leader stops fetching before it
+ * leads, the others follow it after.
+ */
+async function runLoops(seed: number): Promise<void> {
+  const rnd = prng(seed * 7919);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const c = await ReplicaCluster.start({ minInsyncReplicas: 1 + Math.floor(rnd() * 2), replicaLagTimeMaxMs: 10_000, logConfig: { segmentBytes: 600 } });
+  const managers = new Map(c.brokers.map((id) => [id, new ReplicaFetcherManager({ localId: id, clock: c.clock, transport: c.transport, maxWaitMs: 500, backoffMs: 100 })]));
+  const acked = new Map<number, number>();
+  const lastHw = new Map<number, number>();
+  const stalled = new Set<number>();
+  const unexpected: string[] = [];
+  let next = seed * 1000 + 500;
+  try {
+    for (const id of c.brokers) if (id !== c.leader) await managers.get(id)!.follow(c.replica(id));
+    for (let step = 0; step < STEPS; step++) {
+      const r = rnd();
+      const where = `loop seed ${seed} step ${step}`;
+      if (r < 0.4) {
+        const s = next++;
+        void c.leaderReplica.appendFromClient(makeBatch({ seed: s, records: 1 + (s % 3) }), -1, null, 0, undefined, 30_000).then((o) => {
+          if (o.kind === 'appended') acked.set(o.baseOffset, s);
+          else if (o.kind !== 'rejected' || !EXPECTED_REFUSALS.includes(o.errorCode)) unexpected.push(`${where}: ${JSON.stringify(o)}`);
+        });
+      } else if (r < 0.55) {
+        const s = next++;
+        await c.leaderReplica.appendFromClient(makeBatch({ seed: s, records: 1 + (s % 3) }), 1, null, 0);
+      } else if (r < 0.7) {
+        const b = pick(c.brokers.filter((x) => x !== c.leader));
+        if (stalled.delete(b)) await managers.get(b)!.follow(c.replica(b));
+        else {
+          stalled.add(b);
+          await managers.get(b)!.unfollow(c.replica(b));
+        }
+      } else if (r < 0.92) {
+        await c.clock.advance(Math.floor(rnd() * 3000));
+      } else {
+        const candidates = c.isr.filter((b) => b !== c.leader);
+        if (candidates.length > 0) {
+          const to = pick(candidates);
+          await managers.get(to)!.unfollow(c.replica(to));
+          stalled.delete(to);
+          await c.failOver(to);
+          for (const id of c.brokers) if (id !== to && !stalled.has(id)) await managers.get(id)!.follow(c.replica(id));
+        }
+      }
+      await pause();
+      await checkInvariants(c, acked, lastHw, where);
+      assert.deepEqual(unexpected, []);
+    }
+    for (const id of [...stalled]) await managers.get(id)!.follow(c.replica(id));
+    const converged = (): boolean => c.leaderWritesDone() && c.brokers.every((b) => c.replica(b).logEndOffset === c.leaderReplica.logEndOffset && c.replica(b).highWatermark === c.leaderReplica.logEndOffset);
+    for (let i = 0; i < 200 && !converged(); i++) {
+      await c.clock.advance(500);
+      await pause();
+    }
+    await checkInvariants(c, acked, lastHw, `loop seed ${seed} end`);
+    const leaderLog = await c.batches(c.leader);
+    for (const id of c.brokers) assert.deepEqual(await c.batches(id), leaderLog, `loop seed ${seed}: replica ${id} did not converge`);
+  } finally {
+    for (const m of managers.values()) await m.stop();
+    await c.clock.advance(1000);
+    await c.close();
+  }
+}
+
 describe('replication: seeded random interleavings (no acked record lost, logs agree below the HW)', function () {
   this.timeout(300_000);
   it(`holds for ${SEEDS} seeds`, async () => {
     if (ONLY !== null) return run(ONLY, true);
     for (let seed = 1; seed <= SEEDS; seed++) await run(seed, false);
+  });
+  it(`holds for ${LOOP_SEEDS} seeds with the fetcher loops running`, async () => {
+    for (let seed = 1; seed <= LOOP_SEEDS; seed++) await runLoops(seed);
   });
 });
