@@ -12,11 +12,11 @@ import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
 import { ReplicaFetcherManager } from './fetcher-manager.js';
 
-const SEEDS = Number(process.env.REPLICATION_SEEDS ?? 150);
+const SEEDS = Number(process.env.REPLICATION_SEEDS ?? 120);
 /** Replays one seed (REPLICATION_SEED=127) with a trace of the steps. */
 const ONLY = process.env.REPLICATION_SEED === undefined ? null : Number(process.env.REPLICATION_SEED);
 const STEPS = 40;
-const LOOP_SEEDS = Number(process.env.REPLICATION_LOOP_SEEDS ?? 40);
+const LOOP_SEEDS = Number(process.env.REPLICATION_LOOP_SEEDS ?? 30);
 
 /** mulberry32: a small seeded PRNG, so a failing seed replays exactly. */
 function prng(seed: number): () => number {

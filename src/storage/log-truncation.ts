@@ -5,7 +5,9 @@
  * batches, as Kafka's), its indexes rebuilt from the surviving bytes.
  *
  * Invariant: the caller has no write in flight (it waited for the log end to reach every offset
- * assigned) and runs under the log's maintenance lock, so the list does not change meanwhile.
+ * assigned) and runs under the log's maintenance lock, so the list does not change meanwhile;
+ * reads may run: a cut segment's readable size drops before its file is cut, and the file is cut
+ * only once the reads already under way are done.
  */
 import { baseOffsetAt, lastOffsetDeltaAt } from '../protocol/records/batch-header.js';
 import type { LogSegment } from './log-segment.js';
@@ -24,6 +26,8 @@ export async function truncateSegments(segments: readonly LogSegment[], offset: 
   const keepCount = Math.max(1, segments.filter((s) => s.baseOffset < offset).length);
   const kept = segments.slice(0, keepCount);
   const removed = segments.slice(keepCount);
+  // Reads starting now skip them (their files go once the reads under way are done).
+  for (const seg of removed) seg.retired = true;
   const last = kept[kept.length - 1]!;
   if (last.lastOffset >= offset) await truncateSegment(last, offset);
   return { kept, removed };
@@ -34,7 +38,7 @@ async function truncateSegment(seg: LogSegment, offset: number): Promise<void> {
   const start = seg.offsetIndex.lookupPosition(offset);
   const scan = await scanBatches(seg.fileHandle(), start, seg.committedBytes, (b) => baseOffsetAt(b.chunk, b.at) + lastOffsetDeltaAt(b.chunk, b.at) < offset);
   if (scan.position >= seg.committedBytes) return;
-  await seg.truncateLog(scan.position);
+  await seg.cutAt(scan.position);
   // Re-reads what is left: indexes, max timestamp and last offset describe the cut segment.
   await recoverSegment(seg);
 }
