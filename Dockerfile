@@ -4,9 +4,10 @@
 #     -e KAFKA_LISTENERS=PLAINTEXT://0.0.0.0:9092 \
 #     -e KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://localhost:9092 \
 #     -e KAFKA_LOG_DIRS=/var/lib/tributary tributary
+# Prometheus metrics: add -p 9404:9404 -e KAFKA_TRIBUTARY_METRICS_LISTENERS=http://0.0.0.0:9404
 FROM node:20-bookworm-slim
 WORKDIR /opt/tributary
 COPY . .
 RUN npm ci
-EXPOSE 9092
+EXPOSE 9092 9404
 CMD ["npm", "start"]

@@ -19,6 +19,8 @@ export interface Broker {
   readonly pid: number;
   /** ms from spawn to the broker announcing its address. */
   readonly startMs: number;
+  /** Tributary's Prometheus endpoint, when metrics are on. */
+  readonly metricsUrl?: string;
   createTopic(name: string, partitions: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,14 +68,15 @@ export interface TributaryOptions {
 
 export async function startTributary(options: TributaryOptions = {}): Promise<Broker> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tributary-bench-data-'));
-  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, ...options.overrides };
+  // Metrics on, as `npm start` has them, on a free port (9404 may be taken by a node of the user's).
+  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, 'tributary.metrics.listeners': 'http://127.0.0.1:0', ...options.overrides };
   const args = [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin/tributary.js'), 'start'];
   for (const [k, v] of Object.entries(overrides)) args.push('--override', `${k}=${v}`);
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? REPO_ROOT });
   let m: RegExpExecArray;
   try {
-    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)/, 30_000);
+    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)(?:, metrics on (\S+\/metrics))?/, 30_000);
   } catch (e) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -89,6 +92,7 @@ export async function startTributary(options: TributaryOptions = {}): Promise<Br
     bootstrap,
     pid: child.pid as number,
     startMs,
+    ...(m[2] === undefined ? {} : { metricsUrl: m[2] }),
     async createTopic(name, partitions) {
       if (!adminConnected) {
         await admin.connect();

@@ -15,6 +15,7 @@ import { row } from './workloads/context.js';
 import { consumeWorkload } from './workloads/consume.js';
 import { kafkajsWorkload } from './workloads/kafkajs.js';
 import { latencyWorkload } from './workloads/latency.js';
+import { metricsWorkload } from './workloads/metrics.js';
 import { produceWorkloads } from './workloads/produce.js';
 import { startupWorkload } from './workloads/startup.js';
 
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
       rows.push(...(await kafkajsWorkload(ctx)));
     }
     for (const b of brokers.splice(0)) await b.stop();
+    if (want('7')) {
+      log('workload 7: produce with metrics on vs off');
+      rows.push(...(await metricsWorkload(ctx)));
+    }
     if (want('6')) {
       log('workload 6: cold start and footprint');
       rows.push(...(await startupWorkload(ctx)));

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './support/broker-process.js';
@@ -56,7 +57,8 @@ interface Started {
 
 /** Starts the CLI and resolves with the first advertised PLAINTEXT address it prints. */
 function startCli(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, 'start', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Metrics on a free port: the default 9404 may be taken by another node on this machine.
+  const child = spawn(process.execPath, [CLI, 'start', ...args, '--override', 'tributary.metrics.listeners=http://127.0.0.1:0'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -166,5 +168,20 @@ describe('tributary start: Kafka-style configuration', function () {
     assert.equal(env.code, 1);
     assert.match(env.stderr, /num\.partitons/);
     assert.match(env.stderr, /num\.partitions/);
+  });
+
+  it('a taken metrics port is a one-line startup error naming tributary.metrics.listeners (exit 1, no stack trace)', async () => {
+    const dir = tempDir();
+    const holder = createServer();
+    await new Promise<void>((res) => holder.listen(0, '127.0.0.1', () => res()));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const taken = await runProcess(process.execPath, [CLI, 'start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(dir, 'd4')}`, '--override', `tributary.metrics.listeners=http://127.0.0.1:${port}`], { env: envWithout(), timeoutMs: 20_000 });
+      assert.equal(taken.code, 1);
+      assert.match(taken.stderr, /^tributary: cannot start: tributary\.metrics\.listeners: cannot listen on http:\/\/127\.0\.0\.1:\d+ \(listen EADDRINUSE/m);
+      assert.doesNotMatch(taken.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -74,15 +74,9 @@ describe('tributary compat (the CLI)', function () {
       `restart-durability must be "not run: needs a broker the run controls" with --bootstrap: ${JSON.stringify(restart)}`);
 
     // Cleanup: no topic of the run is left on the endpoint.
-    const left = await runProcess(process.execPath, ['-e', `
-      import('${join(REPO_ROOT, 'dist', 'src', 'compat', 'wire-client.js').replace(/\\/g, '/')}').then(async ({ WireClient }) => {
-        const w = await WireClient.connect(process.argv[1]);
-        const md = await w.metadata(null);
-        w.close();
-        console.log(JSON.stringify(md.topics.map((t) => t.name)));
-      });`, broker.bootstrap], { timeoutMs: 20_000 });
+    const left = await runProcess(process.execPath, [CLI, 'topic', 'list', '--json', '-b', broker.bootstrap], { timeoutMs: 20_000 });
     assert.equal(left.code, 0, left.stderr);
-    const names = JSON.parse(left.stdout) as string[];
+    const names = (JSON.parse(left.stdout) as { name: string }[]).map((t) => t.name);
     assert.deepEqual(names.filter((n) => n.startsWith('tributary-compat-')), [], 'topics left behind');
   });
 

@@ -23,7 +23,7 @@ export const ORACLE_ROWS = [
   'offsets-by-time', 'offsets-by-time-segments', 'fetch-long-poll', 'admin-topics', 'admin-configs', 'configs-alter',
   'auto-create', 'message-too-large', 'interop', 'consumer-groups', 'static-membership', 'consumer-offsets-format',
   'retention-time', 'retention-size', 'delete-records', 'compaction', 'configs-live', 'log-append-time',
-  'transactions', 'txn-send-offsets', 'txn-fencing', 'txn-timeout',
+  'transactions', 'txn-send-offsets', 'txn-fencing', 'txn-timeout', 'metadata-quorum',
 ] as const;
 
 const capabilities = (await loadCapabilities()).filter((c) => (ORACLE_ROWS as readonly string[]).includes(c.id));

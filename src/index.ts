@@ -31,6 +31,8 @@ export interface StartNodeOptions {
 export async function startNode(options: StartNodeOptions = {}): Promise<RunningNode> {
   const overrides = new Map(Object.entries(options.config ?? {}).map(([k, v]) => [k, String(v)]));
   if (!overrides.has('listeners')) overrides.set('listeners', 'PLAINTEXT://127.0.0.1:0');
+  // Metrics on, like `tributary start`, but on a free port (node.metricsUrls says which).
+  if (!overrides.has('tributary.metrics.listeners')) overrides.set('tributary.metrics.listeners', 'http://127.0.0.1:0');
   let tempDir: string | null = null;
   if (!overrides.has('log.dirs') && !overrides.has('log.dir')) overrides.set('log.dirs', (tempDir = await makeTempDir('tributary-')));
   const loaded = loadBrokerConfig({ overrides: [...overrides] });

@@ -9,7 +9,7 @@ import { realFileSystem } from './io/real-file-system.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { listenTcp, type Listener as TcpListener } from './io/tcp.js';
 import { localHostName } from './io/host.js';
-import { randomTopicId, randomUuidString } from './io/random.js';
+import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
 import type { LoadedConfig } from './config/index.js';
@@ -20,7 +20,9 @@ import type { LogConfig } from './storage/log-config.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
-import { DiskMetadataLog, METADATA_TOPIC } from './controller/metadata-log.js';
+import { METADATA_TOPIC } from './controller/metadata-log.js';
+import { RaftMetadataLog } from './controller/raft-metadata-log.js';
+import { raftConfig } from './raft/index.js';
 import { StaticConfigService } from './controller/config-service.js';
 import { HW_CHECKPOINT_INTERVAL_MS } from './partition/high-watermark-checkpoint.js';
 import { ReplicaManager } from './partition/replica-manager.js';
@@ -40,6 +42,7 @@ import { partitionCoordinatorLog } from './coordinator/runtime.js';
 import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
 import { localMarkerWriter } from './coordinator/txn/markers.js';
+import { createNodeMetrics } from './node-metrics.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -54,6 +57,8 @@ export interface RunningNode {
   readonly bootstrap: string;
   readonly endpoints: readonly Endpoint[];
   readonly logDirs: readonly string[];
+  /** Where Prometheus scrapes this node (tributary.metrics.listeners, ports resolved); empty when off. */
+  readonly metricsUrls: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -98,8 +103,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
-  const metadataLog = new DiskMetadataLog(metadataPartition, clock);
+  const metadataLog = await RaftMetadataLog.open({
+    fs,
+    log: metadataPartition,
+    clock,
+    random: systemRandom,
+    nodeId: config.nodeId,
+    voters: metadataVoters(config, log),
+    config: raftConfig(),
+    onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
+  });
   await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
+  await metadataLog.start();
   const groups = new GroupCoordinator({
     config: {
       offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
@@ -149,11 +164,15 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     if (leader === config.nodeId && partition !== undefined) txns.hostPartition(partitionId, partitionCoordinatorLog(partition), partition.leaderEpoch);
   };
   for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
+  const connections = new Set<Connection>();
+  let endpoints: Endpoint[] = [];
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints });
   const onMetadataChange = async (change: MetadataChange): Promise<void> => {
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
     if (change.kind === 'topicRemoved') await groups.onTopicDeleted(change.topic.name);
+    if (change.kind === 'topicRemoved') metrics?.topics.removeTopic(change.topic.name);
   };
   const controller = new Controller(image, metadataLog, onMetadataChange);
   await controller.run(bootstrapFeaturesCommand());
@@ -222,19 +241,19 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
   };
-  let endpoints: Endpoint[] = [];
   const markers = localMarkerWriter(replicas, groups, clock, log);
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
-  const processor = new KafkaRequestProcessor(createRegistry(), services);
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, quorum: metadataLog, advertisedEndpoints: () => endpoints };
+  const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
-  const connections = new Set<Connection>();
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
+  let metricsUrls: string[] = [];
   try {
+    metricsUrls = (await metrics?.listen()) ?? [];
     for (const l of config.listeners) {
       const tcp = await listenTcp(l.host, l.port, (stream) => {
-        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, framePool }, (m) => log.warn(m), () => connections.delete(conn));
+        const conn = new Connection(nextConnectionId++, stream, l.name, processor, { maxFrameBytes: config.socketRequestMaxBytes, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, framePool, observer: metrics?.observer }, (m) => log.warn(m), () => connections.delete(conn));
         connections.add(conn);
       });
       tcpListeners.push(tcp);
@@ -244,6 +263,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     txns.close();
     producerExpiry.timer?.cancel();
     await Promise.all(tcpListeners.map((t) => t.close()));
+    await metrics?.close();
+    metadataLog.close();
     await metadataPartition.close();
     await logs.close();
     throw e;
@@ -254,6 +275,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await Promise.all(tcpListeners.map((t) => t.close()));
+      await metrics?.close();
       for (const c of connections) c.close();
       groups.close();
       txns.close();
@@ -263,6 +285,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       await replicas.saveProducerSnapshots();
       await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
+      metadataLog.close();
       await metadataPartition.close();
       await logs.close();
     })());
@@ -274,8 +297,20 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     bootstrap: first === undefined ? '' : `${first.host}:${first.port}`,
     endpoints,
     logDirs: config.logDirs,
+    metricsUrls,
     stop,
   };
+}
+
+/**
+ * The metadata quorum's voters: this node alone. controller.quorum.voters naming other nodes is
+ * accepted (an unchanged cluster server.properties starts) with a warning: the quorum across
+ * nodes comes with the cluster wiring (issue #10).
+ */
+function metadataVoters(config: LoadedConfig['config'], log: Logger): number[] {
+  const others = config.controllerQuorumVoters.filter((v) => v.id !== config.nodeId);
+  if (others.length > 0) log.warn(`controller.quorum.voters names ${others.map((v) => `${v.id}@${v.host}:${v.port}`).join(', ')}: this node runs the metadata quorum alone; a quorum across nodes is not built yet`);
+  return [config.nodeId];
 }
 
 /** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */

@@ -78,7 +78,8 @@ class Field {
       case 'int64': return d === undefined ? '0n' : `${BigInt(d)}n`;
       case 'string': return JSON.stringify(d ?? '');
       case 'bytes': return this.nullable.lo <= this.nullable.hi && d === undefined ? 'EMPTY' : 'EMPTY';
-      case 'records': return 'null';
+      // Nullable records (Fetch, Produce) default to null; FetchSnapshot's are never null.
+      case 'records': return this.nullable.lo <= this.nullable.hi ? 'null' : 'EMPTY';
       case 'uuid': return 'ZERO_UUID';
       default: return d === undefined ? '0' : String(Number(d));
     }

@@ -3,6 +3,8 @@
  *
  *   tributary start [--config server.properties] [--override key=value ...]
  *   tributary compat [--bootstrap host:port] [--format text|markdown|json|junit] [--output FILE]
+ *   tributary topic|group|cluster <command> ...   (the client commands: commands.ts)
+ *   tributary help [<command>], tributary completion bash|zsh
  *
  * Configuration as Kafka's: a properties file, then KAFKA_* environment variables (the official
  * image's mapping), then --override flags. A bad key or value is a startup error naming it.
@@ -25,23 +27,29 @@ compat runs the Kafka client compatibility suites against a fresh Tributary or a
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return command === undefined ? 1 : 0;
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n\n' + (await import('./help.js')).overview() + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'help' && (rest[0] === 'start' || rest[0] === 'compat')) return main([rest[0], '--help']);
+  if (command !== 'start' && command !== 'compat') {
+    // Loaded on demand: `start` must not pay for the client commands.
+    const { clientMain } = await import('./client-main.js');
+    return clientMain(argv);
   }
   if (command === 'compat') {
     // Loaded on demand: `start` must not pay for the compat suites.
     const { compatMain } = await import('../compat/cli.js');
     return compatMain(rest);
   }
-  if (command !== 'start') {
-    process.stderr.write(`tributary: unknown command '${command}'\n${USAGE}\n`);
-    return 1;
-  }
   return start(rest);
 }
 
 async function start(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const log = consoleLogger();
   let sources: ConfigSources;
   try {
@@ -58,9 +66,18 @@ async function start(args: readonly string[]): Promise<number> {
     process.stderr.write(`tributary: configuration error: ${e.message}\n`);
     return 1;
   }
-  const node = await runNode(loaded, { logger: log });
+  let node;
+  try {
+    node = await runNode(loaded, { logger: log });
+  } catch (e) {
+    // A port that is taken or not ours to bind is the user's to fix: say so, without a stack trace.
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (!['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES'].includes(code)) throw e;
+    process.stderr.write(`tributary: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
   const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
-  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}, data in ${node.logDirs.join(', ')}\n`);
+  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);

@@ -7,7 +7,7 @@
  * free port) and a fresh temporary log dir unless one is given. The bootstrap address is learned from
  * the one line the node prints on stdout:
  *
- *   Tributary node 1 (cluster <id>) listening on PLAINTEXT://127.0.0.1:<port>, data in <dir>
+ *   Tributary node 1 (cluster <id>) listening on PLAINTEXT://127.0.0.1:<port>, metrics on http://127.0.0.1:<port>/metrics, data in <dir>
  *
  * stderr (the node's log) is kept so a failing test can print it. Every process started here is
  * also SIGKILLed when the test process exits, whatever happened.
@@ -37,6 +37,10 @@ export interface BrokerOptions {
   readonly port?: number;
   /** How long to wait for the "listening on" line (default START_TIMEOUT_MS). */
   readonly startTimeoutMs?: number;
+  /** Run the node inside this network namespace (`ip netns exec`, which execs: the pid is the node's). */
+  readonly netns?: string;
+  /** The address to listen on (default 127.0.0.1): a namespace's own address for fault runs. */
+  readonly host?: string;
 }
 
 /**
@@ -68,7 +72,8 @@ export class BrokerProcess implements ControlledProcess {
   private readonly ownsLogDir: boolean;
   private readonly overrides: Readonly<Record<string, string>>;
   private readonly startTimeoutMs: number;
-  host = '127.0.0.1';
+  private readonly netns: string | undefined;
+  host: string;
   port = 0;
   clusterId = '';
 
@@ -76,6 +81,8 @@ export class BrokerProcess implements ControlledProcess {
     this.ownsLogDir = ownsLogDir;
     this.overrides = opts.overrides ?? {};
     this.startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
+    this.netns = opts.netns;
+    this.host = opts.host ?? '127.0.0.1';
   }
 
   /** Starts a node and resolves once it is listening. */
@@ -120,14 +127,23 @@ export class BrokerProcess implements ControlledProcess {
     return this.child?.stdout ?? '';
   }
 
+  /** The node's Prometheus endpoint, from its listening line; undefined when metrics are off. */
+  get metricsUrl(): string | undefined {
+    return /metrics on (http:\/\/\S+?\/metrics)/.exec(this.stdout())?.[1];
+  }
+
   private async spawnChild(port: number): Promise<void> {
     const args = [
       CLI, 'start',
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`,
+      '--override', `listeners=PLAINTEXT://${this.host}:${port}`,
       '--override', `log.dirs=${this.logDir}`,
+      // Many nodes run at once: metrics on a free port, not the default 9404 (see metricsUrl).
+      '--override', 'tributary.metrics.listeners=http://127.0.0.1:0',
     ];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
-    const child = new ManagedChild({ command: process.execPath, args, cwd: REPO_ROOT });
+    const child = this.netns === undefined
+      ? new ManagedChild({ command: process.execPath, args, cwd: REPO_ROOT })
+      : new ManagedChild({ command: 'ip', args: ['netns', 'exec', this.netns, process.execPath, ...args], cwd: REPO_ROOT });
     this.child = child;
     // The one line the node prints on stdout once it listens.
     const listening = new Promise<void>((res) => {

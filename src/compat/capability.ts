@@ -17,7 +17,7 @@
  *  - it throws NotRunError when it cannot run here for a reason that is not a failure of the client
  *    or endpoint (an optional codec module missing, no second client to read back with).
  */
-import type { ApiVersionTable, GroupDescription } from './wire-client.js';
+import type { ApiVersionTable, GroupDescription } from '../client/wire-client.js';
 import type { KafkajsHandle } from './clients/kafkajs.js';
 import type { KafkaCliHandle } from './clients/kafka-cli.js';
 import type { KcatHandle } from './clients/kcat.js';

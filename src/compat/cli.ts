@@ -15,7 +15,7 @@ import { KAFKA_VERSION } from './jvm/maven.js';
 import { restartControls, type RestartControls } from './restart-controls.js';
 import { FORMATS, formatMatrix, type Format } from './report/index.js';
 import { CompatSession, runMatrix } from './runner.js';
-import { EndpointError, parseHostPort } from './wire-client.js';
+import { EndpointError, parseHostPort } from '../client/wire-client.js';
 
 export const COMPAT_USAGE = `Usage:
   tributary compat [--bootstrap <host:port> | --broker tributary|kafka]

@@ -19,9 +19,9 @@ import {
 import { ADAPTERS } from './clients/index.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { waitFor } from './wait.js';
-import { WireClient, type ApiVersionTable } from './wire-client.js';
+import { WireClient, type ApiVersionTable } from '../client/wire-client.js';
 
-export { EndpointError } from './wire-client.js';
+export { EndpointError } from '../client/wire-client.js';
 
 export type CellStatus = 'pass' | 'fail' | 'not-run' | 'not-applicable';
 

@@ -40,6 +40,12 @@ export const TRIBUTARY_DEFS: readonly ConfigDef[] = [
   // DESIGN.md "Storage": acks=all is acknowledged only after its batch is fsynced; false restores
   // Kafka's page-cache behaviour (flush only per log.flush.*).
   def('tributary.acks.all.fsync', 'BOOLEAN', 'true', '', true),
+  // Prometheus metrics (README "Metrics"): `http://host:port` endpoints serving /metrics; empty
+  // turns the endpoint off. Loopback by default, as `listeners`.
+  def('tributary.metrics.listeners', 'STRING', 'http://127.0.0.1:9404', '', true),
+  // false drops the per-partition series (log size, partition offsets, per-partition lag), which
+  // grow with partitions × groups; per-topic and per-group sums stay.
+  def('tributary.metrics.partition.labels', 'BOOLEAN', 'true', '', true),
 ];
 
 export const BROKER_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map([
@@ -60,6 +66,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.flush.interval.messages',
   'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'message.max.bytes',
   'socket.request.max.bytes', 'delete.topic.enable', 'tributary.acks.all.fsync',
+  'tributary.metrics.listeners', 'tributary.metrics.partition.labels',
   // Consumer groups and __consumer_offsets: issue #4.
   'offsets.topic.num.partitions', 'offsets.topic.replication.factor', 'offsets.topic.segment.bytes',
   'offsets.retention.minutes', 'offsets.retention.check.interval.ms', 'offset.metadata.max.bytes',

@@ -4,7 +4,7 @@
 
 import { ConfigError } from './config-error.js';
 import type { ConfigValue } from './config-types.js';
-import { parseListeners, parseQuorumVoters, parseSecurityProtocolMap, type Listener, type QuorumVoter, type SecurityProtocol } from './listeners.js';
+import { parseHttpListeners, parseListeners, parseQuorumVoters, parseSecurityProtocolMap, type Listener, type HttpListener, type QuorumVoter, type SecurityProtocol } from './listeners.js';
 
 export type ProcessRole = 'broker' | 'controller';
 
@@ -70,6 +70,10 @@ export interface BrokerConfig {
   readonly producerIdExpirationMs: number;
   /** tributary.acks.all.fsync: ack acks=all only after fsync (DESIGN.md "Storage"). */
   readonly acksAllFsync: boolean;
+  /** tributary.metrics.listeners: where /metrics is served; empty = no metrics endpoint. */
+  readonly metricsListeners: readonly HttpListener[];
+  /** tributary.metrics.partition.labels: export per-partition series. */
+  readonly metricsPartitionLabels: boolean;
 }
 
 /** Effective value of a key (explicit or default) and whether it was set explicitly. */
@@ -130,6 +134,8 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     transactionRemoveExpiredTransactionCleanupIntervalMs: num(v, 'transaction.remove.expired.transaction.cleanup.interval.ms'),
     producerIdExpirationMs: num(v, 'producer.id.expiration.ms'),
     acksAllFsync: bool(v, 'tributary.acks.all.fsync'),
+    metricsListeners: parseHttpListeners('tributary.metrics.listeners', str(v, 'tributary.metrics.listeners')),
+    metricsPartitionLabels: bool(v, 'tributary.metrics.partition.labels'),
   };
 }
 

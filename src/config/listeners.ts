@@ -55,6 +55,33 @@ function parseEndpoint(key: string, item: string, protocolMap: ReadonlyMap<strin
   return { name, host: m[2], port, securityProtocol };
 }
 
+/** An HTTP endpoint (the metrics listener): host '' = all interfaces, port 0 = ephemeral. */
+export interface HttpListener {
+  readonly host: string;
+  readonly port: number;
+}
+
+const HTTP_ENDPOINT = /^http:\/\/\[?([0-9a-zA-Z\-%._:]*?)\]?:([0-9]+)\/?$/i;
+
+/** `http://host:port,…` (the listeners syntax with an http scheme); '' = none. */
+export function parseHttpListeners(key: string, value: string): HttpListener[] {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const out = items.map((item) => {
+    const m = HTTP_ENDPOINT.exec(item);
+    if (!m || m[1] === undefined || m[2] === undefined) throw new ConfigError(invalidValueMessage(key, item, 'must be http://host:port (host may be empty, IPv6 in [brackets]); an empty value turns it off'), key);
+    const port = Number(m[2]);
+    if (port > 65535) throw new ConfigError(invalidValueMessage(key, item, `port ${port} is not in 0..65535`), key);
+    return { host: m[1], port };
+  });
+  const seen = new Set<string>();
+  for (const l of out) {
+    const id = `${l.host}:${l.port}`;
+    if (l.port !== 0 && seen.has(id)) throw new ConfigError(invalidValueMessage(key, value, `${id} appears twice`), key);
+    seen.add(id);
+  }
+  return out;
+}
+
 /** `NAME:PROTOCOL,…` → map of upper-cased listener names. */
 export function parseSecurityProtocolMap(value: string): Map<string, SecurityProtocol> {
   const key = 'listener.security.protocol.map';

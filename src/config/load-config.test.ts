@@ -92,6 +92,19 @@ describe('loadBrokerConfig', () => {
     assert.equal(fromFile('tributary.acks.all.fsync=false').config.acksAllFsync, false);
   });
 
+  it('tributary.metrics.*: /metrics on 127.0.0.1:9404 by default, empty turns it off, a bad endpoint names the key', () => {
+    const { config } = loadBrokerConfig({});
+    assert.deepEqual(config.metricsListeners, [{ host: '127.0.0.1', port: 9404 }]);
+    assert.equal(config.metricsPartitionLabels, true);
+    assert.deepEqual(fromFile('tributary.metrics.listeners=').config.metricsListeners, []);
+    assert.deepEqual(fromFile('tributary.metrics.listeners=http://:0, http://[::1]:9405').config.metricsListeners, [{ host: '', port: 0 }, { host: '::1', port: 9405 }]);
+    assert.equal(fromFile('tributary.metrics.partition.labels=false').config.metricsPartitionLabels, false);
+    const bad = configError(() => fromFile('tributary.metrics.listeners=127.0.0.1:9404'));
+    assert.equal(bad.key, 'tributary.metrics.listeners');
+    assert.match(bad.message, /must be http:\/\/host:port/);
+    assert.match(configError(() => fromFile('tributary.metrics.listeners=http://127.0.0.1:70000')).message, /port 70000 is not in 0\.\.65535/);
+  });
+
   it('real Kafka keys not acted on are accepted with ONE warning listing them all', () => {
     const { warnings } = fromFile([
       'num.network.threads=3', 'num.io.threads=8', 'zookeeper.connect=localhost:2181',

@@ -1,10 +1,11 @@
 /**
- * The single-node quorum controller: the one writer of the metadata log (DESIGN.md, Metadata).
+ * The quorum controller: the one writer of the metadata log (DESIGN.md, Metadata).
  *
  * Kafka's controller pattern: a command reads the current image, validates, and returns the
  * records to append plus the response to send; the image changes only when those records are
  * replayed after they are durably in the log. Commands run one at a time, in submission order, so
- * each sees every earlier command's effect. A later Raft quorum replaces only `MetadataLogStore`.
+ * each sees every earlier command's effect. The Raft quorum sits behind `MetadataLogStore`
+ * (raft-metadata-log.ts): an append resolves once its records are committed.
  */
 import type { MetadataImage, MetadataChange } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
@@ -18,7 +19,7 @@ export type ControllerCommand<T> = (image: MetadataImage) => ControllerResult<T>
 
 /** Where metadata records are made durable, in order. */
 export interface MetadataLogStore {
-  /** Appends the records as one batch and resolves, once they are durable, with their offsets. */
+  /** Appends the records as one batch and resolves, once they are committed, with their offsets. */
   append(records: readonly MetadataRecord[]): Promise<number[]>;
 }
 

@@ -1,8 +1,19 @@
 /**
  * The randomness seam: unique ids for things like Kafka's `<topic>-<partition>.<id>-delete`
- * directory names. Only src/io/ touches node:crypto randomness.
+ * directory names, and the `Random` source pure state machines (src/raft/) take as a parameter so
+ * a simulator can hand them a seeded one. Only src/io/ touches node:crypto randomness.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+/** Uniform integers, as Java's Random.nextInt(bound): 0 <= n < bound. */
+export interface Random {
+  nextInt(bound: number): number;
+}
+
+/** The process's real randomness (node:crypto), for production wiring. */
+export const systemRandom: Random = {
+  nextInt: (bound: number) => (bound <= 1 ? 0 : randomInt(bound)),
+};
 
 /** A random UUID as 32 lowercase hex digits (Kafka's Uuid without dashes, as in delete-dir names). */
 export function randomHexId(): string {

@@ -1,5 +1,5 @@
 /**
- * TCP listeners and byte streams. The network layer sees only ByteStream, so a simulated network
+ * TCP listeners, client connections and byte streams. The network layer sees only ByteStream, so a simulated network
  * can stand in for sockets; this file is the one place that imports node:net.
  */
 import * as net from 'node:net';
@@ -68,6 +68,47 @@ export function listenTcp(host: string, port: number, onConnection: (s: ByteStre
             for (const s of sockets) s.destroy();
           }),
       });
+    });
+  });
+}
+
+/** A client-side stream: a ByteStream that also reports the socket's error (before its close). */
+export interface ClientStream extends ByteStream {
+  onError(fn: (e: Error) => void): void;
+}
+
+/** Why a connect failed, in words a user can act on. */
+function connectProblem(e: NodeJS.ErrnoException): string {
+  if (e.code === 'ECONNREFUSED') return 'connection refused (nothing listens there)';
+  if (e.code === 'ENOTFOUND') return 'no such host';
+  return e.message;
+}
+
+/**
+ * Connects to host:port within `timeoutMs` (a black-holed address is an error, not a hang).
+ * Rejects with an Error whose message says why (refused, no such host, timeout).
+ */
+export function connectTcp(host: string, port: number, timeoutMs: number): Promise<ClientStream> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      const errorFns: ((e: Error) => void)[] = [];
+      socket.on('error', (e) => {
+        for (const fn of errorFns) fn(e);
+        socket.destroy();
+      });
+      resolve({ ...wrap(socket), onError: (fn) => void errorFns.push(fn) });
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(connectProblem(e)));
     });
   });
 }

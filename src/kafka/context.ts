@@ -6,6 +6,7 @@
 import type { Clock } from '../io/clock.js';
 import type { MetadataImage } from '../metadata/metadata-image.js';
 import type { ConnectionInfo } from '../network/connection.js';
+import type { RequestTiming } from '../network/request-timing.js';
 import type { Controller } from '../controller/controller.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ConfigService } from '../controller/config-service.js';
@@ -13,6 +14,7 @@ import type { Logger } from '../util/logger.js';
 import type { ProducerIdManager } from '../partition/producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
+import type { MetadataQuorum } from '../controller/metadata-quorum.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -47,6 +49,8 @@ export interface BrokerServices {
   readonly markers: MarkerWriter;
   /** Producer ids for InitProducerId, from blocks the controller allocates. */
   readonly producerIds: ProducerIdManager;
+  /** The metadata quorum's state (DescribeQuorum). */
+  readonly quorum: MetadataQuorum;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
 }
@@ -57,4 +61,14 @@ export interface RequestContext {
   readonly clientId: string | null;
   readonly connection: ConnectionInfo;
   readonly broker: BrokerServices;
+  /** Present when request metrics are on. */
+  readonly timing?: RequestTiming;
+}
+
+/**
+ * Awaits a wait on something other than the request's own work (a fetch parked until data
+ * arrives), so request metrics count it as remote time (Kafka's purgatory), not local.
+ */
+export function remoteWait<T>(ctx: RequestContext, wait: Promise<T>): Promise<T> {
+  return ctx.timing === undefined ? wait : ctx.timing.remote(wait);
 }

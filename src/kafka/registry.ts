@@ -15,6 +15,7 @@ import { deleteTopicsApi } from './apis/delete-topics.js';
 import { createPartitionsApi } from './apis/create-partitions.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
+import { describeQuorumApi } from './apis/describe-quorum.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { joinGroupApi } from './apis/join-group.js';
 import { syncGroupApi } from './apis/sync-group.js';
@@ -74,6 +75,7 @@ export function createRegistry(): ApiRegistry {
     createPartitionsApi,
     describeConfigsApi,
     describeClusterApi,
+    describeQuorumApi,
     findCoordinatorApi,
     joinGroupApi,
     syncGroupApi,

@@ -17,11 +17,17 @@ import { readRequestHeader, writeResponseHeader } from '../network/request-heade
 import { CloseConnection, isFlexible, type AnyApiDefinition } from './api.js';
 import type { BrokerServices, RequestContext } from './context.js';
 import { API_VERSIONS_KEY, type ApiRegistry } from './registry.js';
+import type { RequestTiming } from '../network/request-timing.js';
+import type { BrokerTopicStats } from '../metrics/topic-stats.js';
+import { ApiKey } from '../protocol/generated/api-keys.js';
+import { countFetch, countProduce } from './topic-traffic.js';
 
 export class KafkaRequestProcessor implements RequestProcessor {
   constructor(
     private readonly registry: ApiRegistry,
     private readonly broker: BrokerServices,
+    /** BrokerTopicMetrics' counts; absent when metrics are off. */
+    private readonly topicStats?: BrokerTopicStats,
   ) {}
 
   isExclusive(apiKey: number): boolean {
@@ -32,7 +38,7 @@ export class KafkaRequestProcessor implements RequestProcessor {
     return this.registry.get(apiKey)?.releasesFrame === true;
   }
 
-  async process(frame: Buffer, connection: ConnectionInfo): Promise<ProcessResult> {
+  async process(frame: Buffer, connection: ConnectionInfo, timing?: RequestTiming): Promise<ProcessResult> {
     const r = new Reader(frame);
     let header;
     try {
@@ -63,11 +69,20 @@ export class KafkaRequestProcessor implements RequestProcessor {
       clientId: header.clientId,
       connection,
       broker: this.broker,
+      timing,
     };
     const response = await api.handle(request, ctx);
+    if (this.topicStats !== undefined) this.countTopicTraffic(header.apiKey, request, response);
     if (response === null) return null;
     if (response instanceof CloseConnection) return this.reject(connection, response.reason);
     return this.encode(api, header.apiVersion, header.correlationId, response);
+  }
+
+  /** Produce and Fetch feed BrokerTopicMetrics (before the frame the request views is released). */
+  private countTopicTraffic(apiKey: number, request: never, response: unknown): void {
+    const stats = this.topicStats as BrokerTopicStats;
+    if (apiKey === ApiKey.Produce) countProduce(stats, this.broker.image, request, response instanceof CloseConnection ? 'failed' : (response as never));
+    else if (apiKey === ApiKey.Fetch && response !== null && !(response instanceof CloseConnection)) countFetch(stats, this.broker.image, response as never);
   }
 
   private encode(api: AnyApiDefinition, version: number, correlationId: number, response: never): Buffer[] {

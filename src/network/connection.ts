@@ -14,6 +14,7 @@
 import type { ByteStream } from '../io/tcp.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { FramePool } from './frame-pool.js';
+import { RequestTiming, type RequestObserver } from './request-timing.js';
 
 export const CLOSE_CONNECTION = Symbol('close-connection');
 export type ProcessResult = Buffer[] | null | typeof CLOSE_CONNECTION;
@@ -21,8 +22,11 @@ export type ProcessResult = Buffer[] | null | typeof CLOSE_CONNECTION;
 export interface RequestProcessor {
   /** Whether requests of this API must run alone (see the file header). Unknown keys: true. */
   isExclusive(apiKey: number): boolean;
-  /** Decodes, handles and encodes one request frame; null = no response (acks=0 produce). */
-  process(frame: Buffer, connection: ConnectionInfo): Promise<ProcessResult>;
+  /**
+   * Decodes, handles and encodes one request frame; null = no response (acks=0 produce). `timing`
+   * is given when request metrics are on (the handler marks remote waits on it).
+   */
+  process(frame: Buffer, connection: ConnectionInfo, timing?: RequestTiming): Promise<ProcessResult>;
   /** Whether nothing of a request of this API outlives its processing, so its frame may be reused. */
   releasesFrame(apiKey: number): boolean;
 }
@@ -38,6 +42,8 @@ export interface ConnectionLimits {
   maxInFlightRequests: number;
   /** Large frames are filled into reusable buffers from here (shared by the node's connections). */
   framePool?: FramePool;
+  /** Told each request's timing (request metrics); absent = no timing at all. */
+  observer?: RequestObserver;
 }
 
 export class Connection implements ConnectionInfo {
@@ -93,7 +99,9 @@ export class Connection implements ConnectionInfo {
 
   private dispatch(frame: Buffer, pooled: boolean): void {
     const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
-    const run = (): Promise<ProcessResult> => this.processor.process(frame, this);
+    const observer = this.limits.observer;
+    const timing = observer === undefined ? undefined : new RequestTiming(observer.now(), observer.now);
+    const run = timing === undefined ? (): Promise<ProcessResult> => this.processor.process(frame, this) : this.timed(frame, timing);
     let response: Promise<ProcessResult>;
     if (this.processor.isExclusive(apiKey)) {
       response = this.allDone.then(run, run);
@@ -106,7 +114,27 @@ export class Connection implements ConnectionInfo {
     // Only after a successful completion: a failed request may have left views of the frame behind.
     if (pooled && pool !== undefined && this.processor.releasesFrame(apiKey)) response.then(() => pool.give(frame), () => undefined);
     this.track(response);
-    this.writeChain = this.writeChain.then(() => response.then((r) => this.send(r), (e: unknown) => this.fail(e)));
+    const apiVersion = frame.length >= 4 ? frame.readInt16BE(2) : -1;
+    const send = timing === undefined ? (r: ProcessResult) => this.send(r) : (r: ProcessResult) => this.sendTimed(r, timing, apiKey, apiVersion);
+    this.writeChain = this.writeChain.then(() => response.then(send, (e: unknown) => this.fail(e)));
+  }
+
+  private timed(frame: Buffer, timing: RequestTiming): () => Promise<ProcessResult> {
+    const now = (this.limits.observer as RequestObserver).now;
+    return () => {
+      timing.startedMs = now();
+      return this.processor.process(frame, this, timing).then((r) => {
+        timing.completedMs = now();
+        return r;
+      });
+    };
+  }
+
+  private sendTimed(result: ProcessResult, timing: RequestTiming, apiKey: number, apiVersion: number): void {
+    const observer = this.limits.observer as RequestObserver;
+    const sendStart = observer.now();
+    this.send(result);
+    if (result !== CLOSE_CONNECTION) observer.completed(apiKey, apiVersion, timing.times(sendStart, observer.now()));
   }
 
   private track(response: Promise<ProcessResult>): void {

@@ -219,6 +219,11 @@ export class Partition {
     return this.hw;
   }
 
+  /** Bytes of the replica's log on disk (metrics: kafka_log_log_size). */
+  get sizeInBytes(): number {
+    return this.log.sizeInBytes;
+  }
+
   /** Where this replica's files live (describe and error messages). */
   get dir(): string {
     return this.log.dir;
@@ -325,8 +330,13 @@ export class Partition {
     const offsets = { highWatermark, lastStableOffset, logStartOffset };
     const read = await this.log.read(fetchOffset, maxBytes, minOneMessage);
     if (read.kind === 'outOfRange') return { kind: 'outOfRange', ...offsets };
+    if (isolation !== 'txnCommitted') {
+      // Nothing at or past the bound was written when the read ended: no batch header to walk.
+      const records = this.log.logEndOffset <= bound ? read.records : batchesBelow(read.records, bound).records;
+      return { kind: 'ok', records, ...offsets, abortedTransactions: null };
+    }
     const visible = batchesBelow(read.records, bound);
-    const aborted = isolation !== 'txnCommitted' ? null : visible.end > fetchOffset ? this.producers.abortedTransactions(fetchOffset, visible.end) : [];
+    const aborted = visible.end > fetchOffset ? this.producers.abortedTransactions(fetchOffset, visible.end) : [];
     return { kind: 'ok', records: visible.records, ...offsets, abortedTransactions: aborted };
   }
 

@@ -33,6 +33,7 @@ export const KAFKA_TOOLS = {
   'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
   'kafka-broker-api-versions': 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   'kafka-cluster': 'org.apache.kafka.tools.ClusterTool',
+  'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
 } as const;
 export type KafkaTool = keyof typeof KAFKA_TOOLS;
 
@@ -60,7 +61,8 @@ export interface KafkaCliHandle {
   file(env: CompatEnv, name: string, text: string): string;
 }
 
-function javaArgs(classpath: string, name: KafkaTool, args: readonly string[]): string[] {
+/** The java command line of one tool, as its bin/<tool>.sh builds it. */
+export function javaArgs(classpath: string, name: KafkaTool, args: readonly string[]): string[] {
   return [...JVM_OPTS, '-cp', classpath, KAFKA_TOOLS[name], ...args];
 }
 

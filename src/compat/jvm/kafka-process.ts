@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type { ControlledProcess } from '../broker-process.js';
 import { awaitReady, ManagedChild, type ExitInfo } from '../managed-child.js';
 import { sleep, withTimeout } from '../wait.js';
-import { WireClient } from '../wire-client.js';
+import { WireClient } from '../../client/wire-client.js';
 import { cachedClasspath, INSTALL_HINT, javaCommand, KAFKA_VERSION } from './maven.js';
 
 /** JVM start-ups are slow on a loaded machine: how long a (re)start may take to answer Metadata. */

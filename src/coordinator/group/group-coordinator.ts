@@ -948,6 +948,24 @@ export class GroupCoordinator {
     return { errorCode, groups };
   }
 
+  /**
+   * Every live group this node coordinates, with its member count and committed offsets (what the
+   * consumer-lag metrics read; a still-loading partition's groups are left out until loaded).
+   */
+  groupOffsets(): { groupId: string; members: number; offsets: { topic: string; partition: number; offset: number }[] }[] {
+    const out = [];
+    for (const shard of this.shards.values()) {
+      if (shard.status !== 'active') continue;
+      for (const g of shard.state.groups.values()) {
+        if (g.is('Dead')) continue;
+        const offsets = [];
+        for (const [topic, parts] of g.offsets) for (const [partition, o] of parts) offsets.push({ topic, partition, offset: o.offset });
+        out.push({ groupId: g.groupId, members: g.members.size, offsets });
+      }
+    }
+    return out;
+  }
+
   static isKnownState(s: string): boolean {
     return ALL_STATES.some((x) => x.toLowerCase() === s.toLowerCase());
   }

@@ -40,7 +40,7 @@ import { fetchForReplica, replicaFetchData, replicaFetchOf, replicaIdOf } from '
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
 import { defineApi } from '../api.js';
-import type { RequestContext } from '../context.js';
+import { remoteWait, type RequestContext } from '../context.js';
 
 const TOPIC_IDS_VERSION = 13;
 const NO_RECORDS = Buffer.alloc(0);
@@ -76,7 +76,7 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     const maxBytes = req.maxBytes ?? 0x7fffffff;
     let result = await readAll(targets, maxBytes, ctx.broker.log);
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && !result.hasError) {
-      result = await waitForData(targets, req, ctx, maxBytes, result);
+      result = await remoteWait(ctx, waitForData(targets, req, ctx, maxBytes, result));
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(targets, result.partitions, ctx.apiVersion) };
   },

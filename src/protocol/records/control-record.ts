@@ -9,6 +9,8 @@ import { buildRecordBatch } from './record-batch-builder.js';
 export const ControlRecordType = {
   Abort: 0,
   Commit: 1,
+  /** KRaft: a new leader's first record of its epoch (value: LeaderChangeMessage). */
+  LeaderChange: 2,
 } as const;
 
 const CURRENT_VERSION = 0;

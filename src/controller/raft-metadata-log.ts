@@ -1,0 +1,193 @@
+/**
+ * The metadata log as a Raft log: the driver around src/raft/'s pure core (DESIGN.md: raft/ the
+ * algorithm, controller/ its meaning). It performs the core's outputs on the `__cluster_metadata-0`
+ * segment log and the `quorum-state` file beside it, in the core's order contract (raft/steps.ts):
+ * one step's outputs run to completion before the next input, and a quorum-state write or a flush
+ * is durable before anything after it.
+ *
+ * Today the quorum is the node alone (controller.quorum.voters empty or naming only itself): the
+ * core elects it at once in a new epoch on every start, writes the LeaderChange record, and a
+ * proposal is committed when its flush is done. Several voters need the network transport and
+ * log truncation, which come with the cluster wiring; a `send` or `truncate` output until then is
+ * a fault, never silently dropped.
+ *
+ * Invariants: the in-memory entries equal the log on disk (the core reads them synchronously);
+ * a controller command's records are applied only once committed (offset < high watermark).
+ */
+import { join } from 'node:path';
+import type { Clock, Timer } from '../io/clock.js';
+import type { FileSystem } from '../io/file-system.js';
+import type { Random } from '../io/random.js';
+import type { PartitionLog } from '../storage/partition-log.js';
+import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
+import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState } from '../raft/index.js';
+import type { MetadataLogStore } from './controller.js';
+import type { MetadataQuorum } from './metadata-quorum.js';
+import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
+
+export const QUORUM_STATE_FILE = 'quorum-state';
+
+export interface RaftMetadataLogOptions {
+  readonly fs: FileSystem;
+  readonly log: PartitionLog;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly nodeId: number;
+  readonly voters: readonly number[];
+  readonly config: RaftConfig;
+  /** Told when the core or a disk write fails: the node cannot go on as a controller. */
+  readonly onFatal: (e: unknown) => void;
+}
+
+interface Pending {
+  readonly resolve: (offsets: number[]) => void;
+  readonly reject: (e: unknown) => void;
+  lastOffset: number;
+  baseOffset: number;
+}
+
+export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
+  private readonly core: RaftCore;
+  private readonly entries: Entry[];
+  /** Serialises steps: the core is fed one input at a time, after the last step's outputs ran. */
+  private stepping: Promise<void> = Promise.resolve();
+  private timer: Timer | null = null;
+  private nextProposalId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  private constructor(private readonly opts: RaftMetadataLogOptions, entries: Entry[], quorumState: ElectionState | undefined) {
+    this.entries = entries;
+    const log = opts.log;
+    this.core = new RaftCore({
+      localId: opts.nodeId,
+      voters: opts.voters,
+      config: opts.config,
+      random: opts.random,
+      reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: () => undefined },
+      quorumState,
+      log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries) },
+    });
+  }
+
+  /** Reads the log and the quorum-state file; `start()` then lets the core run. */
+  static async open(opts: RaftMetadataLogOptions): Promise<RaftMetadataLog> {
+    const entries = await readEntries(opts.log);
+    const path = join(opts.log.dir, QUORUM_STATE_FILE);
+    const quorumState = (await opts.fs.exists(path)) ? decodeQuorumState((await opts.fs.readFile(path)).toString('utf8')) : undefined;
+    return new RaftMetadataLog(opts, entries, quorumState);
+  }
+
+  /** Calls `apply` for every metadata record in the log, in order (control records are Raft's own). */
+  async replay(apply: (record: MetadataRecord, offset: number) => Promise<void>): Promise<void> {
+    for (const e of this.entries) if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+  }
+
+  /** Starts the core: with the node as the only voter, it elects itself at once. */
+  start(): Promise<void> {
+    return this.feed({ kind: 'tick' });
+  }
+
+  /** Proposes the records as one batch; resolves with their offsets once they are committed. */
+  append(records: readonly MetadataRecord[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(new Error('the metadata log is closed'));
+    const id = this.nextProposalId++;
+    const done = new Promise<number[]>((resolve, reject) => this.pending.set(id, { resolve, reject, baseOffset: -1, lastOffset: -1 }));
+    void this.feed({ kind: 'propose', id, entries: records.map((r) => encodeMetadataRecord(r)) });
+    return done;
+  }
+
+  describeQuorum(): DescribeQuorumData {
+    return this.core.describeQuorum();
+  }
+
+  get leaderId(): number {
+    return this.core.leaderId;
+  }
+
+  get epoch(): number {
+    return this.core.epoch;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timer?.cancel();
+    for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
+    this.pending.clear();
+  }
+
+  private entriesFrom(fromOffset: number, maxEntries: number): Entry[] {
+    const first = this.entries[0]?.offset ?? fromOffset;
+    return this.entries.slice(fromOffset - first, fromOffset - first + maxEntries);
+  }
+
+  private feed(input: RaftInput): Promise<void> {
+    const step = this.stepping.then(async () => {
+      if (this.closed) return;
+      await this.perform(this.core.step(this.opts.clock.nowMs(), input));
+      this.armTimer();
+    });
+    this.stepping = step.catch((e: unknown) => {
+      this.closed = true;
+      this.opts.onFatal(e);
+    });
+    return this.stepping;
+  }
+
+  private armTimer(): void {
+    this.timer?.cancel();
+    const delay = Math.max(0, this.core.nextDeadlineMs() - this.opts.clock.nowMs());
+    this.timer = this.opts.clock.setTimer(Math.min(delay, 0x7fffffff), () => void this.feed({ kind: 'tick' }));
+  }
+
+  private async perform(outputs: readonly RaftOutput[]): Promise<void> {
+    for (const out of outputs) await this.performOne(out);
+  }
+
+  private async performOne(out: RaftOutput): Promise<void> {
+    const { fs, log } = this.opts;
+    switch (out.kind) {
+      case 'persistQuorumState':
+        return fs.writeFileAtomic(join(log.dir, QUORUM_STATE_FILE), Buffer.from(encodeQuorumState(out.state, this.opts.voters)));
+      case 'append':
+        for (const e of await appendEntries(log, out.entries, () => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]), this.opts.clock.nowMs())) this.entries.push(e);
+        return;
+      case 'flush':
+        return log.flush();
+      case 'highWatermark':
+        return this.commitUpTo(out.offset);
+      case 'proposalResult':
+        return this.proposalAnswered(out.id, out.result);
+      case 'leaderChange':
+      case 'becameLeader':
+      case 'resigned':
+        return;
+      default:
+        // send, truncate, deleteBefore, snapshotChunk, installSnapshot: several voters or
+        // snapshots, which this node does not run yet.
+        throw new Error(`metadata quorum: ${out.kind} is not supported with a single voter`);
+    }
+  }
+
+  private proposalAnswered(id: number, result: Extract<RaftOutput, { kind: 'proposalResult' }>['result']): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    if (!result.accepted) {
+      this.pending.delete(id);
+      p.reject(new Error(`metadata quorum refused the records (error ${result.errorCode}, leader ${result.leaderId})`));
+      return;
+    }
+    p.baseOffset = result.baseOffset;
+    p.lastOffset = result.lastOffset;
+    this.commitUpTo(this.core.highWatermark ?? 0);
+  }
+
+  /** Resolves every accepted proposal whose last offset is below the high watermark. */
+  private commitUpTo(highWatermark: number): void {
+    for (const [id, p] of this.pending) {
+      if (p.lastOffset < 0 || p.lastOffset >= highWatermark) continue;
+      this.pending.delete(id);
+      p.resolve(Array.from({ length: p.lastOffset - p.baseOffset + 1 }, (_, i) => p.baseOffset + i));
+    }
+  }
+}

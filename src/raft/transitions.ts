@@ -1,0 +1,136 @@
+/**
+ * Role transitions (Kafka's QuorumState.transitionTo*): each persists the election state it
+ * needs before announcing anything, resets the request tracker (answers to the old role's
+ * requests are dropped) and starts the new role's first requests.
+ *
+ * Invariants: at most one leader per epoch (a candidate becomes leader only with a majority of
+ * votes, each persisted by its voter before it was sent); the epoch never goes back.
+ */
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import {
+  electionBackoffMs,
+  majority,
+  otherVoters,
+  persistElection,
+  randomElectionTimeoutMs,
+  sendRequest,
+  sendResponse,
+  type CoreContext,
+} from './core-context.js';
+import type { LeaderRole } from './roles.js';
+import { invariant, NO_NODE, type NodeId } from './types.js';
+
+/** Leaving the leader role: parked fetches are answered with NOT_LEADER_OR_FOLLOWER. */
+function leaveRole(c: CoreContext): void {
+  if (c.role.kind === 'leader') {
+    for (const [to, p] of c.role.parked) {
+      sendResponse(c, to, p.request.correlationId, { kind: 'FetchResponse', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, leaderId: NO_NODE, leaderEpoch: c.election.epoch, highWatermark: c.highWatermark ?? -1, records: [] });
+    }
+    c.role.parked.clear();
+    c.out.push({ kind: 'resigned', epoch: c.election.epoch });
+  }
+  c.requests.reset();
+}
+
+export function toUnattached(c: CoreContext, epoch: number): void {
+  invariant(epoch > c.election.epoch, () => `unattached at epoch ${epoch} from ${c.election.epoch}`);
+  leaveRole(c);
+  persistElection(c, { epoch, leaderId: NO_NODE, votedId: NO_NODE });
+  c.role = { kind: 'unattached', electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c) };
+}
+
+export function toFollower(c: CoreContext, epoch: number, leaderId: NodeId): void {
+  invariant(leaderId !== c.localId, () => `follower of itself in epoch ${epoch}`);
+  const sameEpoch = epoch === c.election.epoch;
+  invariant(!sameEpoch || c.role.kind !== 'leader', () => `leader of epoch ${epoch} told ${leaderId} leads it`);
+  leaveRole(c);
+  persistElection(c, { epoch, leaderId, votedId: sameEpoch ? c.election.votedId : NO_NODE });
+  c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
+}
+
+/** A response or request carried a newer epoch: follow its leader if it names one. */
+export function handleHigherEpoch(c: CoreContext, epoch: number, leaderId: NodeId): void {
+  if (leaderId !== NO_NODE && leaderId !== c.localId && c.voters.includes(leaderId)) toFollower(c, epoch, leaderId);
+  else toUnattached(c, epoch);
+}
+
+/** KIP-996: ask for pre-votes at the current epoch without changing any persisted state. */
+export function toProspective(c: CoreContext, retries: number): void {
+  leaveRole(c);
+  c.role = { kind: 'prospective', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
+  if (c.role.granted.size >= majority(c)) return toCandidate(c, retries);
+  sendVoteRequests(c, true);
+}
+
+export function toCandidate(c: CoreContext, retries: number): void {
+  leaveRole(c);
+  persistElection(c, { epoch: c.election.epoch + 1, leaderId: NO_NODE, votedId: c.localId });
+  c.role = { kind: 'candidate', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
+  if (c.role.granted.size >= majority(c)) return toLeader(c);
+  sendVoteRequests(c, false);
+}
+
+export function sendVoteRequests(c: CoreContext, preVote: boolean): void {
+  const last = c.log.endOffsetAndEpoch();
+  const candidateEpoch = c.election.epoch;
+  for (const to of otherVoters(c)) {
+    sendRequest(c, to, { kind: 'VoteRequest', candidateEpoch, candidateId: c.localId, lastOffsetEpoch: last.epoch, lastOffset: last.endOffset, preVote });
+  }
+}
+
+/**
+ * A lost round (majority against, or the election timed out). A prospective that knew a leader
+ * goes back to following it (KIP-996: the refusals say it is alive for the others); otherwise back
+ * off, then pre-vote again.
+ */
+export function loseElection(c: CoreContext): void {
+  if (c.role.kind !== 'prospective' && c.role.kind !== 'candidate') return;
+  if (c.role.backoffUntilMs !== undefined) return;
+  const known = c.election.leaderId;
+  if (c.role.kind === 'prospective' && known !== NO_NODE && known !== c.localId) return toFollower(c, c.election.epoch, known);
+  c.role.backoffUntilMs = c.nowMs + electionBackoffMs(c, c.role.retries + 1);
+}
+
+export function toLeader(c: CoreContext): void {
+  invariant(c.role.kind === 'candidate' && c.election.votedId === c.localId, () => `leader without a candidacy in epoch ${c.election.epoch}`);
+  leaveRole(c);
+  const epoch = c.election.epoch;
+  persistElection(c, { epoch, leaderId: c.localId, votedId: c.localId });
+  const epochStartOffset = c.log.endOffset;
+  const role: LeaderRole = {
+    kind: 'leader',
+    epochStartOffset,
+    progress: new Map(c.voters.map((v) => [v, { endOffset: -1, lastFetchMs: -1, lastCaughtUpMs: -1 }])),
+    parked: new Map(),
+    beginPending: new Set(otherVoters(c)),
+    fetchedSinceCheck: new Set([c.localId]),
+    checkQuorumDeadlineMs: c.nowMs + checkQuorumTimeoutMs(c),
+  };
+  c.role = role;
+  // Kafka's LeaderChange control record: the entry of this epoch whose commit proves the epoch.
+  const entry = { offset: epochStartOffset, epoch, control: 'leaderChange' as const, data: new Uint8Array(0) };
+  c.log.append([entry]);
+  c.out.push({ kind: 'append', entries: [entry] });
+  c.out.push({ kind: 'becameLeader', epoch, epochStartOffset });
+  for (const to of role.beginPending) sendRequest(c, to, { kind: 'BeginQuorumEpochRequest', leaderId: c.localId, leaderEpoch: epoch });
+}
+
+/** Kafka's check-quorum: a leader not fetched from by a majority for 1.5 fetch timeouts resigns. */
+export function checkQuorumTimeoutMs(c: CoreContext): number {
+  return Math.floor(c.config.fetchTimeoutMs * 1.5);
+}
+
+/** The leader (or a restarted one) stops leading this epoch and tells the voters, naming successors. */
+export function toResigned(c: CoreContext, preferredSuccessors: readonly NodeId[]): void {
+  leaveRole(c);
+  c.role = { kind: 'resigned', electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), unacked: new Set(otherVoters(c)), preferredSuccessors };
+  sendEndQuorumEpochs(c);
+}
+
+export function sendEndQuorumEpochs(c: CoreContext): void {
+  if (c.role.kind !== 'resigned') return;
+  for (const to of c.role.unacked) {
+    if (!c.requests.isReady(to, c.nowMs)) continue;
+    sendRequest(c, to, { kind: 'EndQuorumEpochRequest', leaderId: c.localId, leaderEpoch: c.election.epoch, preferredSuccessors: c.role.preferredSuccessors });
+  }
+}
