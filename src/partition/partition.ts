@@ -24,7 +24,8 @@
  * assigned. A client batch that must be looked at before it is appended (a compacted topic's keys,
  * which may mean decompressing it) keeps its place: appends get offsets in the order they were
  * asked for. Readers parked on the partition (fetches, see delayed-fetch.ts) are woken when the HW
- * moves, not on every write: data above the HW is not theirs to see.
+ * moves, not on every write: data above the HW is not theirs to see; a follower replica's parked
+ * fetch is woken when the LEO moves (it reads to the LEO).
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { FileSystem } from '../io/file-system.js';
