@@ -24,6 +24,7 @@ import { METADATA_TOPIC } from './controller/metadata-log.js';
 import { RaftMetadataLog } from './controller/raft-metadata-log.js';
 import { raftConfig } from './raft/index.js';
 import { StaticConfigService } from './controller/config-service.js';
+import { HW_CHECKPOINT_INTERVAL_MS } from './partition/high-watermark-checkpoint.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
 import { allocateProducerIdsCommand } from './controller/producer-id-control.js';
@@ -92,6 +93,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
+    minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
   });
   // The metadata log lives in the first log dir (Kafka's metadata.log.dir default), outside LogManager.
@@ -211,6 +213,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     });
   };
   scheduleProducerExpiry();
+  // replica.high.watermark.checkpoint.interval.ms: each log dir's replication-offset-checkpoint.
+  const hwCheckpoint: { timer: { cancel(): void } | null; stopped: boolean } = { timer: null, stopped: false };
+  const scheduleHwCheckpoint = (): void => {
+    if (hwCheckpoint.stopped) return;
+    hwCheckpoint.timer = clock.setTimer(HW_CHECKPOINT_INTERVAL_MS, () => {
+      replicas.checkpointHighWatermarks().then(scheduleHwCheckpoint, (e: unknown) => {
+        log.warn(`replication-offset-checkpoint: ${e instanceof Error ? e.message : String(e)}`);
+        scheduleHwCheckpoint();
+      });
+    });
+  };
+  scheduleHwCheckpoint();
   // Only now are every topic's configs known: retention must not judge a log by the defaults.
   logs.startBackgroundTasks({
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
@@ -266,7 +280,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       groups.close();
       txns.close();
       producerExpiry.timer?.cancel();
+      hwCheckpoint.stopped = true;
+      hwCheckpoint.timer?.cancel();
       await replicas.saveProducerSnapshots();
+      await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
       metadataLog.close();
       await metadataPartition.close();

@@ -1,6 +1,6 @@
 /**
  * A fetch parked until it can be answered (Kafka's DelayedFetch): it waits for the high watermark
- * of any of its partitions to move, reads again, and completes once the read satisfies it (enough
+ * (a follower's fetch: the log end) of any of its partitions to move, reads again, and completes once the read satisfies it (enough
  * bytes, or an error to report) or when its wait runs out, whichever comes first. Moves of the HW
  * wake it; no timer loop polls. At most one re-read runs at a time; a move during a re-read
  * schedules exactly one more.
@@ -19,6 +19,8 @@ export interface DelayedFetchSpec<R> {
   satisfied(result: R): boolean;
   /** The answer when a re-read fails (the first read's). */
   readonly fallback: R;
+  /** What wakes it: HW moves (consumers), or LEO moves (a follower replica reads to the LEO). */
+  readonly wakeOn?: 'highWatermark' | 'logEnd';
 }
 
 export function delayFetch<R>(spec: DelayedFetchSpec<R>): Promise<R> {
@@ -56,6 +58,6 @@ export function delayFetch<R>(spec: DelayedFetchSpec<R>): Promise<R> {
     const timer = spec.clock.setTimer(spec.maxWaitMs, () => {
       spec.readAll().then(finish, () => finish(spec.fallback));
     });
-    for (const p of new Set(spec.partitions)) unsubscribes.push(p.onHighWatermark(onMove));
+    for (const p of new Set(spec.partitions)) unsubscribes.push(spec.wakeOn === 'logEnd' ? p.onLogEnd(onMove) : p.onHighWatermark(onMove));
   });
 }

@@ -3,12 +3,18 @@
  * coordinators read, append, look up offsets and delete records through it, never through the
  * log underneath (DESIGN.md), because only the partition knows where the high watermark is.
  *
- * Today every replica is its partition's only replica, so it is the leader and the high watermark
- * (HW) follows the log end offset (LEO) as soon as an append's bytes are written (Kafka's
- * maybeIncrementLeaderHW with an ISR of one); it is still kept apart from the LEO, and reads are
- * bounded by it, so replication can hold it back without any reader changing.
+ * A replica is its partition's leader or a follower of another broker's replica (Kafka's
+ * Partition): as leader (leader-role.ts) it tracks its followers' fetches, the ISR and the high
+ * watermark (HW: the smallest LEO among the maximal ISR, so with no followers it follows the LEO as
+ * soon as an append's bytes are written), and acks=all appends wait for it; as follower it appends
+ * its leader's batches as they are (follower-append.ts), takes min(leader's HW, own LEO) as its HW,
+ * and truncates where its log diverges from the leader's (replication/ drives the fetching). A new
+ * leader epoch arrives from metadata through becomeLeader/becomeFollower. Created, a replica leads
+ * alone at its epoch (ISR of one) until told otherwise.
  *
- * Invariants: HW <= LEO and never goes backwards; an acks=all append resolves only after an fsync
+ * Invariants: HW <= LEO and never goes backwards (except when a truncation takes the LEO below
+ * it, which a clean leader change never does); only a leader appends client or coordinator data
+ * (NOT_LEADER_OR_FOLLOWER otherwise); an acks=all append resolves only after an fsync
  * covering it when durability is on (DESIGN.md: group commit, one fsync covers every batch that
  * arrived meanwhile); an idempotent producer's batch is checked against the producer state and
  * recorded there synchronously, at the moment its offsets are assigned, so a retry arriving while
@@ -18,7 +24,8 @@
  * assigned. A client batch that must be looked at before it is appended (a compacted topic's keys,
  * which may mean decompressing it) keeps its place: appends get offsets in the order they were
  * asked for. Readers parked on the partition (fetches, see delayed-fetch.ts) are woken when the HW
- * moves, not on every write: data above the HW is not theirs to see.
+ * moves, not on every write: data above the HW is not theirs to see; a follower replica's parked
+ * fetch is woken when the LEO moves (it reads to the LEO).
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { FileSystem } from '../io/file-system.js';
@@ -29,40 +36,30 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { batchesBelow } from './bounded-read.js';
 import { firstOffsetAtOrAfter, maxTimestampOffset, type OffsetAndTimestamp } from './offset-lookup.js';
-import { saveProducerState } from './producer-state-loader.js';
+import { loadProducerState, saveProducerState } from './producer-state-loader.js';
+import { DEFAULT_REPLICA_LAG_TIME_MAX_MS, LeaderRole, type ReplicationSettings } from './leader-role.js';
+import { appendAsFollower } from './follower-append.js';
+import { systemClock } from '../io/clock.js';
+import { ReplicationError } from './replication-error.js';
+import { AppendOrder } from './append-order.js';
 
-export type AppendOutcome =
-  | { kind: 'appended'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
-  /** A retry of a batch already in the log: answered with its original offsets, nothing written. */
-  | { kind: 'duplicate'; baseOffset: number; lastOffset: number; logAppendTimeMs: number }
-  | { kind: 'rejected'; errorCode: number; message: string; recordErrors?: readonly RecordError[] };
+/** A replica's settings before configureReplication: it leads alone; ISR changes apply at once. */
+const SOLO: ReplicationSettings = { localId: 0, clock: systemClock, replicaLagTimeMaxMs: DEFAULT_REPLICA_LAG_TIME_MAX_MS, alterIsr: (r) => Promise.resolve(r.isr) };
 
-/** One refused record of a batch (Produce v8+ record_errors): its index and why. */
-export interface RecordError {
-  readonly batchIndex: number;
-  readonly message: string;
-}
-
-/** A look at a batch that must come before its append and may take time (decompressing it). */
-export type AppendPrecheck = () => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>;
-
-/**
- * How far a read may go, Kafka's FetchIsolation: a consumer reads below the HW
- * (read_uncommitted) or the LSO (read_committed); a follower replica (and a coordinator loading its
- * own partition) reads to the LEO.
- */
-export type FetchIsolation = 'highWatermark' | 'txnCommitted' | 'logEnd';
-
-/** What a read returns: the batches, and the offsets a Fetch response reports beside them. */
-export type PartitionRead =
-  | { kind: 'ok'; records: Buffer; highWatermark: number; lastStableOffset: number; logStartOffset: number; abortedTransactions: readonly AbortedTxn[] | null }
-  | { kind: 'outOfRange'; highWatermark: number; lastStableOffset: number; logStartOffset: number };
+export type { AppendOutcome, AppendPrecheck, FetchIsolation, LeaderChange, PartitionRead, RecordError } from './partition-types.js';
+import type { AppendOutcome, AppendPrecheck, FetchIsolation, LeaderChange, PartitionRead } from './partition-types.js';
 
 export class Partition {
   private readonly hwListeners = new Set<() => void>();
+  private readonly leoListeners = new Set<() => void>();
   private hw: number;
-  /** Settles when the last prechecked client append has its offsets; null when none is waiting. */
-  private checkedAppends: Promise<void> | null = null;
+  private settings: ReplicationSettings = SOLO;
+  /** The leadership in force, or the leader this replica follows. */
+  private role: LeaderRole | { readonly leaderId: number };
+  /** The topic's min.insync.replicas (kept current by the replica manager). */
+  minInsyncReplicas = 1;
+  /** Client appends keep their request order around prechecks (append-order.ts). */
+  private readonly order = new AppendOrder();
 
   constructor(
     readonly topic: string,
@@ -73,14 +70,137 @@ export class Partition {
     private readonly fsyncOnAcksAll: boolean,
     /** The topic's max.message.bytes: the largest batch a producer may append. */
     public maxMessageBytes: number,
-    /** Idempotent producers' sequence state, rebuilt from snapshot + log when the replica loads. */
-    readonly producers: ProducerStateManager = new ProducerStateManager(),
+    /** Idempotent producers' sequence state, rebuilt from snapshot + log when the replica loads (and after a truncation). */
+    public producers: ProducerStateManager = new ProducerStateManager(),
     /** Where aborted transactions are recorded (Kafka's .txnindex files); null keeps them in memory only (tests). */
     private readonly txnIndexFs: FileSystem | null = null,
   ) {
     // A replica that is its partition's only one has every record it holds committed (Kafka's HW
     // checkpoint would be clamped to the LEO on load anyway).
     this.hw = log.logEndOffset;
+    this.role = new LeaderRole(this, SOLO, leaderEpoch, [SOLO.localId], [SOLO.localId], log.logEndOffset);
+    // Kafka's makeLeader on load: the epoch starts at the LEO (a log from before epochs were kept has none).
+    if (leaderEpoch >= 0 && log.epochs.latestEpoch < leaderEpoch && log.epochs.assign(leaderEpoch, log.nextOffsetToAssign)) {
+      log.epochs.persist().catch((e: unknown) => log.onBackgroundError?.(`leader-epoch-checkpoint of ${log.dir}: ${(e as Error).message}`));
+    }
+  }
+
+  /**
+   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO); a leader
+   * then moves it as its ISR allows (a leader without followers: to the LEO at once).
+   */
+  restoreHighWatermark(offset: number): void {
+    this.hw = Math.max(this.log.logStartOffset, Math.min(offset, this.log.logEndOffset));
+    if (this.role instanceof LeaderRole) this.role.maybeIncrementHighWatermark();
+  }
+
+  /** Sets this broker's id, clock, replica.lag.time.max.ms and the ISR proposal path (before any role change). */
+  configureReplication(settings: ReplicationSettings): void {
+    this.settings = settings;
+    if (this.role instanceof LeaderRole) {
+      this.role.end();
+      this.role = new LeaderRole(this, settings, this.leaderEpoch, [settings.localId], [settings.localId], this.log.logEndOffset);
+    }
+  }
+
+  get isLeader(): boolean {
+    return this.role instanceof LeaderRole;
+  }
+
+  /** The leader's broker id (this broker's when it leads). */
+  get leaderId(): number {
+    return this.role instanceof LeaderRole ? this.settings.localId : this.role.leaderId;
+  }
+
+  /** The leadership, when this replica leads (followers' state, the ISR). */
+  get leadership(): LeaderRole | null {
+    return this.role instanceof LeaderRole ? this.role : null;
+  }
+
+  /** The ISR in force as this leader knows it (empty on a follower). */
+  get isr(): readonly number[] {
+    return this.role instanceof LeaderRole ? this.role.isr : [];
+  }
+
+  /** The latest epoch in this replica's log (a follower's lastFetchedEpoch), -1 if none. */
+  get latestLogEpoch(): number {
+    return this.log.epochs.latestEpoch;
+  }
+
+  /** Kafka's endOffsetForEpoch: (largest epoch <= `epoch`, where it ends) from the epoch cache. */
+  endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
+    return this.log.epochs.endOffsetFor(epoch, this.log.logEndOffset);
+  }
+
+  /**
+   * Kafka's makeLeader: a new epoch starts at the LEO (recorded in the epoch cache at once), the
+   * followers' state starts over (ISR members count as caught up now), the HW is this replica's
+   * own and moves when the ISR allows. The same epoch again only updates replicas and ISR.
+   */
+  async becomeLeader(change: LeaderChange): Promise<void> {
+    if (this.role instanceof LeaderRole && this.role.leaderEpoch === change.leaderEpoch) {
+      this.role.updateAssignment(change.replicas, change.isr);
+      return;
+    }
+    if (this.role instanceof LeaderRole) this.role.end();
+    this.leaderEpoch = change.leaderEpoch;
+    const start = this.log.nextOffsetToAssign;
+    if (this.log.epochs.assign(change.leaderEpoch, start)) await this.log.epochs.persist();
+    const role = new LeaderRole(this, this.settings, change.leaderEpoch, change.replicas, change.isr, start);
+    this.role = role;
+    role.maybeIncrementHighWatermark();
+  }
+
+  /**
+   * Kafka's makeFollower: produces waiting on this leadership hear NOT_LEADER_OR_FOLLOWER; the log
+   * is not truncated here (the first fetch finds any divergence: KIP-279/KIP-320). Returns whether
+   * the leader or epoch changed (the fetcher then restarts from the log end).
+   */
+  becomeFollower(change: { leaderEpoch: number; leaderId: number }): boolean {
+    const changed = this.role instanceof LeaderRole || this.role.leaderId !== change.leaderId || this.leaderEpoch !== change.leaderEpoch;
+    if (this.role instanceof LeaderRole) this.role.end();
+    this.leaderEpoch = change.leaderEpoch;
+    this.role = { leaderId: change.leaderId };
+    return changed;
+  }
+
+  /** A follower's append of its leader's batches (offsets and epochs kept); the LEO listeners wake. */
+  async appendAsFollower(records: Buffer): Promise<void> {
+    if (this.role instanceof LeaderRole) throw new Error(`${this.topic}-${this.partitionId} leads: it does not append as a follower`);
+    await appendAsFollower(this.log, this.producers, this.txnIndexFs, records);
+    this.notify(this.leoListeners);
+  }
+
+  /** A follower's HW: the leader's, bounded by its own LEO, and never back. */
+  updateFollowerHighWatermark(leaderHighWatermark: number): void {
+    this.raiseHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
+  }
+
+  /**
+   * A follower's log start follows its leader's (Kafka's maybeIncrementLogStartOffset: DeleteRecords
+   * and retention reach the followers), never past its own HW (a later fetch brings the rest).
+   */
+  async followLogStartOffset(leaderLogStartOffset: number): Promise<void> {
+    if (this.role instanceof LeaderRole || leaderLogStartOffset <= this.log.logStartOffset || leaderLogStartOffset > this.hw) return;
+    await this.log.deleteRecordsBefore(leaderLogStartOffset);
+  }
+
+  /** Drops every offset from `offset` on (a diverging epoch); producer state is rebuilt, the HW bounded. */
+  async truncateTo(offset: number): Promise<void> {
+    await this.log.truncateTo(offset);
+    await this.afterTruncation();
+  }
+
+  /** Empties the log and restarts it at `offset` (the leader's log start moved past ours). */
+  async truncateFullyAndStartAt(offset: number): Promise<void> {
+    await this.log.truncateFullyAndStartAt(offset);
+    this.hw = offset;
+    await this.afterTruncation();
+  }
+
+  private async afterTruncation(): Promise<void> {
+    if (this.hw > this.log.logEndOffset) this.hw = this.log.logEndOffset;
+    if (this.txnIndexFs !== null) this.producers = await loadProducerState(this.txnIndexFs, this.log);
   }
 
   /** cleanup.policy includes compact: every record a client appends must have a key. */
@@ -130,14 +250,18 @@ export class Partition {
   async appendTxnMarker(producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number, timestampMs: number): Promise<{ errorCode: number; message: string | null; offset: number }> {
     const batch = await buildEndTxnMarkerBatch({ producerId, producerEpoch, commit, coordinatorEpoch, timestamp: timestampMs });
     // From here to the log append nothing awaits: the state sees the marker at its offset.
+    const leader = this.role;
+    if (!(leader instanceof LeaderRole)) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, message: null, offset: -1 };
     const problem = this.producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
     if (problem !== null) return { errorCode: problem.errorCode, message: problem.message, offset: -1 };
     const offset = this.log.nextOffsetToAssign;
     const written = this.log.append(batch, this.leaderEpoch);
     const aborted = this.producers.completeTxn(producerId, producerEpoch, commit, offset, coordinatorEpoch, timestampMs);
     await written;
-    this.advanceHighWatermark();
+    this.onLocalAppend(leader);
     if (this.fsyncOnAcksAll) await this.log.flush();
+    const acked = await leader.waitForAcks(offset + 1, Number.POSITIVE_INFINITY);
+    if (acked !== ErrorCode.NONE) return { errorCode: acked, message: null, offset: -1 };
     // After the marker is durable (see storage/transaction-index.ts for why that order).
     if (aborted !== null && this.txnIndexFs !== null) {
       await appendAbortedTxn(this.txnIndexFs, this.log.dir, this.log.activeSegmentBaseOffset, { ...aborted, lastStableOffset: this.lastStableOffset });
@@ -150,33 +274,17 @@ export class Partition {
    * producer (producerId >= 0). Offsets are assigned before this returns its promise, so calls
    * made in request order get offsets in that order.
    */
-  appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, precheck?: AppendPrecheck): Promise<AppendOutcome> {
-    if (precheck === undefined && this.checkedAppends === null) return this.appendNow(batch, acks, producer, maxTimestamp);
-    // A batch to look at first (a compacted topic's keys) keeps its place in line: it, and every
-    // append after it, gets offsets only once the appends before it have theirs.
-    const before = this.checkedAppends ?? Promise.resolve();
-    let placed!: () => void;
-    const mine = new Promise<void>((r) => (placed = r));
-    this.checkedAppends = mine;
-    const done = (): void => {
-      placed();
-      if (this.checkedAppends === mine) this.checkedAppends = null;
-    };
-    return before.then(async () => {
-      let refused: Extract<AppendOutcome, { kind: 'rejected' }> | null;
-      try {
-        refused = precheck === undefined ? null : await precheck();
-      } catch (e) {
-        done();
-        throw e;
-      }
-      const outcome = refused ?? this.appendNow(batch, acks, producer, maxTimestamp);
-      done(); // offsets are assigned (or the batch refused): the next append may go
-      return outcome;
-    });
+  appendFromClient(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, precheck?: AppendPrecheck, timeoutMs = Number.POSITIVE_INFINITY): Promise<AppendOutcome> {
+    return this.order.run<AppendOutcome>(precheck, () => this.appendNow(batch, acks, producer, maxTimestamp, timeoutMs));
   }
 
-  private async appendNow(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number): Promise<AppendOutcome> {
+  private async appendNow(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, timeoutMs: number): Promise<AppendOutcome> {
+    const leader = this.role;
+    if (!(leader instanceof LeaderRole)) return { kind: 'rejected', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, message: `this broker does not lead ${this.topic}-${this.partitionId}` };
+    // Kafka's appendRecordsToLeader: acks=all needs min.insync.replicas in the ISR before it appends.
+    if (acks === -1 && !leader.enoughReplicasToAppend()) {
+      return { kind: 'rejected', errorCode: ErrorCode.NOT_ENOUGH_REPLICAS, message: `the ISR of ${this.topic}-${this.partitionId} has ${leader.isr.length} replicas, below min.insync.replicas ${this.minInsyncReplicas}` };
+    }
     if (producer !== null) {
       const check = this.producers.check(producer);
       if (check.kind === 'error') return { kind: 'rejected', errorCode: check.errorCode, message: check.message };
@@ -186,8 +294,10 @@ export class Partition {
     const written = this.log.append(batch, this.leaderEpoch);
     if (producer !== null) this.producers.record(producer, firstOffset, this.log.nextOffsetToAssign - 1, maxTimestamp);
     const result = await written;
-    this.advanceHighWatermark();
+    this.onLocalAppend(leader);
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
+    const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, timeoutMs) : ErrorCode.NONE;
+    if (acked !== ErrorCode.NONE) return { kind: 'rejected', errorCode: acked, message: `${this.topic}-${this.partitionId}: acks=all not satisfied` };
     return { kind: 'appended', baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
 
@@ -196,9 +306,13 @@ export class Partition {
    * which skip the client checks. acks=-1 waits for the fsync as a client's would.
    */
   async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
+    const leader = this.role;
+    if (!(leader instanceof LeaderRole)) throw new ReplicationError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `this broker does not lead ${this.topic}-${this.partitionId}`);
     const result = await this.log.append(batches, this.leaderEpoch);
-    this.advanceHighWatermark();
+    this.onLocalAppend(leader);
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
+    const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, Number.POSITIVE_INFINITY) : ErrorCode.NONE;
+    if (acked !== ErrorCode.NONE) throw new ReplicationError(acked, `${this.topic}-${this.partitionId}: acks=all append not satisfied`);
     return { baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }
 
@@ -252,8 +366,9 @@ export class Partition {
     return saveProducerState(fs, this.log, this.producers);
   }
 
-  /** Closes the log underneath (tests that own their partition). */
+  /** Closes the log underneath (tests that own their partition); a leadership ends. */
   close(): Promise<void> {
+    if (this.role instanceof LeaderRole) this.role.end();
     return this.log.close();
   }
 
@@ -263,15 +378,31 @@ export class Partition {
     return () => this.hwListeners.delete(fn);
   }
 
+  /** Calls `fn` after each move of the log end offset (what a parked follower fetch waits for). */
+  onLogEnd(fn: () => void): () => void {
+    this.leoListeners.add(fn);
+    return () => this.leoListeners.delete(fn);
+  }
+
   /**
-   * The leader's HW with an ISR of one: everything written is committed. Monotone because the log
-   * end offset only grows while the log is open (truncation comes with replication, and will
-   * reset the HW explicitly).
+   * Moves the HW up to `offset` (never down: a lower value is ignored), then wakes parked reads and
+   * the acks=all produces it satisfies. Called by the leadership (leader-role.ts) and on a
+   * follower's fetch response.
    */
-  private advanceHighWatermark(): void {
-    const leo = this.log.logEndOffset;
-    if (leo <= this.hw) return;
-    this.hw = leo;
-    for (const fn of [...this.hwListeners]) fn();
+  raiseHighWatermark(offset: number): void {
+    if (offset <= this.hw) return;
+    this.hw = offset;
+    if (this.role instanceof LeaderRole) this.role.onHighWatermark(offset);
+    this.notify(this.hwListeners);
+  }
+
+  /** A leader's append is written: the HW may move (an ISR of one: to the LEO), followers may fetch. */
+  private onLocalAppend(leader: LeaderRole): void {
+    leader.maybeIncrementHighWatermark();
+    this.notify(this.leoListeners);
+  }
+
+  private notify(listeners: Set<() => void>): void {
+    for (const fn of [...listeners]) fn();
   }
 }

@@ -17,7 +17,7 @@ import { readAbortedTxns } from '../storage/transaction-index.js';
 import { decodeRecordBatch, readBatchHeader } from '../protocol/records/record-batch-reader.js';
 import { decodeControlRecordType, ControlRecordType } from '../protocol/records/control-record.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
-import { lastSequenceOf, ProducerStateManager } from './producer-state.js';
+import { lastSequenceOf, ProducerStateManager, type AbortedTxn } from './producer-state.js';
 
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -59,16 +59,24 @@ async function restoreNewestSnapshot(fs: FileSystem, log: PartitionLog, state: P
 
 async function scanLog(log: PartitionLog, from: number, state: ProducerStateManager): Promise<void> {
   await forEachBatch(log, from, log.logEndOffset, async (chunk, pos) => {
-    const h = readBatchHeader(chunk, pos);
-    const lastOffset = h.baseOffset + h.lastOffsetDelta;
-    if (h.producerId < 0n) return;
-    if (h.isControl) {
-      const marker = await markerOf(chunk, pos);
-      if (marker !== null) state.completeTxn(h.producerId, h.producerEpoch, marker.commit, h.baseOffset, marker.coordinatorEpoch, h.maxTimestamp);
-      return;
-    }
-    state.record({ producerId: h.producerId, epoch: h.producerEpoch, firstSeq: h.baseSequence, lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta), isTransactional: h.isTransactional }, h.baseOffset, lastOffset, h.maxTimestamp);
+    await recordBatch(chunk, pos, state);
   });
+}
+
+/**
+ * Records the batch at `pos` in `state` as its leader did when appending it (a follower's append,
+ * or a replay after a restart); returns the aborted transaction an ABORT marker closes, else null.
+ */
+export async function recordBatch(chunk: Buffer, pos: number, state: ProducerStateManager): Promise<AbortedTxn | null> {
+  const h = readBatchHeader(chunk, pos);
+  const lastOffset = h.baseOffset + h.lastOffsetDelta;
+  if (h.producerId < 0n) return null;
+  if (h.isControl) {
+    const marker = await markerOf(chunk, pos);
+    return marker === null ? null : state.completeTxn(h.producerId, h.producerEpoch, marker.commit, h.baseOffset, marker.coordinatorEpoch, h.maxTimestamp);
+  }
+  state.record({ producerId: h.producerId, epoch: h.producerEpoch, firstSeq: h.baseSequence, lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta), isTransactional: h.isTransactional }, h.baseOffset, lastOffset, h.maxTimestamp);
+  return null;
 }
 
 /** Calls `fn` for each whole batch whose last offset is in [from, end), in log order. */

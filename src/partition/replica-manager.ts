@@ -2,7 +2,7 @@
  * The partitions this node hosts, kept in step with the metadata image: a replayed partition whose
  * replicas include this node gets a local log; a removed topic's logs are deleted; a replayed config
  * change (topic override, or a dynamic broker default topics inherit) is applied to the affected
- * logs at once (new LogConfig, max.message.bytes).
+ * logs at once (new LogConfig, max.message.bytes, min.insync.replicas).
  */
 import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
 
@@ -15,6 +15,8 @@ import type { FileSystem } from '../io/file-system.js';
 import { Partition } from './partition.js';
 import { loadProducerState } from './producer-state-loader.js';
 import { isUnexpectedStorageError, storageErrorCode } from './storage-error-codes.js';
+import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
+import * as path from 'node:path';
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -23,6 +25,8 @@ export interface ReplicaManagerOptions {
   logConfigFor(topic: string): LogConfig;
   /** The topic's effective max.message.bytes. */
   maxMessageBytesFor(topic: string): number;
+  /** The topic's effective min.insync.replicas (acks=all; 1 when not given). */
+  minInsyncReplicasFor?(topic: string): number;
   /** Told when a config change could not be applied to a log (it keeps its previous settings). */
   onConfigError?(message: string): void;
 }
@@ -31,6 +35,9 @@ const TOPIC_RESOURCE = 2;
 
 export class ReplicaManager {
   private readonly byTopic = new Map<string, Map<number, Partition>>();
+  /** Each log dir's replication-offset-checkpoint as read at startup (read once, on first use). */
+  private readonly checkpointedHws = new Map<string, Promise<Map<string, number>>>();
+  private hwWrites: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly fs: FileSystem,
@@ -43,6 +50,20 @@ export class ReplicaManager {
     for (const parts of this.byTopic.values()) {
       for (const p of parts.values()) await p.saveProducerSnapshot(this.fs);
     }
+  }
+
+  /** Writes every log dir's replication-offset-checkpoint (periodically, and before shutdown). */
+  checkpointHighWatermarks(): Promise<void> {
+    // One write at a time: the periodic one and the shutdown one never race on the same file.
+    const run = this.hwWrites.then(() => writeHighWatermarks(this.fs, [...this.byTopic.values()].flatMap((parts) => [...parts.values()])));
+    this.hwWrites = run.catch(() => undefined);
+    return run;
+  }
+
+  private checkpointedHw(logDir: string): Promise<Map<string, number>> {
+    let hws = this.checkpointedHws.get(logDir);
+    if (hws === undefined) this.checkpointedHws.set(logDir, (hws = readHighWatermarks(this.fs, logDir)));
+    return hws;
   }
 
   /** Forgets idle idempotent producers on every partition (producer.id.expiration.ms); returns how many. */
@@ -67,10 +88,12 @@ export class ReplicaManager {
 
   /**
    * DeleteRecords on a hosted partition: moves its log start offset up to `requested` (-1: the
-   * high watermark) and checkpoints it. Kafka's answers: OFFSET_OUT_OF_RANGE above the HW or below
+   * high watermark) and checkpoints it. Kafka's answers: NOT_LEADER_OR_FOLLOWER on a follower
+   * (followers follow the leader's log start as they fetch), OFFSET_OUT_OF_RANGE above the HW or below
    * -1, KAFKA_STORAGE_ERROR (logged through `onStorageError`) when the log fails.
    */
   async deleteRecords(p: Partition, requested: number, onStorageError: (e: unknown) => void): Promise<{ errorCode: number; lowWatermark: number }> {
+    if (!p.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, lowWatermark: -1 };
     const offset = requested === -1 ? p.highWatermark : requested;
     if (offset < 0 || offset > p.highWatermark) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: -1 };
     try {
@@ -100,6 +123,8 @@ export class ReplicaManager {
       if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
       const producers = await loadProducerState(this.fs, log);
       const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
+      hosted.minInsyncReplicas = this.opts.minInsyncReplicasFor?.(topic.name) ?? 1;
+      hosted.restoreHighWatermark((await this.checkpointedHw(path.dirname(log.dir))).get(`${topic.name}-${partition.partitionId}`) ?? 0);
       // A log loaded at startup was opened before its topic's configs were replayed.
       if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
       parts.set(partition.partitionId, hosted);
@@ -111,9 +136,11 @@ export class ReplicaManager {
         if (parts === undefined) continue;
         const config = this.opts.logConfigFor(name);
         const maxMessageBytes = this.opts.maxMessageBytesFor(name);
+        const minInsyncReplicas = this.opts.minInsyncReplicasFor?.(name) ?? 1;
         for (const p of parts.values()) {
           this.applyLogConfig(name, p, config);
           p.maxMessageBytes = maxMessageBytes;
+          p.minInsyncReplicas = minInsyncReplicas;
         }
       }
     } else if (change.kind === 'topicRemoved') {

@@ -4,10 +4,12 @@
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { LogClosedError, RecordBatchTooLargeError } from '../storage/errors.js';
+import { ReplicationError } from './replication-error.js';
 
 export function storageErrorCode(e: unknown): number {
   // A deleted or moved replica: the client refreshes metadata and retries elsewhere.
   if (e instanceof LogClosedError) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  if (e instanceof ReplicationError) return e.errorCode;
   // Kafka's RecordBatchTooLargeException (a batch larger than segment.bytes).
   if (e instanceof RecordBatchTooLargeError) return ErrorCode.RECORD_LIST_TOO_LARGE;
   return ErrorCode.KAFKA_STORAGE_ERROR;
@@ -15,5 +17,5 @@ export function storageErrorCode(e: unknown): number {
 
 /** Whether the failure is worth an error line (an expected condition is not). */
 export function isUnexpectedStorageError(e: unknown): boolean {
-  return !(e instanceof LogClosedError || e instanceof RecordBatchTooLargeError);
+  return !(e instanceof LogClosedError || e instanceof RecordBatchTooLargeError || e instanceof ReplicationError);
 }

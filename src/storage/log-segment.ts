@@ -211,8 +211,31 @@ export class LogSegment {
 
   /** Closes the file once no pinned read is using it (the segment has already left the log). */
   async closeWhenUnused(): Promise<void> {
-    if (this.pins > 0) await new Promise<void>((resolve) => (this.unpinned = resolve));
+    await this.whenUnused();
     await this.close();
+  }
+
+  /** Resolves once no read uses the file (every waiter is woken). */
+  private whenUnused(): Promise<void> {
+    if (this.pins === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const before = this.unpinned;
+      this.unpinned = () => {
+        before?.();
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Cuts the segment at `size` while reads may be running (a follower's truncation): reads starting
+   * now stop at the new size at once; the file is cut once the reads already under way finish.
+   */
+  async cutAt(size: number): Promise<void> {
+    this.reservedBytes = size;
+    this.committedBytes = size;
+    await this.whenUnused();
+    await this.file().truncate(size);
   }
 
   async close(): Promise<void> {

@@ -23,18 +23,21 @@
  *   are unknown until recovery re-reads them).
  */
 import * as path from 'node:path';
-import { ATTRIBUTES_OFFSET, MAX_TIMESTAMP_OFFSET, PARTITION_LEADER_EPOCH_OFFSET, TIMESTAMP_TYPE_MASK, batchSizeAt, lastOffsetDeltaAt } from '../protocol/records/batch-header.js';
-import { writeBatchCrc } from '../protocol/records/batch-crc.js';
 import { type Clock, type Timer, systemClock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import { appendShape } from './batch-validation.js';
 import { LogClosedError, LogFailedError, OffsetOutOfRangeError, RecordBatchTooLargeError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
-import { readInt64, writeInt64 } from './int64.js';
+import { followerBatches, patchBatches, recordEpochs, stampLogAppendTime } from './batch-patching.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { truncateSegments } from './log-truncation.js';
+import { SegmentDeleter } from './segment-deleter.js';
+import { segmentIndexIn, segmentLargestTimestamp } from './segment-list.js';
 import { type LogConfig, NEVER, checkLogConfig, flushTimerEnabled } from './log-config.js';
 import { loadSegments } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import { syncPartitionMetadata } from './partition-metadata.js';
+import { truncateAbortedTxns } from './transaction-index.js';
 
 export type { LogConfig } from './log-config.js';
 
@@ -103,7 +106,7 @@ export class PartitionLog {
   private readonly commit = new GroupCommit(() => this.flushRound());
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   /** Segments that left the log and whose files await removal. */
-  private readonly pendingDeletes = new Set<{ seg: LogSegment; timer: Timer | null; run: () => Promise<void> }>();
+  private readonly deleter: SegmentDeleter;
   /** Compaction progress: everything below this offset is clean (Kafka's cleaner checkpoint). */
   firstDirtyOffset: number;
 
@@ -118,6 +121,8 @@ export class PartitionLog {
     readonly topicId: string | undefined,
     /** What loading had to repair (truncations, rebuilt indexes): for the caller to log. */
     readonly recoveryNotes: readonly string[],
+    /** The leader epochs of this log and where each starts (leader-epoch-checkpoint). */
+    readonly epochs: LeaderEpochCache,
   ) {
     const last = segments[segments.length - 1]!;
     this.leo = last.lastOffset + 1;
@@ -125,6 +130,7 @@ export class PartitionLog {
     this.rp = this.leo;
     this.lso = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.leo);
     this.firstDirtyOffset = this.lso;
+    this.deleter = new SegmentDeleter(fs, dir, clock, () => this.config.fileDeleteDelayMs, (m) => this.onBackgroundError?.(m));
     this.bytes = 0;
     for (const s of segments) {
       this.bytes += s.committedBytes;
@@ -146,7 +152,11 @@ export class PartitionLog {
     });
     // Creations and deletions done while loading must survive a crash right after open.
     await fs.syncDir(dir);
-    return new PartitionLog(fs, dir, config, clock, loaded.segments, logStartOffset, topicId, loaded.notes);
+    const epochs = await LeaderEpochCache.load(fs, dir);
+    const log = new PartitionLog(fs, dir, config, clock, loaded.segments, logStartOffset, topicId, loaded.notes, epochs);
+    // Kafka's LogLoader: entries past the recovered end, or below the start, no longer describe the log.
+    if (epochs.truncateFromEnd(log.leo) || epochs.truncateFromStart(log.lso)) await epochs.persist();
+    return log;
   }
 
   get logStartOffset(): number {
@@ -206,7 +216,20 @@ export class PartitionLog {
     this.armFlushTimer();
   }
 
+  /** A leader's append: offsets assigned from the log end, every batch stamped with `leaderEpoch`. */
   append(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    return this.appendWith(batches, leaderEpoch);
+  }
+
+  /**
+   * A follower's append (Kafka's appendAsFollower): the leader's batches keep their offsets and
+   * epochs; they must be CRC-valid and start at or after the log end (InvalidBatchesError).
+   */
+  appendAsFollower(batches: Buffer): Promise<AppendResult> {
+    return this.appendWith(batches, null);
+  }
+
+  private appendWith(batches: Buffer, leaderEpoch: number | null): Promise<AppendResult> {
     let p: Promise<AppendResult>;
     try {
       p = this.enqueueAppend(batches, leaderEpoch);
@@ -220,22 +243,24 @@ export class PartitionLog {
     });
   }
 
-  private enqueueAppend(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
+  private enqueueAppend(batches: Buffer, leaderEpoch: number | null): Promise<AppendResult> {
     this.throwIfNotWritable();
-    if (!Number.isInteger(leaderEpoch) || leaderEpoch < INT32_MIN || leaderEpoch > INT32_MAX) {
+    if (leaderEpoch !== null && (!Number.isInteger(leaderEpoch) || leaderEpoch < INT32_MIN || leaderEpoch > INT32_MAX)) {
       throw new RangeError(`leader epoch ${leaderEpoch} is not an int32`);
     }
     const shape = appendShape(batches);
     if (shape.largestBatchBytes > this.config.segmentBytes) {
       throw new RecordBatchTooLargeError(`batch of ${shape.largestBatchBytes} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
     }
-    const firstOffset = this.nextOffset;
-    const lastOffset = firstOffset + shape.offsetCount - 1;
+    const follower = leaderEpoch === null ? followerBatches(batches, this.nextOffset) : null;
+    const firstOffset = follower?.firstOffset ?? this.nextOffset;
+    const lastOffset = follower?.lastOffset ?? firstOffset + shape.offsetCount - 1;
     if (!Number.isSafeInteger(lastOffset)) throw new RangeError(`offset ${lastOffset} is not a safe integer`);
     // Only LogAppendTime logs pay for a CRC recomputation; CreateTime appends stay copy- and CRC-free.
-    const appendTimeMs = this.config.logAppendTime ? this.clock.nowMs() : -1;
+    const appendTimeMs = this.config.logAppendTime && leaderEpoch !== null ? this.clock.nowMs() : -1;
     if (appendTimeMs >= 0) stampLogAppendTime(batches, appendTimeMs);
-    const maxTimestamp = patchBatches(batches, firstOffset, leaderEpoch);
+    const maxTimestamp = leaderEpoch === null ? follower!.maxTimestamp : patchBatches(batches, firstOffset, leaderEpoch);
+    const epochsChanged = recordEpochs(this.epochs, batches);
     let segment = this.activeSegment();
     if (segment.shouldRoll(batches.length, lastOffset, maxTimestamp, this.clock.nowMs())) segment = this.roll(firstOffset);
     const position = segment.reserve(batches.length);
@@ -246,7 +271,8 @@ export class PartitionLog {
       this.queue.push({ kind: 'append', segment, buf: batches, position, result, resolve, reject });
     });
     void this.drain();
-    return done;
+    // Kafka writes a new epoch's checkpoint before the batch: here the append completes after both.
+    return epochsChanged ? Promise.all([done, this.epochs.persist()]).then(([r]) => r) : done;
   }
 
   private activeSegment(): LogSegment {
@@ -545,6 +571,67 @@ export class PartitionLog {
     this.lso = Math.max(this.lso, offset);
     if (this.rp < this.lso) this.rp = this.lso;
     if (this.firstDirtyOffset < this.lso) this.firstDirtyOffset = this.lso;
+    if (this.epochs.truncateFromStart(this.lso)) this.epochs.persist().catch((e: unknown) => this.onBackgroundError?.(`leader-epoch-checkpoint: ${(e as Error).message}`));
+  }
+
+  /**
+   * Kafka's UnifiedLog.truncateTo: drops every offset from `offset` on (whole batches; a target
+   * below the log start empties the log and starts it there). Segments, indexes, the epoch cache,
+   * the recovery point and the aborted-transaction indexes follow; the caller rebuilds what it
+   * keeps above the log (producer state, the high watermark). Waits for writes in flight.
+   */
+  truncateTo(offset: number): Promise<void> {
+    if (offset < this.lso) return this.truncateFullyAndStartAt(offset);
+    return this.maintenance(async () => {
+      this.throwIfNotWritable();
+      await this.waitForLeo(this.nextOffset);
+      this.throwIfFailed();
+      // Kafka's too: an epoch this replica started as leader without writing to it ends at the log end.
+      if (offset >= this.leo) {
+        if (this.epochs.truncateFromEnd(this.leo)) await this.epochs.persist();
+        return;
+      }
+      const { kept, removed } = await truncateSegments(this.segments, offset);
+      this.segments = kept;
+      for (const seg of removed) this.bytes -= seg.committedBytes;
+      for (const seg of removed) await this.scheduleDelete(seg);
+      this.resetEnd(kept[kept.length - 1]!.lastOffset + 1);
+      this.epochs.truncateFromEnd(this.leo);
+      await this.epochs.persist();
+      await truncateAbortedTxns(this.fs, this.dir, this.leo);
+    });
+  }
+
+  /** Kafka's truncateFullyAndStartAt: every segment goes; the log restarts empty at `offset`. */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.maintenance(async () => {
+      this.throwIfNotWritable();
+      await this.waitForLeo(this.nextOffset);
+      this.throwIfFailed();
+      const old = this.segments;
+      for (const seg of old) await this.scheduleDelete(seg);
+      const fresh = new LogSegment(this.fs, this.dir, offset, this.config, this.clock.nowMs());
+      await fresh.openLog(true);
+      await this.fs.syncDir(this.dir);
+      this.segments = [fresh];
+      this.bytes = 0;
+      this.lso = offset;
+      this.firstDirtyOffset = offset;
+      this.resetEnd(offset);
+      this.epochs.clear();
+      await this.epochs.persist();
+      await truncateAbortedTxns(this.fs, this.dir, 0);
+    });
+  }
+
+  /** The log end moved back to `leo` (truncation): offsets, recovery point, max timestamp follow. */
+  private resetEnd(leo: number): void {
+    this.leo = leo;
+    this.nextOffset = leo;
+    this.rp = Math.min(this.rp, leo);
+    if (this.firstDirtyOffset > leo) this.firstDirtyOffset = leo;
+    this.maxTimestamp = null;
+    for (const s of this.segments) this.noteMaxTimestamp(s);
   }
 
   /**
@@ -591,36 +678,9 @@ export class PartitionLog {
     return n;
   }
 
-  /**
-   * Renames the segment's files to `.deleted` now (a restart removes them), and removes them after
-   * file.delete.delay.ms once no read uses the segment.
-   */
-  async scheduleDelete(seg: LogSegment): Promise<void> {
-    seg.retired = true;
-    const renamed: string[] = [];
-    for (const p of [seg.paths.log, seg.paths.index, seg.paths.timeIndex]) {
-      if (!(await this.fs.exists(p))) continue;
-      await this.fs.rename(p, p + DELETED_SUFFIX);
-      renamed.push(p + DELETED_SUFFIX);
-    }
-    await this.fs.syncDir(this.dir);
-    const entry = { seg, timer: null as Timer | null, run: async (): Promise<void> => {
-      this.pendingDeletes.delete(entry);
-      await seg.closeWhenUnused();
-      for (const p of renamed) await this.fs.rm(p);
-    } };
-    this.pendingDeletes.add(entry);
-    if (this.config.fileDeleteDelayMs === 0) {
-      await entry.run();
-      return;
-    }
-    entry.timer = this.clock.setTimer(Math.min(this.config.fileDeleteDelayMs, INT32_MAX), () => {
-      entry.timer = null;
-      entry.run().catch((err: unknown) => {
-        // Leftover .deleted files are removed at the next load; the log itself is unaffected.
-        this.onBackgroundError?.(`removing ${seg.paths.log}.deleted: ${(err as Error).message}`);
-      });
-    });
+  /** Kafka's asynchronous delete of a segment that left the log (segment-deleter.ts). */
+  scheduleDelete(seg: LogSegment): Promise<void> {
+    return this.deleter.schedule(seg);
   }
 
   /** Where background work reports errors that do not fail the log (set by the LogManager). */
@@ -673,11 +733,7 @@ export class PartitionLog {
       this.state = 'closed';
       await this.maintenanceChain;
       for (const s of this.segments) await s.close();
-      for (const d of [...this.pendingDeletes]) {
-        d.timer?.cancel();
-        // A .deleted file left behind here is removed by the next start's loader: not an error.
-        await d.run().catch(() => undefined);
-      }
+      await this.deleter.runAll();
     }
     // A failed log did not flush: the caller must not record a clean shutdown for it.
     this.throwIfFailed();
@@ -695,61 +751,4 @@ export class PartitionLog {
     await this.fs.rm(this.dir);
     await this.fs.syncDir(path.dirname(this.dir));
   }
-}
-
-const DELETED_SUFFIX = '.deleted';
-
-/** Index of the last segment in `segs` with baseOffset <= offset (0 when offset precedes them all). */
-function segmentIndexIn(segs: readonly LogSegment[], offset: number): number {
-  let lo = 0;
-  let hi = segs.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segs[mid]!.baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
-/** Kafka's LogSegment.largestTimestamp: the max record timestamp, else the segment's creation time. */
-function segmentLargestTimestamp(seg: LogSegment): number {
-  return seg.maxTimestampSoFar > 0 ? seg.maxTimestampSoFar : seg.createdMs;
-}
-
-/**
- * Kafka's LogValidator for a LogAppendTime topic: every batch gets the timestamp-type bit and
- * maxTimestamp = the append time, and its CRC recomputed (baseTimestamp and records untouched).
- */
-function stampLogAppendTime(buf: Buffer, nowMs: number): void {
-  let pos = 0;
-  while (pos < buf.length) {
-    const size = batchSizeAt(buf, pos);
-    buf.writeInt16BE(buf.readInt16BE(pos + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK, pos + ATTRIBUTES_OFFSET);
-    writeInt64(buf, pos + MAX_TIMESTAMP_OFFSET, nowMs);
-    writeBatchCrc(buf, pos, size);
-    pos += size;
-  }
-}
-
-/**
- * Assigns consecutive offsets from `firstOffset` by patching each batch's baseOffset and
- * partitionLeaderEpoch in place (neither is covered by the CRC); returns the largest maxTimestamp.
- */
-function patchBatches(buf: Buffer, firstOffset: number, leaderEpoch: number): number {
-  let pos = 0;
-  let offset = firstOffset;
-  let maxTimestamp = -1;
-  while (pos < buf.length) {
-    writeInt64(buf, pos, offset);
-    buf.writeInt32BE(leaderEpoch, pos + PARTITION_LEADER_EPOCH_OFFSET);
-    maxTimestamp = Math.max(maxTimestamp, readInt64(buf, pos + MAX_TIMESTAMP_OFFSET));
-    offset += lastOffsetDeltaAt(buf, pos) + 1;
-    pos += batchSizeAt(buf, pos);
-  }
-  return maxTimestamp;
 }

@@ -85,3 +85,16 @@ export async function readAbortedTxns(fs: FileSystem, dir: string, from: number,
   }
   return out.sort((a, b) => a.lastOffset - b.lastOffset);
 }
+
+/** The log was truncated to `offset`: entries whose abort marker is at or past it are dropped. */
+export async function truncateAbortedTxns(fs: FileSystem, dir: string, offset: number): Promise<void> {
+  for (const e of await fs.readdir(dir)) {
+    if (e.isDirectory || !e.name.endsWith(TXN_INDEX_SUFFIX)) continue;
+    const file = path.join(dir, e.name);
+    const entries = decodeAbortedTxns(await fs.readFile(file));
+    const kept = entries.filter((t) => t.lastOffset < offset);
+    if (kept.length === entries.length) continue;
+    if (kept.length === 0) await fs.rm(file);
+    else await fs.writeFileAtomic(file, Buffer.concat(kept.map(encodeAbortedTxn)));
+  }
+}

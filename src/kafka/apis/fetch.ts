@@ -18,6 +18,12 @@
  * min_bytes are available the request parks until an append to one of its partitions brings
  * enough, or max_wait_ms passes: appends wake it, no timer loop polls.
  *
+ * From a follower replica (replica_id >= 0, v15+ in replica_state): the partition's leader reads
+ * to the log end, not the HW, records the fetch offset as the follower's LEO (ISR and HW follow),
+ * and answers a last_fetched_epoch that diverges from its log with diverging_epoch (v12+) instead
+ * of records; a replica that is not the leader answers NOT_LEADER_OR_FOLLOWER; a parked replica
+ * fetch wakes on log end moves. The logic is partition/replica-fetch.ts's.
+ *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3), UNKNOWN_TOPIC_ID (100),
  * OFFSET_OUT_OF_RANGE (1), FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75),
  * NOT_LEADER_OR_FOLLOWER (6) for a partition deleted while the fetch waited,
@@ -30,6 +36,7 @@ import { ZERO_UUID } from '../../protocol/codec/uuid.js';
 import type { Partition, PartitionRead } from '../../partition/partition.js';
 import { delayFetch } from '../../partition/delayed-fetch.js';
 import { leaderEpochError } from '../../partition/leader-epoch-check.js';
+import { fetchForReplica, replicaFetchData, replicaFetchOf, replicaIdOf } from '../../partition/replica-fetch.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
 import { defineApi } from '../api.js';
@@ -50,6 +57,8 @@ interface Target {
   partitionMaxBytes: number;
   currentLeaderEpoch: number | undefined;
   readCommitted: boolean;
+  /** What a replica fetch asks beyond a consumer's (null for a consumer). */
+  replica: { req: FetchRequest; partition: FetchRequest['topics'][number]['partitions'][number] } | null;
 }
 
 export const fetchApi = defineApi<FetchRequest, FetchResponse>({
@@ -91,6 +100,7 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
         readCommitted: (req.isolationLevel ?? 0) === READ_COMMITTED,
+        replica: replicaIdOf(req) >= 0 ? { req, partition: p } : null,
       });
     }
   }
@@ -111,7 +121,7 @@ async function readAll(targets: readonly Target[], maxBytes: number, log: Logger
   // Sequential on purpose: each partition's budget depends on what the earlier ones returned.
   for (const t of targets) {
     const data = await readOne(t, Math.min(t.partitionMaxBytes, remaining), bytes === 0, log);
-    if (data.errorCode !== ErrorCode.NONE) hasError = true;
+    if (data.errorCode !== ErrorCode.NONE || (data.divergingEpoch?.epoch ?? -1) >= 0) hasError = true;
     const n = data.records?.length ?? 0;
     bytes += n;
     remaining = Math.max(0, remaining - n);
@@ -123,6 +133,16 @@ async function readAll(targets: readonly Target[], maxBytes: number, log: Logger
 async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log: Logger): Promise<PartitionData> {
   const p = t.partition;
   if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (t.replica !== null) {
+    try {
+      return replicaFetchData(t.partitionIndex, await fetchForReplica(p, replicaFetchOf(t.replica.req, t.replica.partition, maxBytes, minOneMessage)));
+    } catch (e) {
+      if (isUnexpectedStorageError(e)) log.error(`replica fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return errorData(t.partitionIndex, storageErrorCode(e));
+    }
+  }
+  // Consumers read from the leader only (no follower fetching, KIP-392, here).
+  if (!p.isLeader) return errorData(t.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
   if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
   try {
@@ -145,6 +165,7 @@ function waitForData(targets: readonly Target[], req: FetchRequest, ctx: Request
     readAll: () => readAll(targets, maxBytes, ctx.broker.log),
     satisfied: (r) => r.bytes >= req.minBytes || r.hasError,
     fallback: first,
+    wakeOn: replicaIdOf(req) >= 0 ? 'logEnd' : 'highWatermark',
   });
 }
 

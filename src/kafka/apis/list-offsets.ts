@@ -13,8 +13,8 @@
  * timestamp is >= it, or offset -1 if none. An answer at or past the last fetchable offset (the
  * HW, or the LSO under read_committed) is none, as Kafka's: a consumer could not fetch it yet.
  *
- * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), FENCED_LEADER_EPOCH (74),
- * UNKNOWN_LEADER_EPOCH (75), KAFKA_STORAGE_ERROR (56).
+ * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), NOT_LEADER_OR_FOLLOWER (6) on a replica
+ * that does not lead, FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75), KAFKA_STORAGE_ERROR (56).
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeListOffsetsRequest, listOffsetsRequestMeta, type ListOffsetsPartition, type ListOffsetsRequest } from '../../protocol/generated/messages/list-offsets-request.js';
@@ -55,6 +55,7 @@ async function listOne(topic: string, p: ListOffsetsPartition, req: ListOffsetsR
   if (partition === undefined) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1, -1, ctx.apiVersion);
   const epochError = leaderEpochError(p.currentLeaderEpoch, partition.leaderEpoch);
   if (epochError !== ErrorCode.NONE) return answer(p.partitionIndex, epochError, -1, -1, -1, ctx.apiVersion);
+  if (!partition.isLeader) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER, -1, -1, -1, ctx.apiVersion);
   try {
     const found = await lookup(partition, p.timestamp, req.isolationLevel ?? 0);
     return answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, found.offset >= 0 ? partition.leaderEpoch : -1, ctx.apiVersion);

@@ -5,13 +5,13 @@
  * Versions: v1 answers the leader epoch too; v2 current leader epoch (fencing) and throttle time;
  * v3 replica id; v4 flexible.
  *
- * Every partition here has had one leader epoch since it was created (a single node never changes
- * leader), so the leader-epoch cache is the one entry (epoch, start offset 0): the current epoch
- * ends at the log end offset, a later epoch is unknown (-1, -1), as Kafka's
- * LeaderEpochFileCache.endOffsetFor answers.
+ * Answered by the partition's leader from its leader-epoch cache (storage/leader-epoch-cache.ts,
+ * Kafka's LeaderEpochFileCache.endOffsetFor): the current epoch ends at the log end offset, an
+ * earlier one where the next known epoch starts (with the largest known epoch at or below it), a
+ * later or unknown one is (-1, -1).
  *
- * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), FENCED_LEADER_EPOCH (74),
- * UNKNOWN_LEADER_EPOCH (75).
+ * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION (3), NOT_LEADER_OR_FOLLOWER (6) on a follower,
+ * FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75).
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeOffsetForLeaderEpochRequest, offsetForLeaderEpochRequestMeta, type OffsetForLeaderEpochRequest, type OffsetForLeaderPartition } from '../../protocol/generated/messages/offset-for-leader-epoch-request.js';
@@ -43,8 +43,7 @@ function endOffsetFor(topic: string, p: OffsetForLeaderPartition, ctx: RequestCo
   if (partition === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
   const fenced = leaderEpochError(p.currentLeaderEpoch, partition.leaderEpoch);
   if (fenced !== ErrorCode.NONE) return { errorCode: fenced, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
-  if (p.leaderEpoch < 0 || p.leaderEpoch > partition.leaderEpoch) {
-    return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
-  }
-  return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: partition.leaderEpoch, endOffset: BigInt(partition.logEndOffset) };
+  if (!partition.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+  const end = partition.endOffsetForEpoch(p.leaderEpoch);
+  return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: end.epoch, endOffset: BigInt(end.endOffset) };
 }

@@ -19,8 +19,10 @@
  * retried batch is answered with its original offset; a zombie fenced by a newer epoch, written by a
  * transaction marker, gets INVALID_PRODUCER_EPOCH), INVALID_TXN_STATE (48) for a non-transactional
  * batch while the producer's transaction is open, UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
- * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
- * than -1, 0, 1.
+ * for a replica deleted meanwhile or not the leader, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
+ * than -1, 0, 1. acks=all (partition/leader-role.ts): NOT_ENOUGH_REPLICAS (19) when the ISR is below
+ * min.insync.replicas before the append, NOT_ENOUGH_REPLICAS_AFTER_APPEND (20) when it shrank below
+ * it before the HW passed the batch, REQUEST_TIMED_OUT (7) after timeout_ms.
  */
 import { ErrorCode, errorName } from '../../protocol/generated/error-codes.js';
 import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
@@ -88,7 +90,7 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (valid.isTransactional && valid.producerId < 0n) return failed(index, ErrorCode.INVALID_RECORD, 'Transactional record batches need a producer id');
   const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta), isTransactional: valid.isTransactional } : null;
   const precheck = partition.requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
-  return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp, precheck).then(
+  return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp, precheck, req.timeoutMs).then(
     (outcome) => {
       if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message, outcome.recordErrors);
       return {
