@@ -8,9 +8,9 @@
  * A node alone in its quorum (controller.quorum.voters empty or naming only itself) is elected at
  * once in a new epoch on every start, writes the LeaderChange record, and a proposal is committed
  * when its flush is done. With other voters, quorum messages go through a transport (raft-
- * messenger.ts) and a proposal commits once a majority has it on disk. Not yet handled: truncating
- * a diverged follower's log and snapshots (a `truncate` or snapshot output is a fault, never
- * silently skipped).
+ * messenger.ts), a proposal commits once a majority has it on disk, and a follower whose log
+ * diverged truncates it. Not yet handled: snapshots (a snapshot output is a fault, never silently
+ * skipped).
  *
  * Invariants: the in-memory entries equal the log on disk (the core reads them synchronously);
  * a controller command's records are applied only once committed (offset < high watermark).
@@ -42,6 +42,12 @@ export interface RaftMetadataLogOptions {
   readonly onFatal: (e: unknown) => void;
   /** How quorum requests reach the other voters; needed when there are any. */
   readonly transport?: RaftTransport;
+  /**
+   * Told of every metadata record once it is committed, in offset order, exactly once (records
+   * already in the log when `replay` runs are replayed there instead). A follower learns the
+   * metadata this way; an append resolves only after its records were told.
+   */
+  readonly onCommitted?: (record: MetadataRecord, offset: number) => Promise<void>;
   readonly clusterId?: string;
 }
 
@@ -62,6 +68,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private readonly pending = new Map<number, Pending>();
   private closed = false;
   private readonly messenger: RaftMessenger | undefined;
+  /** The offset after the last entry handed to `onCommitted` (or replayed). */
+  private appliedOffset = 0;
 
   private constructor(private readonly opts: RaftMetadataLogOptions, entries: Entry[], quorumState: ElectionState | undefined) {
     this.entries = entries;
@@ -90,6 +98,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   /** Calls `apply` for every metadata record in the log, in order (control records are Raft's own). */
   async replay(apply: (record: MetadataRecord, offset: number) => Promise<void>): Promise<void> {
     for (const e of this.entries) if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+    this.appliedOffset = this.opts.log.logEndOffset;
   }
 
   /** Starts the core: with the node as the only voter, it elects itself at once. */
@@ -130,6 +139,17 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     this.messenger?.close();
     for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
     this.pending.clear();
+  }
+
+  /**
+   * A follower whose log diverged from its leader's drops everything from `endOffset` on (the
+   * core never truncates a committed entry: that would be a safety breach, and is checked here too).
+   */
+  private async truncate(endOffset: number): Promise<void> {
+    if (endOffset < this.appliedOffset) throw new Error(`metadata quorum: truncating to ${endOffset} would drop committed records (applied up to ${this.appliedOffset})`);
+    await this.opts.log.truncateTo(endOffset);
+    const first = this.entries[0]?.offset ?? endOffset;
+    this.entries.length = Math.max(0, Math.min(this.entries.length, endOffset - first));
   }
 
   /** A LeaderChange entry's bytes: the leader is this node (the core appends it only as leader). */
@@ -175,6 +195,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'append':
         for (const e of await appendEntries(log, out.entries, this.leaderChange, this.opts.clock.nowMs())) this.entries.push(e);
         return;
+      case 'truncate':
+        return this.truncate(out.endOffset);
       case 'send':
         if (this.messenger === undefined) throw new Error(`metadata quorum: a message for voter ${out.to} with no transport`);
         return this.messenger.send(out.to, out.message);
@@ -189,13 +211,13 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'resigned':
         return;
       default:
-        // truncate, deleteBefore, snapshotChunk, installSnapshot: a diverged follower's log and
-        // snapshots, which this driver does not handle yet (a fault, never silently skipped).
+        // deleteBefore, snapshotChunk, installSnapshot: snapshots, which this driver does not
+        // take or install yet (a fault, never silently skipped).
         throw new Error(`metadata quorum: ${out.kind} is not supported yet`);
     }
   }
 
-  private proposalAnswered(id: number, result: Extract<RaftOutput, { kind: 'proposalResult' }>['result']): void {
+  private proposalAnswered(id: number, result: Extract<RaftOutput, { kind: 'proposalResult' }>['result']): Promise<void> | void {
     const p = this.pending.get(id);
     if (p === undefined) return;
     if (!result.accepted) {
@@ -205,11 +227,21 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     }
     p.baseOffset = result.baseOffset;
     p.lastOffset = result.lastOffset;
-    this.commitUpTo(this.core.highWatermark ?? 0);
+    return this.commitUpTo(this.core.highWatermark ?? 0);
   }
 
-  /** Resolves every accepted proposal whose last offset is below the high watermark. */
-  private commitUpTo(highWatermark: number): void {
+  /**
+   * Tells `onCommitted` of the newly committed records, then resolves every accepted proposal
+   * whose last offset is below the high watermark.
+   */
+  private async commitUpTo(highWatermark: number): Promise<void> {
+    const apply = this.opts.onCommitted;
+    if (apply !== undefined) {
+      for (const e of this.entriesFrom(this.appliedOffset, highWatermark - this.appliedOffset)) {
+        if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+      }
+    }
+    this.appliedOffset = Math.max(this.appliedOffset, highWatermark);
     for (const [id, p] of this.pending) {
       if (p.lastOffset < 0 || p.lastOffset >= highWatermark) continue;
       this.pending.delete(id);
