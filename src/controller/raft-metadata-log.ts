@@ -5,11 +5,12 @@
  * one step's outputs run to completion before the next input, and a quorum-state write or a flush
  * is durable before anything after it.
  *
- * Today the quorum is the node alone (controller.quorum.voters empty or naming only itself): the
- * core elects it at once in a new epoch on every start, writes the LeaderChange record, and a
- * proposal is committed when its flush is done. Several voters need the network transport and
- * log truncation, which come with the cluster wiring; a `send` or `truncate` output until then is
- * a fault, never silently dropped.
+ * A node alone in its quorum (controller.quorum.voters empty or naming only itself) is elected at
+ * once in a new epoch on every start, writes the LeaderChange record, and a proposal is committed
+ * when its flush is done. With other voters, quorum messages go through a transport (raft-
+ * messenger.ts), a proposal commits once a majority has it on disk, and a follower whose log
+ * diverged truncates it. Not yet handled: snapshots (a snapshot output is a fault, never silently
+ * skipped).
  *
  * Invariants: the in-memory entries equal the log on disk (the core reads them synchronously);
  * a controller command's records are applied only once committed (offset < high watermark).
@@ -24,6 +25,8 @@ import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type Des
 import type { MetadataLogStore } from './controller.js';
 import type { MetadataQuorum } from './metadata-quorum.js';
 import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
+import { RaftMessenger, type RaftTransport } from './raft-messenger.js';
+import type { WireIdentity, WireRequest, WireResponse } from './raft-wire.js';
 
 export const QUORUM_STATE_FILE = 'quorum-state';
 
@@ -37,6 +40,15 @@ export interface RaftMetadataLogOptions {
   readonly config: RaftConfig;
   /** Told when the core or a disk write fails: the node cannot go on as a controller. */
   readonly onFatal: (e: unknown) => void;
+  /** How quorum requests reach the other voters; needed when there are any. */
+  readonly transport?: RaftTransport;
+  /**
+   * Told of every metadata record once it is committed, in offset order, exactly once (records
+   * already in the log when `replay` runs are replayed there instead). A follower learns the
+   * metadata this way; an append resolves only after its records were told.
+   */
+  readonly onCommitted?: (record: MetadataRecord, offset: number) => Promise<void>;
+  readonly clusterId?: string;
 }
 
 interface Pending {
@@ -55,9 +67,14 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private nextProposalId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  private readonly messenger: RaftMessenger | undefined;
+  /** The offset after the last entry handed to `onCommitted` (or replayed). */
+  private appliedOffset = 0;
 
   private constructor(private readonly opts: RaftMetadataLogOptions, entries: Entry[], quorumState: ElectionState | undefined) {
     this.entries = entries;
+    if (opts.voters.length > 1 && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters without a transport to reach them`);
+    this.messenger = opts.transport === undefined ? undefined : new RaftMessenger(opts.transport, this.wireIdentity(), opts.clock, opts.config.requestTimeoutMs, (from, message) => void this.feed({ kind: 'receive', from, message }));
     const log = opts.log;
     this.core = new RaftCore({
       localId: opts.nodeId,
@@ -81,6 +98,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   /** Calls `apply` for every metadata record in the log, in order (control records are Raft's own). */
   async replay(apply: (record: MetadataRecord, offset: number) => Promise<void>): Promise<void> {
     for (const e of this.entries) if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+    this.appliedOffset = this.opts.log.logEndOffset;
   }
 
   /** Starts the core: with the node as the only voter, it elects itself at once. */
@@ -95,6 +113,12 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const done = new Promise<number[]>((resolve, reject) => this.pending.set(id, { resolve, reject, baseOffset: -1, lastOffset: -1 }));
     void this.feed({ kind: 'propose', id, entries: records.map((r) => encodeMetadataRecord(r)) });
     return done;
+  }
+
+  /** A quorum request from another voter (Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch, FetchSnapshot). */
+  handleRequest(request: WireRequest, correlationId: number): Promise<WireResponse> {
+    if (this.messenger === undefined || this.closed) return Promise.reject(new Error('this node takes no quorum requests'));
+    return this.messenger.handle(request, correlationId);
   }
 
   describeQuorum(): DescribeQuorumData {
@@ -112,8 +136,27 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   close(): void {
     this.closed = true;
     this.timer?.cancel();
+    this.messenger?.close();
     for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
     this.pending.clear();
+  }
+
+  /**
+   * A follower whose log diverged from its leader's drops everything from `endOffset` on (the
+   * core never truncates a committed entry: that would be a safety breach, and is checked here too).
+   */
+  private async truncate(endOffset: number): Promise<void> {
+    if (endOffset < this.appliedOffset) throw new Error(`metadata quorum: truncating to ${endOffset} would drop committed records (applied up to ${this.appliedOffset})`);
+    await this.opts.log.truncateTo(endOffset);
+    const first = this.entries[0]?.offset ?? endOffset;
+    this.entries.length = Math.max(0, Math.min(this.entries.length, endOffset - first));
+  }
+
+  /** A LeaderChange entry's bytes: the leader is this node (the core appends it only as leader). */
+  private readonly leaderChange = (): Buffer => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]);
+
+  private wireIdentity(): WireIdentity {
+    return { clusterId: this.opts.clusterId ?? '', localId: this.opts.nodeId, leaderChange: this.leaderChange, nowMs: () => this.opts.clock.nowMs() };
   }
 
   private entriesFrom(fromOffset: number, maxEntries: number): Entry[] {
@@ -150,8 +193,13 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'persistQuorumState':
         return fs.writeFileAtomic(join(log.dir, QUORUM_STATE_FILE), Buffer.from(encodeQuorumState(out.state, this.opts.voters)));
       case 'append':
-        for (const e of await appendEntries(log, out.entries, () => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]), this.opts.clock.nowMs())) this.entries.push(e);
+        for (const e of await appendEntries(log, out.entries, this.leaderChange, this.opts.clock.nowMs())) this.entries.push(e);
         return;
+      case 'truncate':
+        return this.truncate(out.endOffset);
+      case 'send':
+        if (this.messenger === undefined) throw new Error(`metadata quorum: a message for voter ${out.to} with no transport`);
+        return this.messenger.send(out.to, out.message);
       case 'flush':
         return log.flush();
       case 'highWatermark':
@@ -163,13 +211,13 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'resigned':
         return;
       default:
-        // send, truncate, deleteBefore, snapshotChunk, installSnapshot: several voters or
-        // snapshots, which this node does not run yet.
-        throw new Error(`metadata quorum: ${out.kind} is not supported with a single voter`);
+        // deleteBefore, snapshotChunk, installSnapshot: snapshots, which this driver does not
+        // take or install yet (a fault, never silently skipped).
+        throw new Error(`metadata quorum: ${out.kind} is not supported yet`);
     }
   }
 
-  private proposalAnswered(id: number, result: Extract<RaftOutput, { kind: 'proposalResult' }>['result']): void {
+  private proposalAnswered(id: number, result: Extract<RaftOutput, { kind: 'proposalResult' }>['result']): Promise<void> | void {
     const p = this.pending.get(id);
     if (p === undefined) return;
     if (!result.accepted) {
@@ -179,11 +227,21 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     }
     p.baseOffset = result.baseOffset;
     p.lastOffset = result.lastOffset;
-    this.commitUpTo(this.core.highWatermark ?? 0);
+    return this.commitUpTo(this.core.highWatermark ?? 0);
   }
 
-  /** Resolves every accepted proposal whose last offset is below the high watermark. */
-  private commitUpTo(highWatermark: number): void {
+  /**
+   * Tells `onCommitted` of the newly committed records, then resolves every accepted proposal
+   * whose last offset is below the high watermark.
+   */
+  private async commitUpTo(highWatermark: number): Promise<void> {
+    const apply = this.opts.onCommitted;
+    if (apply !== undefined) {
+      for (const e of this.entriesFrom(this.appliedOffset, highWatermark - this.appliedOffset)) {
+        if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+      }
+    }
+    this.appliedOffset = Math.max(this.appliedOffset, highWatermark);
     for (const [id, p] of this.pending) {
       if (p.lastOffset < 0 || p.lastOffset >= highWatermark) continue;
       this.pending.delete(id);

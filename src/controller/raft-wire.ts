@@ -9,16 +9,18 @@
  * it, since the core takes every message with the voter it came from.
  */
 import { ApiKey } from '../protocol/generated/api-keys.js';
-import type { VoteRequest as WireVoteRequest } from '../protocol/generated/messages/vote-request.js';
-import type { VoteResponse as WireVoteResponse } from '../protocol/generated/messages/vote-response.js';
-import type { BeginQuorumEpochRequest as WireBeginRequest } from '../protocol/generated/messages/begin-quorum-epoch-request.js';
-import type { BeginQuorumEpochResponse as WireBeginResponse } from '../protocol/generated/messages/begin-quorum-epoch-response.js';
-import type { EndQuorumEpochRequest as WireEndRequest } from '../protocol/generated/messages/end-quorum-epoch-request.js';
-import type { EndQuorumEpochResponse as WireEndResponse } from '../protocol/generated/messages/end-quorum-epoch-response.js';
-import type { FetchRequest as WireFetchRequest } from '../protocol/generated/messages/fetch-request.js';
-import type { FetchResponse as WireFetchResponse } from '../protocol/generated/messages/fetch-response.js';
-import type { FetchSnapshotRequest as WireSnapshotRequest } from '../protocol/generated/messages/fetch-snapshot-request.js';
-import type { FetchSnapshotResponse as WireSnapshotResponse } from '../protocol/generated/messages/fetch-snapshot-response.js';
+import { Reader } from '../protocol/codec/reader.js';
+import { Writer } from '../protocol/codec/writer.js';
+import { decodeVoteRequest, encodeVoteRequest, type VoteRequest as WireVoteRequest } from '../protocol/generated/messages/vote-request.js';
+import { decodeVoteResponse, encodeVoteResponse, type VoteResponse as WireVoteResponse } from '../protocol/generated/messages/vote-response.js';
+import { decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest, type BeginQuorumEpochRequest as WireBeginRequest } from '../protocol/generated/messages/begin-quorum-epoch-request.js';
+import { decodeBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse, type BeginQuorumEpochResponse as WireBeginResponse } from '../protocol/generated/messages/begin-quorum-epoch-response.js';
+import { decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest, type EndQuorumEpochRequest as WireEndRequest } from '../protocol/generated/messages/end-quorum-epoch-request.js';
+import { decodeEndQuorumEpochResponse, encodeEndQuorumEpochResponse, type EndQuorumEpochResponse as WireEndResponse } from '../protocol/generated/messages/end-quorum-epoch-response.js';
+import { decodeFetchRequest, encodeFetchRequest, type FetchRequest as WireFetchRequest } from '../protocol/generated/messages/fetch-request.js';
+import { decodeFetchResponse, encodeFetchResponse, type FetchResponse as WireFetchResponse } from '../protocol/generated/messages/fetch-response.js';
+import { decodeFetchSnapshotRequest, encodeFetchSnapshotRequest, type FetchSnapshotRequest as WireSnapshotRequest } from '../protocol/generated/messages/fetch-snapshot-request.js';
+import { decodeFetchSnapshotResponse, encodeFetchSnapshotResponse, type FetchSnapshotResponse as WireSnapshotResponse } from '../protocol/generated/messages/fetch-snapshot-response.js';
 import type { Entry, NodeId, RaftRequest, RaftResponse } from '../raft/index.js';
 import { entriesOfChunk, entriesToBatches } from './metadata-log-entries.js';
 import { METADATA_TOPIC } from './metadata-log.js';
@@ -180,4 +182,48 @@ export async function responseFromWire(w: WireResponse, correlationId: number): 
       return { kind: 'FetchSnapshotResponse', correlationId, errorCode: w.body.errorCode || p.errorCode, leaderId: p.currentLeader?.leaderId ?? -1, leaderEpoch: p.currentLeader?.leaderEpoch ?? -1, snapshotId: { endOffset: Number(p.snapshotId.endOffset), epoch: p.snapshotId.epoch }, size: Number(p.size), position: Number(p.position), unalignedRecords: p.unalignedRecords };
     }
   }
+}
+
+interface BodyCodec {
+  encode(w: Writer, v: number, m: never): void;
+  decode(r: Reader, v: number): unknown;
+}
+
+const REQUEST_CODECS: Record<WireRequest['apiKey'], BodyCodec> = {
+  [ApiKey.Vote]: { encode: encodeVoteRequest, decode: decodeVoteRequest },
+  [ApiKey.BeginQuorumEpoch]: { encode: encodeBeginQuorumEpochRequest, decode: decodeBeginQuorumEpochRequest },
+  [ApiKey.EndQuorumEpoch]: { encode: encodeEndQuorumEpochRequest, decode: decodeEndQuorumEpochRequest },
+  [ApiKey.Fetch]: { encode: encodeFetchRequest, decode: decodeFetchRequest },
+  [ApiKey.FetchSnapshot]: { encode: encodeFetchSnapshotRequest, decode: decodeFetchSnapshotRequest },
+};
+
+const RESPONSE_CODECS: Record<WireResponse['apiKey'], BodyCodec> = {
+  [ApiKey.Vote]: { encode: encodeVoteResponse, decode: decodeVoteResponse },
+  [ApiKey.BeginQuorumEpoch]: { encode: encodeBeginQuorumEpochResponse, decode: decodeBeginQuorumEpochResponse },
+  [ApiKey.EndQuorumEpoch]: { encode: encodeEndQuorumEpochResponse, decode: decodeEndQuorumEpochResponse },
+  [ApiKey.Fetch]: { encode: encodeFetchResponse, decode: decodeFetchResponse },
+  [ApiKey.FetchSnapshot]: { encode: encodeFetchSnapshotResponse, decode: decodeFetchSnapshotResponse },
+};
+
+/** A quorum request's body as bytes, at the version voters speak. */
+export function encodeWireRequest(w: WireRequest): Buffer {
+  return encodeBody(REQUEST_CODECS[w.apiKey], w.apiKey, w.body);
+}
+
+export function decodeWireRequest(apiKey: WireRequest['apiKey'], bytes: Buffer): WireRequest {
+  return { apiKey, body: REQUEST_CODECS[apiKey].decode(new Reader(bytes), RAFT_API_VERSIONS[apiKey]) } as WireRequest;
+}
+
+export function encodeWireResponse(w: WireResponse): Buffer {
+  return encodeBody(RESPONSE_CODECS[w.apiKey], w.apiKey, w.body);
+}
+
+export function decodeWireResponse(apiKey: WireResponse['apiKey'], bytes: Buffer): WireResponse {
+  return { apiKey, body: RESPONSE_CODECS[apiKey].decode(new Reader(bytes), RAFT_API_VERSIONS[apiKey]) } as WireResponse;
+}
+
+function encodeBody(codec: BodyCodec, apiKey: WireRequest['apiKey'], body: unknown): Buffer {
+  const w = new Writer();
+  codec.encode(w, RAFT_API_VERSIONS[apiKey], body as never);
+  return w.toBuffer();
 }
