@@ -40,6 +40,7 @@ import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
 import { localMarkerWriter } from './coordinator/txn/markers.js';
 import { createNodeMetrics } from './node-metrics.js';
+import { startSchemaRegistry, type RunningSchemaRegistry } from './schema-registry/server.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -56,6 +57,8 @@ export interface RunningNode {
   readonly logDirs: readonly string[];
   /** Where Prometheus scrapes this node (tributary.metrics.listeners, ports resolved); empty when off. */
   readonly metricsUrls: readonly string[];
+  /** The schema registry's REST endpoints (schema.registry.listeners, ports resolved); empty when off. */
+  readonly schemaRegistryUrls: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -243,10 +246,30 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
+  // The registry reaches this node as any Kafka client does, through its first listener.
+  let schemaRegistry: RunningSchemaRegistry | null = null;
+  const first = endpoints[0];
+  if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
+    try {
+      schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log });
+    } catch (e) {
+      await Promise.all(tcpListeners.map((t) => t.close()));
+      for (const c of connections) c.close();
+      groups.close();
+      txns.close();
+      producerExpiry.timer?.cancel();
+      await metrics?.close();
+      await metadataPartition.close();
+      await logs.close();
+      throw e;
+    }
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      // First, while the broker still answers its Kafka client.
+      await schemaRegistry?.close();
       await Promise.all(tcpListeners.map((t) => t.close()));
       await metrics?.close();
       for (const c of connections) c.close();
@@ -259,7 +282,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       await logs.close();
     })());
 
-  const first = endpoints[0];
   return {
     nodeId: config.nodeId,
     clusterId,
@@ -267,6 +289,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     endpoints,
     logDirs: config.logDirs,
     metricsUrls,
+    schemaRegistryUrls: schemaRegistry?.urls ?? [],
     stop,
   };
 }

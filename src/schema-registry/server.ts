@@ -1,0 +1,76 @@
+/**
+ * A running schema registry: the `_schemas` log replayed into the state, the operations over it,
+ * and the REST API on its HTTP listeners. Used by a node (`schema.registry.listeners`, against the
+ * node's own Kafka listener) and by `tributary registry --bootstrap` (against any cluster).
+ *
+ * The topic is replayed to its end before any listener binds, so the first request already sees
+ * every schema registered before.
+ */
+import { listenHttp, type HttpRequest } from '../io/http-server.js';
+import type { Clock } from '../io/clock.js';
+import { randomHexId } from '../io/random.js';
+import type { Listener } from '../io/tcp.js';
+import type { Logger } from '../util/logger.js';
+import { KafkaSchemaLog } from './kafka-schema-log.js';
+import { SchemaRegistry } from './registry.js';
+import { handleRegistryRequest, type RequestHook } from './rest.js';
+import { RegistryState } from './state.js';
+
+export interface SchemaRegistryOptions {
+  /** Kafka bootstrap servers (host:port). */
+  readonly bootstrap: readonly string[];
+  readonly listeners: readonly { readonly host: string; readonly port: number }[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The topic holding the state (Confluent's kafkastore.topic), `_schemas` by default. */
+  readonly topic?: string;
+  /** Per-request counters' hook (method, route pattern, status). */
+  readonly onRequest?: RequestHook;
+  /** How long a write may wait for the store (ms). */
+  readonly timeoutMs?: number;
+}
+
+export interface RunningSchemaRegistry {
+  /** `http://host:port` per listener, bound ports resolved. */
+  readonly urls: readonly string[];
+  readonly registry: SchemaRegistry;
+  close(): Promise<void>;
+}
+
+export async function startSchemaRegistry(opts: SchemaRegistryOptions): Promise<RunningSchemaRegistry> {
+  const state = new RegistryState();
+  const log = await KafkaSchemaLog.open({
+    bootstrap: opts.bootstrap,
+    ...(opts.topic === undefined ? {} : { topic: opts.topic }),
+    groupId: `tributary-schema-registry-${randomHexId()}`,
+    state,
+    clock: opts.clock,
+    logger: opts.logger,
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+  });
+  const registry = new SchemaRegistry(state, log);
+  const bound: Listener[] = [];
+  const handler = (req: HttpRequest) => handleRegistryRequest(registry, req, opts.onRequest);
+  try {
+    for (const l of opts.listeners) {
+      try {
+        bound.push(await listenHttp(l.host, l.port, handler));
+      } catch (e) {
+        const message = `schema.registry.listeners: cannot listen on http://${l.host}:${l.port} (${e instanceof Error ? e.message : String(e)}); set another port, or an empty value to turn the registry off`;
+        throw Object.assign(new Error(message), { code: (e as NodeJS.ErrnoException).code });
+      }
+    }
+  } catch (e) {
+    await Promise.all(bound.map((b) => b.close()));
+    await log.close();
+    throw e;
+  }
+  return {
+    urls: bound.map((b) => `http://${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`),
+    registry,
+    close: async () => {
+      await Promise.all(bound.map((b) => b.close()));
+      await log.close();
+    },
+  };
+}
