@@ -157,7 +157,7 @@ export class SchemaRegistry {
   deleteVersion(subject: string, version: string, permanent: boolean): Promise<number> {
     return this.serialized(async () => {
       this.assertWritable(subject);
-      const target = this.version(subject, version, permanent);
+      const target = this.version(subject, version, true);
       if (!permanent && target.deleted) throw E.versionSoftDeleted(subject, target.version);
       if (permanent && !target.deleted) throw E.versionNotSoftDeleted(subject, target.version);
       this.assertNotReferenced(subject, target.version);
