@@ -1,0 +1,124 @@
+/**
+ * The schema registry as its clients use it (issue #11):
+ *  - @kafkajs/confluent-schema-registry's own API (register, encode, decode, getLatestSchemaId,
+ *    compatibility errors) round-trips against it, with Avro records produced and consumed through
+ *    the broker by kafkajs;
+ *  - a registry restart (the node stopped and started on the same log dir) and a second instance
+ *    reading the same `_schemas` topic see the same subjects and ids, and the second one's writes
+ *    continue the ids instead of reusing them.
+ */
+import assert from 'node:assert/strict';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { startNode, silentLogger, type RunningNode } from '../src/index.js';
+import { makeTempDir, removeTempDir } from '../src/io/temp-dir.js';
+import { systemClock } from '../src/io/clock.js';
+import { startSchemaRegistry } from '../src/schema-registry/server.js';
+import { makeKafka } from './support/kafkajs.js';
+import { uniqueTopic, withTimeout } from './support/helpers.js';
+
+const REGISTRY_CONFIG = { 'schema.registry.listeners': 'http://127.0.0.1:0', 'group.initial.rebalance.delay.ms': 0 };
+const USER_V1 = JSON.stringify({ type: 'record', name: 'User', namespace: 'com.example', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }] });
+const USER_V2 = JSON.stringify({ type: 'record', name: 'User', namespace: 'com.example', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }, { name: 'email', type: ['null', 'string'], default: null }] });
+const USER_BAD = JSON.stringify({ type: 'record', name: 'User', namespace: 'com.example', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'string' }] });
+
+describe('schema registry: Confluent clients against it', function () {
+  this.timeout(120_000);
+  let node: RunningNode | undefined;
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    await node?.stop();
+    node = undefined;
+    if (dir !== undefined) await removeTempDir(dir);
+    dir = undefined;
+  });
+
+  it('@kafkajs/confluent-schema-registry registers, encodes, decodes, finds the latest id and reports incompatibility', async () => {
+    node = await startNode({ config: REGISTRY_CONFIG });
+    const registry = new SchemaRegistry({ host: node.schemaRegistryUrls[0] as string });
+    const topic = uniqueTopic('avro');
+    const subject = `${topic}-value`;
+    const { id } = await registry.register({ type: SchemaType.AVRO, schema: USER_V1 }, { subject });
+    assert.equal(await registry.getLatestSchemaId(subject), id);
+    const { id: id2 } = await registry.register({ type: SchemaType.AVRO, schema: USER_V2 }, { subject });
+    assert.ok(id2 > id);
+    assert.equal(await registry.getLatestSchemaId(subject), id2);
+    await assert.rejects(
+      registry.register({ type: SchemaType.AVRO, schema: USER_BAD }, { subject }),
+      (e: Error & { status?: number }) => e.status === 409 && /Schema being registered is incompatible with an earlier schema/.test(e.message),
+    );
+
+    const kafka = makeKafka(node.bootstrap, 'registry-roundtrip');
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    const values = [{ name: 'ada', age: 36 }, { name: 'alan', age: 41, email: 'alan@example.com' }];
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ value: await registry.encode(id, values[0]) }, { value: await registry.encode(id2, values[1]) }],
+    });
+    await producer.disconnect();
+    // A fresh client: the ids are resolved through the registry, not from the encoder's cache.
+    const reader = new SchemaRegistry({ host: node.schemaRegistryUrls[0] as string });
+    const consumer = kafka.kafka.consumer({ groupId: `g-${topic}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const decoded: unknown[] = [];
+    await withTimeout(
+      'consuming the Avro records',
+      new Promise<void>((resolve, reject) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            try {
+              decoded.push(await reader.decode(message.value as Buffer));
+              if (decoded.length === values.length) resolve();
+            } catch (e) {
+              reject(e as Error);
+            }
+          },
+        });
+      }),
+      30_000,
+    );
+    await consumer.disconnect();
+    assert.deepEqual(decoded.map((d) => JSON.parse(JSON.stringify(d))), [values[0], { ...values[1] }]);
+  });
+
+  it('a restart and a second instance see the same subjects and ids; ids are never reused', async () => {
+    dir = await makeTempDir('tributary-registry-');
+    node = await startNode({ config: { ...REGISTRY_CONFIG, 'log.dirs': dir } });
+    const first = new SchemaRegistry({ host: node.schemaRegistryUrls[0] as string });
+    const ids = [];
+    for (const s of ['a-value', 'b-value', 'c-value']) ids.push((await first.register({ type: SchemaType.AVRO, schema: USER_V1.replace('"User"', `"${s.replace('-', '_')}"`) }, { subject: s })).id);
+    const before = await listing(node.schemaRegistryUrls[0] as string);
+
+    await node.stop();
+    node = await startNode({ config: { ...REGISTRY_CONFIG, 'log.dirs': dir } });
+    assert.deepEqual(await listing(node.schemaRegistryUrls[0] as string), before, 'after a restart');
+
+    const second = await startSchemaRegistry({ bootstrap: [node.bootstrap], listeners: [{ host: '127.0.0.1', port: 0 }], clock: systemClock, logger: silentLogger });
+    try {
+      assert.deepEqual(await listing(second.urls[0] as string), before, 'a second instance');
+      const viaSecond = new SchemaRegistry({ host: second.urls[0] as string });
+      const { id } = await viaSecond.register({ type: SchemaType.AVRO, schema: USER_V2 }, { subject: 'd-value' });
+      assert.ok(id > Math.max(...ids), `the second instance's id ${id} continues after ${ids.join(',')}`);
+      // And the node's own instance reads it.
+      const viaFirst = new SchemaRegistry({ host: node.schemaRegistryUrls[0] as string });
+      assert.equal((await viaFirst.getRegistryId('d-value', 1)), id);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+/** Every subject with its versions and their ids, as GET /subjects and /versions/{v} show them. */
+async function listing(base: string): Promise<Record<string, number[]>> {
+  const subjects = (await (await fetch(`${base}/subjects`)).json()) as string[];
+  const out: Record<string, number[]> = {};
+  for (const s of subjects) {
+    const versions = (await (await fetch(`${base}/subjects/${s}/versions`)).json()) as number[];
+    out[s] = [];
+    for (const v of versions) out[s].push(((await (await fetch(`${base}/subjects/${s}/versions/${v}`)).json()) as { id: number }).id);
+  }
+  return out;
+}
