@@ -3,6 +3,8 @@
  *  - @kafkajs/confluent-schema-registry's own API (register, encode, decode, getLatestSchemaId,
  *    compatibility errors) round-trips against it, with Avro records produced and consumed through
  *    the broker by kafkajs;
+ *  - confluent-kafka-python's AvroSerializer (auto-registering) and AvroDeserializer produce and
+ *    consume through Tributary with it;
  *  - a registry restart (the node stopped and started on the same log dir) and a second instance
  *    reading the same `_schemas` topic see the same subjects and ids, and the second one's writes
  *    continue the ids instead of reusing them.
@@ -14,7 +16,9 @@ import { makeTempDir, removeTempDir } from '../src/io/temp-dir.js';
 import { systemClock } from '../src/io/clock.js';
 import { startSchemaRegistry } from '../src/schema-registry/server.js';
 import { makeKafka } from './support/kafkajs.js';
-import { uniqueTopic, withTimeout } from './support/helpers.js';
+import { existsSync } from 'node:fs';
+import { pythonScript, runProcess, skipOrFail, uniqueTopic, withTimeout } from './support/helpers.js';
+import { venvPython } from '../src/compat/clients/confluent-pypi.js';
 
 const REGISTRY_CONFIG = { 'schema.registry.listeners': 'http://127.0.0.1:0', 'group.initial.rebalance.delay.ms': 0 };
 const USER_V1 = JSON.stringify({ type: 'record', name: 'User', namespace: 'com.example', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }] });
@@ -122,3 +126,28 @@ async function listing(base: string): Promise<Record<string, number[]>> {
   }
   return out;
 }
+
+describe('schema registry: confluent-kafka-python\'s SchemaRegistryClient and Avro serdes', function () {
+  this.timeout(120_000);
+  let node: RunningNode | undefined;
+  afterEach(async () => {
+    await node?.stop();
+    node = undefined;
+  });
+
+  it('AvroSerializer registers and produces, AvroDeserializer consumes back through Tributary', async function () {
+    const python = venvPython();
+    const probe = existsSync(python) ? await runProcess(python, ['-c', 'import confluent_kafka.schema_registry.avro, fastavro'], { timeoutMs: 60_000 }) : undefined;
+    if (probe === undefined || probe.code !== 0) skipOrFail(this, `confluent-kafka[avro,schemaregistry] is not installed in ${python} (tributary compat --install-clients)`);
+    node = await startNode({ config: REGISTRY_CONFIG });
+    const topic = uniqueTopic('py-avro');
+    const run = await runProcess(python, [pythonScript('confluent_avro.py'), node.bootstrap, node.schemaRegistryUrls[0] as string, topic], { timeoutMs: 90_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { subjects: string[]; versions: number[]; latest: { subject: string; version: number; id: number }; sent: unknown[]; consumed: unknown[] };
+    assert.deepEqual(out.subjects, [`${topic}-value`]);
+    assert.deepEqual(out.versions, [1]);
+    assert.equal(out.latest.subject, `${topic}-value`);
+    assert.ok(out.latest.id >= 1);
+    assert.deepEqual(out.consumed, out.sent);
+  });
+});
