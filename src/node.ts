@@ -219,7 +219,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     deleteTopicEnable: config.deleteTopicEnable,
   };
   const markers = localMarkerWriter(replicas, groups, clock, log);
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints };
+  // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
+  let schemaRegistry: RunningSchemaRegistry | null = null;
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints, schemaValidator: () => schemaRegistry?.validator ?? null };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
@@ -247,7 +249,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   }
   endpoints = advertise(config, tcpListeners);
   // The registry reaches this node as any Kafka client does, through its first listener.
-  let schemaRegistry: RunningSchemaRegistry | null = null;
   const first = endpoints[0];
   if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
     try {

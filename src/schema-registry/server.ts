@@ -15,6 +15,7 @@ import { KafkaSchemaLog } from './kafka-schema-log.js';
 import { SchemaRegistry } from './registry.js';
 import { handleRegistryRequest, type RequestHook } from './rest.js';
 import { RegistryState } from './state.js';
+import { RegistryRecordValidator, type RecordSchemaValidator } from './validator.js';
 
 export interface SchemaRegistryOptions {
   /** Kafka bootstrap servers (host:port). */
@@ -34,6 +35,8 @@ export interface RunningSchemaRegistry {
   /** `http://host:port` per listener, bound ports resolved. */
   readonly urls: readonly string[];
   readonly registry: SchemaRegistry;
+  /** This registry as the broker's record validator (schemas cached by id). */
+  readonly validator: RecordSchemaValidator;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions): Promise<
   return {
     urls: bound.map((b) => `http://${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`),
     registry,
+    validator: new RegistryRecordValidator(registry, () => log.catchUp()),
     close: async () => {
       await Promise.all(bound.map((b) => b.close()));
       await log.close();

@@ -20,7 +20,9 @@
  * transaction marker, gets INVALID_PRODUCER_EPOCH), INVALID_TXN_STATE (48) for a non-transactional
  * batch while the producer's transaction is open, UNSUPPORTED_VERSION (35), RECORD_LIST_TOO_LARGE (18) above segment.bytes, NOT_LEADER_OR_FOLLOWER (6)
  * for a replica deleted meanwhile, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
- * than -1, 0, 1.
+ * than -1, 0, 1. Topics with confluent.{key,value}.schema.validation=true get INVALID_RECORD with
+ * record errors for records whose schema id or payload the schema registry refuses
+ * (produce-schema-check.ts).
  */
 import { ErrorCode, errorName } from '../../protocol/generated/error-codes.js';
 import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
@@ -38,6 +40,7 @@ import { isUnexpectedStorageError, storageErrorCode } from '../../partition/stor
 import { CloseConnection, defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
+import { refuseInvalidSchemaRecords, schemaRulesOf } from './produce-schema-check.js';
 
 const FIRST_SERVED_VERSION = 3;
 
@@ -87,7 +90,7 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (!valid.ok) return failed(index, valid.errorCode, valid.message);
   if (valid.isTransactional && valid.producerId < 0n) return failed(index, ErrorCode.INVALID_RECORD, 'Transactional record batches need a producer id');
   const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta), isTransactional: valid.isTransactional } : null;
-  const precheck = partition.requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
+  const precheck = precheckFor(topic, index, records, partition.requiresKeys, ctx);
   return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp, precheck).then(
     (outcome) => {
       if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message, outcome.recordErrors);
@@ -106,6 +109,14 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
       return failed(index, storageErrorCode(e), e instanceof Error ? e.message : String(e));
     },
   );
+}
+
+/** The look a batch needs before its append: a compacted topic's keys, a validated topic's schemas. */
+function precheckFor(topic: string, index: number, records: Buffer, requiresKeys: boolean, ctx: RequestContext): (() => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>) | undefined {
+  const rules = schemaRulesOf(ctx.broker.image.topicConfig(topic));
+  if (rules === null) return requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
+  const validator = ctx.broker.schemaValidator?.() ?? null;
+  return async () => (requiresKeys ? await refuseKeylessRecords(topic, index, records) : null) ?? refuseInvalidSchemaRecords(topic, index, records, rules, validator);
 }
 
 function failed(index: number, errorCode: number, errorMessage: string | null, recordErrors: readonly RecordError[] = []): PartitionProduceResponse {
