@@ -151,3 +151,44 @@ describe('schema registry: confluent-kafka-python\'s SchemaRegistryClient and Av
     assert.deepEqual(out.consumed, out.sent);
   });
 });
+
+describe('schema registry: one writer, elected through the group protocol', function () {
+  this.timeout(120_000);
+
+  it('the first instance leads, a second forwards its writes there, and takes over when the leader leaves', async () => {
+    const node = await startNode({ config: { 'group.initial.rebalance.delay.ms': 0 } });
+    const start = () => startSchemaRegistry({ bootstrap: [node.bootstrap], listeners: [{ host: '127.0.0.1', port: 0 }], clock: systemClock, logger: silentLogger });
+    const a = await start();
+    let b: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      assert.equal((await a.leader(30_000))?.self, true, 'the only instance leads');
+      b = await start();
+      const seenByB = await waitForLeader(b, (l) => l.url === a.urls[0]);
+      assert.equal(seenByB.self, false);
+      assert.equal((await a.leader(1000))?.self, true, 'a joining follower does not take over');
+      const viaB = new SchemaRegistry({ host: b.urls[0] as string });
+      const { id } = await viaB.register({ type: SchemaType.AVRO, schema: USER_V1 }, { subject: 'forwarded-value' });
+      // The leader made the write (its own state has it without reading anyone's answer).
+      assert.equal(a.registry.state.subjects.get('forwarded-value')?.get(1)?.id, id);
+      await a.close();
+      const takenOver = await waitForLeader(b, (l) => l.self);
+      assert.equal(takenOver.url, b.urls[0]);
+      const { id: id2 } = await viaB.register({ type: SchemaType.AVRO, schema: USER_V2 }, { subject: 'forwarded-value' });
+      assert.ok(id2 > id);
+    } finally {
+      await b?.close();
+      await a.close();
+      await node.stop();
+    }
+  });
+});
+
+/** Polls the instance's view of the leader until `ok` holds (bounded). */
+async function waitForLeader(r: { leader(ms: number): Promise<{ self: boolean; url: string } | null> }, ok: (l: { self: boolean; url: string }) => boolean): Promise<{ self: boolean; url: string }> {
+  for (let i = 0; i < 120; i++) {
+    const l = await r.leader(500);
+    if (l !== null && ok(l)) return l;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error('the expected leader was not elected within 60 s');
+}

@@ -47,6 +47,7 @@ export const idDoesNotMatch = (message: string): RegistryError => new RegistryEr
 export const storeError = (message: string): RegistryError => new RegistryError(500, 50001, message);
 export const operationTimeout = (message: string): RegistryError => new RegistryError(500, 50002, message);
 export const forwardingFailed = (message: string): RegistryError => new RegistryError(500, 50003, message);
+export const unknownLeader = (): RegistryError => new RegistryError(500, 50004, 'Leader not known.');
 /** Jersey's answers for what no resource matches (Confluent's error body, plain HTTP codes). */
 export const notFound = (): RegistryError => new RegistryError(404, 404, 'HTTP 404 Not Found');
 export const methodNotAllowed = (): RegistryError => new RegistryError(405, 405, 'HTTP 405 Method Not Allowed');

@@ -18,12 +18,20 @@ const ACCEPTED_CONTENT_TYPES = ['application/vnd.schemaregistry.v1+json', 'appli
 
 export type RequestHook = (method: string, route: string, status: number) => void;
 
+/**
+ * Sends a write to the leader when this instance is not it: the leader's answer, or null to
+ * handle the request here. `operation` names it in Confluent's forwarding error message.
+ */
+export type WriteForwarder = (req: HttpRequest, operation: string) => Promise<HttpResponse | null>;
+
 type Params = readonly string[];
 interface Route {
   readonly method: string;
   readonly pattern: string;
   readonly parts: readonly string[];
   readonly run: (reg: SchemaRegistry, p: Params, req: HttpRequest) => Promise<unknown> | unknown;
+  /** A write (it goes to the leader), named as Confluent's forwarding errors name it. */
+  readonly write: string | null;
 }
 
 const flag = (req: HttpRequest, name: string): boolean => req.query.get(name)?.toLowerCase() === 'true';
@@ -32,13 +40,13 @@ const ROUTES: readonly Route[] = [
   route('GET', '/', () => ({})),
   route('GET', '/subjects', (r, _p, q) => r.subjects(flag(q, 'deleted'), q.query.get('subjectPrefix') ?? q.query.get('subject') ?? '')),
   route('GET', '/subjects/*/versions', (r, [s], q) => r.versionNumbers(s ?? '', flag(q, 'deleted'))),
-  route('POST', '/subjects/*/versions', async (r, [s], q) => ({ id: await r.register(s ?? '', schemaRequest(q)) })),
+  write('register schema', 'POST', '/subjects/*/versions', async (r, [s], q) => ({ id: await r.register(s ?? '', schemaRequest(q)) })),
   route('GET', '/subjects/*/versions/*', (r, [s, v], q) => versionView(r.version(s ?? '', v ?? '', flag(q, 'deleted')))),
   route('GET', '/subjects/*/versions/*/schema', (r, [s, v], q) => raw(r.version(s ?? '', v ?? '', flag(q, 'deleted')).schema)),
   route('GET', '/subjects/*/versions/*/referencedby', (r, [s, v]) => referencedBy(r, s ?? '', v ?? '')),
-  route('DELETE', '/subjects/*/versions/*', (r, [s, v], q) => r.deleteVersion(s ?? '', v ?? '', flag(q, 'permanent'))),
+  write('delete schema version', 'DELETE', '/subjects/*/versions/*', (r, [s, v], q) => r.deleteVersion(s ?? '', v ?? '', flag(q, 'permanent'))),
   route('POST', '/subjects/*', (r, [s], q) => versionView(r.lookup(s ?? '', schemaRequest(q), flag(q, 'deleted')))),
-  route('DELETE', '/subjects/*', (r, [s], q) => r.deleteSubject(s ?? '', flag(q, 'permanent'))),
+  write('delete subject', 'DELETE', '/subjects/*', (r, [s], q) => r.deleteSubject(s ?? '', flag(q, 'permanent'))),
   route('GET', '/schemas', (r, _p, q) => allSchemas(r, q)),
   route('GET', '/schemas/types', () => ['AVRO']),
   route('GET', '/schemas/ids/*', (r, [id]) => schemaFields(r.schemaById(schemaId(id)))),
@@ -48,24 +56,28 @@ const ROUTES: readonly Route[] = [
   route('POST', '/compatibility/subjects/*/versions/*', (r, [s, v], q) => compatibility(r.compatibilityWith(s ?? '', schemaRequest(q), v ?? 'latest'), flag(q, 'verbose'))),
   route('POST', '/compatibility/subjects/*/versions', (r, [s], q) => compatibility(r.compatibilityWith(s ?? '', schemaRequest(q), null), flag(q, 'verbose'))),
   route('GET', '/config', (r) => ({ compatibilityLevel: r.compatibilityOf(null) })),
-  route('PUT', '/config', async (r, _p, q) => ({ compatibility: await r.setCompatibility(null, body(q)['compatibility']) })),
-  route('DELETE', '/config', async (r) => ({ compatibilityLevel: await r.deleteCompatibility(null) })),
+  write('update config', 'PUT', '/config', async (r, _p, q) => ({ compatibility: await r.setCompatibility(null, body(q)['compatibility']) })),
+  write('delete config', 'DELETE', '/config', async (r) => ({ compatibilityLevel: await r.deleteCompatibility(null) })),
   route('GET', '/config/*', (r, [s], q) => subjectConfig(r, s ?? '', flag(q, 'defaultToGlobal'))),
-  route('PUT', '/config/*', async (r, [s], q) => ({ compatibility: await r.setCompatibility(s ?? '', body(q)['compatibility']) })),
-  route('DELETE', '/config/*', async (r, [s]) => ({ compatibilityLevel: await r.deleteCompatibility(s ?? '') })),
+  write('update config', 'PUT', '/config/*', async (r, [s], q) => ({ compatibility: await r.setCompatibility(s ?? '', body(q)['compatibility']) })),
+  write('delete config', 'DELETE', '/config/*', async (r, [s]) => ({ compatibilityLevel: await r.deleteCompatibility(s ?? '') })),
   route('GET', '/mode', (r) => ({ mode: r.modeOf(null) })),
-  route('PUT', '/mode', async (r, _p, q) => ({ mode: await r.setMode(null, body(q)['mode'], flag(q, 'force')) })),
+  write('update mode', 'PUT', '/mode', async (r, _p, q) => ({ mode: await r.setMode(null, body(q)['mode'], flag(q, 'force')) })),
   route('GET', '/mode/*', (r, [s], q) => subjectMode(r, s ?? '', flag(q, 'defaultToGlobal'))),
-  route('PUT', '/mode/*', async (r, [s], q) => ({ mode: await r.setMode(s ?? '', body(q)['mode'], flag(q, 'force')) })),
-  route('DELETE', '/mode/*', async (r, [s]) => ({ mode: await r.deleteMode(s ?? '') })),
+  write('update mode', 'PUT', '/mode/*', async (r, [s], q) => ({ mode: await r.setMode(s ?? '', body(q)['mode'], flag(q, 'force')) })),
+  write('delete mode', 'DELETE', '/mode/*', async (r, [s]) => ({ mode: await r.deleteMode(s ?? '') })),
 ];
 
 function route(method: string, pattern: string, run: Route['run']): Route {
-  return { method, pattern, parts: pattern.split('/').filter((p) => p !== ''), run };
+  return { method, pattern, parts: pattern.split('/').filter((p) => p !== ''), run, write: null };
+}
+
+function write(operation: string, method: string, pattern: string, run: Route['run']): Route {
+  return { ...route(method, pattern, run), write: operation };
 }
 
 /** Answers one HTTP request. Never throws: every failure is an error body. */
-export async function handleRegistryRequest(reg: SchemaRegistry, req: HttpRequest, onRequest?: RequestHook): Promise<HttpResponse> {
+export async function handleRegistryRequest(reg: SchemaRegistry, req: HttpRequest, onRequest?: RequestHook, forward?: WriteForwarder): Promise<HttpResponse> {
   let pattern = 'unmatched';
   const answer = await (async (): Promise<HttpResponse> => {
     try {
@@ -75,6 +87,10 @@ export async function handleRegistryRequest(reg: SchemaRegistry, req: HttpReques
       if (found === undefined) throw matching.length > 0 ? E.methodNotAllowed() : E.notFound();
       pattern = found.pattern;
       if (req.method === 'POST' || req.method === 'PUT') checkContentType(req);
+      if (found.write !== null && forward !== undefined) {
+        const forwarded = await forward(req, found.write);
+        if (forwarded !== null) return forwarded;
+      }
       const params = found.parts.flatMap((p, i) => (p === '*' ? [segments[i] ?? ''] : []));
       const result = await found.run(reg, params, req);
       if (result instanceof Raw) return { status: 200, contentType: REGISTRY_CONTENT_TYPE, body: result.text };
