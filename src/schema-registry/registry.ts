@@ -3,10 +3,10 @@
  * replayed state; writes validate against it, append `_schemas` records through the SchemaLog, and
  * answer once the records are read back (so the writer sees its own write, as every reader will).
  *
- * Writes are serialized within an instance and start from a caught-up state. Until a single
- * writer is elected (Confluent elects one through the group protocol and forwards writes to it),
- * two instances writing at the same moment could pick the same id or version; a write that lost
- * such a race is detected on read-back (state.ts keeps the first record for an id) and retried.
+ * Writes are serialized within an instance and start from a caught-up state. Only the elected
+ * leader writes (leader-election.ts; followers forward to it), but during a change of leader two
+ * instances may briefly both write: a write that lost such a race (same id or version) is detected
+ * on read-back (state.ts keeps the first record for an id) and retried.
  */
 import * as E from './errors.js';
 import { AvroParseError, parseAvro, type ParsedAvro } from './avro.js';
