@@ -69,7 +69,8 @@ export interface TributaryOptions {
 export async function startTributary(options: TributaryOptions = {}): Promise<Broker> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tributary-bench-data-'));
   // Metrics on, as `npm start` has them, on a free port (9404 may be taken by a node of the user's).
-  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, 'tributary.metrics.listeners': 'http://127.0.0.1:0', ...options.overrides };
+  // The schema registry only where a workload asks for it (on a free port then).
+  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, 'tributary.metrics.listeners': 'http://127.0.0.1:0', 'schema.registry.listeners': '', ...options.overrides };
   const args = [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin/tributary.js'), 'start'];
   for (const [k, v] of Object.entries(overrides)) args.push('--override', `${k}=${v}`);
   const t0 = performance.now();

@@ -169,7 +169,7 @@ describe('schema registry: one writer, elected through the group protocol', func
       const viaB = new SchemaRegistry({ host: b.urls[0] as string });
       const { id } = await viaB.register({ type: SchemaType.AVRO, schema: USER_V1 }, { subject: 'forwarded-value' });
       // The leader made the write (its own state has it without reading anyone's answer).
-      assert.equal(a.registry.state.subjects.get('forwarded-value')?.get(1)?.id, id);
+      assert.equal(a.registry()?.state.subjects.get('forwarded-value')?.get(1)?.id, id);
       await a.close();
       const takenOver = await waitForLeader(b, (l) => l.self);
       assert.equal(takenOver.url, b.urls[0]);

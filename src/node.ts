@@ -221,7 +221,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const markers = localMarkerWriter(replicas, groups, clock, log);
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints, schemaValidator: () => schemaRegistry?.validator ?? null };
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, advertisedEndpoints: () => endpoints, schemaValidator: () => schemaRegistry?.validator() ?? null };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
@@ -252,7 +252,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const first = endpoints[0];
   if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
     try {
-      schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log });
+      // Bound now, ready once its client has read _schemas: the node does not wait for that.
+      schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log, waitUntilReady: false });
     } catch (e) {
       await Promise.all(tcpListeners.map((t) => t.close()));
       for (const c of connections) c.close();

@@ -19,6 +19,27 @@ import type { RegistryState } from './state.js';
 
 export const SCHEMAS_TOPIC = '_schemas';
 
+/** Creates the topic (compacted, one partition, the cluster's replication factor) if it is missing. */
+export async function ensureSchemasTopic(bootstrap: readonly string[], topic: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'tributary-schema-registry', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } }).admin();
+  await admin.connect();
+  try {
+    await ensureTopic(admin, topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureTopic(admin: Admin, topic: string): Promise<void> {
+  if ((await admin.listTopics()).includes(topic)) return;
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+  } catch (e) {
+    // Another instance created it between our look and our create.
+    if (!(await admin.listTopics()).includes(topic)) throw e;
+  }
+}
+
 export interface KafkaSchemaLogOptions {
   readonly bootstrap: readonly string[];
   readonly topic?: string;
@@ -75,18 +96,8 @@ export class KafkaSchemaLog implements SchemaLog {
     return log;
   }
 
-  private async ensureTopic(): Promise<void> {
-    const existing = await this.admin.listTopics();
-    if (existing.includes(this.topic)) return;
-    try {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: this.topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-      });
-    } catch (e) {
-      // Another instance created it between our look and our create.
-      if (!(await this.admin.listTopics()).includes(this.topic)) throw e;
-    }
+  private ensureTopic(): Promise<void> {
+    return ensureTopic(this.admin, this.topic);
   }
 
   private replay(key: Buffer | null, value: Buffer | null, offset: number): void {

@@ -29,7 +29,7 @@ export function schemaRulesOf(topicConfig: ReadonlyMap<string, string>): SchemaR
 /** Refuses the batch when any record fails validation; null lets it be appended. */
 export async function refuseInvalidSchemaRecords(topic: string, index: number, records: Buffer, rules: SchemaRules, validator: RecordSchemaValidator | null): Promise<Rejected | null> {
   if (validator === null) {
-    return { kind: 'rejected', errorCode: ErrorCode.INVALID_RECORD, message: `Topic ${topic} requires schema validation (confluent.*.schema.validation=true), but this broker runs no schema registry (schema.registry.listeners is empty)` };
+    return { kind: 'rejected', errorCode: ErrorCode.INVALID_RECORD, message: `Topic ${topic} requires schema validation (confluent.*.schema.validation=true), but this broker has no schema registry ready (schema.registry.listeners is empty, or the registry is still reading _schemas)` };
   }
   let toCheck: RecordToCheck[];
   try {
