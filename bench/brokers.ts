@@ -21,7 +21,9 @@ export interface Broker {
   readonly startMs: number;
   /** Tributary's Prometheus endpoint, when metrics are on. */
   readonly metricsUrl?: string;
-  createTopic(name: string, partitions: number): Promise<void>;
+  /** Tributary's schema registry, when `schema.registry.listeners` turns it on. */
+  readonly schemaRegistryUrl?: string;
+  createTopic(name: string, partitions: number, configs?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startTributary(options: TributaryOptions = {}): Promise<Br
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? REPO_ROOT });
   let m: RegExpExecArray;
   try {
-    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)(?:, metrics on (\S+\/metrics))?/, 30_000);
+    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)(?:, metrics on (\S+\/metrics))?(?:, schema registry on (http:\/\/[^\s,]+))?/, 30_000);
   } catch (e) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -94,12 +96,13 @@ export async function startTributary(options: TributaryOptions = {}): Promise<Br
     pid: child.pid as number,
     startMs,
     ...(m[2] === undefined ? {} : { metricsUrl: m[2] }),
-    async createTopic(name, partitions) {
+    ...(m[3] === undefined ? {} : { schemaRegistryUrl: m[3] }),
+    async createTopic(name, partitions, configs = {}) {
       if (!adminConnected) {
         await admin.connect();
         adminConnected = true;
       }
-      await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, configEntries: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], waitForLeaders: true });
     },
     async stop() {
       if (adminConnected) await admin.disconnect();
