@@ -19,12 +19,28 @@ import type { RegistryState } from './state.js';
 
 export const SCHEMAS_TOPIC = '_schemas';
 
-/** Creates the topic (compacted, one partition, the cluster's replication factor) if it is missing. */
-export async function ensureSchemasTopic(bootstrap: readonly string[], topic: string): Promise<void> {
+const ENSURE_ATTEMPTS = 40;
+const ENSURE_BACKOFF_MS = 250;
+
+/**
+ * Creates the topic (compacted, one partition, the cluster's replication factor) if it is missing,
+ * and returns once its metadata answers (a fresh topic's metadata reaches brokers a moment after
+ * CreateTopics answers on Apache Kafka: bounded retries, not a failure).
+ */
+export async function ensureSchemasTopic(bootstrap: readonly string[], topic: string, clock: Clock): Promise<void> {
   const admin = new Kafka({ clientId: 'tributary-schema-registry', brokers: [...bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } }).admin();
   await admin.connect();
   try {
-    await ensureTopic(admin, topic);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureTopic(admin, topic);
+        await admin.fetchTopicMetadata({ topics: [topic] });
+        return;
+      } catch (e) {
+        if (attempt >= ENSURE_ATTEMPTS) throw e;
+        await new Promise<void>((resolve) => clock.setTimer(ENSURE_BACKOFF_MS, resolve));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

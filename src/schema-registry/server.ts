@@ -125,7 +125,7 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions & { readon
 async function startParts(opts: SchemaRegistryOptions, ownUrl: string, timeoutMs: number): Promise<Started> {
   const state = new RegistryState();
   // The election's members subscribe to the topic too: it must exist before either starts.
-  await ensureSchemasTopic(opts.bootstrap, opts.topic ?? SCHEMAS_TOPIC);
+  await ensureSchemasTopic(opts.bootstrap, opts.topic ?? SCHEMAS_TOPIC, opts.clock);
   const [log, election] = await Promise.allSettled([
     KafkaSchemaLog.open({
       bootstrap: opts.bootstrap,

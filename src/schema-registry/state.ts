@@ -27,8 +27,11 @@ export class RegistryState {
   globalMode: string | null = null;
   readonly subjectMode = new Map<string, string>();
   maxId = 0;
+  /** Counts the records applied: a cache over this state is current while it is unchanged. */
+  changes = 0;
 
   apply(record: RegistryRecord): void {
+    this.changes++;
     switch (record.key.keytype) {
       case 'SCHEMA':
         return this.applySchema(record.key.subject, record.key.version, record.value as SchemaValue | null);

@@ -46,6 +46,9 @@ export interface RecordSchemaValidator {
 
 export class RegistryRecordValidator implements RecordSchemaValidator {
   private readonly types = new Map<number, avsc.Type | null>();
+  /** `${subject}\n${id}` → whether the id is a live version of the subject, for state.changes == cachedAt. */
+  private readonly registered = new Map<string, boolean>();
+  private cachedAt = -1;
 
   constructor(private readonly registry: SchemaRegistry, private readonly catchUp: () => Promise<void>) {}
 
@@ -87,10 +90,22 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
     const type = this.typeOf(id);
     const subject = subjectFor(topic, side, strategy, type);
     if (subject === null) return `names schema id ${id}, which is not a named record type as ${strategy} needs`;
-    if (!this.registry.state.versions(subject, false).some((v) => v.id === id)) return `names schema id ${id}, which is not registered under subject '${subject}'`;
+    if (!this.isRegistered(subject, id)) return `names schema id ${id}, which is not registered under subject '${subject}'`;
     if (type === null) return null; // not Avro: the id is all we check
     const problem = avroDecodeError(type, data.subarray(5));
     return problem === null ? null : `does not decode with schema id ${id}: ${problem}`;
+  }
+
+  private isRegistered(subject: string, id: number): boolean {
+    const state = this.registry.state;
+    if (this.cachedAt !== state.changes) {
+      this.registered.clear();
+      this.cachedAt = state.changes;
+    }
+    const key = `${subject}\n${id}`;
+    let known = this.registered.get(key);
+    if (known === undefined) this.registered.set(key, (known = state.versions(subject, false).some((v) => v.id === id)));
+    return known;
   }
 
   private typeOf(id: number): avsc.Type | null {
