@@ -156,7 +156,7 @@ async function startParts(opts: SchemaRegistryOptions, ownUrl: string, timeoutMs
     log: log.value,
     election: election.value,
     forward: leaderForwarder(election.value, timeoutMs),
-    validator: new RegistryRecordValidator(registry, () => log.value.catchUp()),
+    validator: new RegistryRecordValidator(registry, () => log.value.catchUp(), opts.clock),
   };
 }
 

@@ -8,12 +8,16 @@
  * keyless records) pass.
  *
  * Parsed schemas are cached by id (an id names one text forever, state.ts). An unknown id makes
- * the validator catch up with `_schemas` once per batch before refusing, so a schema registered a
- * moment ago through another instance is not refused.
+ * the validator catch up with `_schemas` before refusing, so a schema registered a moment ago
+ * through another instance is not refused; catch-ups are shared and at most one a second, so a
+ * client sending bad ids cannot turn each of its batches into a write to `_schemas`.
  */
 import type avsc from 'avsc';
+import type { Clock } from '../io/clock.js';
 import { avroDecodeError } from './avro.js';
 import type { SchemaRegistry } from './registry.js';
+
+const CATCH_UP_INTERVAL_MS = 1000;
 
 export const TOPIC_NAME_STRATEGY = 'io.confluent.kafka.serializers.subject.TopicNameStrategy';
 export const RECORD_NAME_STRATEGY = 'io.confluent.kafka.serializers.subject.RecordNameStrategy';
@@ -50,7 +54,20 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
   private readonly registered = new Map<string, boolean>();
   private cachedAt = -1;
 
-  constructor(private readonly registry: SchemaRegistry, private readonly catchUp: () => Promise<void>) {}
+  private catchingUp: Promise<void> | null = null;
+  private lastCatchUpMs = -Infinity;
+
+  constructor(private readonly registry: SchemaRegistry, private readonly catchUpLog: () => Promise<void>, private readonly clock: Clock) {}
+
+  private catchUp(): Promise<void> {
+    if (this.catchingUp !== null) return this.catchingUp;
+    if (this.clock.nowMs() - this.lastCatchUpMs < CATCH_UP_INTERVAL_MS) return Promise.resolve();
+    this.lastCatchUpMs = this.clock.nowMs();
+    this.catchingUp = this.catchUpLog()
+      .catch(() => undefined)
+      .finally(() => (this.catchingUp = null));
+    return this.catchingUp;
+  }
 
   async problems(topic: string, records: readonly RecordToCheck[], rules: SchemaRules): Promise<RecordProblem[]> {
     let caughtUp = false;
@@ -61,7 +78,7 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
         const data = side === 'key' ? r.key : r.value;
         if (data === null) continue;
         if (!caughtUp && this.unknownId(data)) {
-          await this.catchUp().catch(() => undefined);
+          await this.catchUp();
           caughtUp = true;
         }
         const problem = this.check(topic, side, data, side === 'key' ? rules.keyStrategy : rules.valueStrategy);
