@@ -95,7 +95,8 @@ export class KafkaSchemaLog implements SchemaLog {
     const kafka = new Kafka({ clientId: 'tributary-schema-registry', brokers: [...opts.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
     const admin = kafka.admin();
     const producer = kafka.producer({ allowAutoTopicCreation: false });
-    const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 8 } });
+    // A short long-poll: disconnect() waits for the fetch in flight, and stop() should not take 5 s.
+    const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 8 }, maxWaitTimeInMs: 500 });
     const log = new KafkaSchemaLog(opts, admin, producer, consumer);
     try {
       await admin.connect();

@@ -50,7 +50,7 @@ export class LeaderElection {
       protocol: ({ topics }) => ({ name: PROTOCOL, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: url }) }),
     });
     const groupId = opts.groupId ?? ELECTION_GROUP;
-    const consumer = kafka.consumer({ groupId, partitionAssigners: [assigner], sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId, partitionAssigners: [assigner], sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     const admin = kafka.admin();
     const election = new LeaderElection(opts, consumer, admin);
     consumer.on(consumer.events.REBALANCING, () => {

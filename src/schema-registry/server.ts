@@ -115,8 +115,7 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions & { readon
       (closing ??= (async () => {
         await Promise.all(bound.map((b) => b.close()));
         const s = await whenStarted.catch(() => null);
-        await s?.election.close();
-        await s?.log.close();
+        await Promise.all([s?.election.close(), s?.log.close()]);
       })()),
   };
 }
