@@ -12,7 +12,7 @@ import type { WriteForwarder } from './rest.js';
 
 const FORWARDED_HEADER = 'x-tributary-forwarded';
 
-export function leaderForwarder(election: LeaderElection, timeoutMs: number): WriteForwarder {
+export function leaderForwarder(election: Pick<LeaderElection, 'leader'>, timeoutMs: number): WriteForwarder {
   return async (req: HttpRequest, operation: string): Promise<HttpResponse | null> => {
     if (req.headers.get(FORWARDED_HEADER) !== undefined) return null;
     const leader = await election.leader(timeoutMs);
