@@ -9,7 +9,7 @@
  * An append waits the same way for its own last record, so a write is visible to its writer when
  * it returns. Waits are bounded by `timeoutMs` (then 50002, Confluent's operation timeout).
  */
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Clock } from '../io/clock.js';
 import type { Logger } from '../util/logger.js';
 import * as E from './errors.js';
@@ -34,16 +34,29 @@ export async function ensureSchemasTopic(bootstrap: readonly string[], topic: st
     for (let attempt = 1; ; attempt++) {
       try {
         await ensureTopic(admin, topic);
-        await admin.fetchTopicMetadata({ topics: [topic] });
+        await validateTopic(admin, topic);
         return;
       } catch (e) {
-        if (attempt >= ENSURE_ATTEMPTS) throw e;
+        if (e instanceof SchemasTopicError || attempt >= ENSURE_ATTEMPTS) throw e;
         await new Promise<void>((resolve) => clock.setTimer(ENSURE_BACKOFF_MS, resolve));
       }
     }
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The topic exists but is not fit to hold the registry's state (not retried). */
+export class SchemasTopicError extends Error {}
+
+/** As Confluent's KafkaStore checks it: one partition (order), cleanup.policy=compact (kept forever). */
+async function validateTopic(admin: Admin, topic: string): Promise<void> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics[0]?.partitions.length ?? 0;
+  if (partitions !== 1) throw new SchemasTopicError(`The schema topic ${topic} should have only 1 partition but has ${partitions}`);
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }] });
+  const policy = described.resources[0]?.configEntries.find((c) => c.configName === 'cleanup.policy')?.configValue ?? null;
+  if (policy !== 'compact') throw new SchemasTopicError(`The retention policy of the schema topic ${topic} is incorrect. Expected cleanup.policy to be 'compact' but it is ${policy}`);
 }
 
 async function ensureTopic(admin: Admin, topic: string): Promise<void> {

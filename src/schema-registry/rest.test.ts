@@ -1,9 +1,13 @@
 /**
  * The REST API against a real node (its registry stores state in `_schemas` through kafkajs):
- * Confluent's paths, status codes, error codes and messages.
+ * Confluent's paths, status codes, error codes and messages; and the topic checks at start.
  */
 import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
 import { startNode, type RunningNode } from '../index.js';
+import { systemClock } from '../io/clock.js';
+import { silentLogger } from '../util/logger.js';
+import { startSchemaRegistry } from './server.js';
 
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json';
 const rec = (fields: object[]): string => JSON.stringify({ type: 'record', name: 'User', namespace: 'com.example', fields });
@@ -146,5 +150,24 @@ describe('schema registry REST API', function () {
     assert.deepEqual((await call('GET', '/subjects/address/versions/1/referencedby')).json, [(r.json as { id: number }).id]);
     assert.equal((await call('DELETE', '/subjects/address/versions/1')).status, 422);
     assert.equal((await call('POST', '/subjects/customer2/versions', { schema: customer })).status, 422);
+  });
+});
+
+describe('schema registry: the _schemas topic must be fit for it', function () {
+  this.timeout(60_000);
+
+  it('refuses to start on a topic with two partitions or without compaction, as Confluent', async () => {
+    const node = await startNode({ config: { 'group.initial.rebalance.delay.ms': 0 } });
+    try {
+      const admin = new kafkajs.Kafka({ brokers: [node.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'two-parts', numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }, { topic: 'deleting', numPartitions: 1 }] });
+      await admin.disconnect();
+      const start = (topic: string) => startSchemaRegistry({ bootstrap: [node.bootstrap], listeners: [{ host: '127.0.0.1', port: 0 }], topic, clock: systemClock, logger: silentLogger });
+      await assert.rejects(start('two-parts'), /The schema topic two-parts should have only 1 partition but has 2/);
+      await assert.rejects(start('deleting'), /The retention policy of the schema topic deleting is incorrect. Expected cleanup.policy to be 'compact' but it is delete/);
+    } finally {
+      await node.stop();
+    }
   });
 });
