@@ -21,7 +21,9 @@ export interface Broker {
   readonly startMs: number;
   /** Tributary's Prometheus endpoint, when metrics are on. */
   readonly metricsUrl?: string;
-  createTopic(name: string, partitions: number): Promise<void>;
+  /** Tributary's schema registry, when `schema.registry.listeners` turns it on. */
+  readonly schemaRegistryUrl?: string;
+  createTopic(name: string, partitions: number, configs?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,14 +71,15 @@ export interface TributaryOptions {
 export async function startTributary(options: TributaryOptions = {}): Promise<Broker> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tributary-bench-data-'));
   // Metrics on, as `npm start` has them, on a free port (9404 may be taken by a node of the user's).
-  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, 'tributary.metrics.listeners': 'http://127.0.0.1:0', ...options.overrides };
+  // The schema registry only where a workload asks for it (on a free port then).
+  const overrides = { listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, 'tributary.metrics.listeners': 'http://127.0.0.1:0', 'schema.registry.listeners': '', ...options.overrides };
   const args = [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin/tributary.js'), 'start'];
   for (const [k, v] of Object.entries(overrides)) args.push('--override', `${k}=${v}`);
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? REPO_ROOT });
   let m: RegExpExecArray;
   try {
-    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)(?:, metrics on (\S+\/metrics))?/, 30_000);
+    m = await waitForLine(child, /listening on PLAINTEXT:\/\/([\d.]+:\d+)(?:, metrics on (\S+\/metrics))?(?:, schema registry on (http:\/\/[^\s,]+))?/, 30_000);
   } catch (e) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -93,12 +96,13 @@ export async function startTributary(options: TributaryOptions = {}): Promise<Br
     pid: child.pid as number,
     startMs,
     ...(m[2] === undefined ? {} : { metricsUrl: m[2] }),
-    async createTopic(name, partitions) {
+    ...(m[3] === undefined ? {} : { schemaRegistryUrl: m[3] }),
+    async createTopic(name, partitions, configs = {}) {
       if (!adminConnected) {
         await admin.connect();
         adminConnected = true;
       }
-      await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, configEntries: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], waitForLeaders: true });
     },
     async stop() {
       if (adminConnected) await admin.disconnect();

@@ -16,6 +16,7 @@ import { consumeWorkload } from './workloads/consume.js';
 import { kafkajsWorkload } from './workloads/kafkajs.js';
 import { latencyWorkload } from './workloads/latency.js';
 import { metricsWorkload } from './workloads/metrics.js';
+import { schemaValidationWorkload } from './workloads/schema-validation.js';
 import { produceWorkloads } from './workloads/produce.js';
 import { startupWorkload } from './workloads/startup.js';
 
@@ -74,6 +75,10 @@ async function main(): Promise<void> {
     if (want('7')) {
       log('workload 7: produce with metrics on vs off');
       rows.push(...(await metricsWorkload(ctx)));
+    }
+    if (want('8')) {
+      log('workload 8: produce Avro to a schema-validated topic vs a plain one');
+      rows.push(...(await schemaValidationWorkload(ctx)));
     }
     if (want('6')) {
       log('workload 6: cold start and footprint');

@@ -58,7 +58,7 @@ interface Started {
 /** Starts the CLI and resolves with the first advertised PLAINTEXT address it prints. */
 function startCli(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
   // Metrics on a free port: the default 9404 may be taken by another node on this machine.
-  const child = spawn(process.execPath, [CLI, 'start', ...args, '--override', 'tributary.metrics.listeners=http://127.0.0.1:0'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'start', ...args, '--override', 'tributary.metrics.listeners=http://127.0.0.1:0', '--override', 'schema.registry.listeners='], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

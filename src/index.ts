@@ -33,6 +33,8 @@ export async function startNode(options: StartNodeOptions = {}): Promise<Running
   if (!overrides.has('listeners')) overrides.set('listeners', 'PLAINTEXT://127.0.0.1:0');
   // Metrics on, like `tributary start`, but on a free port (node.metricsUrls says which).
   if (!overrides.has('tributary.metrics.listeners')) overrides.set('tributary.metrics.listeners', 'http://127.0.0.1:0');
+  // The schema registry only when asked for (it adds a Kafka client and a consumer group join).
+  if (!overrides.has('schema.registry.listeners')) overrides.set('schema.registry.listeners', '');
   let tempDir: string | null = null;
   if (!overrides.has('log.dirs') && !overrides.has('log.dir')) overrides.set('log.dirs', (tempDir = await makeTempDir('tributary-')));
   const loaded = loadBrokerConfig({ overrides: [...overrides] });

@@ -43,6 +43,7 @@ import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
 import { localMarkerWriter } from './coordinator/txn/markers.js';
 import { createNodeMetrics } from './node-metrics.js';
+import { startSchemaRegistry, type RunningSchemaRegistry } from './schema-registry/server.js';
 
 export interface NodeDeps {
   fs?: FileSystem;
@@ -59,6 +60,8 @@ export interface RunningNode {
   readonly logDirs: readonly string[];
   /** Where Prometheus scrapes this node (tributary.metrics.listeners, ports resolved); empty when off. */
   readonly metricsUrls: readonly string[];
+  /** The schema registry's REST endpoints (schema.registry.listeners, ports resolved); empty when off. */
+  readonly schemaRegistryUrls: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -242,7 +245,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     deleteTopicEnable: config.deleteTopicEnable,
   };
   const markers = localMarkerWriter(replicas, groups, clock, log);
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, quorum: metadataLog, advertisedEndpoints: () => endpoints };
+  // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
+  let schemaRegistry: RunningSchemaRegistry | null = null;
+  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, quorum: metadataLog, advertisedEndpoints: () => endpoints, schemaValidator: () => schemaRegistry?.validator() ?? null };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
@@ -270,10 +275,30 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
+  // The registry reaches this node as any Kafka client does, through its first listener.
+  const first = endpoints[0];
+  if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
+    try {
+      // Bound now, ready once its client has read _schemas: the node does not wait for that.
+      schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log, waitUntilReady: false });
+    } catch (e) {
+      await Promise.all(tcpListeners.map((t) => t.close()));
+      for (const c of connections) c.close();
+      groups.close();
+      txns.close();
+      producerExpiry.timer?.cancel();
+      await metrics?.close();
+      await metadataPartition.close();
+      await logs.close();
+      throw e;
+    }
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      // First, while the broker still answers its Kafka client.
+      await schemaRegistry?.close();
       await Promise.all(tcpListeners.map((t) => t.close()));
       await metrics?.close();
       for (const c of connections) c.close();
@@ -290,7 +315,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       await logs.close();
     })());
 
-  const first = endpoints[0];
   return {
     nodeId: config.nodeId,
     clusterId,
@@ -298,6 +322,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     endpoints,
     logDirs: config.logDirs,
     metricsUrls,
+    schemaRegistryUrls: schemaRegistry?.urls ?? [],
     stop,
   };
 }

@@ -7,7 +7,8 @@
  *
  * key=value pairs are librdkafka producer configs (acks, linger.ms, batch.size ...), except
  * bench.partitions=N: send message i to partition i % N (even spread) instead of librdkafka's
- * partitioner.
+ * partitioner, and bench.payload.prefix=HEX: the payload starts with these bytes (a Confluent
+ * wire-format header and Avro length prefix, so the 'a'..'z' filler decodes as an Avro string).
  */
 #include "common.h"
 
@@ -46,9 +47,13 @@ int main(int argc, char **argv) {
   conf_set(conf, "queue.buffering.max.kbytes", "1048576");
   conf_set(conf, "log_level", "3");
   int spread = 0;
+  const char *prefix_hex = NULL;
   for (int i = 6; i < argc; i++) {
     if (strncmp(argv[i], "bench.partitions=", 17) == 0) {
       spread = atoi(argv[i] + 17);
+      argv[i] = "";
+    } else if (strncmp(argv[i], "bench.payload.prefix=", 21) == 0) {
+      prefix_hex = argv[i] + 21;
       argv[i] = "";
     }
   }
@@ -61,6 +66,14 @@ int main(int argc, char **argv) {
   lat_ns = calloc(count, sizeof *lat_ns);
   char *payload = malloc(size ? size : 1);
   for (size_t i = 0; i < size; i++) payload[i] = (char)('a' + i % 26);
+  if (prefix_hex != NULL) {
+    size_t n = strlen(prefix_hex) / 2;
+    for (size_t i = 0; i < n && i < size; i++) {
+      unsigned int byte;
+      if (sscanf(prefix_hex + 2 * i, "%2x", &byte) != 1) { fprintf(stderr, "bad bench.payload.prefix\n"); return 2; }
+      payload[i] = (char)byte;
+    }
+  }
 
   /* Warm the connection and metadata so the clock measures the data path, not the handshake. */
   const struct rd_kafka_metadata *md;

@@ -17,6 +17,7 @@ import { runNode } from '../node.js';
 const USAGE = `Usage:
   tributary start [--config <server.properties>] [--override <key>=<value> ...]
   tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
+  tributary registry --bootstrap <host:port> [--listeners http://127.0.0.1:8081] [--topic _schemas]
 
 Configuration uses Kafka's key names, from the properties file, KAFKA_* environment
 variables (KAFKA_LOG_DIRS -> log.dirs) and --override flags, in that order of precedence.
@@ -36,6 +37,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Loaded on demand: `start` must not pay for the client commands.
     const { clientMain } = await import('./client-main.js');
     return clientMain(argv);
+  }
+  if (command === 'registry') {
+    const { registryMain } = await import('./registry.js');
+    return registryMain(rest);
   }
   if (command === 'compat') {
     // Loaded on demand: `start` must not pay for the compat suites.
@@ -77,7 +82,7 @@ async function start(args: readonly string[]): Promise<number> {
     return 1;
   }
   const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
-  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
+  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}${node.schemaRegistryUrls.map((u) => `, schema registry on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);

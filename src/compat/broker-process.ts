@@ -139,6 +139,8 @@ export class BrokerProcess implements ControlledProcess {
       '--override', `log.dirs=${this.logDir}`,
       // Many nodes run at once: metrics on a free port, not the default 9404 (see metricsUrl).
       '--override', 'tributary.metrics.listeners=http://127.0.0.1:0',
+      // The schema registry (default :8081) only when a suite asks for it through its overrides.
+      '--override', 'schema.registry.listeners=',
     ];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
     const child = this.netns === undefined

@@ -9,7 +9,8 @@
 //   process.roles                     broker,controller (Kafka: required): single-node combined mode
 //   offsets.topic.replication.factor  1 (Kafka 3): a single node must be able to create the topic
 //   transaction.state.log.replication.factor  1 (Kafka 3): the same for __transaction_state
-// Only `tributary.`-prefixed keys may be added here that Kafka does not define.
+// Only `tributary.`-prefixed keys may be added here that Kafka does not define, and
+// `schema.registry.listeners`, the name issue #11 gives the schema registry's endpoint.
 
 import { KAFKA_BROKER_KEYS } from './kafka-broker-keys.js';
 import type { ConfigDef, ConfigTypeName } from './config-types.js';
@@ -46,6 +47,9 @@ export const TRIBUTARY_DEFS: readonly ConfigDef[] = [
   // false drops the per-partition series (log size, partition offsets, per-partition lag), which
   // grow with partitions × groups; per-topic and per-group sums stay.
   def('tributary.metrics.partition.labels', 'BOOLEAN', 'true', '', true),
+  // The schema registry's REST API (README "Schema registry"): `http://host:port` endpoints;
+  // empty turns the registry off. Loopback by default, as `listeners`.
+  def('schema.registry.listeners', 'STRING', 'http://127.0.0.1:8081', '', true),
 ];
 
 export const BROKER_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map([
@@ -66,7 +70,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'log.roll.hours', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.flush.interval.messages',
   'log.flush.interval.ms', 'log.flush.scheduler.interval.ms', 'message.max.bytes',
   'socket.request.max.bytes', 'delete.topic.enable', 'tributary.acks.all.fsync',
-  'tributary.metrics.listeners', 'tributary.metrics.partition.labels',
+  'tributary.metrics.listeners', 'tributary.metrics.partition.labels', 'schema.registry.listeners',
   // Consumer groups and __consumer_offsets: issue #4.
   'offsets.topic.num.partitions', 'offsets.topic.replication.factor', 'offsets.topic.segment.bytes',
   'offsets.retention.minutes', 'offsets.retention.check.interval.ms', 'offset.metadata.max.bytes',

@@ -72,6 +72,8 @@ export interface BrokerConfig {
   readonly acksAllFsync: boolean;
   /** tributary.metrics.listeners: where /metrics is served; empty = no metrics endpoint. */
   readonly metricsListeners: readonly HttpListener[];
+  /** schema.registry.listeners: where the schema registry's REST API is served; empty = off. */
+  readonly schemaRegistryListeners: readonly HttpListener[];
   /** tributary.metrics.partition.labels: export per-partition series. */
   readonly metricsPartitionLabels: boolean;
 }
@@ -136,6 +138,7 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     acksAllFsync: bool(v, 'tributary.acks.all.fsync'),
     metricsListeners: parseHttpListeners('tributary.metrics.listeners', str(v, 'tributary.metrics.listeners')),
     metricsPartitionLabels: bool(v, 'tributary.metrics.partition.labels'),
+    schemaRegistryListeners: parseHttpListeners('schema.registry.listeners', str(v, 'schema.registry.listeners')),
   };
 }
 

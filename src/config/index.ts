@@ -7,6 +7,7 @@ export { loadBrokerConfig, parseOverride } from './load-config.js';
 export type { ConfigSources, LoadedConfig, RawEntry, RawSource } from './load-config.js';
 export type { BrokerConfig, ProcessRole } from './broker-config.js';
 export type { HttpListener, Listener, QuorumVoter, SecurityProtocol } from './listeners.js';
+export { parseHttpListeners } from './listeners.js';
 export { parseProperties } from './properties.js';
 export type { PropertyEntry } from './properties.js';
 export { envNameToKey, envToEntries, IGNORED_KAFKA_ENV } from './env-mapping.js';

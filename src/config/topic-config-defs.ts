@@ -29,6 +29,9 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const LONG_MAX = '9223372036854775807';
 
+const TOPIC_NAME_STRATEGY = 'io.confluent.kafka.serializers.subject.TopicNameStrategy';
+const SUBJECT_NAME_STRATEGIES = `[${TOPIC_NAME_STRATEGY}, io.confluent.kafka.serializers.subject.RecordNameStrategy, io.confluent.kafka.serializers.subject.TopicRecordNameStrategy]`;
+
 const same = (name: string): BrokerSynonym[] => [{ name, toTopicUnit: 1 }];
 const log = (name: string): BrokerSynonym[] => same(`log.${name}`);
 
@@ -83,4 +86,10 @@ export const TOPIC_CONFIG_ROWS: readonly TopicConfigRow[] = [
     { name: 'log.roll.hours', toTopicUnit: HOUR_MS },
   ]),
   row('unclean.leader.election.enable', 'BOOLEAN', 'false', '', same('unclean.leader.election.enable')),
+  // Confluent Server's broker-side schema validation keys (issue #11, README "Schema registry"):
+  // the broker checks each record's schema id (and, here, its payload) against the registry.
+  row('confluent.key.schema.validation', 'BOOLEAN', 'false', '', []),
+  row('confluent.key.subject.name.strategy', 'STRING', TOPIC_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, []),
+  row('confluent.value.schema.validation', 'BOOLEAN', 'false', '', []),
+  row('confluent.value.subject.name.strategy', 'STRING', TOPIC_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, []),
 ];

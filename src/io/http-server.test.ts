@@ -23,6 +23,20 @@ describe('listenHttp', () => {
     }
   });
 
+  it('hands the handler the query, lower-cased headers and the body', async () => {
+    const l = await listenHttp('127.0.0.1', 0, async (req) => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ method: req.method, path: req.path, deleted: req.query.get('deleted'), type: req.headers.get('content-type'), body: req.body }),
+    }));
+    try {
+      const res = await fetch(`http://127.0.0.1:${l.port}/subjects/a%2Fb/versions?deleted=true`, { method: 'POST', headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' }, body: '{"schema":"\"int\""}' });
+      assert.deepEqual(await res.json(), { method: 'POST', path: '/subjects/a%2Fb/versions', deleted: 'true', type: 'application/vnd.schemaregistry.v1+json', body: '{"schema":"\"int\""}' });
+    } finally {
+      await l.close();
+    }
+  });
+
   it('close() resolves while a client holds a keep-alive connection open', async () => {
     const l = await listenHttp('127.0.0.1', 0, async () => ({ status: 200, contentType: 'text/plain', body: 'x' }));
     const agent = new http.Agent({ keepAlive: true });

@@ -11,6 +11,7 @@ import type { Controller } from '../controller/controller.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ConfigService } from '../controller/config-service.js';
 import type { Logger } from '../util/logger.js';
+import type { RecordSchemaValidator } from '../schema-registry/validator.js';
 import type { ProducerIdManager } from '../partition/producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
@@ -53,6 +54,8 @@ export interface BrokerServices {
   readonly quorum: MetadataQuorum;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
+  /** The node's schema registry as the produce path's validator; null (or absent) when none runs here. */
+  readonly schemaValidator?: () => RecordSchemaValidator | null;
 }
 
 export interface RequestContext {

@@ -47,6 +47,15 @@ function request(apiKey: number, tag: number): Buffer {
 
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits (bounded) until `done()` holds: progress, not a guess at how long the work takes. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await tick(2);
+  }
+}
+
 function processor(delays: Map<number, number>, exclusiveKeys: Set<number>, log: string[]): RequestProcessor {
   return {
     isExclusive: (k) => exclusiveKeys.has(k),
@@ -69,7 +78,7 @@ describe('Connection', () => {
     const log: string[] = [];
     new Connection(1, s, 'PLAINTEXT', processor(new Map([[1, 30]]), new Set(), log), { maxFrameBytes: 100, maxInFlightRequests: 10 }, () => {}, () => {});
     s.receive(Buffer.concat([request(0, 1), request(0, 2), request(0, 3)]));
-    await tick(60);
+    await until(() => s.written.length === 3, 'three responses');
     assert.deepEqual(s.written.map((b) => b[0]), [1, 2, 3]);
     // pipelined: 2 and 3 started before 1 finished
     assert.ok(log.indexOf('start 3') < log.indexOf('end 1'));
@@ -80,7 +89,7 @@ describe('Connection', () => {
     const log: string[] = [];
     new Connection(1, s, 'PLAINTEXT', processor(new Map([[1, 20], [2, 20]]), new Set([19]), log), { maxFrameBytes: 100, maxInFlightRequests: 10 }, () => {}, () => {});
     s.receive(Buffer.concat([request(0, 1), request(19, 2), request(0, 3)]));
-    await tick(80);
+    await until(() => s.written.length === 3, 'three responses');
     assert.deepEqual(log, ['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
     assert.deepEqual(s.written.map((b) => b[0]), [1, 2, 3]);
   });
@@ -89,7 +98,7 @@ describe('Connection', () => {
     const s = new FakeStream();
     new Connection(1, s, 'PLAINTEXT', processor(new Map(), new Set(), []), { maxFrameBytes: 100, maxInFlightRequests: 10 }, () => {}, () => {});
     s.receive(Buffer.concat([request(0, 0), request(0, 5), request(0, 99), request(0, 6)]));
-    await tick(30);
+    await until(() => s.destroyed, 'the close');
     assert.deepEqual(s.written.map((b) => b[0]), [5]);
     assert.equal(s.destroyed, true);
   });
@@ -99,8 +108,7 @@ describe('Connection', () => {
     new Connection(1, s, 'PLAINTEXT', processor(new Map([[1, 20], [2, 20]]), new Set(), []), { maxFrameBytes: 100, maxInFlightRequests: 2 }, () => {}, () => {});
     s.receive(Buffer.concat([request(0, 1), request(0, 2)]));
     assert.equal(s.paused, true);
-    await tick(50);
-    assert.equal(s.paused, false);
+    await until(() => !s.paused, 'reading to resume');
     const big = Buffer.alloc(4);
     big.writeInt32BE(1000);
     s.receive(big);

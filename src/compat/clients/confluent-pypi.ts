@@ -39,9 +39,10 @@ async function prepare(): Promise<string | undefined> {
     }
     if (made === undefined || made.code !== 0) return `python3 -m venv ${venvDir()} failed: ${made === undefined ? '' : lastLines(made)}`;
   }
-  const pip = await runProcess(venvPython(), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check',
-    `confluent-kafka==${CONFLUENT_KAFKA_VERSION}`], { timeoutMs: 600_000 });
-  if (pip.code !== 0) return `pip install confluent-kafka==${CONFLUENT_KAFKA_VERSION} failed: ${lastLines(pip)}`;
+  // The avro and schemaregistry extras: its AvroSerializer and SchemaRegistryClient (the registry rows).
+  const requirement = `confluent-kafka[avro,schemaregistry]==${CONFLUENT_KAFKA_VERSION}`;
+  const pip = await runProcess(venvPython(), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', requirement], { timeoutMs: 600_000 });
+  if (pip.code !== 0) return `pip install ${requirement} failed: ${lastLines(pip)}`;
   return undefined;
 }
 

@@ -22,7 +22,9 @@
  * for a replica deleted meanwhile or not the leader, KAFKA_STORAGE_ERROR (56); INVALID_REQUIRED_ACKS (21) for acks other
  * than -1, 0, 1. acks=all (partition/leader-role.ts): NOT_ENOUGH_REPLICAS (19) when the ISR is below
  * min.insync.replicas before the append, NOT_ENOUGH_REPLICAS_AFTER_APPEND (20) when it shrank below
- * it before the HW passed the batch, REQUEST_TIMED_OUT (7) after timeout_ms.
+ * it before the HW passed the batch, REQUEST_TIMED_OUT (7) after timeout_ms. Topics with
+ * confluent.{key,value}.schema.validation=true get INVALID_RECORD with record errors for records
+ * whose schema id or payload the schema registry refuses (produce-schema-check.ts).
  */
 import { ErrorCode, errorName } from '../../protocol/generated/error-codes.js';
 import { decodeProduceRequest, produceRequestMeta, type ProduceRequest } from '../../protocol/generated/messages/produce-request.js';
@@ -40,6 +42,7 @@ import { isUnexpectedStorageError, storageErrorCode } from '../../partition/stor
 import { CloseConnection, defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
+import { refuseInvalidSchemaRecords, schemaRulesOf } from './produce-schema-check.js';
 
 const FIRST_SERVED_VERSION = 3;
 
@@ -89,7 +92,7 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
   if (!valid.ok) return failed(index, valid.errorCode, valid.message);
   if (valid.isTransactional && valid.producerId < 0n) return failed(index, ErrorCode.INVALID_RECORD, 'Transactional record batches need a producer id');
   const producer = valid.producerId >= 0n ? { producerId: valid.producerId, epoch: valid.producerEpoch, firstSeq: valid.baseSequence, lastSeq: lastSequenceOf(valid.baseSequence, valid.lastOffsetDelta), isTransactional: valid.isTransactional } : null;
-  const precheck = partition.requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
+  const precheck = precheckFor(topic, index, records, partition.requiresKeys, ctx);
   return partition.appendFromClient(records, req.acks, producer, valid.maxTimestamp, precheck, req.timeoutMs).then(
     (outcome) => {
       if (outcome.kind === 'rejected') return failed(index, outcome.errorCode, outcome.message, outcome.recordErrors);
@@ -108,6 +111,14 @@ function appendPartition(topic: string, index: number, records: Buffer | null, r
       return failed(index, storageErrorCode(e), e instanceof Error ? e.message : String(e));
     },
   );
+}
+
+/** The look a batch needs before its append: a compacted topic's keys, a validated topic's schemas. */
+function precheckFor(topic: string, index: number, records: Buffer, requiresKeys: boolean, ctx: RequestContext): (() => Promise<Extract<AppendOutcome, { kind: 'rejected' }> | null>) | undefined {
+  const rules = schemaRulesOf(ctx.broker.image.topicConfig(topic));
+  if (rules === null) return requiresKeys ? () => refuseKeylessRecords(topic, index, records) : undefined;
+  const validator = ctx.broker.schemaValidator?.() ?? null;
+  return async () => (requiresKeys ? await refuseKeylessRecords(topic, index, records) : null) ?? refuseInvalidSchemaRecords(topic, index, records, rules, validator);
 }
 
 function failed(index: number, errorCode: number, errorMessage: string | null, recordErrors: readonly RecordError[] = []): PartitionProduceResponse {

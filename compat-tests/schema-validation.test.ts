@@ -1,0 +1,138 @@
+/**
+ * Broker-side schema validation (issue #11): a topic with confluent.value.schema.validation=true
+ * accepts records kafkajs produces with @kafkajs/confluent-schema-registry's encoder, and refuses a
+ * batch holding a record with a wrong id, a missing magic byte, a truncated payload, or a schema
+ * registered under another subject: INVALID_RECORD with one record error naming each record
+ * (Produce v9's record_errors), compressed batches included; consumers never see any record of a
+ * refused batch.
+ */
+import assert from 'node:assert/strict';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { startNode, type RunningNode } from '../src/index.js';
+import { RawClient } from '../src/testing/raw-client.js';
+import { rawCall } from '../src/testing/raw-call.js';
+import { buildRecordBatch } from '../src/protocol/records/record-batch-builder.js';
+import { CompressionType } from '../src/protocol/records/batch-header.js';
+import { encodeProduceRequest } from '../src/protocol/generated/messages/produce-request.js';
+import { decodeProduceResponse, type PartitionProduceResponse } from '../src/protocol/generated/messages/produce-response.js';
+import { ErrorCode } from '../src/protocol/generated/error-codes.js';
+import { makeKafka } from './support/kafkajs.js';
+import { uniqueTopic, withTimeout } from './support/helpers.js';
+
+const SCHEMA = JSON.stringify({ type: 'record', name: 'Reading', namespace: 'com.example', fields: [{ name: 'sensor', type: 'string' }, { name: 'value', type: 'double' }] });
+const OTHER = JSON.stringify({ type: 'record', name: 'Other', namespace: 'com.example', fields: [{ name: 'x', type: 'long' }] });
+
+describe('broker-side schema validation', function () {
+  this.timeout(90_000);
+  let node: RunningNode;
+  let registry: SchemaRegistry;
+  let raw: RawClient;
+
+  before(async () => {
+    node = await startNode({ config: { 'schema.registry.listeners': 'http://127.0.0.1:0', 'group.initial.rebalance.delay.ms': 0 } });
+    registry = new SchemaRegistry({ host: node.schemaRegistryUrls[0] as string });
+    raw = await RawClient.connect(node.bootstrap);
+  });
+  after(async () => {
+    raw?.close();
+    await node?.stop();
+  });
+
+  async function createTopic(topic: string, configEntries: { name: string; value: string }[]): Promise<void> {
+    const admin = makeKafka(node.bootstrap, 'validation-admin').kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries }] });
+    await admin.disconnect();
+  }
+
+  async function validatedTopic(): Promise<{ topic: string; id: number; otherId: number }> {
+    const topic = uniqueTopic('validated');
+    await createTopic(topic, [{ name: 'confluent.value.schema.validation', value: 'true' }]);
+    const { id } = await registry.register({ type: SchemaType.AVRO, schema: SCHEMA }, { subject: `${topic}-value` });
+    const { id: otherId } = await registry.register({ type: SchemaType.AVRO, schema: OTHER }, { subject: `elsewhere-${topic}-value` });
+    return { topic, id, otherId };
+  }
+
+  async function produce(topic: string, values: (Buffer | null)[], compression = CompressionType.None): Promise<PartitionProduceResponse> {
+    const records = await buildRecordBatch({ baseOffset: 0, compression, records: values.map((value, i) => ({ key: `k${i}`, value, timestamp: 1_700_000_000_000 + i })) });
+    const res = await rawCall(raw, 0, 9, true, encodeProduceRequest, decodeProduceResponse, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+    const p = res.responses[0]?.partitionResponses[0];
+    assert.ok(p !== undefined);
+    return p;
+  }
+
+  async function consumeAll(topic: string, expected: number): Promise<unknown[]> {
+    const kafka = makeKafka(node.bootstrap, 'validation-reader').kafka;
+    const consumer = kafka.consumer({ groupId: `g-${topic}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen: unknown[] = [];
+    await withTimeout('consuming', new Promise<void>((resolve, reject) => {
+      void consumer.run({ eachMessage: async ({ message }) => {
+        try {
+          seen.push(message.value === null ? null : await registry.decode(message.value));
+          if (seen.length >= expected) resolve();
+        } catch (e) {
+          reject(e as Error);
+        }
+      } });
+    }), 30_000);
+    // Whatever else is in the topic would have been fetched with the last record: read to the end.
+    const offsets = await kafka.admin();
+    await offsets.connect();
+    const end = await offsets.fetchTopicOffsets(topic);
+    await offsets.disconnect();
+    await consumer.disconnect();
+    assert.equal(end[0]?.high, String(expected), 'the log holds exactly the accepted records');
+    return seen;
+  }
+
+  it('accepts what kafkajs produces with the registry\'s encoder, refuses bad records with INVALID_RECORD naming each', async () => {
+    const { topic, id, otherId } = await validatedTopic();
+    const producer = makeKafka(node.bootstrap, 'validation-producer').kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: await registry.encode(id, { sensor: 's1', value: 1.5 }) }, { value: await registry.encode(id, { sensor: 's2', value: 2.5 }) }] });
+    // kafkajs sees the refusal as INVALID_RECORD.
+    await assert.rejects(producer.send({ topic, acks: -1, messages: [{ value: Buffer.from('plain text') }] }), (e: Error & { type?: string }) => e.type === 'INVALID_RECORD' || /INVALID_RECORD|invalid record/i.test(String(e.message)));
+    await producer.disconnect();
+
+    const good = await registry.encode(id, { sensor: 's3', value: 3.5 });
+    const wrongId = Buffer.from(good);
+    wrongId.writeInt32BE(987654, 1);
+    const noMagic = good.subarray(5);
+    const truncated = good.subarray(0, good.length - 3);
+    const elsewhere = await registry.encode(otherId, { x: 7 });
+    const refused = await produce(topic, [good, wrongId, noMagic, truncated, elsewhere, null]);
+    assert.equal(refused.errorCode, ErrorCode.INVALID_RECORD);
+    assert.deepEqual((refused.recordErrors ?? []).map((e) => e.batchIndex), [1, 2, 3, 4]);
+    const messages = (refused.recordErrors ?? []).map((e) => e.batchIndexErrorMessage ?? '');
+    assert.match(messages[0] ?? '', /^Record 1: its value names schema id 987654, which the schema registry does not know/);
+    assert.match(messages[1] ?? '', /^Record 2: its value does not start with the magic byte 0/);
+    assert.match(messages[2] ?? '', /^Record 3: its value does not decode with schema id \d+: truncated/);
+    assert.match(messages[3] ?? '', new RegExp(`^Record 4: its value names schema id ${otherId}, which is not registered under subject '${topic}-value'`));
+    assert.match(refused.errorMessage ?? '', /One or more records have been rejected due to 4 record errors/);
+
+    // Compressed batches are opened and checked the same way; a good compressed one is accepted.
+    const gz = await produce(topic, [good, truncated], CompressionType.Gzip);
+    assert.equal(gz.errorCode, ErrorCode.INVALID_RECORD);
+    assert.deepEqual((gz.recordErrors ?? []).map((e) => e.batchIndex), [1]);
+    const ok = await produce(topic, [good, null], CompressionType.Gzip);
+    assert.equal(ok.errorCode, ErrorCode.NONE, ok.errorMessage ?? '');
+
+    // 2 (kafkajs) + 2 (the good compressed batch: one record and a tombstone); nothing of the refused ones.
+    const seen = await consumeAll(topic, 4);
+    assert.deepEqual(seen.slice(0, 3).map((v) => JSON.parse(JSON.stringify(v))), [{ sensor: 's1', value: 1.5 }, { sensor: 's2', value: 2.5 }, { sensor: 's3', value: 3.5 }]);
+  });
+
+  it('a topic without the config takes anything; confluent.key.schema.validation checks keys', async () => {
+    const topic = uniqueTopic('plain');
+    await createTopic(topic, []);
+    assert.equal((await produce(topic, [Buffer.from('not avro')])).errorCode, ErrorCode.NONE);
+    const keyChecked = uniqueTopic('keys');
+    await createTopic(keyChecked, [{ name: 'confluent.key.schema.validation', value: 'true' }]);
+    // Keys here are plain strings: refused on a key-validated topic, whatever the value.
+    const res = await produce(keyChecked, [Buffer.from('not avro')]);
+    assert.equal(res.errorCode, ErrorCode.INVALID_RECORD);
+    assert.match(res.recordErrors?.[0]?.batchIndexErrorMessage ?? '', /^Record 0: its key does not start with the magic byte 0/);
+  });
+});
