@@ -1,7 +1,7 @@
 /**
  * `tributary registry --bootstrap`: the schema registry alone, as a process, against a cluster it
  * reaches only through the Kafka protocol (a node with its own registry off); SIGTERM stops it
- * cleanly; bad arguments are a one-line error and exit 1.
+ * cleanly; bad arguments are a one-line error and exit 2 (a usage error, as every tributary command).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -43,12 +43,12 @@ describe('tributary registry --bootstrap', function () {
     }
   });
 
-  it('without --bootstrap, or with an unknown flag, says so and exits 1', async () => {
+  it('without --bootstrap, or with an unknown flag, says so and exits 2', async () => {
     const none = await runProcess(process.execPath, [CLI, 'registry'], { timeoutMs: 20_000 });
-    assert.equal(none.code, 1);
+    assert.equal(none.code, 2);
     assert.match(none.stderr, /--bootstrap is required/);
     const bad = await runProcess(process.execPath, [CLI, 'registry', '--bootstrap', '127.0.0.1:1', '--nope'], { timeoutMs: 20_000 });
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown argument '--nope'/);
   });
 });

@@ -32,15 +32,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n\n' + (await import('./help.js')).overview() + '\n');
     return command === undefined ? 2 : 0;
   }
-  if (command === 'help' && (rest[0] === 'start' || rest[0] === 'compat')) return main([rest[0], '--help']);
+  if (command === 'help' && (rest[0] === 'start' || rest[0] === 'compat' || rest[0] === 'registry')) return main([rest[0], '--help']);
+  if (command === 'registry') {
+    const { registryMain } = await import('./registry.js');
+    return registryMain(rest);
+  }
   if (command !== 'start' && command !== 'compat') {
     // Loaded on demand: `start` must not pay for the client commands.
     const { clientMain } = await import('./client-main.js');
     return clientMain(argv);
-  }
-  if (command === 'registry') {
-    const { registryMain } = await import('./registry.js');
-    return registryMain(rest);
   }
   if (command === 'compat') {
     // Loaded on demand: `start` must not pay for the compat suites.

@@ -38,6 +38,10 @@ function parseArgs(args: readonly string[]): RegistryArgs {
 }
 
 export async function registryMain(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`Usage:\n${REGISTRY_USAGE}\n`);
+    return 0;
+  }
   const log = consoleLogger();
   let parsed: RegistryArgs;
   let listeners;
@@ -47,8 +51,9 @@ export async function registryMain(args: readonly string[]): Promise<number> {
     if (listeners.length === 0) throw new Error('--listeners must name at least one http://host:port');
   } catch (e) {
     if (!(e instanceof Error) && !(e instanceof ConfigError)) throw e;
+    // A usage error: exit 2, as every other tributary command.
     process.stderr.write(`tributary registry: ${(e as Error).message}\nUsage:\n${REGISTRY_USAGE}\n`);
-    return 1;
+    return 2;
   }
   let registry;
   try {
