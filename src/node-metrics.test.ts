@@ -48,6 +48,12 @@ describe('node metrics (/metrics of an embedded node)', function () {
       assert.equal(value(text, 'kafka_network_requestmetrics_remotetimems_sum{request="Produce"}'), 0);
       assert.ok((value(text, 'kafka_server_socketservermetrics_connection_count{listener="PLAINTEXT"}') ?? 0) >= 2);
       assert.equal(value(text, 'kafka_consumergroup_members{consumergroup="metrics-g"}'), 1);
+      // The metadata quorum (raft-metrics): a combined node leads its one-voter quorum.
+      assert.equal(value(text, 'kafka_server_raftmetrics_current_state{current_state="leader"}'), 1);
+      assert.equal(value(text, 'kafka_server_raftmetrics_current_leader'), node.nodeId);
+      assert.ok((value(text, 'kafka_server_raftmetrics_current_epoch') ?? 0) >= 1);
+      const raftHw = value(text, 'kafka_server_raftmetrics_high_watermark') ?? -1;
+      assert.ok(raftHw >= 2 && raftHw === value(text, 'kafka_server_raftmetrics_log_end_offset'), 'every metadata record committed (topics were created)');
       assert.equal((await fetch(url.replace('/metrics', '/'))).status, 404);
     } finally {
       await consumer.disconnect();

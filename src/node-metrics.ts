@@ -16,7 +16,7 @@ import type { StaticConfigService } from './controller/config-service.js';
 import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { apiName } from './protocol/generated/api-keys.js';
 import { BrokerMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics/broker-metrics.js';
-import type { BrokerState, ClusterPartition, HostedPartition } from './metrics/broker-state.js';
+import type { BrokerState, ClusterPartition, HostedPartition, RaftState } from './metrics/broker-state.js';
 import type { BrokerTopicStats } from './metrics/topic-stats.js';
 import type { RequestObserver } from './network/request-timing.js';
 
@@ -30,6 +30,8 @@ export interface NodeMetricsSources {
   readonly connections: () => Iterable<{ readonly listenerName: string }>;
   /** Where clients reach this node (advertised listeners, bound ports resolved). */
   readonly endpoints: () => readonly { readonly host: string; readonly port: number }[];
+  /** The metadata quorum (raft-metrics). */
+  readonly quorum?: { raftState(): RaftState };
 }
 
 export interface NodeMetrics {
@@ -119,5 +121,6 @@ function brokerState(src: NodeMetricsSources): BrokerState {
     offlineReplicas,
     connections,
     groups: src.groups.groupOffsets(),
+    ...(src.quorum === undefined ? {} : { raft: src.quorum.raftState() }),
   };
 }

@@ -169,7 +169,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
   const connections = new Set<Connection>();
   let endpoints: Endpoint[] = [];
-  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints });
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
   const onMetadataChange = async (change: MetadataChange): Promise<void> => {
     await replicas.applyChange(change);
     if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);

@@ -23,7 +23,7 @@ import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
 import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState } from '../raft/index.js';
 import type { MetadataLogStore } from './controller.js';
-import type { MetadataQuorum } from './metadata-quorum.js';
+import type { MetadataQuorum, RaftState } from './metadata-quorum.js';
 import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
 import { RaftMessenger, type RaftTransport } from './raft-messenger.js';
 import type { WireIdentity, WireRequest, WireResponse } from './raft-wire.js';
@@ -123,6 +123,14 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
 
   describeQuorum(): DescribeQuorumData {
     return this.core.describeQuorum();
+  }
+
+  /** Kafka's raft-metrics view of the quorum (current-state and the offsets beside it). */
+  raftState(): RaftState {
+    const c = this.core;
+    const role = c.role;
+    const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role;
+    return { state, leaderId: c.leaderId, epoch: c.epoch, votedId: c.votedId, highWatermark: c.highWatermark ?? -1, logEndOffset: c.logEndOffset, logEndEpoch: c.logEndOffset === 0 ? 0 : (c.epochOf(c.logEndOffset - 1) ?? 0) };
   }
 
   get leaderId(): number {

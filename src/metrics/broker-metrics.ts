@@ -8,7 +8,7 @@
  * prom-client.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { BROKER_TOPIC, CLUSTER_PARTITION, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, REPLICA_MANAGER, STRIMZI_CONNECTION_COUNT } from './names.js';
+import { BROKER_TOPIC, CLUSTER_PARTITION, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, RAFT, REPLICA_MANAGER, STRIMZI_CONNECTION_COUNT } from './names.js';
 import type { BrokerState } from './broker-state.js';
 import { BrokerTopicStats, type TopicCounter } from './topic-stats.js';
 import { RequestStats } from './request-stats.js';
@@ -83,6 +83,18 @@ export class BrokerMetrics {
       this.g.strimziConnections.set({ listener, networkProcessor: '0' }, n);
     }
     this.setGroupGauges(s, hwm);
+    if (s.raft !== undefined) this.setRaftGauges(s.raft);
+  }
+
+  private setRaftGauges(r: NonNullable<BrokerState['raft']>): void {
+    const g = this.g;
+    g.raftState.set({ current_state: r.state }, 1);
+    g.raftLeader.set(r.leaderId);
+    g.raftEpoch.set(r.epoch);
+    g.raftVote.set(r.votedId);
+    g.raftHighWatermark.set(r.highWatermark);
+    g.raftLogEndOffset.set(r.logEndOffset);
+    g.raftLogEndEpoch.set(r.logEndEpoch);
   }
 
   /**
@@ -211,5 +223,12 @@ function gauges(registers: Registry[]) {
     groupCurrentOffsetSum: gauge(EXPORTER.groupCurrentOffsetSum, 'Sum of a group\'s committed offsets on a topic', ['consumergroup', 'topic'] as const),
     groupLag: gauge(EXPORTER.groupLag, 'High watermark minus the group\'s committed offset', ['consumergroup', ...tp] as const),
     groupLagSum: gauge(EXPORTER.groupLagSum, 'A group\'s lag summed over a topic\'s partitions', ['consumergroup', 'topic'] as const),
+    raftState: gauge(RAFT.currentState, '1, labelled with this node\'s role in the metadata quorum', ['current_state'] as const),
+    raftLeader: gauge(RAFT.currentLeader, 'The metadata quorum\'s leader (-1: unknown)'),
+    raftEpoch: gauge(RAFT.currentEpoch, 'The metadata quorum\'s epoch'),
+    raftVote: gauge(RAFT.currentVote, 'The voter this node voted for in the current epoch (-1: none)'),
+    raftHighWatermark: gauge(RAFT.highWatermark, 'The metadata log\'s high watermark (-1: unknown)'),
+    raftLogEndOffset: gauge(RAFT.logEndOffset, 'The metadata log\'s end offset'),
+    raftLogEndEpoch: gauge(RAFT.logEndEpoch, 'The epoch of the metadata log\'s last entry'),
   };
 }

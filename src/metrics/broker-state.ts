@@ -33,6 +33,19 @@ export interface GroupOffsets {
   readonly offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number }[];
 }
 
+/** The metadata quorum as this node sees it (Kafka's raft-metrics). */
+export interface RaftState {
+  /** Kafka's current-state: leader, follower, candidate, prospective, voted, unattached, resigned. */
+  readonly state: string;
+  readonly leaderId: number;
+  readonly epoch: number;
+  readonly votedId: number;
+  /** -1 while unknown. */
+  readonly highWatermark: number;
+  readonly logEndOffset: number;
+  readonly logEndEpoch: number;
+}
+
 export interface BrokerState {
   readonly nodeId: number;
   /** Brokers in the cluster: id and the address clients use (kafka_exporter's kafka_broker_info). */
@@ -46,4 +59,6 @@ export interface BrokerState {
   readonly connections: ReadonlyMap<string, number>;
   /** The groups this node coordinates, with their committed offsets. */
   readonly groups: readonly GroupOffsets[];
+  /** Absent when this node is not a controller (no metadata quorum here). */
+  readonly raft?: RaftState;
 }

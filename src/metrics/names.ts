@@ -11,8 +11,8 @@
  * - `nodejs_*`, `process_*`: prom-client's default process metrics, plus the event loop's busy
  *   and idle time (utilisation = rate(active) / (rate(active) + rate(idle))).
  *
- * Not yet: Kafka's raft metrics (`kafka_server_raftmetrics_*`: current-leader, current-epoch,
- * high-watermark, commit-latency) come with the Raft quorum; a combined single node has none.
+ * - `kafka_server_raftmetrics_*`: the metadata quorum's raft-metrics as Strimzi's rules name them
+ *   (`current-state` becomes a `current_state` label on a series of value 1).
  */
 
 /** BrokerTopicMetrics meters: one series per topic plus one without the topic label (all topics). */
@@ -56,6 +56,17 @@ export const REQUEST_TIMES = {
 } as const;
 
 export const LOG_SIZE = 'kafka_log_log_size';
+
+/** kafka.server:type=raft-metrics, the metadata quorum as this node sees it. */
+export const RAFT = {
+  currentState: 'kafka_server_raftmetrics_current_state',
+  currentLeader: 'kafka_server_raftmetrics_current_leader',
+  currentEpoch: 'kafka_server_raftmetrics_current_epoch',
+  currentVote: 'kafka_server_raftmetrics_current_vote',
+  highWatermark: 'kafka_server_raftmetrics_high_watermark',
+  logEndOffset: 'kafka_server_raftmetrics_log_end_offset',
+  logEndEpoch: 'kafka_server_raftmetrics_log_end_epoch',
+} as const;
 
 /** kafka.cluster:type=Partition gauges, per partition (non-zero on the leader only, as Kafka's). */
 export const CLUSTER_PARTITION = {

@@ -304,6 +304,10 @@ export class RaftCore {
   get leaderId(): NodeId {
     return this.c.role.kind === 'leader' || this.c.role.kind === 'follower' ? this.c.election.leaderId : NO_NODE;
   }
+  /** The voter this node voted for in the current epoch, or -1. */
+  get votedId(): NodeId {
+    return this.c.election.votedId;
+  }
   get highWatermark(): number | undefined {
     return this.c.highWatermark;
   }
