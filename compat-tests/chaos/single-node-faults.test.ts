@@ -82,7 +82,7 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
     const read = readValues(reader.lines);
     const ackedWrites = acked.reduce((n, r) => n + r.count * PARTITIONS, 0);
     const failed = producer.lines.filter((l) => l.startsWith('fail ')).length;
-    console.log(`      [chaos] ${ackedWrites} acknowledged writes, ${failed} failed sends, faults: ${faults.join(' ')}; read back ${[...read.values()].reduce((n, v) => n + v.length, 0)} records (${reader.lines.find((l) => l.startsWith('ends ')) ?? 'no ends line'})`);
+    console.log(`      [chaos] ${ackedWrites} acknowledged writes, ${failed} failed sends, faults: ${faults.join(' ')}; read back ${[...read.values()].reduce((n, v) => n + v.length, 0)} records (${reader.lines.filter((l) => l.startsWith('ends ') || l.startsWith('latest ')).join('; ')})`);
     for (let p = 0; p < PARTITIONS; p++) checkPartition(p, read.get(p) ?? [], acked);
     assert.ok(ackedWrites >= MIN_ACKED_WRITES);
     await checkGroup(group, read);

@@ -3,7 +3,8 @@
  *
  * Kafka's controller pattern: a command reads the current image, validates, and returns the
  * records to append plus the response to send; the image changes only when those records are
- * replayed after they are durably in the log. Commands run one at a time, in submission order, so
+ * replayed after they are durably in the log (all of one command's records at once, before the
+ * broker acts on them). Commands run one at a time, in submission order, so
  * each sees every earlier command's effect. The Raft quorum sits behind `MetadataLogStore`
  * (raft-metadata-log.ts): an append resolves once its records are committed.
  */
@@ -46,9 +47,10 @@ export class Controller {
     const { records, response } = command(this.image);
     if (records.length === 0) return response;
     const offsets = await this.store.append(records);
-    for (let i = 0; i < records.length; i++) {
-      await this.onChange(this.image.replay(records[i] as MetadataRecord, offsets[i] as number));
-    }
+    // The image takes the whole command before anyone sees it (Kafka publishes a metadata delta at
+    // once): a request arriving while the broker creates the new logs never meets half a topic.
+    const changes = records.map((r, i) => this.image.replay(r, offsets[i] as number));
+    for (const change of changes) await this.onChange(change);
     return response;
   }
 }

@@ -15,6 +15,8 @@
  * Both end with `done`.
  */
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { KafkaCluster } from '../../../src/client/cluster.js';
+import { LATEST, listOffsets } from '../../../src/client/records.js';
 
 interface Spec {
   mode: 'produce' | 'read' | 'group';
@@ -74,6 +76,16 @@ async function read(): Promise<void> {
   const ends = new Map((await admin.fetchTopicOffsets(spec.topic)).map((o) => [o.partition, Number(o.high)]));
   await admin.disconnect();
   process.stdout.write(`ends ${JSON.stringify([...ends])}\n`);
+  // For a failure's message: the high watermark and the last stable offset, told apart.
+  const cluster = await KafkaCluster.connect(spec.brokers);
+  try {
+    for (const isolation of [0, 1]) {
+      const latest = await listOffsets(cluster, spec.topic, null, LATEST, isolation);
+      process.stdout.write(`latest ${isolation === 0 ? 'read_uncommitted' : 'read_committed'} ${JSON.stringify([...latest])}\n`);
+    }
+  } finally {
+    cluster.close();
+  }
   const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([p]) => p));
   if (remaining.size === 0) return;
   const consumer = kafka.consumer({ groupId: `fault-run-reader-${process.pid}-${Date.now()}` });
