@@ -65,4 +65,16 @@ describe('controller/RaftMetadataLog (a one-voter quorum)', () => {
     raft.close();
     await log.close();
   });
+
+  it('a failing disk fails the waiting proposal and every later one, and tells onFatal once', async () => {
+    const dir = path.join(await temp.make(), '__cluster_metadata-0');
+    const log = await PartitionLog.open(fs, dir, DEFAULT_LOG_CONFIG);
+    const fatal: string[] = [];
+    const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: 7, voters: [7], config: raftConfig(), onFatal: (e) => fatal.push(String(e)) });
+    await raft.start();
+    await log.close(); // the disk goes away under the quorum
+    await assert.rejects(raft.append([FEATURE]), /metadata quorum failed/);
+    await assert.rejects(raft.append([FEATURE]), /closed/);
+    assert.equal(fatal.length, 1);
+  });
 });

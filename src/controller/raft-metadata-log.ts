@@ -180,6 +180,10 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     });
     this.stepping = step.catch((e: unknown) => {
       this.closed = true;
+      this.timer?.cancel();
+      // Nothing will commit them now: their commands fail instead of waiting forever.
+      for (const p of this.pending.values()) p.reject(new Error(`the metadata quorum failed: ${e instanceof Error ? e.message : String(e)}`));
+      this.pending.clear();
       this.opts.onFatal(e);
     });
     return this.stepping;
