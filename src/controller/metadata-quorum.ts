@@ -1,18 +1,8 @@
-/** What the rest of the node may ask the metadata quorum: its state, as DescribeQuorum reports it. */
+/** What the rest of the node may ask the metadata quorum: its state, as DescribeQuorum and raft-metrics report it. */
 import type { DescribeQuorumData } from '../raft/index.js';
+import type { RaftState } from '../metrics/broker-state.js';
 
-export type { DescribeQuorumData };
-
-/** Kafka's raft-metrics view: current-state (leader, follower, candidate, prospective, voted, unattached, resigned) and offsets. */
-export interface RaftState {
-  readonly state: string;
-  readonly leaderId: number;
-  readonly epoch: number;
-  readonly votedId: number;
-  readonly highWatermark: number;
-  readonly logEndOffset: number;
-  readonly logEndEpoch: number;
-}
+export type { DescribeQuorumData, RaftState };
 
 export interface MetadataQuorum {
   describeQuorum(): DescribeQuorumData;
