@@ -34,6 +34,9 @@ export type MetadataChange =
   | { kind: 'configChanged'; resourceType: number; resourceName: string }
   | { kind: 'none' };
 
+/** A resource without overrides (shared: the produce path asks for every partition it appends to). */
+const NO_CONFIG: ReadonlyMap<string, string> = new Map();
+
 export class MetadataImage {
   readonly topicsByName = new Map<string, TopicImage>();
   readonly topicsById = new Map<string, TopicImage>();
@@ -73,11 +76,11 @@ export class MetadataImage {
   }
 
   topicConfig(name: string): ReadonlyMap<string, string> {
-    return this.configs.get(ConfigResourceType.Topic)?.get(name) ?? new Map();
+    return this.configs.get(ConfigResourceType.Topic)?.get(name) ?? NO_CONFIG;
   }
 
   resourceConfig(resourceType: number, resourceName: string): ReadonlyMap<string, string> {
-    return this.configs.get(resourceType)?.get(resourceName) ?? new Map();
+    return this.configs.get(resourceType)?.get(resourceName) ?? NO_CONFIG;
   }
 
   private replayTopic(name: string, topicId: string): MetadataChange {
