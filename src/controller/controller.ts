@@ -18,6 +18,16 @@ export interface ControllerResult<T> {
 
 export type ControllerCommand<T> = (image: MetadataImage) => ControllerResult<T>;
 
+/**
+ * Thrown by `run` on a node that is not the active controller (a follower of the metadata quorum):
+ * handlers answer NOT_CONTROLLER, and internal callers go to the active controller over the wire.
+ */
+export class NotControllerError extends Error {
+  constructor(readonly leaderId: number) {
+    super(leaderId < 0 ? 'no active controller is known yet' : `the active controller is node ${leaderId}`);
+  }
+}
+
 /** Where metadata records are made durable, in order. */
 export interface MetadataLogStore {
   /** Appends the records as one batch and resolves, once they are committed, with their offsets. */
