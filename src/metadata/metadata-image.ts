@@ -6,6 +6,7 @@
  * `topicsById`; a removed topic leaves no partitions or configs behind.
  */
 import type { MetadataRecord } from './metadata-record.js';
+import { replayFencing, replayRegisterBroker, replayRegistrationChange, type BrokerImage } from './broker-image.js';
 
 export const enum ConfigResourceType {
   Topic = 2,
@@ -19,6 +20,8 @@ export interface PartitionImage {
   leader: number;
   leaderEpoch: number;
   partitionEpoch: number;
+  /** 0 RECOVERED, 1 RECOVERING (after an unclean election, until the leader has recovered). */
+  leaderRecoveryState: number;
 }
 
 export interface TopicImage {
@@ -32,6 +35,8 @@ export type MetadataChange =
   | { kind: 'partitionAdded'; topic: TopicImage; partition: PartitionImage }
   | { kind: 'topicRemoved'; topic: TopicImage }
   | { kind: 'configChanged'; resourceType: number; resourceName: string }
+  | { kind: 'partitionChanged'; topic: TopicImage; partition: PartitionImage }
+  | { kind: 'brokerChanged'; brokerId: number }
   | { kind: 'none' };
 
 /** A resource without overrides (shared: the produce path asks for every partition it appends to). */
@@ -48,6 +53,8 @@ export class MetadataImage {
   nextProducerId = 0n;
   /** Feature name → finalized level (FeatureLevelRecord; level 0 removes the feature, as in Kafka). */
   readonly finalizedFeatures = new Map<string, number>();
+  /** Registered brokers by id (broker-image.ts). */
+  readonly brokers = new Map<number, BrokerImage>();
 
   replay(record: MetadataRecord, offset: number): MetadataChange {
     this.lastOffset = offset;
@@ -70,6 +77,16 @@ export class MetadataImage {
         if (record.data.featureLevel === 0) this.finalizedFeatures.delete(record.data.name);
         else this.finalizedFeatures.set(record.data.name, record.data.featureLevel);
         return { kind: 'none' };
+      case 'registerBroker':
+        replayRegisterBroker(this.brokers, record.data, offset);
+        return { kind: 'brokerChanged', brokerId: record.data.brokerId };
+      case 'fenceBroker':
+      case 'unfenceBroker':
+        replayFencing(this.brokers, record.data.id, record.data.epoch, record.type === 'fenceBroker');
+        return { kind: 'brokerChanged', brokerId: record.data.id };
+      case 'brokerRegistrationChange':
+        replayRegistrationChange(this.brokers, record.data);
+        return { kind: 'brokerChanged', brokerId: record.data.brokerId };
       case 'noOp':
         return { kind: 'none' };
     }
@@ -93,7 +110,7 @@ export class MetadataImage {
     return { kind: 'none' };
   }
 
-  private replayPartition(p: { partitionId: number; topicId: string; replicas: number[]; isr: number[]; leader: number; leaderEpoch: number; partitionEpoch: number }): MetadataChange {
+  private replayPartition(p: { partitionId: number; topicId: string; replicas: number[]; isr: number[]; leader: number; leaderEpoch: number; partitionEpoch: number; leaderRecoveryState?: number }): MetadataChange {
     const topic = this.topicsById.get(p.topicId);
     if (topic === undefined) throw new Error(`metadata log invariant broken: partition ${p.partitionId} of unknown topic ${p.topicId}`);
     const partition: PartitionImage = {
@@ -103,23 +120,28 @@ export class MetadataImage {
       leader: p.leader,
       leaderEpoch: p.leaderEpoch,
       partitionEpoch: p.partitionEpoch,
+      leaderRecoveryState: p.leaderRecoveryState ?? 0,
     };
     topic.partitions.set(p.partitionId, partition);
     return { kind: 'partitionAdded', topic, partition };
   }
 
-  private replayPartitionChange(c: { partitionId: number; topicId: string; leader?: number; isr?: number[] | null; replicas?: number[] | null }): MetadataChange {
-    const partition = this.topicsById.get(c.topicId)?.partitions.get(c.partitionId);
-    if (partition === undefined) return { kind: 'none' };
-    // Kafka: leader -2 means "no change", -1 means "no leader"; a leader change bumps the leader epoch.
-    if (c.leader !== undefined && c.leader !== -2 && c.leader !== partition.leader) {
+  private replayPartitionChange(c: { partitionId: number; topicId: string; leader?: number; isr?: number[] | null; replicas?: number[] | null; leaderRecoveryState?: number }): MetadataChange {
+    const topic = this.topicsById.get(c.topicId);
+    const partition = topic?.partitions.get(c.partitionId);
+    if (topic === undefined || partition === undefined) return { kind: 'none' };
+    // Kafka (PartitionRegistration.merge): leader -2 means "no change", -1 "no leader"; any other
+    // value bumps the leader epoch, even the same leader (how an ISR shrink can fence its followers).
+    if (c.leader !== undefined && c.leader !== -2) {
       partition.leader = c.leader;
       partition.leaderEpoch++;
     }
     if (c.isr !== undefined && c.isr !== null) partition.isr = c.isr;
     if (c.replicas !== undefined && c.replicas !== null) partition.replicas = c.replicas;
+    // -1 means "no change".
+    if (c.leaderRecoveryState !== undefined && c.leaderRecoveryState !== -1) partition.leaderRecoveryState = c.leaderRecoveryState;
     partition.partitionEpoch++;
-    return { kind: 'none' };
+    return { kind: 'partitionChanged', topic, partition };
   }
 
   private replayConfig(resourceType: number, resourceName: string, key: string, value: string | null): MetadataChange {

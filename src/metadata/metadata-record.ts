@@ -14,6 +14,10 @@ import * as partitionChange from '../protocol/generated/metadata/partition-chang
 import * as featureLevel from '../protocol/generated/metadata/feature-level-record.js';
 import * as noOp from '../protocol/generated/metadata/no-op-record.js';
 import * as producerIds from '../protocol/generated/metadata/producer-ids-record.js';
+import * as registerBroker from '../protocol/generated/metadata/register-broker-record.js';
+import * as fenceBroker from '../protocol/generated/metadata/fence-broker-record.js';
+import * as unfenceBroker from '../protocol/generated/metadata/unfence-broker-record.js';
+import * as brokerRegistrationChange from '../protocol/generated/metadata/broker-registration-change-record.js';
 
 const FRAME_VERSION = 1;
 
@@ -25,7 +29,11 @@ export type MetadataRecord =
   | { type: 'partitionChange'; version: number; data: partitionChange.PartitionChangeRecord }
   | { type: 'featureLevel'; version: number; data: featureLevel.FeatureLevelRecord }
   | { type: 'noOp'; version: number; data: noOp.NoOpRecord }
-  | { type: 'producerIds'; version: number; data: producerIds.ProducerIdsRecord };
+  | { type: 'producerIds'; version: number; data: producerIds.ProducerIdsRecord }
+  | { type: 'registerBroker'; version: number; data: registerBroker.RegisterBrokerRecord }
+  | { type: 'fenceBroker'; version: number; data: fenceBroker.FenceBrokerRecord }
+  | { type: 'unfenceBroker'; version: number; data: unfenceBroker.UnfenceBrokerRecord }
+  | { type: 'brokerRegistrationChange'; version: number; data: brokerRegistrationChange.BrokerRegistrationChangeRecord };
 
 interface Codec {
   type: MetadataRecord['type'];
@@ -42,6 +50,10 @@ const CODECS = new Map<number, Codec>([
   [featureLevel.featureLevelRecordMeta.apiKey, { type: 'featureLevel', decode: featureLevel.decodeFeatureLevelRecord, encode: featureLevel.encodeFeatureLevelRecord }],
   [noOp.noOpRecordMeta.apiKey, { type: 'noOp', decode: noOp.decodeNoOpRecord, encode: noOp.encodeNoOpRecord }],
   [producerIds.producerIdsRecordMeta.apiKey, { type: 'producerIds', decode: producerIds.decodeProducerIdsRecord, encode: producerIds.encodeProducerIdsRecord }],
+  [registerBroker.registerBrokerRecordMeta.apiKey, { type: 'registerBroker', decode: registerBroker.decodeRegisterBrokerRecord, encode: registerBroker.encodeRegisterBrokerRecord }],
+  [fenceBroker.fenceBrokerRecordMeta.apiKey, { type: 'fenceBroker', decode: fenceBroker.decodeFenceBrokerRecord, encode: fenceBroker.encodeFenceBrokerRecord }],
+  [unfenceBroker.unfenceBrokerRecordMeta.apiKey, { type: 'unfenceBroker', decode: unfenceBroker.decodeUnfenceBrokerRecord, encode: unfenceBroker.encodeUnfenceBrokerRecord }],
+  [brokerRegistrationChange.brokerRegistrationChangeRecordMeta.apiKey, { type: 'brokerRegistrationChange', decode: brokerRegistrationChange.decodeBrokerRegistrationChangeRecord, encode: brokerRegistrationChange.encodeBrokerRegistrationChangeRecord }],
 ]);
 const API_KEY_BY_TYPE = new Map([...CODECS].map(([key, c]) => [c.type, key]));
 
