@@ -9,12 +9,15 @@ import { ConfigResourceType } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
 import type { ControllerResult } from './controller.js';
 import { collisionKey, isInternalTopic, topicNameProblem } from './topic-names.js';
+import { placeReplicas } from './replica-placement.js';
 
 export interface TopicDefaults {
   numPartitions: number;
   replicationFactor: number;
   /** Nodes that can host replicas (registered, unfenced brokers). */
   brokerIds: readonly number[];
+  /** The brokers' racks (null: none); when any is set, placement spreads replicas over racks. */
+  racks?: ReadonlyMap<number, string | null>;
   /** null if the topic config is acceptable, otherwise a message naming key and value. */
   validateConfig(name: string, value: string | null): string | null;
   newTopicId(): string;
@@ -111,7 +114,7 @@ function manualAssignment(spec: CreateTopicSpec): number[][] {
   return sorted.map((a) => [...a.brokerIds]);
 }
 
-/** Round-robin replica placement starting at a partition-dependent broker, as Kafka's simplest assignor. */
+/** Replica placement (replica-placement.ts): round robin, or striped over racks when brokers have them. */
 function autoAssignment(spec: { numPartitions: number; replicationFactor: number }, d: TopicDefaults, firstPartition: number): number[][] {
   const numPartitions = spec.numPartitions === -1 ? d.numPartitions : spec.numPartitions;
   const rf = spec.replicationFactor === -1 ? d.replicationFactor : spec.replicationFactor;
@@ -120,14 +123,7 @@ function autoAssignment(spec: { numPartitions: number; replicationFactor: number
   if (rf > d.brokerIds.length) {
     throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${d.brokerIds.length} broker(s) are registered.`);
   }
-  const out: number[][] = [];
-  for (let i = 0; i < numPartitions; i++) {
-    const p = firstPartition + i;
-    const replicas: number[] = [];
-    for (let r = 0; r < rf; r++) replicas.push(d.brokerIds[(p + r) % d.brokerIds.length] as number);
-    out.push(replicas);
-  }
-  return out;
+  return placeReplicas(numPartitions, rf, d.brokerIds, firstPartition, d.racks);
 }
 
 function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
