@@ -34,7 +34,7 @@ const RELEASE_KAFKA_VERSION = '4.3.1';
 const RELEASE_API_NAMES = [
   'Vote', 'BeginQuorumEpoch', 'EndQuorumEpoch', 'DescribeQuorum', 'FetchSnapshot',
   'BrokerRegistration', 'BrokerHeartbeat', 'AlterPartition', 'UpdateFeatures', 'ElectLeaders',
-  'AlterPartitionReassignments', 'ListPartitionReassignments', 'AlterReplicaLogDirs',
+  'AlterPartitionReassignments', 'ListPartitionReassignments', 'AlterReplicaLogDirs', 'AllocateProducerIds',
 ];
 // Raft's own records: control records of the metadata log and its snapshots.
 const RAFT_RECORDS = ['LeaderChangeMessage', 'SnapshotHeaderRecord', 'SnapshotFooterRecord', 'VotersRecord', 'KRaftVersionRecord'];

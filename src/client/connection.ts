@@ -87,6 +87,11 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
   readonly clientId?: string;
   readonly clock?: Clock;
+  /**
+   * The correlation id before the first request's (default 0). A caller reconnecting to the same
+   * peer continues its sequence, so a request never reuses an id the peer may still be answering.
+   */
+  readonly firstCorrelationId?: number;
 }
 
 export class KafkaConnection {
@@ -101,6 +106,7 @@ export class KafkaConnection {
     const o = typeof timeoutMsOrOptions === 'number' ? { timeoutMs: timeoutMsOrOptions } : timeoutMsOrOptions;
     const frames = await openFrames(address, o);
     const c = new KafkaConnection(frames, address, o.timeoutMs ?? 5_000, o.clientId ?? DEFAULT_CLIENT_ID);
+    c.correlationId = o.firstCorrelationId ?? 0;
     return c.start();
   }
 
@@ -117,6 +123,11 @@ export class KafkaConnection {
 
   close(): void {
     this.frames.close();
+  }
+
+  /** The correlation id of the latest request sent (see ConnectOptions.firstCorrelationId). */
+  get lastCorrelationId(): number {
+    return this.correlationId;
   }
 
   private async loadApiVersions(): Promise<void> {
@@ -161,7 +172,7 @@ export class KafkaConnection {
     const run = this.queue.then(() => {
       if (this.frames.closed) throw this.closedError();
       const v = this.pick(m.key, m.ours);
-      this.frames.sendFrame(encodeRequestFrame(m.key, v, ++this.correlationId, this.clientId, v >= m.firstFlexibleVersion, (w) => m.encode(w, v)));
+      this.frames.sendFrame(encodeRequestFrame(m.key, v, this.nextCorrelationId(), this.clientId, v >= m.firstFlexibleVersion, (w) => m.encode(w, v)));
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -171,7 +182,7 @@ export class KafkaConnection {
     if (this.frames.closed) throw this.closedError();
     const v = version ?? this.pick(m.key, m.ours);
     const flexible = v >= m.firstFlexibleVersion;
-    const correlationId = ++this.correlationId;
+    const correlationId = this.nextCorrelationId();
     this.frames.sendFrame(encodeRequestFrame(m.key, v, correlationId, this.clientId, flexible, (w) => m.encode(w, v)));
     const frame = await this.frames.receive(timeoutMs);
     if (frame === null) {
@@ -185,6 +196,12 @@ export class KafkaConnection {
     // ApiVersions responses always use header v0 (KIP-511); others follow the request's flexibility.
     if (flexible && m.key !== ApiKey.ApiVersions) r.readTaggedFields();
     return m.decode(r, v);
+  }
+
+  /** The next id, wrapping within int32 (the header's type). */
+  private nextCorrelationId(): number {
+    this.correlationId = this.correlationId >= 0x7fffffff ? 1 : this.correlationId + 1;
+    return this.correlationId;
   }
 
   private closedError(): EndpointError {

@@ -5,7 +5,7 @@
  */
 import type { Reader } from '../protocol/codec/reader.js';
 import type { Writer } from '../protocol/codec/writer.js';
-import type { RequestContext } from './context.js';
+import type { BrokerSettings, RequestContext } from './context.js';
 
 export interface MessageMeta {
   readonly name: string;
@@ -22,6 +22,12 @@ export interface ApiDefinition<Req, Res> {
   readonly maxVersion: number;
   /** Run with no other request of the connection in flight (admin and coordination APIs). */
   readonly exclusive: boolean;
+  /**
+   * Served only on the controller listeners (controller.listener.names), as Kafka serves the
+   * quorum's APIs: advertised and accepted nowhere else when the node names its controller
+   * listeners (everywhere when it names none).
+   */
+  readonly controllerOnly?: boolean;
   /**
    * The handler keeps no view of the request's bytes once it has completed (its data is written or
    * copied out), so the network layer may reuse the frame's buffer. Leave unset when unsure: a
@@ -58,4 +64,10 @@ export function defineApi<Req, Res>(def: ApiDefinition<Req, Res>): AnyApiDefinit
 
 export function isFlexible(meta: MessageMeta, version: number): boolean {
   return meta.firstFlexibleVersion >= 0 && version >= meta.firstFlexibleVersion;
+}
+
+/** Whether a connection on `listenerName` may use `api` (see `controllerOnly`). */
+export function servedOnListener(api: { readonly controllerOnly?: boolean }, settings: BrokerSettings, listenerName: string): boolean {
+  const names = settings.controllerListenerNames;
+  return api.controllerOnly !== true || names === undefined || names.includes(listenerName);
 }

@@ -25,6 +25,11 @@ export interface BrokerSettings {
   readonly defaultNumPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly deleteTopicEnable: boolean;
+  /**
+   * controller.listener.names: the listeners the quorum's APIs (Vote, BeginQuorumEpoch,
+   * EndQuorumEpoch, FetchSnapshot) are served on; absent = every listener.
+   */
+  readonly controllerListenerNames?: readonly string[];
 }
 
 export interface Endpoint {

@@ -42,6 +42,11 @@ import { listTransactionsApi } from './apis/list-transactions.js';
 import { describeProducersApi } from './apis/describe-producers.js';
 import { describeLogDirsApi } from './apis/describe-log-dirs.js';
 import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.js';
+import { voteApi } from './apis/vote.js';
+import { beginQuorumEpochApi } from './apis/begin-quorum-epoch.js';
+import { endQuorumEpochApi } from './apis/end-quorum-epoch.js';
+import { fetchSnapshotApi } from './apis/fetch-snapshot.js';
+import { allocateProducerIdsApi } from './apis/allocate-producer-ids.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -102,6 +107,11 @@ export function createRegistry(): ApiRegistry {
     describeProducersApi,
     describeLogDirsApi,
     describeTopicPartitionsApi,
+    voteApi,
+    beginQuorumEpochApi,
+    endQuorumEpochApi,
+    fetchSnapshotApi,
+    allocateProducerIdsApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

@@ -1,7 +1,8 @@
 /**
  * Turns one request frame into one response: header, version check, decode, handler, encode.
  *
- * Kafka's rules followed here: an unknown API key or an unsupported version of anything but
+ * Kafka's rules followed here: an unknown API key, an API not enabled on the connection's listener
+ * (the quorum's, off the controller listeners), or an unsupported version of anything but
  * ApiVersions closes the connection (Kafka cannot parse such a request, so it cannot answer it);
  * an unsupported ApiVersions version gets a v0-layout UNSUPPORTED_VERSION answer listing our
  * ApiVersions range, so the client can retry lower (KIP-511); a body that does not decode closes the
@@ -14,7 +15,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { apiName } from '../protocol/generated/api-keys.js';
 import { CLOSE_CONNECTION, type ConnectionInfo, type ProcessResult, type RequestProcessor } from '../network/connection.js';
 import { readRequestHeader, writeResponseHeader } from '../network/request-header.js';
-import { CloseConnection, isFlexible, type AnyApiDefinition } from './api.js';
+import { CloseConnection, isFlexible, servedOnListener, type AnyApiDefinition } from './api.js';
 import type { BrokerServices, RequestContext } from './context.js';
 import { API_VERSIONS_KEY, type ApiRegistry } from './registry.js';
 import type { RequestTiming } from '../network/request-timing.js';
@@ -49,6 +50,9 @@ export class KafkaRequestProcessor implements RequestProcessor {
     const api = this.registry.get(header.apiKey);
     if (api === undefined) {
       return this.reject(connection, `unknown API key ${header.apiKey} (correlation id ${header.correlationId})`);
+    }
+    if (!servedOnListener(api, this.broker.settings, connection.listenerName)) {
+      return this.reject(connection, `${apiName(header.apiKey)} is served on the controller listeners only, not on ${connection.listenerName}`);
     }
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
       if (header.apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(header.correlationId, api);

@@ -1,7 +1,8 @@
 /**
  * ApiVersions (key 18), v0-v4. The first request on every connection: the broker lists each API
  * it serves with the version range it implements, derived from the registry (so nothing is
- * advertised that is not implemented).
+ * advertised that is not implemented); the quorum's APIs only on a controller listener (api.ts's
+ * `controllerOnly`).
  *
  * Versions: v1 adds throttle_time_ms; v3 (KIP-511) is flexible and carries the client's software
  * name/version, plus tagged supported/finalized features; v4 (KAFKA-17011) only changes how
@@ -24,7 +25,7 @@ import {
 import { encodeApiVersionsResponse, type ApiVersionsResponse } from '../../protocol/generated/messages/api-versions-response.js';
 import { SUPPORTED_FEATURES } from '../../metadata/features.js';
 import type { MetadataImage } from '../../metadata/metadata-image.js';
-import { defineApi, type AnyApiDefinition } from '../api.js';
+import { defineApi, servedOnListener, type AnyApiDefinition } from '../api.js';
 
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
@@ -38,6 +39,7 @@ export function apiVersionsApi(listApis: () => readonly AnyApiDefinition[]): Any
     encode: encodeApiVersionsResponse,
     handle(req, ctx) {
       const apiKeys = listApis()
+        .filter((a) => servedOnListener(a, ctx.broker.settings, ctx.connection.listenerName))
         .map((a) => ({ apiKey: a.meta.apiKey, minVersion: a.minVersion, maxVersion: a.maxVersion }))
         .sort((a, b) => a.apiKey - b.apiKey);
       if (ctx.apiVersion >= 3 && !(SOFTWARE_PATTERN.test(req.clientSoftwareName ?? '') && SOFTWARE_PATTERN.test(req.clientSoftwareVersion ?? ''))) {

@@ -24,6 +24,9 @@
  * of records; a replica that is not the leader answers NOT_LEADER_OR_FOLLOWER; a parked replica
  * fetch wakes on log end moves. The logic is partition/replica-fetch.ts's.
  *
+ * The metadata topic (`__cluster_metadata`, topic id 0...01) is the quorum's: such a fetch is a
+ * voter replicating the metadata log, answered by the quorum (fetch-quorum.ts).
+ *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3), UNKNOWN_TOPIC_ID (100),
  * OFFSET_OUT_OF_RANGE (1), FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75),
  * NOT_LEADER_OR_FOLLOWER (6) for a partition deleted while the fetch waited,
@@ -41,6 +44,7 @@ import { isUnexpectedStorageError, storageErrorCode } from '../../partition/stor
 import type { Logger } from '../../util/logger.js';
 import { defineApi } from '../api.js';
 import { remoteWait, type RequestContext } from '../context.js';
+import { fetchesMetadataTopic, quorumFetch } from './fetch-quorum.js';
 
 const TOPIC_IDS_VERSION = 13;
 const NO_RECORDS = Buffer.alloc(0);
@@ -72,6 +76,7 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     if ((req.sessionId ?? 0) !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
+    if (fetchesMetadataTopic(req, ctx.apiVersion)) return quorumFetch(req, ctx);
     const targets = resolveTargets(req, ctx);
     const maxBytes = req.maxBytes ?? 0x7fffffff;
     let result = await readAll(targets, maxBytes, ctx.broker.log);

@@ -53,6 +53,7 @@ export const ApiKey = {
   BrokerHeartbeat: 63,
   DescribeTransactions: 65,
   ListTransactions: 66,
+  AllocateProducerIds: 67,
   GetTelemetrySubscriptions: 71,
   DescribeTopicPartitions: 75,
 } as const;

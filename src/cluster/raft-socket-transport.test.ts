@@ -1,0 +1,129 @@
+/**
+ * Three metadata logs on real disks form a quorum over real sockets: each voter's RaftMetadataLog
+ * sits behind its own TCP listener (the real request path: framing, the request processor, the
+ * Vote/BeginQuorumEpoch/EndQuorumEpoch/Fetch handlers) on a CONTROLLER listener, and reaches the
+ * others through a RaftSocketTransport. A leader is elected, an append commits and every voter is
+ * told of it; the leader's listener and node go away, another is elected in a higher epoch and a
+ * further append commits on the two left.
+ *
+ * The listeners' services hold settings, clock, image (ApiVersions reads it), log and the quorum;
+ * the rest are absent (testing/request-listener.ts): the quorum's APIs never touch them.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { HostPort } from '../client/connection.js';
+import { systemClock } from '../io/clock.js';
+import { realFileSystem as fs } from '../io/real-file-system.js';
+import { systemRandom } from '../io/random.js';
+import type { BrokerServices } from '../kafka/context.js';
+import type { MetadataRecord } from '../metadata/metadata-record.js';
+import { raftConfig } from '../raft/index.js';
+import { DEFAULT_LOG_CONFIG } from '../storage/log-config.js';
+import { PartitionLog } from '../storage/partition-log.js';
+import { TempDirs } from '../storage/test-dirs.js';
+import { partialServices, serveRequests, type RequestListener } from '../testing/request-listener.js';
+import { RaftMetadataLog } from '../controller/raft-metadata-log.js';
+import { RaftSocketTransport } from './raft-socket-transport.js';
+
+const VOTERS = [1, 2, 3];
+const CLUSTER_ID = 'cluster-test';
+const CONFIG = raftConfig({ electionTimeoutMs: 150, fetchTimeoutMs: 300, electionBackoffMaxMs: 150, requestTimeoutMs: 300, retryBackoffMs: 20, fetchMaxWaitMs: 50 });
+const record = (level: number): MetadataRecord => ({ type: 'featureLevel', version: 0, data: { name: 'test.feature', featureLevel: level } });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Voter {
+  readonly id: number;
+  readonly listener: RequestListener;
+  readonly services: Mutable<BrokerServices>;
+  raft?: RaftMetadataLog;
+  log?: PartitionLog;
+  transport?: RaftSocketTransport;
+  readonly applied: number[];
+}
+
+describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTransport)', function () {
+  this.timeout(30_000);
+  const temp = new TempDirs();
+  const voters = new Map<number, Voter>();
+  const fatal: string[] = [];
+
+  async function listen(id: number): Promise<Voter> {
+    const services: Mutable<BrokerServices> = { ...partialServices(id, { settings: { clusterId: CLUSTER_ID, controllerListenerNames: ['CONTROLLER'] } }) };
+    const listener = await serveRequests(services, 'CONTROLLER');
+    const v: Voter = { id, listener, services, applied: [] };
+    voters.set(id, v);
+    return v;
+  }
+
+  async function start(v: Voter, root: string, addresses: ReadonlyMap<number, HostPort>): Promise<void> {
+    const log = await PartitionLog.open(fs, path.join(root, `node-${v.id}`, '__cluster_metadata-0'), DEFAULT_LOG_CONFIG);
+    const transport = new RaftSocketTransport({ nodeId: v.id, voters: addresses, clock: systemClock, requestTimeoutMs: 1_000 });
+    const onCommitted = async (r: MetadataRecord): Promise<void> => void v.applied.push(r.type === 'featureLevel' ? r.data.featureLevel : -1);
+    const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: v.id, voters: VOTERS, config: CONFIG, transport, clusterId: CLUSTER_ID, onCommitted, onFatal: (e) => fatal.push(`voter ${v.id}: ${e instanceof Error ? e.stack : String(e)}`) });
+    Object.assign(v, { raft, log, transport });
+    v.services.quorum = raft;
+    await raft.start();
+  }
+
+  async function stop(v: Voter): Promise<void> {
+    voters.delete(v.id);
+    await v.listener.close();
+    v.raft?.close();
+    v.transport?.close();
+    await v.log?.close();
+  }
+
+  async function until(what: () => string | null, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const missing = what();
+      if (missing === null) return;
+      assert.deepEqual(fatal, [], 'no voter failed');
+      assert.ok(Date.now() < deadline, missing);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The one voter every live voter names leader, in an epoch above `aboveEpoch`. */
+  async function agreedLeader(aboveEpoch: number): Promise<Voter> {
+    let leader: Voter | undefined;
+    await until(() => {
+      const live = [...voters.values()];
+      const leaders = live.filter((v) => v.raft?.leaderId === v.id && v.raft.describeQuorum().errorCode === 0);
+      leader = leaders[0];
+      const agreed = leaders.length === 1 && leader !== undefined && (leader.raft?.epoch ?? 0) > aboveEpoch && live.every((v) => v.raft?.leaderId === leader?.id && v.raft?.epoch === leader?.raft?.epoch);
+      return agreed ? null : `no agreed leader: ${live.map((v) => `${v.id}: leader ${v.raft?.leaderId} epoch ${v.raft?.epoch}`).join('; ')}`;
+    });
+    return leader as Voter;
+  }
+
+  const appliedEverywhere = (levels: number[]) => (): string | null => {
+    const behind = [...voters.values()].filter((v) => v.applied.join() !== levels.join());
+    return behind.length === 0 ? null : `not applied everywhere: ${behind.map((v) => `${v.id}: [${v.applied.join()}]`).join('; ')}`;
+  };
+
+  afterEach(async () => {
+    fatal.length = 0;
+    for (const v of [...voters.values()]) await stop(v);
+    await temp.cleanup();
+  });
+
+  it('elects a leader, commits on all three, and re-elects and commits when the leader goes away', async () => {
+    const root = await temp.make();
+    for (const id of VOTERS) await listen(id);
+    const addresses = new Map([...voters.values()].map((v) => [v.id, v.listener.address]));
+    for (const v of [...voters.values()]) await start(v, root, addresses);
+
+    const first = await agreedLeader(0);
+    assert.equal((await first.raft?.append([record(1), record(2)]))?.length, 2);
+    await until(appliedEverywhere([1, 2]));
+
+    await stop(first);
+    const second = await agreedLeader(first.raft?.epoch ?? 0);
+    assert.notEqual(second.id, first.id);
+    await second.raft?.append([record(3)]);
+    await until(appliedEverywhere([1, 2, 3]));
+    assert.equal(voters.size, 2);
+  });
+});
