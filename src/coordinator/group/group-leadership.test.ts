@@ -79,6 +79,12 @@ function commit(groupId: string, offset: number, topic = 't'): CommitRequest {
   return { groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, partitions: [{ topic, partition: 0, offset, leaderEpoch: -1, metadata: null, commitTimestampMs: -1 }] };
 }
 
+/** Lets promise chains and real disk writes run until `cond` holds (bounded). */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await settle();
+  assert.ok(cond(), `still waiting for: ${what}`);
+}
+
 async function committed(c: GroupCoordinator, groupId: string): Promise<{ errorCode: number; offset: number | undefined }> {
   const f = await c.fetchOffsets(groupId, [{ topic: 't', partitions: [0] }]);
   return { errorCode: f.errorCode, offset: f.topics[0]?.partitions[0]?.offset };
@@ -182,14 +188,14 @@ describe('group coordinator: leadership of __consumer_offsets partitions', () =>
       await one.whenLoaded();
       let answer: number[] | null = null;
       void one.commitOffsets(commit('g', 42)).then((r) => (answer = r));
-      await settle();
+      await until(() => cluster.replica(1).leadership?.waitingAcks === 1, 'the append waiting for acks');
       assert.equal(answer, null, 'written on the leader, not yet on the ISR');
       assert.equal(cluster.replica(1).highWatermark, 0);
       await cluster.fetch(2);
       await settle();
       assert.equal(answer, null, 'one follower of two has it');
       await cluster.catchUp();
-      await settle();
+      await until(() => answer !== null, 'the commit answered');
       assert.deepEqual(answer, [ErrorCode.NONE]);
       assert.ok(cluster.replica(1).highWatermark > 0);
 
@@ -211,7 +217,7 @@ describe('group coordinator: leadership of __consumer_offsets partitions', () =>
       one.hostPartition(0, partitionCoordinatorLog(cluster.replica(1)), cluster.leaderEpoch);
       await one.whenLoaded();
       const answer = one.commitOffsets(commit('g', 7));
-      await settle();
+      await until(() => cluster.replica(1).leadership?.waitingAcks === 1, 'the append waiting for acks');
       await cluster.failOver(2);
       assert.deepEqual(await answer, [ErrorCode.NOT_COORDINATOR]);
       one.close();
@@ -229,7 +235,7 @@ describe('group coordinator: leadership of __consumer_offsets partitions', () =>
       one.hostPartition(0, partitionCoordinatorLog(cluster.replica(1), 5000), cluster.leaderEpoch);
       await one.whenLoaded();
       const answer = one.commitOffsets(commit('g', 2));
-      await settle();
+      await until(() => cluster.replica(1).leadership?.waitingAcks === 1, 'the append waiting for acks');
       await cluster.clock.advance(5000);
       assert.deepEqual(await answer, [ErrorCode.COORDINATOR_NOT_AVAILABLE], 'REQUEST_TIMED_OUT');
       one.close();
