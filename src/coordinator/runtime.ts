@@ -9,9 +9,19 @@
  * order, and only then is the response released. Loading a shard replays every record already in
  * the partition, so a restart (or a new leader) ends up with exactly the state the log describes.
  *
+ * Leadership moves (a cluster): a shard lives only while this node leads its partition. `close()`
+ * (the coordinator resigning, Kafka's onResignation) fails every write still in flight with
+ * NotCoordinatorError at once instead of leaving it waiting for a HW that will not move here; a
+ * new leadership builds a new shard, which loads the partition afresh. Appends count only once
+ * committed (acks=all: the HW passed them, min.insync.replicas held), as Kafka's coordinators
+ * append with acks=-1; `coordinatorErrorCode` is Kafka's mapping of a failed append to what the
+ * client hears (GroupMetadataManager / TransactionStateManager).
+ *
  * Invariants:
- * - a shard answers nothing until it has replayed its partition up to the high watermark it saw
- *   when loading began (`status === 'loading'` → COORDINATOR_LOAD_IN_PROGRESS for callers);
+ * - a shard answers nothing until it has replayed its partition up to the log end offset it saw
+ *   when loading began (Kafka's coordinators load to the LEO: a new leader's HW may still lag
+ *   records an earlier leader had committed and answered; `status === 'loading'` →
+ *   COORDINATOR_LOAD_IN_PROGRESS for callers);
  * - writes are appended in call order and replayed in that same order, one after another, so a
  *   command issued after another sees its effect once `flushed()` resolves;
  * - a failed append leaves the state untouched (nothing is replayed) and rejects the write.
@@ -23,6 +33,42 @@ import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
 import { decodeRecordBatch } from '../protocol/records/record-batch-reader.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
 import { buildEndTxnMarkerBatch, ControlRecordType, decodeControlRecordType } from '../protocol/records/control-record.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { storageErrorCode } from '../partition/storage-error-codes.js';
+
+/** Kafka's offsets.commit.timeout.ms default: how long a group coordinator append waits for acks=all. */
+export const DEFAULT_OFFSETS_COMMIT_TIMEOUT_MS = 5000;
+
+/** The shard is not (or no longer) this node's: its partition's leadership moved, or it is closing. */
+export class NotCoordinatorError extends Error {}
+
+/**
+ * Kafka's mapping of a failed coordinator append to the client's error (GroupMetadataManager's
+ * storeGroup/storeOffsets, TransactionStateManager.appendTransactionToLog): replication not
+ * satisfied → COORDINATOR_NOT_AVAILABLE (retry here); not the leader, or the disk failed →
+ * NOT_COORDINATOR (FindCoordinator again); a batch too large → UNKNOWN_SERVER_ERROR
+ * (`tooLarge`: OffsetCommit answers INVALID_COMMIT_OFFSET_SIZE instead).
+ */
+export function coordinatorErrorCode(e: unknown, tooLarge: number = ErrorCode.UNKNOWN_SERVER_ERROR): number {
+  if (e instanceof NotCoordinatorError) return ErrorCode.NOT_COORDINATOR;
+  const code = storageErrorCode(e);
+  switch (code) {
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case ErrorCode.REQUEST_TIMED_OUT:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+    case ErrorCode.INVALID_FETCH_SIZE:
+      return tooLarge;
+    default:
+      return code;
+  }
+}
 
 /** The transaction a coordinator write belongs to (TxnOffsetCommit). */
 export interface TxnWriter {
@@ -50,9 +96,14 @@ export interface CoordinatorState {
 export interface CoordinatorLog {
   readonly logStartOffset: number;
   readonly highWatermark: number;
+  /** Where loading stops: everything this leader's log holds. */
+  readonly logEndOffset: number;
   /** Batches from `offset` (whole batches, at least one if any), or null when out of range. */
   read(offset: number, maxBytes: number): Promise<Buffer | null>;
-  /** Appends one batch with acks=all semantics; resolves with its base offset once durable. */
+  /**
+   * Appends one batch with acks=all semantics; resolves with its base offset once committed (the
+   * HW passed it); rejects when it cannot be (not the leader, too few replicas, timed out).
+   */
   append(batch: Buffer): Promise<{ baseOffset: number }>;
 }
 
@@ -67,6 +118,9 @@ export class CoordinatorShard<S extends CoordinatorState> {
   /** Serialises replays so they happen in log order. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly loading: Promise<void>;
+  /** Rejected by close(): writes still waiting for their append fail with it. */
+  private readonly closing: Promise<never>;
+  private rejectClosing: (e: Error) => void = () => undefined;
 
   constructor(
     readonly partitionId: number,
@@ -76,6 +130,8 @@ export class CoordinatorShard<S extends CoordinatorState> {
     private readonly logger: Logger,
     private readonly name: string,
   ) {
+    this.closing = new Promise<never>((_, reject) => (this.rejectClosing = reject));
+    this.closing.catch(() => undefined);
     this.loading = this.load();
   }
 
@@ -90,7 +146,7 @@ export class CoordinatorShard<S extends CoordinatorState> {
 
   private async load(): Promise<void> {
     const started = this.clock.nowMs();
-    const end = this.log.highWatermark;
+    const end = this.log.logEndOffset;
     let offset = this.log.logStartOffset;
     let count = 0;
     try {
@@ -123,8 +179,10 @@ export class CoordinatorShard<S extends CoordinatorState> {
         if (next <= offset) throw new Error(`${this.name}: no progress loading at offset ${offset}`);
         offset = next;
       }
+      // Closed meanwhile (the leadership moved on): the state is dropped, nothing may start from it.
+      if (this.statusValue !== 'loading') return;
       this.state.loaded?.();
-      if (this.statusValue === 'loading') this.statusValue = 'active';
+      this.statusValue = 'active';
       this.logger.info(`${this.name}: loaded ${count} records up to offset ${end} in ${this.clock.nowMs() - started} ms`);
     } catch (e) {
       this.statusValue = 'failed';
@@ -163,7 +221,7 @@ export class CoordinatorShard<S extends CoordinatorState> {
   }
 
   private enqueue(build: () => Promise<Buffer>, apply: (baseOffset: number) => void): Promise<void> {
-    if (this.statusValue !== 'active') return Promise.reject(new Error(`${this.name} is ${this.statusValue}`));
+    if (this.statusValue !== 'active') return Promise.reject(new NotCoordinatorError(`${this.name} is ${this.statusValue}`));
     // The appended promise is boxed so awaiting the build step does not wait for durability.
     const appending = this.appendOrder.then(async () => {
       const batch = await build();
@@ -171,12 +229,15 @@ export class CoordinatorShard<S extends CoordinatorState> {
     });
     this.appendOrder = appending.catch(() => undefined);
     const done = this.tail.then(async () => {
-      const { durable } = await appending;
-      const { baseOffset } = await durable;
-      if (this.statusValue === 'closed') return;
+      const { durable } = await Promise.race([appending, this.closing]);
+      const { baseOffset } = await Promise.race([durable, this.closing]);
+      if (this.statusValue === 'closed') throw new NotCoordinatorError(`${this.name} is closed`);
       apply(baseOffset);
     });
-    this.tail = done.catch((e: unknown) => this.logger.error(`${this.name}: append failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.tail = done.catch((e: unknown) => {
+      // A write cut short by resigning is expected; anything else is worth an error line.
+      if (!(e instanceof NotCoordinatorError)) this.logger.error(`${this.name}: append failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
     return done;
   }
 
@@ -185,13 +246,31 @@ export class CoordinatorShard<S extends CoordinatorState> {
     return this.tail.then(() => undefined);
   }
 
+  /**
+   * The shard is no longer this node's (its partition's leadership moved, Kafka's onResignation, or
+   * the node stops): writes still in flight reject with NotCoordinatorError now, nothing more is
+   * replayed.
+   */
   close(): void {
+    if (this.statusValue === 'closed') return;
     this.statusValue = 'closed';
+    this.rejectClosing(new NotCoordinatorError(`${this.name} was closed`));
+  }
+
+  /** Resolves once the shard is closed (a coordinator's retry loop stops waiting then). */
+  whenClosed(): Promise<void> {
+    return this.closing.catch(() => undefined);
   }
 }
 
-/** A hosted partition as a shard's log: reads up to the high watermark, appends with acks=all. */
-export function partitionCoordinatorLog(p: Partition): CoordinatorLog {
+/**
+ * A hosted partition as a shard's log: reads up to the LEO, appends with acks=all (Kafka's
+ * coordinators append with acks=-1): refused with NOT_ENOUGH_REPLICAS when the ISR is below
+ * min.insync.replicas, resolved once the HW passed the batch, rejected with REQUEST_TIMED_OUT after
+ * `timeoutMs` (offsets.commit.timeout.ms for groups, request.timeout.ms for transactions) or with
+ * NOT_LEADER_OR_FOLLOWER when the leadership ends first.
+ */
+export function partitionCoordinatorLog(p: Partition, timeoutMs: number = DEFAULT_OFFSETS_COMMIT_TIMEOUT_MS): CoordinatorLog {
   return {
     get logStartOffset() {
       return p.logStartOffset;
@@ -199,13 +278,15 @@ export function partitionCoordinatorLog(p: Partition): CoordinatorLog {
     get highWatermark() {
       return p.highWatermark;
     },
+    get logEndOffset() {
+      return p.logEndOffset;
+    },
     async read(offset, maxBytes) {
-      // The load stops at the HW: state is rebuilt from committed records only.
-      const r = await p.read(offset, maxBytes, true, 'highWatermark');
+      const r = await p.read(offset, maxBytes, true, 'logEnd');
       return r.kind === 'ok' ? r.records : null;
     },
     async append(batch) {
-      const r = await p.append(batch, -1);
+      const r = await p.append(batch, -1, timeoutMs);
       return { baseOffset: r.baseOffset };
     },
   };

@@ -303,15 +303,20 @@ export class Partition {
 
   /**
    * Appends batches the broker itself wrote (coordinator records: Kafka's AppendOrigin.Coordinator),
-   * which skip the client checks. acks=-1 waits for the fsync as a client's would.
+   * which skip the client checks. acks=-1 is a client's acks=all: min.insync.replicas checked
+   * before the append (NOT_ENOUGH_REPLICAS), then the fsync and the HW waited for, at most
+   * `timeoutMs` (REQUEST_TIMED_OUT); a failure throws a ReplicationError with Kafka's code.
    */
-  async append(batches: Buffer, acks: number): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
+  async append(batches: Buffer, acks: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
     const leader = this.role;
     if (!(leader instanceof LeaderRole)) throw new ReplicationError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `this broker does not lead ${this.topic}-${this.partitionId}`);
+    if (acks === -1 && !leader.enoughReplicasToAppend()) {
+      throw new ReplicationError(ErrorCode.NOT_ENOUGH_REPLICAS, `the ISR of ${this.topic}-${this.partitionId} has ${leader.isr.length} replicas, below min.insync.replicas ${this.minInsyncReplicas}`);
+    }
     const result = await this.log.append(batches, this.leaderEpoch);
     this.onLocalAppend(leader);
     if (acks === -1 && this.fsyncOnAcksAll) await this.log.flush();
-    const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, Number.POSITIVE_INFINITY) : ErrorCode.NONE;
+    const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, timeoutMs) : ErrorCode.NONE;
     if (acked !== ErrorCode.NONE) throw new ReplicationError(acked, `${this.topic}-${this.partitionId}: acks=all append not satisfied`);
     return { baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
   }

@@ -17,6 +17,9 @@ class MemoryLog implements CoordinatorLog {
   get highWatermark(): number {
     return this.end;
   }
+  get logEndOffset(): number {
+    return this.end;
+  }
   async read(offset: number): Promise<Buffer | null> {
     await this.gate;
     const out: Buffer[] = [];

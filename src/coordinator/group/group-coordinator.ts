@@ -15,6 +15,13 @@
  * write a GroupMetadata record; OffsetCommit writes one OffsetCommit record per partition; deletes
  * and expiry write tombstones. Responses that depend on a write are sent once it is durable and
  * replayed. Every timer goes through the Clock.
+ *
+ * Leadership (a cluster): a partition is served from `hostPartition` (this node became its leader,
+ * Kafka's onElection) to `resignPartition` (Kafka's onResignation). Resigning drops the shard's
+ * groups: members parked in JoinGroup/SyncGroup and writes in flight hear NOT_COORDINATOR, every
+ * timer of those groups stops, and later requests for them get NOT_COORDINATOR (the client finds
+ * the new coordinator). Hosting the partition again at a newer leader epoch loads it afresh from
+ * the log (another leader may have written in between); the same or an older epoch is ignored.
  */
 import type { Clock, Timer } from '../../io/clock.js';
 import type { Logger } from '../../util/logger.js';
@@ -22,7 +29,8 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { Reader } from '../../protocol/codec/reader.js';
 import { decodeConsumerProtocolSubscription, consumerProtocolSubscriptionMeta } from '../../protocol/generated/messages/consumer-protocol-subscription.js';
 import type { GroupMetadataValue } from '../../protocol/generated/internal/group-metadata-value.js';
-import { CoordinatorShard, type CoordinatorLog, type CoordinatorRecord } from '../runtime.js';
+import { coordinatorErrorCode, CoordinatorShard, NotCoordinatorError, type CoordinatorLog, type CoordinatorRecord } from '../runtime.js';
+import { storageErrorCode } from '../../partition/storage-error-codes.js';
 import { ALL_STATES, ClassicGroup, Member, type GroupState, type JoinResult, type Protocol, type SyncResult } from './classic-group.js';
 import { GroupShardState } from './group-shard.js';
 import { groupMetadataRecord, offsetCommitRecord, offsetsPartitionFor, type OffsetAndMetadata } from './records.js';
@@ -144,6 +152,8 @@ function syncError(errorCode: number): SyncResult {
 
 export class GroupCoordinator {
   private readonly shards = new Map<number, CoordinatorShard<GroupShardState>>();
+  /** The leader epoch each hosted partition was hosted at. */
+  private readonly epochs = new Map<number, number>();
   private creating: Promise<void> | null = null;
   private expiryTimer: Timer | null = null;
   private closed = false;
@@ -156,9 +166,11 @@ export class GroupCoordinator {
     return this.deps.config;
   }
 
-  /** A write to __consumer_offsets failed: the client gets COORDINATOR_NOT_AVAILABLE and retries. */
-  private storeFailed(what: string, e: unknown): void {
-    this.deps.logger.warn(`group coordinator: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  /** A write to __consumer_offsets failed: returns the client's error (coordinatorErrorCode). */
+  private storeFailed(what: string, e: unknown, tooLarge?: number): number {
+    const code = coordinatorErrorCode(e, tooLarge);
+    if (code !== ErrorCode.NOT_COORDINATOR) this.deps.logger.warn(`group coordinator: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return code;
   }
 
   private now(): number {
@@ -172,9 +184,19 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------------------------------------
   // Partitions and loading
 
-  /** This node leads `__consumer_offsets` partition `partitionId`: load it and serve its groups. */
-  hostPartition(partitionId: number, log: CoordinatorLog): void {
-    if (this.closed || this.shards.has(partitionId)) return;
+  /**
+   * This node leads `__consumer_offsets` partition `partitionId` at `leaderEpoch`: load it and serve
+   * its groups. Already hosted at this epoch or a newer one: nothing to do; at an older one (or
+   * its load failed): dropped and loaded afresh.
+   */
+  hostPartition(partitionId: number, log: CoordinatorLog, leaderEpoch = 0): void {
+    if (this.closed) return;
+    const current = this.shards.get(partitionId);
+    if (current !== undefined) {
+      if (current.status !== 'failed' && leaderEpoch <= (this.epochs.get(partitionId) ?? -1)) return;
+      this.unload(partitionId, current);
+    }
+    this.epochs.set(partitionId, leaderEpoch);
     const state = new GroupShardState(
       () => this.now(),
       (g) => this.stopGroupTimers(g),
@@ -183,6 +205,45 @@ export class GroupCoordinator {
       },
     );
     this.shards.set(partitionId, new CoordinatorShard(partitionId, state, log, this.deps.clock, this.deps.logger, `group coordinator __consumer_offsets-${partitionId}`));
+  }
+
+  /**
+   * This node no longer leads `__consumer_offsets` partition `partitionId` (Kafka's onResignation):
+   * its groups are dropped. `leaderEpoch`, when known, is the epoch that ended: a resignation older
+   * than the hosting in force is ignored (a late notice of an earlier leadership).
+   */
+  resignPartition(partitionId: number, leaderEpoch?: number): void {
+    const shard = this.shards.get(partitionId);
+    if (shard === undefined) return;
+    if (leaderEpoch !== undefined && leaderEpoch < (this.epochs.get(partitionId) ?? -1)) return;
+    this.unload(partitionId, shard);
+  }
+
+  /** The partitions hosted here (those this node leads, loading or loaded). */
+  hostedPartitions(): number[] {
+    return [...this.shards.keys()].sort((a, b) => a - b);
+  }
+
+  /** Kafka's removeGroupsForPartition + onGroupUnloaded: every group Dead, parked requests answered. */
+  private unload(partitionId: number, shard: CoordinatorShard<GroupShardState>): void {
+    this.shards.delete(partitionId);
+    this.epochs.delete(partitionId);
+    shard.close();
+    for (const group of shard.state.groups.values()) {
+      this.stopGroupTimers(group);
+      group.state = 'Dead';
+      for (const m of group.members.values()) {
+        const join = m.awaitingJoin;
+        const sync = m.awaitingSync;
+        if (join !== null) group.setJoinCallback(m, null);
+        m.awaitingSync = null;
+        join?.(joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+        sync?.(syncError(ErrorCode.NOT_COORDINATOR));
+      }
+    }
+    shard.state.groups.clear();
+    shard.state.pendingTxnOffsets.clear();
+    this.deps.logger.info(`group coordinator: resigned __consumer_offsets-${partitionId}`);
   }
 
   /** Resolves once every hosted partition has finished loading. */
@@ -398,7 +459,7 @@ export class GroupCoordinator {
                 members: isLeader ? group.currentMemberMetadata() : [],
               });
             },
-            () => respond(joinError(newMemberId, ErrorCode.COORDINATOR_NOT_AVAILABLE)),
+            (e: unknown) => respond(joinError(newMemberId, coordinatorErrorCode(e))),
           );
           return;
         }
@@ -603,6 +664,7 @@ export class GroupCoordinator {
       })),
     };
     return shard.write([groupMetadataRecord(group.groupId, value)]).catch((e: unknown) => {
+      if (e instanceof NotCoordinatorError) throw e;
       this.deps.logger.error(`group ${group.groupId}: storing group metadata failed: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     });
@@ -652,9 +714,9 @@ export class GroupCoordinator {
                 group.transitionTo('Stable', this.now());
                 this.deps.logger.info(`group ${group.groupId}: stable in generation ${generation}`);
               },
-              () => {
+              (e: unknown) => {
                 if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
-                this.resetAndPropagateAssignmentError(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+                this.resetAndPropagateAssignmentError(group, coordinatorErrorCode(e));
                 this.maybePrepareRebalance(group, 'storing the assignment failed');
               },
             );
@@ -766,8 +828,8 @@ export class GroupCoordinator {
     try {
       await at.shard.write(records);
     } catch (e) {
-      this.storeFailed('writing committed offsets', e);
-      return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
+      const code = this.storeFailed('writing committed offsets', e, ErrorCode.INVALID_COMMIT_OFFSET_SIZE);
+      return codes.map((c) => (c === ErrorCode.NONE ? code : c));
     }
     return codes;
   }
@@ -796,8 +858,8 @@ export class GroupCoordinator {
     try {
       await at.shard.write(records, { producerId: req.producerId, producerEpoch: req.producerEpoch });
     } catch (e) {
-      this.storeFailed('writing transactional offsets', e);
-      return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
+      const code = this.storeFailed('writing transactional offsets', e, ErrorCode.INVALID_COMMIT_OFFSET_SIZE);
+      return codes.map((c) => (c === ErrorCode.NONE ? code : c));
     }
     return codes;
   }
@@ -816,8 +878,10 @@ export class GroupCoordinator {
       await shard.writeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch);
       return ErrorCode.NONE;
     } catch (e) {
+      // The partition-level answer of WriteTxnMarkers: this replica no longer leads, or replication failed.
+      if (e instanceof NotCoordinatorError) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
       this.deps.logger.warn(`transaction marker to __consumer_offsets-${partitionId} failed: ${e instanceof Error ? e.message : String(e)}`);
-      return ErrorCode.KAFKA_STORAGE_ERROR;
+      return storageErrorCode(e);
     }
   }
 
@@ -882,8 +946,7 @@ export class GroupCoordinator {
     try {
       await at.shard.write(records);
     } catch (e) {
-      this.storeFailed('writing offset deletions', e);
-      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
+      return { errorCode: this.storeFailed('writing offset deletions', e), topics: [] };
     }
     return { errorCode: ErrorCode.NONE, topics: out };
   }
@@ -984,8 +1047,7 @@ export class GroupCoordinator {
       await at.shard.write(this.tombstones(group, null));
       return ErrorCode.NONE;
     } catch (e) {
-      this.storeFailed(`deleting group ${group.groupId}`, e);
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return this.storeFailed(`deleting group ${group.groupId}`, e);
     }
   }
 

@@ -16,6 +16,9 @@ class MemoryLog implements CoordinatorLog {
   get highWatermark(): number {
     return this.end;
   }
+  get logEndOffset(): number {
+    return this.end;
+  }
   async read(offset: number): Promise<Buffer | null> {
     return Buffer.concat(this.batches.filter((b) => Number(b.readBigInt64BE(0)) + b.readInt32BE(23) >= offset));
   }

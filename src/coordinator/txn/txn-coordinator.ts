@@ -26,6 +26,13 @@
  * Recovery: after a shard loads, transactions in PrepareCommit/PrepareAbort get their markers
  * (again: writing a marker twice is harmless) and are completed; Ongoing ones time out as usual.
  *
+ * Leadership (a cluster): a partition is served from `hostPartition` (this node leads it; the
+ * coordinator epoch is the partition's leader epoch) to `resignPartition` (Kafka's
+ * unloadTransactionMarkers / removeTransactionsForTxnTopicPartition): its transactions are dropped,
+ * operations in flight on it (a write, markers being retried) end with NOT_COORDINATOR, later
+ * requests get NOT_COORDINATOR. The new leader loads the partition and completes what was left in
+ * PrepareCommit/PrepareAbort. Hosting again at a newer epoch loads afresh; an older one is ignored.
+ *
  * Errors returned (handlers map PRODUCER_FENCED to INVALID_PRODUCER_EPOCH for old versions):
  * NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, INVALID_REQUEST,
  * INVALID_TRANSACTION_TIMEOUT, INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED, INVALID_TXN_STATE,
@@ -34,7 +41,7 @@
 import type { Clock, Timer } from '../../io/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { CoordinatorShard, type CoordinatorLog } from '../runtime.js';
+import { coordinatorErrorCode, CoordinatorShard, NotCoordinatorError, type CoordinatorLog } from '../runtime.js';
 import { TxnState, TXN_STATE_NAMES, transactionPartitionFor, txnRecord, type TxnRecordValue, type TxnStateId } from './records.js';
 import { TxnShardState, type TxnMetadata } from './txn-shard.js';
 
@@ -94,6 +101,7 @@ export interface DescribedTxn {
 }
 
 interface Hosted {
+  readonly partitionId: number;
   shard: CoordinatorShard<TxnShardState>;
   coordinatorEpoch: number;
 }
@@ -126,13 +134,24 @@ export class TxnCoordinator {
     return transactionPartitionFor(transactionalId, this.config.numPartitions);
   }
 
-  /** This node leads `__transaction_state` partition `partitionId`: load it, then finish what a crash interrupted. */
+  /**
+   * This node leads `__transaction_state` partition `partitionId` at leader epoch
+   * `coordinatorEpoch`: load it, then finish what a crash or the previous leader left. Already
+   * hosted at this epoch or a newer one: nothing to do; at an older one (or a failed load): loaded
+   * afresh.
+   */
   hostPartition(partitionId: number, log: CoordinatorLog, coordinatorEpoch: number): void {
-    if (this.closed || this.shards.has(partitionId)) return;
+    if (this.closed) return;
+    const current = this.shards.get(partitionId);
+    if (current !== undefined) {
+      if (current.shard.status !== 'failed' && coordinatorEpoch <= current.coordinatorEpoch) return;
+      this.unload(current);
+    }
     const shard = new CoordinatorShard(partitionId, new TxnShardState(), log, this.deps.clock, this.deps.logger, `transaction coordinator __transaction_state-${partitionId}`);
-    this.shards.set(partitionId, { shard, coordinatorEpoch });
+    const hosted: Hosted = { partitionId, shard, coordinatorEpoch };
+    this.shards.set(partitionId, hosted);
     void shard.whenLoaded().then(() => {
-      if (shard.status !== 'active') return;
+      if (!this.isCurrent(hosted)) return;
       for (const m of shard.state.txns.values()) {
         if (m.state === TxnState.PrepareCommit || m.state === TxnState.PrepareAbort) {
           const id = m.transactionalId;
@@ -140,6 +159,40 @@ export class TxnCoordinator {
         }
       }
     });
+  }
+
+  /**
+   * This node no longer leads `__transaction_state` partition `partitionId`: its transactions are
+   * dropped. `coordinatorEpoch`, when known, is the epoch that ended: an older one than the hosting
+   * in force is ignored.
+   */
+  resignPartition(partitionId: number, coordinatorEpoch?: number): void {
+    const hosted = this.shards.get(partitionId);
+    if (hosted === undefined) return;
+    if (coordinatorEpoch !== undefined && coordinatorEpoch < hosted.coordinatorEpoch) return;
+    this.unload(hosted);
+  }
+
+  /** The partitions hosted here (those this node leads, loading or loaded). */
+  hostedPartitions(): number[] {
+    return [...this.shards.keys()].sort((a, b) => a - b);
+  }
+
+  private unload(hosted: Hosted): void {
+    if (this.shards.get(hosted.partitionId) === hosted) this.shards.delete(hosted.partitionId);
+    hosted.shard.close();
+    hosted.shard.state.txns.clear();
+    this.deps.logger.info(`transaction coordinator: resigned __transaction_state-${hosted.partitionId} (coordinator epoch ${hosted.coordinatorEpoch})`);
+  }
+
+  /** Whether `h` is still the loaded shard of its partition (not resigned, not replaced). */
+  private isCurrent(h: Hosted): boolean {
+    return this.shards.get(h.partitionId) === h && h.shard.status === 'active';
+  }
+
+  /** Fails unless `h` is still this node's: an operation queued behind a resignation must not run on dropped state. */
+  private ensureCurrent(h: Hosted): void {
+    if (!this.isCurrent(h)) throw new NotCoordinatorError(`__transaction_state-${h.partitionId} is no longer hosted here`);
   }
 
   async whenLoaded(): Promise<void> {
@@ -151,6 +204,7 @@ export class TxnCoordinator {
     this.abortTimer?.cancel();
     this.expireTimer?.cancel();
     for (const h of this.shards.values()) h.shard.close();
+    this.shards.clear();
   }
 
   private locate(transactionalId: string): Located {
@@ -212,6 +266,7 @@ export class TxnCoordinator {
     const h = at.hosted;
     return this.serially(transactionalId, async () => {
       try {
+        this.ensureCurrent(h);
         let m = this.current(h, transactionalId);
         const now = this.now();
         if (m === undefined) {
@@ -244,8 +299,7 @@ export class TxnCoordinator {
         await this.write(h, m, emptyValue(next.producerId, next.producerEpoch, timeoutMs, now));
         return { errorCode: ErrorCode.NONE, ...next };
       } catch (e) {
-        this.deps.logger.warn(`InitProducerId for ${transactionalId} failed: ${e instanceof Error ? e.message : String(e)}`);
-        return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        return fail(this.failed(`InitProducerId for ${transactionalId}`, e));
       }
     });
   }
@@ -269,6 +323,7 @@ export class TxnCoordinator {
     if (at.hosted === undefined) return { errorCode: at.errorCode };
     const h = at.hosted;
     return this.serially(transactionalId, async () => {
+      if (!this.isCurrent(h)) return { errorCode: ErrorCode.NOT_COORDINATOR };
       const m = this.current(h, transactionalId);
       const invalid = checkProducer(m, producerId, producerEpoch);
       if (invalid !== ErrorCode.NONE || m === undefined) return { errorCode: invalid };
@@ -293,8 +348,7 @@ export class TxnCoordinator {
       try {
         await this.write(h, m, { ...valueOf(m), state: TxnState.Ongoing, partitions: merged, txnStartTimestampMs: start, txnLastUpdateTimestampMs: now });
       } catch (e) {
-        this.deps.logger.warn(`transaction ${m.transactionalId}: writing its partitions failed: ${e instanceof Error ? e.message : String(e)}`);
-        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+        return { errorCode: this.failed(`transaction ${m.transactionalId}: writing its partitions`, e) };
       }
       return { errorCode: ErrorCode.NONE };
     });
@@ -309,6 +363,7 @@ export class TxnCoordinator {
     if (at.hosted === undefined) return at.errorCode;
     const h = at.hosted;
     return this.serially(transactionalId, async () => {
+      if (!this.isCurrent(h)) return ErrorCode.NOT_COORDINATOR;
       const m = this.current(h, transactionalId);
       const invalid = checkProducer(m, producerId, producerEpoch);
       if (invalid !== ErrorCode.NONE || m === undefined) return invalid;
@@ -329,11 +384,17 @@ export class TxnCoordinator {
       try {
         await this.prepareAndComplete(h, m, m.producerEpoch, commit);
       } catch (e) {
-        this.deps.logger.warn(`EndTxn for ${transactionalId} failed: ${e instanceof Error ? e.message : String(e)}`);
-        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        return this.failed(`EndTxn for ${transactionalId}`, e);
       }
       return ErrorCode.NONE;
     });
+  }
+
+  /** An operation's write failed: the client's error (coordinatorErrorCode), logged unless it is a resignation. */
+  private failed(what: string, e: unknown): number {
+    const code = coordinatorErrorCode(e);
+    if (code !== ErrorCode.NOT_COORDINATOR) this.deps.logger.warn(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return code;
   }
 
   /** Writes PrepareX, the markers, then CompleteX. */
@@ -348,27 +409,36 @@ export class TxnCoordinator {
     const h = this.shards.get(this.partitionFor(transactionalId));
     const m = h === undefined ? undefined : this.current(h, transactionalId);
     if (h === undefined || m === undefined) return;
+    this.ensureCurrent(h);
     if (m.state !== TxnState.PrepareCommit && m.state !== TxnState.PrepareAbort) return;
     const commit = m.state === TxnState.PrepareCommit;
     const targets: { topic: string; partition: number }[] = [];
     for (const [topic, ps] of m.partitions) for (const partition of ps) targets.push({ topic, partition });
-    await Promise.all(targets.map((t) => this.writeMarkerUntilDone(t.topic, t.partition, m, commit, h.coordinatorEpoch)));
-    if (this.closed) throw new Error('transaction coordinator closed');
+    await Promise.all(targets.map((t) => this.writeMarkerUntilDone(h, t.topic, t.partition, m, commit)));
+    this.ensureCurrent(h);
     await this.write(h, m, { ...valueOf(m), state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map(), txnLastUpdateTimestampMs: this.now() });
   }
 
-  /** Kafka's marker channel retries until the leader takes the marker; a partition that is gone is skipped. */
-  private async writeMarkerUntilDone(topic: string, partition: number, m: TxnMetadata, commit: boolean, coordinatorEpoch: number): Promise<void> {
+  /**
+   * Kafka's marker channel retries until the leader takes the marker (the writer looks the leader up
+   * again on each attempt), after a backoff; a partition that is gone is skipped. It stops, with
+   * NotCoordinatorError, as soon as the shard is resigned: the next coordinator finishes the job.
+   */
+  private async writeMarkerUntilDone(h: Hosted, topic: string, partition: number, m: TxnMetadata, commit: boolean): Promise<void> {
+    const resigned = h.shard.whenClosed().then(() => 'resigned' as const);
     for (let attempt = 0; ; attempt++) {
-      if (this.closed) throw new Error('transaction coordinator closed');
-      const code = await this.deps.writeMarker(topic, partition, m.producerId, m.producerEpoch, commit, coordinatorEpoch);
+      this.ensureCurrent(h);
+      const code = await Promise.race([this.deps.writeMarker(topic, partition, m.producerId, m.producerEpoch, commit, h.coordinatorEpoch), resigned]);
+      this.ensureCurrent(h);
       if (code === ErrorCode.NONE) return;
       if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === ErrorCode.INVALID_PRODUCER_EPOCH || code === ErrorCode.TRANSACTION_COORDINATOR_FENCED || (code === ErrorCode.NOT_LEADER_OR_FOLLOWER && !this.deps.partitionExists(topic, partition))) {
         this.deps.logger.warn(`transaction ${m.transactionalId}: marker for ${topic}-${partition} not written (error ${code}); skipped`);
         return;
       }
       if (attempt % 25 === 0) this.deps.logger.warn(`transaction ${m.transactionalId}: marker for ${topic}-${partition} failed with error ${code}; retrying`);
-      await new Promise<void>((resolve) => this.deps.clock.setTimer(MARKER_RETRY_BACKOFF_MS, resolve));
+      let timer: Timer | null = null;
+      await Promise.race([new Promise<void>((resolve) => (timer = this.deps.clock.setTimer(MARKER_RETRY_BACKOFF_MS, resolve))), resigned]);
+      (timer as Timer | null)?.cancel();
     }
   }
 

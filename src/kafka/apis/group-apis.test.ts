@@ -51,6 +51,9 @@ class MemoryLog implements CoordinatorLog {
   get highWatermark(): number {
     return this.end;
   }
+  get logEndOffset(): number {
+    return this.end;
+  }
   async read(): Promise<Buffer | null> {
     return Buffer.alloc(0);
   }
