@@ -42,6 +42,9 @@ import { listTransactionsApi } from './apis/list-transactions.js';
 import { describeProducersApi } from './apis/describe-producers.js';
 import { describeLogDirsApi } from './apis/describe-log-dirs.js';
 import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.js';
+import { brokerRegistrationApi } from './apis/broker-registration.js';
+import { brokerHeartbeatApi } from './apis/broker-heartbeat.js';
+import { alterPartitionApi } from './apis/alter-partition.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -102,6 +105,9 @@ export function createRegistry(): ApiRegistry {
     describeProducersApi,
     describeLogDirsApi,
     describeTopicPartitionsApi,
+    brokerRegistrationApi,
+    brokerHeartbeatApi,
+    alterPartitionApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;
