@@ -51,6 +51,11 @@ export class BrokerHeartbeats {
     this.touch(brokerId, fenced, offset, nowMs);
   }
 
+  /** Forgets every session (this controller is no longer active). */
+  clear(): void {
+    this.brokers.clear();
+  }
+
   remove(brokerId: number): void {
     this.brokers.delete(brokerId);
   }

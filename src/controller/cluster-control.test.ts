@@ -70,6 +70,25 @@ describe('controller/ClusterControl: registration and heartbeats', () => {
     assert.equal((await control.registerBroker(registration(1), 0)).errorCode, ErrorCode.INCONSISTENT_CLUSTER_ID);
   });
 
+  it('a newly active controller gives every broker a fresh session; one that lost leadership forgets its sessions', async () => {
+    const h = new ClusterHarness();
+    await h.liveBroker(1, 0);
+    // Another node's ClusterControl over the same image becomes active much later.
+    const successor = new ClusterControl({ run: (cmd) => h.run(cmd), image: h.image, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    assert.deepEqual(await successor.fenceExpired(100_000), [], 'first sight starts the session');
+    assert.deepEqual(await successor.fenceExpired(100_000 + SESSION_TIMEOUT_MS + 1), [1]);
+
+    const h2 = new ClusterHarness();
+    await h2.liveBroker(1, 0);
+    let active = true;
+    const flapping = new ClusterControl({ run: (cmd) => (active ? h2.run(cmd) : Promise.reject(new NotControllerError(2))), image: h2.image, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    assert.deepEqual(await flapping.fenceExpired(0), []);
+    active = false;
+    await assert.rejects(flapping.fenceExpired(1000), NotControllerError);
+    active = true;
+    assert.deepEqual(await flapping.fenceExpired(50_000), [], 'sessions restart on becoming active again, none is judged on old contact');
+  });
+
   it('NotControllerError from run propagates', async () => {
     const image = new MetadataImage();
     const control = new ClusterControl({ run: () => Promise.reject(new NotControllerError(3)), image, sessionTimeoutMs: 1000 });

@@ -5,8 +5,9 @@
  *
  * Every change is a ControllerCommand through `run` (one at a time, on the active controller; `run`
  * throws NotControllerError elsewhere, which propagates). Liveness is the controller's own state
- * (broker-heartbeats.ts), seeded from the image on the first command this instance runs, so a newly
- * active controller gives every known broker a fresh session.
+ * (broker-heartbeats.ts), seeded from the image on the first command after activation, so a newly
+ * active controller gives every known broker a fresh session (Kafka's activate()); it is dropped
+ * on deactivate() and whenever `run` answers NotControllerError.
  *
  * Invariants: a broker epoch is the log position of its registration (image.lastOffset + 1 when the
  * command runs), so epochs are unique and grow; a new registration starts fenced; a broker leaving
@@ -23,7 +24,7 @@ import type { AlterPartitionResponse } from '../protocol/generated/messages/alte
 import { ControlledShutdownChange, FencingChange, isActiveBroker } from '../metadata/broker-image.js';
 import type { MetadataImage } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
-import type { ControllerCommand, ControllerResult } from './controller.js';
+import { NotControllerError, type ControllerCommand, type ControllerResult } from './controller.js';
 import { BrokerHeartbeats, type BrokerControlState } from './broker-heartbeats.js';
 import { allPartitions, leaderAndIsrUpdates } from './partition-change.js';
 import { alterPartitionCommand } from './alter-partition-control.js';
@@ -53,7 +54,7 @@ export class ClusterControl {
   }
 
   registerBroker(req: BrokerRegistrationRequest, nowMs: number): Promise<BrokerRegistrationResponse> {
-    return this.o.run((image) => {
+    return this.run((image) => {
       this.syncSessions(image, nowMs);
       const refused = this.registrationProblem(image, req, nowMs);
       if (refused !== null) return { records: [], response: { throttleTimeMs: 0, errorCode: refused, brokerEpoch: -1n } };
@@ -86,7 +87,7 @@ export class ClusterControl {
   }
 
   async heartbeat(req: BrokerHeartbeatRequest, nowMs: number): Promise<BrokerHeartbeatResponse> {
-    const out = await this.o.run((image) => this.heartbeatCommand(image, req, nowMs));
+    const out = await this.run((image) => this.heartbeatCommand(image, req, nowMs));
     // Kafka: the broker may shut down once every active broker has the records that moved its leaders.
     if (out.enteredControlledShutdown) this.heartbeats.setControlledShutdownOffset(req.brokerId, this.o.image.lastOffset);
     return out.response;
@@ -96,7 +97,7 @@ export class ClusterControl {
   async fenceExpired(nowMs: number): Promise<number[]> {
     const fenced: number[] = [];
     for (;;) {
-      const id = await this.o.run((image): ControllerResult<number | null> => {
+      const id = await this.run((image): ControllerResult<number | null> => {
         this.syncSessions(image, nowMs);
         const stale = this.heartbeats.expired(nowMs)[0];
         if (stale === undefined) return { records: [], response: null };
@@ -109,12 +110,30 @@ export class ClusterControl {
   }
 
   alterPartition(req: AlterPartitionRequest, apiVersion: number): Promise<AlterPartitionResponse> {
-    return this.o.run((image) => alterPartitionCommand(image, req, apiVersion, this.unclean));
+    return this.run((image) => alterPartitionCommand(image, req, apiVersion, this.unclean));
   }
 
   /** ElectLeaders PREFERRED: per partition, or every partition when `partitions` is null. */
   electPreferredLeaders(partitions: readonly TopicPartitions[] | null): Promise<ElectionOutcome[]> {
-    return this.o.run(electPreferredLeadersCommand(partitions));
+    return this.run(electPreferredLeadersCommand(partitions));
+  }
+
+  /**
+   * Forgets all sessions: call when this node stops being the active controller, so that when it
+   * is active again every broker gets a fresh session instead of one timed out meanwhile. (A
+   * command refused with NotControllerError does the same.)
+   */
+  deactivate(): void {
+    this.heartbeats.clear();
+  }
+
+  private async run<T>(cmd: ControllerCommand<T>): Promise<T> {
+    try {
+      return await this.o.run(cmd);
+    } catch (e) {
+      if (e instanceof NotControllerError) this.deactivate();
+      throw e;
+    }
   }
 
   /** Brokers new replicas may go to: registered, unfenced, not shutting down; by id. */

@@ -6,11 +6,17 @@ import { createTopicsCommand, type TopicOutcome } from '../controller/topic-cont
 import { randomTopicId } from '../io/random.js';
 import type { BrokerServices } from './context.js';
 
+/**
+ * New replicas go to the active controller's placement brokers (registered, unfenced, not shutting
+ * down; striped over their racks); a node without registered brokers places on itself.
+ */
 export function topicDefaults(broker: BrokerServices) {
+  const placement = broker.clusterControl?.placementBrokers() ?? [];
   return {
     numPartitions: broker.settings.defaultNumPartitions,
     replicationFactor: broker.settings.defaultReplicationFactor,
-    brokerIds: [broker.settings.nodeId],
+    brokerIds: placement.length > 0 ? placement : [broker.settings.nodeId],
+    racks: placement.length > 0 ? broker.clusterControl?.placementRacks() : undefined,
     validateConfig: (name: string, value: string | null) => broker.configs.validateTopicConfig(name, value),
     newTopicId: randomTopicId,
   };

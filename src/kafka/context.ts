@@ -16,6 +16,7 @@ import type { ProducerIdManager } from '../partition/producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
 import type { MetadataQuorum } from '../controller/metadata-quorum.js';
+import type { ClusterControl } from '../controller/cluster-control.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -57,6 +58,8 @@ export interface BrokerServices {
   readonly producerIds: ProducerIdManager;
   /** The metadata quorum's state (DescribeQuorum). */
   readonly quorum: MetadataQuorum;
+  /** Brokers and partition leadership on the active controller (BrokerRegistration, BrokerHeartbeat, AlterPartition); absent: NOT_CONTROLLER. */
+  readonly clusterControl?: ClusterControl;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
   /** The node's schema registry as the produce path's validator; null (or absent) when none runs here. */

@@ -47,6 +47,9 @@ import { beginQuorumEpochApi } from './apis/begin-quorum-epoch.js';
 import { endQuorumEpochApi } from './apis/end-quorum-epoch.js';
 import { fetchSnapshotApi } from './apis/fetch-snapshot.js';
 import { allocateProducerIdsApi } from './apis/allocate-producer-ids.js';
+import { brokerRegistrationApi } from './apis/broker-registration.js';
+import { brokerHeartbeatApi } from './apis/broker-heartbeat.js';
+import { alterPartitionApi } from './apis/alter-partition.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -112,6 +115,9 @@ export function createRegistry(): ApiRegistry {
     endQuorumEpochApi,
     fetchSnapshotApi,
     allocateProducerIdsApi,
+    brokerRegistrationApi,
+    brokerHeartbeatApi,
+    alterPartitionApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

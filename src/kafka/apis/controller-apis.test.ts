@@ -1,0 +1,76 @@
+/**
+ * BrokerRegistration, BrokerHeartbeat and AlterPartition through their handlers and wire codecs,
+ * over a real ClusterControl whose commands replay into an image (testing/cluster-harness.ts); and
+ * NOT_CONTROLLER where no active controller runs.
+ */
+import assert from 'node:assert/strict';
+import { Reader } from '../../protocol/codec/reader.js';
+import { Writer } from '../../protocol/codec/writer.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { encodeBrokerRegistrationRequest, type BrokerRegistrationRequest } from '../../protocol/generated/messages/broker-registration-request.js';
+import { decodeBrokerRegistrationResponse } from '../../protocol/generated/messages/broker-registration-response.js';
+import { encodeBrokerHeartbeatRequest, type BrokerHeartbeatRequest } from '../../protocol/generated/messages/broker-heartbeat-request.js';
+import { decodeBrokerHeartbeatResponse } from '../../protocol/generated/messages/broker-heartbeat-response.js';
+import { encodeAlterPartitionRequest, type AlterPartitionRequest } from '../../protocol/generated/messages/alter-partition-request.js';
+import { decodeAlterPartitionResponse } from '../../protocol/generated/messages/alter-partition-response.js';
+import { ClusterControl } from '../../controller/cluster-control.js';
+import { NotControllerError } from '../../controller/controller.js';
+import { MetadataImage } from '../../metadata/metadata-image.js';
+import { ClusterHarness, registration } from '../../testing/cluster-harness.js';
+import { ManualClock } from '../../testing/manual-clock.js';
+import type { AnyApiDefinition } from '../api.js';
+import type { BrokerServices, RequestContext } from '../context.js';
+import { createRegistry } from '../registry.js';
+
+/** Encodes the request at `version`, runs the registered handler, and decodes its response. */
+async function call<Req, Res>(control: ClusterControl | undefined, apiKey: number, version: number, encode: (w: Writer, v: number, m: Req) => void, decode: (r: Reader, v: number) => Res, req: Req): Promise<Res> {
+  const api = createRegistry().get(apiKey) as AnyApiDefinition | undefined;
+  if (api === undefined) throw new Error(`API ${apiKey} is not registered`);
+  assert.ok(version >= api.minVersion && version <= api.maxVersion, `version ${version} served`);
+  const w = new Writer(64);
+  encode(w, version, req);
+  const decoded = api.decode(new Reader(w.toBuffer()) as never, version);
+  // The handlers use the clock and the ClusterControl only.
+  const broker = { clock: new ManualClock(), clusterControl: control } as unknown as BrokerServices;
+  const ctx: RequestContext = { apiVersion: version, correlationId: 1, clientId: 'broker-1', connection: undefined as never, broker };
+  const res = await api.handle(decoded, ctx);
+  const out = new Writer(64);
+  api.encode(out, version, res as never);
+  return decode(new Reader(out.toBuffer()), version);
+}
+
+const register = (c: ClusterControl | undefined, req: BrokerRegistrationRequest, v = 4) => call(c, 62, v, encodeBrokerRegistrationRequest, decodeBrokerRegistrationResponse, req);
+const heartbeat = (c: ClusterControl | undefined, req: BrokerHeartbeatRequest, v = 2) => call(c, 63, v, encodeBrokerHeartbeatRequest, decodeBrokerHeartbeatResponse, req);
+const alter = (c: ClusterControl | undefined, req: AlterPartitionRequest, v = 3) => call(c, 56, v, encodeAlterPartitionRequest, decodeAlterPartitionResponse, req);
+
+describe('kafka/controller APIs (BrokerRegistration, BrokerHeartbeat, AlterPartition)', () => {
+  it('a broker registers (v0 and v4), is unfenced by a caught-up heartbeat, and shrinks an ISR it leads', async () => {
+    const h = new ClusterHarness();
+    const r0 = await register(h.control, registration(2), 0);
+    assert.equal(r0.errorCode, ErrorCode.NONE);
+    const r = await register(h.control, registration(1, 'rack-1'));
+    assert.equal(r.errorCode, ErrorCode.NONE);
+    assert.equal(h.image.brokers.get(1)?.rack, 'rack-1');
+    const hb = await heartbeat(h.control, { brokerId: 1, brokerEpoch: r.brokerEpoch, currentMetadataOffset: BigInt(h.image.lastOffset), wantFence: false, wantShutDown: false });
+    assert.deepEqual([hb.errorCode, hb.isCaughtUp, hb.isFenced, hb.shouldShutDown], [ErrorCode.NONE, true, false, false]);
+    await heartbeat(h.control, { brokerId: 2, brokerEpoch: r0.brokerEpoch, currentMetadataOffset: BigInt(h.image.lastOffset), wantFence: false, wantShutDown: false }, 0);
+    const topicId = h.createTopic('t', [[1, 2]]);
+    const v2 = await alter(h.control, { brokerId: 1, brokerEpoch: r.brokerEpoch, topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr: [1], leaderRecoveryState: 0, partitionEpoch: 0 }] }] }, 2);
+    assert.deepEqual(v2.topics[0]?.partitions[0], { partitionIndex: 0, errorCode: ErrorCode.NONE, leaderId: 1, leaderEpoch: 0, isr: [1], leaderRecoveryState: 0, partitionEpoch: 1 });
+    const v3 = await alter(h.control, { brokerId: 1, brokerEpoch: r.brokerEpoch, topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsrWithEpochs: [{ brokerId: 1, brokerEpoch: r.brokerEpoch }, { brokerId: 2, brokerEpoch: r0.brokerEpoch }], leaderRecoveryState: 0, partitionEpoch: 1 }] }] });
+    assert.deepEqual(v3.topics[0]?.partitions[0]?.isr, [1, 2]);
+    const stale = await alter(h.control, { brokerId: 1, brokerEpoch: r.brokerEpoch + 5n, topics: [] });
+    assert.equal(stale.errorCode, ErrorCode.STALE_BROKER_EPOCH);
+  });
+
+  it('NOT_CONTROLLER without a ClusterControl, and when the quorum is led elsewhere', async () => {
+    const image = new MetadataImage();
+    const follower = new ClusterControl({ run: () => Promise.reject(new NotControllerError(2)), image, sessionTimeoutMs: 1000 });
+    for (const control of [undefined, follower]) {
+      assert.equal((await register(control, registration(1))).errorCode, ErrorCode.NOT_CONTROLLER);
+      const hb = await heartbeat(control, { brokerId: 1, brokerEpoch: 1n, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+      assert.deepEqual([hb.errorCode, hb.isFenced], [ErrorCode.NOT_CONTROLLER, true]);
+      assert.equal((await alter(control, { brokerId: 1, brokerEpoch: 1n, topics: [] })).errorCode, ErrorCode.NOT_CONTROLLER);
+    }
+  });
+});

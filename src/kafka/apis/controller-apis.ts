@@ -1,0 +1,20 @@
+/**
+ * What the controller-only APIs (BrokerRegistration, BrokerHeartbeat, AlterPartition) share: they
+ * run on the active controller's ClusterControl, and anywhere else (no ClusterControl on this node,
+ * or the metadata quorum is led elsewhere) answer NOT_CONTROLLER so the broker looks for the
+ * active controller.
+ */
+import type { ClusterControl } from '../../controller/cluster-control.js';
+import { NotControllerError } from '../../controller/controller.js';
+import type { RequestContext } from '../context.js';
+
+export async function onActiveController<T>(ctx: RequestContext, call: (control: ClusterControl) => Promise<T>, notController: () => T): Promise<T> {
+  const control = ctx.broker.clusterControl;
+  if (control === undefined) return notController();
+  try {
+    return await call(control);
+  } catch (e) {
+    if (e instanceof NotControllerError) return notController();
+    throw e;
+  }
+}
