@@ -224,6 +224,8 @@ export class CoordinatorShard<S extends CoordinatorState> {
     if (this.statusValue !== 'active') return Promise.reject(new NotCoordinatorError(`${this.name} is ${this.statusValue}`));
     // The appended promise is boxed so awaiting the build step does not wait for durability.
     const appending = this.appendOrder.then(async () => {
+      // Queued behind a write that was still in flight when the shard closed: not appended at all.
+      if (this.statusValue === 'closed') throw new NotCoordinatorError(`${this.name} is closed`);
       const batch = await build();
       return { durable: this.log.append(batch) };
     });
