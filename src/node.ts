@@ -19,6 +19,22 @@ import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
+import { MetadataPublisher } from './controller/metadata-publisher.js';
+import { ClusterControl } from './controller/cluster-control.js';
+import { RaftSocketTransport } from './cluster/raft-socket-transport.js';
+import { ReplicaFetchTransport } from './cluster/replica-fetch-transport.js';
+import { ControllerChannel } from './cluster/controller-channel.js';
+import { RequestForwarder } from './cluster/request-forwarder.js';
+import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
+import { apiCall, type HostPort } from './client/connection.js';
+import { BrokerRequests } from './cluster/broker-requests.js';
+import { routedMarkerWriter } from './coordinator/txn/routed-markers.js';
+import { encodeWriteTxnMarkersRequest, writeTxnMarkersRequestMeta } from './protocol/generated/messages/write-txn-markers-request.js';
+import { decodeWriteTxnMarkersResponse } from './protocol/generated/messages/write-txn-markers-response.js';
+import { ControllerLink } from './node-controller-link.js';
+import { BrokerLifecycle } from './node-lifecycle.js';
+import { followRole, forgetReplicas } from './node-leadership.js';
+import { isrProposer, registration, brokerAddress, clusterIdFromVoters } from './node-registration.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
 import { METADATA_TOPIC } from './controller/metadata-log.js';
 import { RaftMetadataLog } from './controller/raft-metadata-log.js';
@@ -27,18 +43,16 @@ import { StaticConfigService } from './controller/config-service.js';
 import { HW_CHECKPOINT_INTERVAL_MS } from './partition/high-watermark-checkpoint.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
-import { allocateProducerIdsCommand } from './controller/producer-id-control.js';
 import { Connection } from './network/connection.js';
 import { FramePool } from './network/frame-pool.js';
 import { KafkaRequestProcessor } from './kafka/request-processor.js';
 import { createRegistry } from './kafka/registry.js';
 import type { BrokerServices, BrokerSettings, Endpoint } from './kafka/context.js';
 import type { MetadataChange } from './metadata/metadata-image.js';
-import { createTopicsCommand } from './controller/topic-control.js';
+import type { TopicDefaults } from './controller/topic-control.js';
 import { ErrorCode } from './protocol/generated/error-codes.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { OFFSETS_TOPIC } from './coordinator/group/records.js';
-import { partitionCoordinatorLog } from './coordinator/runtime.js';
 import { TxnCoordinator } from './coordinator/txn/txn-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator/txn/records.js';
 import { localMarkerWriter } from './coordinator/txn/markers.js';
@@ -62,7 +76,15 @@ export interface RunningNode {
   readonly metricsUrls: readonly string[];
   /** The schema registry's REST endpoints (schema.registry.listeners, ports resolved); empty when off. */
   readonly schemaRegistryUrls: readonly string[];
+  /**
+   * Resolves once the controller has unfenced this broker (it serves its partitions). Alone in its
+   * quorum a node is ready when runNode returns; in a cluster once a quorum has formed.
+   */
+  readonly ready: Promise<void>;
+  /** Stops after handing this broker's leaderships to others (controlled shutdown). */
   stop(): Promise<void>;
+  /** Stops at once, without controlled shutdown (as a node that lost power, minus the disk loss). */
+  halt(): Promise<void>;
 }
 
 const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 256;
@@ -79,11 +101,13 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const log = deps.logger ?? consoleLogger();
   for (const w of loaded.warnings) log.warn(w);
   if (!(config.processRoles.includes('broker') && config.processRoles.includes('controller'))) {
-    // Nothing silently ignored: a broker-only or controller-only node needs the Raft quorum, not built yet.
-    log.warn(`process.roles=${config.processRoles.join(',')}: this node runs as broker and controller (combined mode); separate roles come with the Raft quorum`);
+    // Nothing silently ignored: broker-only and controller-only nodes are not built yet.
+    log.warn(`process.roles=${config.processRoles.join(',')}: this node runs as broker and controller (combined mode); separate roles are not built yet`);
   }
 
-  const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, randomTopicId);
+  const voters = quorumVoters(config);
+  const alone = [...voters.keys()].every((id) => id === config.nodeId);
+  const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, alone ? randomTopicId : () => clusterIdFromVoters(config.controllerQuorumVoters));
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
     perBroker: () => image.resourceConfig(ConfigResourceType.Broker, String(config.nodeId)),
@@ -91,14 +115,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   });
   const logConfigFor = (topic: string): LogConfig => topicLogConfig(configs, image.topicConfig(topic));
   const logs = await LogManager.open(fs, config.logDirs, { clock, configFor: logConfigFor, logger: log, skipTopics: [METADATA_TOPIC] });
-  const replicas = new ReplicaManager(fs, logs, {
-    nodeId: config.nodeId,
-    fsyncOnAcksAll: config.acksAllFsync,
-    logConfigFor,
-    maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
-    minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
-    onConfigError: (m) => log.warn(m),
-  });
+  const publisher = new MetadataPublisher(image);
   // The metadata log lives in the first log dir (Kafka's metadata.log.dir default), outside LogManager.
   const metadataDir = config.logDirs[0] as string;
   const metadataPartition = await PartitionLog.open(fs, join(metadataDir, `${METADATA_TOPIC}-0`), logConfigFor(METADATA_TOPIC), {
@@ -106,18 +123,60 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
+  const raftTransport = alone ? undefined : new RaftSocketTransport({ nodeId: config.nodeId, voters, clock, requestTimeoutMs: config.controllerQuorumRequestTimeoutMs });
   const metadataLog = await RaftMetadataLog.open({
     fs,
     log: metadataPartition,
     clock,
     random: systemRandom,
     nodeId: config.nodeId,
-    voters: metadataVoters(config, log),
-    config: raftConfig(),
+    voters: alone ? [config.nodeId] : [...voters.keys()],
+    config: raftConfig({
+      electionTimeoutMs: config.controllerQuorumElectionTimeoutMs,
+      fetchTimeoutMs: config.controllerQuorumFetchTimeoutMs,
+      electionBackoffMaxMs: config.controllerQuorumElectionBackoffMaxMs,
+      requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
+      retryBackoffMs: config.controllerQuorumRetryBackoffMs,
+    }),
+    transport: raftTransport,
+    clusterId,
+    onCommitted: (batch) => publisher.publish(batch),
     onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
   });
-  await metadataLog.replay((record, offset) => replicas.applyChange(image.replay(record, offset)));
-  await metadataLog.start();
+  const controller = new Controller(image, metadataLog);
+  const channel = alone ? null : new ControllerChannel({ nodeId: config.nodeId, voters, leaderId: () => metadataLog.leaderId, clock });
+  const forwarder = alone ? undefined : new RequestForwarder({ voters, controller: () => metadataLog.controllerState(), timeoutMs: 30_000 });
+  const clusterControl = new ClusterControl({
+    run: (c) => controller.run(c),
+    image,
+    sessionTimeoutMs: config.brokerSessionTimeoutMs,
+    uncleanLeaderElection: (topic) => String(configs.topicValue('unclean.leader.election.enable', image.topicConfig(topic))) === 'true',
+    clusterId,
+  });
+  const lifecycleRef: { current: BrokerLifecycle | null } = { current: null };
+  const brokerEpoch = (): bigint => lifecycleRef.current?.brokerEpoch ?? -1n;
+  const link = new ControllerLink({ nodeId: config.nodeId, controller, control: clusterControl, channel, clock, brokerEpoch });
+  const replicas = new ReplicaManager(fs, logs, {
+    nodeId: config.nodeId,
+    fsyncOnAcksAll: config.acksAllFsync,
+    logConfigFor,
+    maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
+    minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
+    onConfigError: (m) => log.warn(m),
+    replication: { localId: config.nodeId, clock, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, alterIsr: isrProposer(image, link, config.nodeId, brokerEpoch, log) },
+  });
+  const fetchers = alone
+    ? null
+    : new ReplicaFetcherManager({
+        localId: config.nodeId,
+        clock,
+        transport: new ReplicaFetchTransport({ localId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), clock }),
+        maxWaitMs: config.replicaFetchWaitMaxMs,
+        maxBytes: config.replicaFetchResponseMaxBytes,
+        partitionMaxBytes: config.replicaFetchMaxBytes,
+        backoffMs: config.replicaFetchBackoffMs,
+        onError: (m) => log.warn(m),
+      });
   const groups = new GroupCoordinator({
     config: {
       offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
@@ -134,16 +193,22 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     nodeId: config.nodeId,
     newUuid: randomUuidString,
     offsetsTopicExists: () => image.topicsByName.has(OFFSETS_TOPIC),
+    leaderOf: (id) => image.topicsByName.get(OFFSETS_TOPIC)?.partitions.get(id)?.leader ?? -1,
     createOffsetsTopic: () => createOffsetsTopic(),
   });
-  // The group coordinator serves the __consumer_offsets partitions this node leads, from startup
-  // (already in the image) or from when the topic is created on the first FindCoordinator.
-  const hostOffsetsPartition = (partitionId: number, leader: number): void => {
-    const partition = replicas.get(OFFSETS_TOPIC, partitionId);
-    if (leader === config.nodeId && partition !== undefined) groups.hostPartition(partitionId, partitionCoordinatorLog(partition));
-  };
-  for (const p of image.topicsByName.get(OFFSETS_TOPIC)?.partitions.values() ?? []) hostOffsetsPartition(p.partitionId, p.leader);
-  const producerIds = new ProducerIdManager(() => controller.run(allocateProducerIdsCommand(config.nodeId)));
+  const producerIds = new ProducerIdManager(() => link.allocateProducerIds());
+  // WriteTxnMarkers answers write locally; the coordinator's markers go to each partition's leader.
+  const markers = localMarkerWriter(replicas, groups, clock, log);
+  const brokerRequests = alone ? null : new BrokerRequests({ nodeId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), timeoutMs: 30_000 });
+  const coordinatorMarkers = brokerRequests === null
+    ? markers
+    : routedMarkerWriter({
+        localId: config.nodeId,
+        leaderOf: (topic, partition) => image.topicsByName.get(topic)?.partitions.get(partition)?.leader ?? -1,
+        local: markers,
+        send: (brokerId, request) => brokerRequests.send(brokerId, apiCall(writeTxnMarkersRequestMeta, encodeWriteTxnMarkersRequest, decodeWriteTxnMarkersResponse, request)),
+        logger: log,
+      });
   const txns = new TxnCoordinator({
     config: {
       numPartitions: config.transactionStateLogNumPartitions,
@@ -156,29 +221,38 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     logger: log,
     nodeId: config.nodeId,
     topicExists: () => image.topicsByName.has(TRANSACTION_STATE_TOPIC),
+    leaderOf: (id) => image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.get(id)?.leader ?? -1,
     createTopic: () => createTransactionStateTopic(),
     generateProducerId: () => producerIds.generate(),
-    writeMarker: localMarkerWriter(replicas, groups, clock, log),
+    writeMarker: coordinatorMarkers,
     partitionExists: (topic, partition) => image.topicsByName.get(topic)?.partitions.has(partition) === true,
   });
-  // The same for the transaction coordinator and __transaction_state.
-  const hostTransactionStatePartition = (partitionId: number, leader: number): void => {
-    const partition = replicas.get(TRANSACTION_STATE_TOPIC, partitionId);
-    if (leader === config.nodeId && partition !== undefined) txns.hostPartition(partitionId, partitionCoordinatorLog(partition), partition.leaderEpoch);
-  };
-  for (const p of image.topicsByName.get(TRANSACTION_STATE_TOPIC)?.partitions.values() ?? []) hostTransactionStatePartition(p.partitionId, p.leader);
   const connections = new Set<Connection>();
   let endpoints: Endpoint[] = [];
   const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
-  const onMetadataChange = async (change: MetadataChange): Promise<void> => {
-    await replicas.applyChange(change);
-    if (change.kind === 'partitionAdded' && change.topic.name === OFFSETS_TOPIC) hostOffsetsPartition(change.partition.partitionId, change.partition.leader);
-    if (change.kind === 'partitionAdded' && change.topic.name === TRANSACTION_STATE_TOPIC) hostTransactionStatePartition(change.partition.partitionId, change.partition.leader);
+  // Every committed metadata change, in order: local logs and their roles, the fetchers and the
+  // coordinators that follow those roles, and what forgets a deleted topic.
+  const leadership = { fetchers, groups, txns, log };
+  publisher.subscribe(async (change: MetadataChange): Promise<void> => {
+    if (change.kind === 'topicRemoved') await forgetReplicas(replicas.partitionsOf(change.topic.name)?.values() ?? [], leadership);
+    const role = await replicas.applyChange(change);
+    if (role !== null) await followRole(role, leadership);
     if (change.kind === 'topicRemoved') await groups.onTopicDeleted(change.topic.name);
     if (change.kind === 'topicRemoved') metrics?.topics.removeTopic(change.topic.name);
-  };
-  const controller = new Controller(image, metadataLog, onMetadataChange);
-  await controller.run(bootstrapFeaturesCommand());
+  });
+  await metadataLog.replay((batch) => publisher.publish(batch));
+  await metadataLog.start();
+  // Alone, this node is the active controller now; in a cluster the active one bootstraps them.
+  if (alone) await controller.run(bootstrapFeaturesCommand());
+  const controllerDuties = startControllerDuties({ controller, clusterControl, clock, image, alone, intervalMs: Math.min(1000, Math.max(50, config.brokerSessionTimeoutMs / 4)), log });
+  const topicDefaults = (): TopicDefaults => ({
+    numPartitions: config.numPartitions,
+    replicationFactor: config.defaultReplicationFactor,
+    brokerIds: clusterControl.placementBrokers(),
+    racks: clusterControl.placementRacks(),
+    validateConfig: (key: string, value: string | null) => configs.validateTopicConfig(key, value),
+    newTopicId: randomTopicId,
+  });
   // Kafka creates its internal topics lazily, on the first FindCoordinator for a group (or a
   // transactional id): a broker never used for groups has no 50 empty partitions. Compacted.
   const createInternalTopic = async (name: string, numPartitions: number, replicationFactor: number, segmentBytes: number): Promise<void> => {
@@ -193,67 +267,54 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
         { name: 'segment.bytes', value: String(segmentBytes) },
       ],
     };
-    const defaults = {
-      numPartitions,
-      replicationFactor,
-      brokerIds: [config.nodeId],
-      validateConfig: (key: string, value: string | null) => configs.validateTopicConfig(key, value),
-      newTopicId: randomTopicId,
-    };
-    const outcomes = await controller.run((img) => createTopicsCommand(img.topicsByName.has(name) ? [] : [spec], false, defaults)(img));
+    const outcomes = await link.createTopics(image.topicsByName.has(name) ? [] : [spec], topicDefaults());
     const failed = outcomes.find((o) => o.errorCode !== ErrorCode.NONE && o.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS);
     if (failed !== undefined) throw new Error(`${name}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
   };
   const createOffsetsTopic = (): Promise<void> => createInternalTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions, config.offsetsTopicReplicationFactor, config.offsetsTopicSegmentBytes);
   const createTransactionStateTopic = (): Promise<void> => createInternalTopic(TRANSACTION_STATE_TOPIC, config.transactionStateLogNumPartitions, config.transactionStateLogReplicationFactor, config.transactionStateLogSegmentBytes);
-  // producer.id.expiration.ms: partitions forget idle idempotent producers (not ones with an open transaction).
-  const producerExpiry: { timer: { cancel(): void } | null } = { timer: null };
-  const scheduleProducerExpiry = (): void => {
-    producerExpiry.timer = clock.setTimer(Math.min(config.producerIdExpirationMs, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), () => {
-      const removed = replicas.expireProducers(clock.nowMs(), config.producerIdExpirationMs);
-      if (removed > 0) log.info(`expired ${removed} idle producer ids (producer.id.expiration.ms=${config.producerIdExpirationMs})`);
-      scheduleProducerExpiry();
-    });
-  };
-  scheduleProducerExpiry();
-  // replica.high.watermark.checkpoint.interval.ms: each log dir's replication-offset-checkpoint.
-  const hwCheckpoint: { timer: { cancel(): void } | null; stopped: boolean } = { timer: null, stopped: false };
-  const scheduleHwCheckpoint = (): void => {
-    if (hwCheckpoint.stopped) return;
-    hwCheckpoint.timer = clock.setTimer(HW_CHECKPOINT_INTERVAL_MS, () => {
-      replicas.checkpointHighWatermarks().then(scheduleHwCheckpoint, (e: unknown) => {
-        log.warn(`replication-offset-checkpoint: ${e instanceof Error ? e.message : String(e)}`);
-        scheduleHwCheckpoint();
-      });
-    });
-  };
-  scheduleHwCheckpoint();
-  // Only now are every topic's configs known: retention must not judge a log by the defaults.
-  logs.startBackgroundTasks({
-    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
-    cleanerEnabled: config.logCleanerEnable,
-    cleanerBackoffMs: config.logCleanerBackoffMs,
-  });
+  const background = startBackgroundTasks({ config, clock, log, replicas, logs });
 
   const settings: BrokerSettings = {
     nodeId: config.nodeId,
     clusterId,
-    rack: null,
+    rack: config.brokerRack,
     autoCreateTopics: config.autoCreateTopicsEnable,
     defaultNumPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
   };
-  const markers = localMarkerWriter(replicas, groups, clock, log);
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;
-  const services: BrokerServices = { settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, quorum: metadataLog, advertisedEndpoints: () => endpoints, schemaValidator: () => schemaRegistry?.validator() ?? null };
+  const services: BrokerServices = {
+    settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, clusterControl, forwarder,
+    quorum: metadataLog,
+    advertisedEndpoints: () => endpoints,
+    createTopics: (specs) => link.createTopics(specs, topicDefaults()),
+    schemaValidator: () => schemaRegistry?.validator() ?? null,
+  };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
   let metricsUrls: string[] = [];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(tcpListeners.map((t) => t.close()));
+    for (const c of connections) c.close();
+    lifecycleRef.current?.stop();
+    controllerDuties.stop();
+    groups.close();
+    txns.close();
+    background.stop();
+    await metrics?.close();
+    await fetchers?.stop();
+    raftTransport?.close();
+    channel?.close();
+    forwarder?.close();
+    brokerRequests?.close();
+    metadataLog.close();
+  };
   try {
     metricsUrls = (await metrics?.listen()) ?? [];
     for (const l of config.listeners) {
@@ -264,17 +325,25 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       tcpListeners.push(tcp);
     }
   } catch (e) {
-    groups.close();
-    txns.close();
-    producerExpiry.timer?.cancel();
-    await Promise.all(tcpListeners.map((t) => t.close()));
-    await metrics?.close();
-    metadataLog.close();
+    await closeAll();
     await metadataPartition.close();
     await logs.close();
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
+  const incarnationId = randomTopicId();
+  const lifecycle = new BrokerLifecycle({
+    registration: () => registration(config, clusterId, incarnationId, endpoints),
+    metadataOffset: () => image.lastOffset,
+    heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+    clock,
+    log,
+    link,
+  });
+  lifecycleRef.current = lifecycle;
+  lifecycle.start();
+  // Alone, the registration and unfencing are local and immediate: the node is ready on return.
+  if (alone) await lifecycle.unfenced;
   // The registry reaches this node as any Kafka client does, through its first listener.
   const first = endpoints[0];
   if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
@@ -282,12 +351,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       // Bound now, ready once its client has read _schemas: the node does not wait for that.
       schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log, waitUntilReady: false });
     } catch (e) {
-      await Promise.all(tcpListeners.map((t) => t.close()));
-      for (const c of connections) c.close();
-      groups.close();
-      txns.close();
-      producerExpiry.timer?.cancel();
-      await metrics?.close();
+      await closeAll();
       await metadataPartition.close();
       await logs.close();
       throw e;
@@ -295,22 +359,16 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   }
 
   let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> =>
+  const shutdown = (controlled: boolean): Promise<void> =>
     (stopping ??= (async () => {
-      // First, while the broker still answers its Kafka client.
+      // Leaderships move to other replicas first, while this node still serves its followers.
+      if (controlled && !alone) await lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_MAX_MS);
+      // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
-      await Promise.all(tcpListeners.map((t) => t.close()));
-      await metrics?.close();
-      for (const c of connections) c.close();
-      groups.close();
-      txns.close();
-      producerExpiry.timer?.cancel();
-      hwCheckpoint.stopped = true;
-      hwCheckpoint.timer?.cancel();
+      await closeAll();
       await replicas.saveProducerSnapshots();
       await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.
-      metadataLog.close();
       await metadataPartition.close();
       await logs.close();
     })());
@@ -323,19 +381,98 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     logDirs: config.logDirs,
     metricsUrls,
     schemaRegistryUrls: schemaRegistry?.urls ?? [],
-    stop,
+    ready: lifecycle.unfenced,
+    stop: () => shutdown(true),
+    halt: () => shutdown(false),
+  };
+}
+
+/** How long a stopping node waits for the controller to move its leaderships away. */
+const CONTROLLED_SHUTDOWN_MAX_MS = 10_000;
+
+/**
+ * controller.quorum.voters as id → controller listener; empty (or naming only this node) means a
+ * quorum of this node alone.
+ */
+function quorumVoters(config: LoadedConfig['config']): Map<number, HostPort> {
+  return new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
+}
+
+/**
+ * What only the active controller does, on a timer: bootstrap the feature levels of a new cluster
+ * (once), and fence brokers whose sessions expired (broker.session.timeout.ms). Alone, a node's
+ * broker is this very process: it is never fenced for a stall of its own event loop.
+ */
+function startControllerDuties(o: { controller: Controller; clusterControl: ClusterControl; clock: Clock; image: MetadataImage; alone: boolean; intervalMs: number; log: Logger }): { stop(): void } {
+  let timer: { cancel(): void } | null = null;
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    if (!o.controller.isActive) return o.clusterControl.deactivate();
+    if (!o.image.finalizedFeatures.has('metadata.version')) await o.controller.run(bootstrapFeaturesCommand());
+    if (o.alone) return;
+    const fenced = await o.clusterControl.fenceExpired(o.clock.nowMs());
+    if (fenced.length > 0) o.log.warn(`controller: fenced broker${fenced.length > 1 ? 's' : ''} ${fenced.join(', ')}: no heartbeat within broker.session.timeout.ms`);
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = o.clock.setTimer(o.intervalMs, () => {
+      tick().then(schedule, (e: unknown) => {
+        if (o.controller.isActive) o.log.warn(`controller: ${e instanceof Error ? e.message : String(e)}`);
+        schedule();
+      });
+    });
+  };
+  schedule();
+  return {
+    stop: () => {
+      stopped = true;
+      timer?.cancel();
+    },
   };
 }
 
 /**
- * The metadata quorum's voters: this node alone. controller.quorum.voters naming other nodes is
- * accepted (an unchanged cluster server.properties starts) with a warning: the quorum across
- * nodes comes with the cluster wiring (issue #10).
+ * The node's periodic housekeeping: producer.id.expiration.ms (partitions forget idle idempotent
+ * producers, not ones with an open transaction), each log dir's replication-offset-checkpoint
+ * (replica.high.watermark.checkpoint.interval.ms), and the logs' retention and cleaner (started
+ * only now: every topic's configs are known, retention must not judge a log by the defaults).
  */
-function metadataVoters(config: LoadedConfig['config'], log: Logger): number[] {
-  const others = config.controllerQuorumVoters.filter((v) => v.id !== config.nodeId);
-  if (others.length > 0) log.warn(`controller.quorum.voters names ${others.map((v) => `${v.id}@${v.host}:${v.port}`).join(', ')}: this node runs the metadata quorum alone; a quorum across nodes is not built yet`);
-  return [config.nodeId];
+function startBackgroundTasks(o: { config: LoadedConfig['config']; clock: Clock; log: Logger; replicas: ReplicaManager; logs: LogManager }): { stop(): void } {
+  const { config, clock, log, replicas } = o;
+  let stopped = false;
+  const timers = new Set<{ cancel(): void }>();
+  const every = (ms: number, run: () => Promise<void> | void): void => {
+    if (stopped) return;
+    const t = clock.setTimer(ms, () => {
+      timers.delete(t);
+      Promise.resolve()
+        .then(run)
+        .catch((e: unknown) => log.warn(e instanceof Error ? e.message : String(e)))
+        .finally(() => every(ms, run));
+    });
+    timers.add(t);
+  };
+  every(Math.min(config.producerIdExpirationMs, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), () => {
+    const removed = replicas.expireProducers(clock.nowMs(), config.producerIdExpirationMs);
+    if (removed > 0) log.info(`expired ${removed} idle producer ids (producer.id.expiration.ms=${config.producerIdExpirationMs})`);
+  });
+  every(HW_CHECKPOINT_INTERVAL_MS, () =>
+    replicas.checkpointHighWatermarks().catch((e: unknown) => {
+      throw new Error(`replication-offset-checkpoint: ${e instanceof Error ? e.message : String(e)}`);
+    }),
+  );
+  o.logs.startBackgroundTasks({
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    cleanerEnabled: config.logCleanerEnable,
+    cleanerBackoffMs: config.logCleanerBackoffMs,
+  });
+  return {
+    stop: () => {
+      stopped = true;
+      for (const t of timers) t.cancel();
+      timers.clear();
+    },
+  };
 }
 
 /** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */

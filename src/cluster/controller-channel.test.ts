@@ -24,12 +24,13 @@ import { answersNotController, ControllerChannel } from './controller-channel.js
 
 const allocate = apiCall(allocateProducerIdsRequestMeta, encodeAllocateProducerIdsRequest, decodeAllocateProducerIdsResponse, { brokerId: 5, brokerEpoch: 1n });
 
-function leaderStore(): MetadataLogStore {
+/** Commits at once and publishes into the node's image, as the quorum's leader does. */
+const leaderStore = () => (image: MetadataImage): MetadataLogStore => {
   let next = 0;
-  return { append: async (records) => records.map(() => next++) };
+  return { append: async (records) => records.map((r) => (image.replay(r, next), next++)), controllerState: () => ({ active: true, leaderId: -1 }) };
 }
 
-const followerStore = (leaderId: number): MetadataLogStore => ({ append: () => Promise.reject(new NotControllerError(leaderId)) });
+const followerStore = (leaderId: number) => (): MetadataLogStore => ({ append: () => Promise.reject(new NotControllerError(leaderId)), controllerState: () => ({ active: false, leaderId }) });
 
 /** A free port nobody listens on (bound, then closed). */
 async function deadPort(): Promise<number> {
@@ -47,9 +48,9 @@ describe('cluster: ControllerChannel', function () {
     for (const l of listeners.splice(0)) await l.close();
   });
 
-  async function node(id: number, store: MetadataLogStore, listenerName = 'CONTROLLER'): Promise<{ image: MetadataImage; listener: RequestListener }> {
+  async function node(id: number, store: (image: MetadataImage) => MetadataLogStore, listenerName = 'CONTROLLER'): Promise<{ image: MetadataImage; listener: RequestListener }> {
     const image = new MetadataImage();
-    const controller = new Controller(image, store, async () => undefined);
+    const controller = new Controller(image, store(image));
     const listener = await serveRequests(partialServices(id, { image, controller, settings: { controllerListenerNames: ['CONTROLLER'] } }), listenerName);
     listeners.push(listener);
     return { image, listener };

@@ -16,6 +16,7 @@ import { systemClock } from '../io/clock.js';
 import { realFileSystem as fs } from '../io/real-file-system.js';
 import { systemRandom } from '../io/random.js';
 import type { BrokerServices } from '../kafka/context.js';
+import type { CommittedRecord } from '../controller/metadata-publisher.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
 import { raftConfig } from '../raft/index.js';
 import { DEFAULT_LOG_CONFIG } from '../storage/log-config.js';
@@ -59,7 +60,9 @@ describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTranspo
   async function start(v: Voter, root: string, addresses: ReadonlyMap<number, HostPort>): Promise<void> {
     const log = await PartitionLog.open(fs, path.join(root, `node-${v.id}`, '__cluster_metadata-0'), DEFAULT_LOG_CONFIG);
     const transport = new RaftSocketTransport({ nodeId: v.id, voters: addresses, clock: systemClock, requestTimeoutMs: 1_000 });
-    const onCommitted = async (r: MetadataRecord): Promise<void> => void v.applied.push(r.type === 'featureLevel' ? r.data.featureLevel : -1);
+    const onCommitted = async (batch: readonly CommittedRecord[]): Promise<void> => {
+      for (const { record: r } of batch) v.applied.push(r.type === 'featureLevel' ? r.data.featureLevel : -1);
+    };
     const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: v.id, voters: VOTERS, config: CONFIG, transport, clusterId: CLUSTER_ID, onCommitted, onFatal: (e) => fatal.push(`voter ${v.id}: ${e instanceof Error ? e.stack : String(e)}`) });
     Object.assign(v, { raft, log, transport });
     v.services.quorum = raft;

@@ -17,6 +17,26 @@ export interface BrokerConfig {
   readonly nodeId: number;
   readonly processRoles: readonly ProcessRole[];
   readonly controllerQuorumVoters: readonly QuorumVoter[];
+  /** controller.listener.names: the listeners the quorum's voters speak on (never advertised to clients). */
+  readonly controllerListenerNames: readonly string[];
+  /** inter.broker.listener.name: the listener followers fetch from and brokers reach each other on. */
+  readonly interBrokerListenerName: string;
+  /** broker.rack: this broker's rack (rack-aware placement, fetch from follower); null when unset. */
+  readonly brokerRack: string | null;
+  readonly brokerSessionTimeoutMs: number;
+  readonly brokerHeartbeatIntervalMs: number;
+  readonly replicaLagTimeMaxMs: number;
+  readonly replicaFetchWaitMaxMs: number;
+  readonly replicaFetchMaxBytes: number;
+  readonly replicaFetchResponseMaxBytes: number;
+  readonly replicaFetchBackoffMs: number;
+  readonly uncleanLeaderElectionEnable: boolean;
+  /** controller.quorum.* timing (election, fetch and request timeouts, backoffs). */
+  readonly controllerQuorumElectionTimeoutMs: number;
+  readonly controllerQuorumFetchTimeoutMs: number;
+  readonly controllerQuorumElectionBackoffMaxMs: number;
+  readonly controllerQuorumRequestTimeoutMs: number;
+  readonly controllerQuorumRetryBackoffMs: number;
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly autoCreateTopicsEnable: boolean;
@@ -98,6 +118,22 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     nodeId: nodeId(v),
     processRoles: processRoles(v),
     controllerQuorumVoters: parseQuorumVoters(list(v, 'controller.quorum.voters')),
+    controllerListenerNames: controllerListenerNames(v),
+    interBrokerListenerName: interBrokerListenerName(v, listeners),
+    brokerRack: v.isSet('broker.rack') ? str(v, 'broker.rack') : null,
+    brokerSessionTimeoutMs: num(v, 'broker.session.timeout.ms'),
+    brokerHeartbeatIntervalMs: num(v, 'broker.heartbeat.interval.ms'),
+    replicaLagTimeMaxMs: num(v, 'replica.lag.time.max.ms'),
+    replicaFetchWaitMaxMs: num(v, 'replica.fetch.wait.max.ms'),
+    replicaFetchMaxBytes: num(v, 'replica.fetch.max.bytes'),
+    replicaFetchResponseMaxBytes: num(v, 'replica.fetch.response.max.bytes'),
+    replicaFetchBackoffMs: num(v, 'replica.fetch.backoff.ms'),
+    uncleanLeaderElectionEnable: bool(v, 'unclean.leader.election.enable'),
+    controllerQuorumElectionTimeoutMs: num(v, 'controller.quorum.election.timeout.ms'),
+    controllerQuorumFetchTimeoutMs: num(v, 'controller.quorum.fetch.timeout.ms'),
+    controllerQuorumElectionBackoffMaxMs: num(v, 'controller.quorum.election.backoff.max.ms'),
+    controllerQuorumRequestTimeoutMs: num(v, 'controller.quorum.request.timeout.ms'),
+    controllerQuorumRetryBackoffMs: num(v, 'controller.quorum.retry.backoff.ms'),
     numPartitions: num(v, 'num.partitions'),
     defaultReplicationFactor: num(v, 'default.replication.factor'),
     autoCreateTopicsEnable: bool(v, 'auto.create.topics.enable'),
@@ -197,8 +233,25 @@ function processRoles(v: ValueSource): ProcessRole[] {
   return roles as ProcessRole[];
 }
 
+function controllerListenerNames(v: ValueSource): string[] {
+  return v.isSet('controller.listener.names') ? str(v, 'controller.listener.names').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '') : [];
+}
+
+/** inter.broker.listener.name, else the first listener that is not a controller listener (Kafka's default is PLAINTEXT). */
+function interBrokerListenerName(v: ValueSource, listeners: readonly Listener[]): string {
+  if (v.isSet('inter.broker.listener.name')) {
+    const name = str(v, 'inter.broker.listener.name').trim().toUpperCase();
+    if (!listeners.some((l) => l.name === name)) throw new ConfigError(`inter.broker.listener.name must be a listener name defined in listeners (${name} is not)`, 'inter.broker.listener.name');
+    return name;
+  }
+  const controllers = new Set(controllerListenerNames(v));
+  return listeners.find((l) => !controllers.has(l.name))?.name ?? listeners[0]?.name ?? 'PLAINTEXT';
+}
+
+/** advertised.listeners, else the listeners minus the controller listeners (Kafka never advertises those to clients). */
 function advertised(v: ValueSource, listeners: readonly Listener[], map: ReadonlyMap<string, SecurityProtocol>): Listener[] {
-  if (!v.isSet('advertised.listeners')) return [...listeners];
+  const controllers = new Set(controllerListenerNames(v));
+  if (!v.isSet('advertised.listeners')) return listeners.filter((l) => !controllers.has(l.name));
   const key = 'advertised.listeners';
   const value = str(v, key);
   const out = parseListeners(key, value, map);

@@ -20,6 +20,8 @@ interface HeartbeatState {
   metadataOffset: number;
   /** -1 when not in controlled shutdown; Infinity while the offset is not yet known. */
   controlledShutdownOffset: number;
+  /** Whether this controller has heard from the broker itself (not just found it in the image). */
+  heard: boolean;
 }
 
 export interface NextStateRequest {
@@ -39,7 +41,7 @@ export class BrokerHeartbeats {
 
   /** Starts tracking a broker this controller has not heard from (a registration, or a failover). */
   track(brokerId: number, fenced: boolean, nowMs: number): void {
-    if (!this.brokers.has(brokerId)) this.brokers.set(brokerId, { lastContactMs: nowMs, fenced, metadataOffset: -1, controlledShutdownOffset: -1 });
+    if (!this.brokers.has(brokerId)) this.brokers.set(brokerId, { lastContactMs: nowMs, fenced, metadataOffset: -1, controlledShutdownOffset: -1, heard: false });
   }
 
   /** A (re)registration: a new incarnation starts a new session; the same one keeps its offset. */
@@ -63,6 +65,7 @@ export class BrokerHeartbeats {
   /** A heartbeat (or registration) arrived: records contact and the broker's resulting fencing. */
   touch(brokerId: number, fenced: boolean, metadataOffset: number, nowMs: number): void {
     const b = this.state(brokerId);
+    b.heard = true;
     b.lastContactMs = nowMs;
     b.metadataOffset = metadataOffset;
     b.fenced = fenced;
@@ -78,9 +81,14 @@ export class BrokerHeartbeats {
     }
   }
 
+  /**
+   * A live session: unfenced and heard from within the timeout. A session only found in the image
+   * at activation does not count: after a controller restart (a lone node's own restart above all)
+   * the broker's new incarnation registers at once instead of waiting out a session nobody holds.
+   */
   hasValidSession(brokerId: number, nowMs: number): boolean {
     const b = this.brokers.get(brokerId);
-    return b !== undefined && !b.fenced && b.lastContactMs + this.sessionTimeoutMs >= nowMs;
+    return b !== undefined && b.heard && !b.fenced && b.lastContactMs + this.sessionTimeoutMs >= nowMs;
   }
 
   /** Unfenced brokers not heard from within the session timeout, oldest contact first. */

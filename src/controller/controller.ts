@@ -2,13 +2,14 @@
  * The quorum controller: the one writer of the metadata log (DESIGN.md, Metadata).
  *
  * Kafka's controller pattern: a command reads the current image, validates, and returns the
- * records to append plus the response to send; the image changes only when those records are
- * replayed after they are durably in the log (all of one command's records at once, before the
- * broker acts on them). Commands run one at a time, in submission order, so
- * each sees every earlier command's effect. The Raft quorum sits behind `MetadataLogStore`
- * (raft-metadata-log.ts): an append resolves once its records are committed.
+ * records to append plus the response to send. The image changes only when those records are
+ * committed: the store (raft-metadata-log.ts) hands every committed batch to the metadata
+ * publisher (metadata-publisher.ts) on every node, the leader included, and an append resolves
+ * only after that. Commands run one at a time, in submission order, so each sees every earlier
+ * command's effect. Only the active controller runs commands: the quorum's leader once it has
+ * applied everything committed before its epoch; elsewhere `run` throws NotControllerError.
  */
-import type { MetadataImage, MetadataChange } from '../metadata/metadata-image.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
 
 export interface ControllerResult<T> {
@@ -30,12 +31,14 @@ export class NotControllerError extends Error {
 
 /** Where metadata records are made durable, in order. */
 export interface MetadataLogStore {
-  /** Appends the records as one batch and resolves, once they are committed, with their offsets. */
+  /**
+   * Appends the records as one batch and resolves with their offsets once they are committed and
+   * published into the image; rejects with NotControllerError when leadership was lost first.
+   */
   append(records: readonly MetadataRecord[]): Promise<number[]>;
+  /** Whether this node may run commands now (it is the active controller), and the leader it knows (-1: none). */
+  controllerState(): { active: boolean; leaderId: number };
 }
-
-/** Told of every change a replayed record makes (the broker creates and deletes local logs). */
-export type ChangeListener = (change: MetadataChange) => Promise<void>;
 
 export class Controller {
   private queue: Promise<unknown> = Promise.resolve();
@@ -43,8 +46,12 @@ export class Controller {
   constructor(
     private readonly image: MetadataImage,
     private readonly store: MetadataLogStore,
-    private readonly onChange: ChangeListener,
   ) {}
+
+  /** Whether this node is the active controller now (commands run here). */
+  get isActive(): boolean {
+    return this.store.controllerState().active;
+  }
 
   /** Runs a command after every earlier one; resolves with its response once its records are applied. */
   run<T>(command: ControllerCommand<T>): Promise<T> {
@@ -54,13 +61,10 @@ export class Controller {
   }
 
   private async execute<T>(command: ControllerCommand<T>): Promise<T> {
+    const state = this.store.controllerState();
+    if (!state.active) throw new NotControllerError(state.leaderId);
     const { records, response } = command(this.image);
-    if (records.length === 0) return response;
-    const offsets = await this.store.append(records);
-    // The image takes the whole command before anyone sees it (Kafka publishes a metadata delta at
-    // once): a request arriving while the broker creates the new logs never meets half a topic.
-    const changes = records.map((r, i) => this.image.replay(r, offsets[i] as number));
-    for (const change of changes) await this.onChange(change);
+    if (records.length > 0) await this.store.append(records);
     return response;
   }
 }

@@ -71,8 +71,10 @@ export class RaftMessenger {
     const wire = await requestToWire(message as RaftRequest, to, this.identity);
     this.transport.send(to, wire).then(
       async (response) => this.deliver(to, await responseFromWire(response, message.correlationId)),
-      () => undefined, // unreachable voter: the core's request timeout retries or moves on
-    );
+      // Unreachable voter, or an answer that is not a quorum answer (another cluster's node, an
+      // error at the top level): dropped; the core's request timeout retries or moves on.
+      () => undefined,
+    ).catch(() => undefined);
   }
 
   /** Answers every waiting request REQUEST_TIMED_OUT at once (the node is stopping). */

@@ -36,7 +36,7 @@ describe('controller/RaftMetadataLog (a one-voter quorum)', () => {
 
     const second = await open(dir);
     const replayed: number[] = [];
-    await second.raft.replay(async (_r, offset) => void replayed.push(offset));
+    await second.raft.replay(async (batch) => void replayed.push(...batch.map((c) => c.offset)));
     assert.deepEqual(replayed, [1, 2], 'control records are Raft\'s own, not metadata');
     await second.raft.start();
     assert.equal(second.raft.epoch, 2);
@@ -57,7 +57,7 @@ describe('controller/RaftMetadataLog (a one-voter quorum)', () => {
     await old.close();
     const { raft, log } = await open(dir);
     const replayed: number[] = [];
-    await raft.replay(async (_r, offset) => void replayed.push(offset));
+    await raft.replay(async (batch) => void replayed.push(...batch.map((c) => c.offset)));
     assert.deepEqual(replayed, [0, 1]);
     await raft.start();
     assert.equal(raft.epoch, 1);

@@ -22,13 +22,17 @@ import type { Random } from '../io/random.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
 import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState } from '../raft/index.js';
-import type { MetadataLogStore } from './controller.js';
+import { NotControllerError, type MetadataLogStore } from './controller.js';
+import type { CommittedRecord } from './metadata-publisher.js';
 import type { MetadataQuorum, RaftState } from './metadata-quorum.js';
 import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
 import { RaftMessenger, type RaftTransport } from './raft-messenger.js';
 import type { WireIdentity, WireRequest, WireResponse } from './raft-wire.js';
 
 export const QUORUM_STATE_FILE = 'quorum-state';
+
+/** More than a lone voter's election ever takes (each step is one tick of the core). */
+const ALONE_STARTUP_STEPS = 10;
 
 export interface RaftMetadataLogOptions {
   readonly fs: FileSystem;
@@ -43,11 +47,11 @@ export interface RaftMetadataLogOptions {
   /** How quorum requests reach the other voters; needed when there are any. */
   readonly transport?: RaftTransport;
   /**
-   * Told of every metadata record once it is committed, in offset order, exactly once (records
-   * already in the log when `replay` runs are replayed there instead). A follower learns the
-   * metadata this way; an append resolves only after its records were told.
+   * Told of every metadata record once it is committed, in offset order, exactly once, in batches
+   * (records already in the log when `replay` runs are replayed there instead). Every node learns
+   * the metadata this way, the leader too; an append resolves only after its records were told.
    */
-  readonly onCommitted?: (record: MetadataRecord, offset: number) => Promise<void>;
+  readonly onCommitted?: (batch: readonly CommittedRecord[]) => Promise<void>;
   readonly clusterId?: string;
 }
 
@@ -68,8 +72,17 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private readonly pending = new Map<number, Pending>();
   private closed = false;
   private readonly messenger: RaftMessenger | undefined;
-  /** The offset after the last entry handed to `onCommitted` (or replayed). */
+  /** The offset after the last committed entry handed on to `onCommitted` (or replayed). */
   private appliedOffset = 0;
+  /** The offset after the last entry `onCommitted` has finished with (the image has it). */
+  private publishedOffset = 0;
+  /**
+   * Publishing runs beside the core, not inside its steps: a large metadata change (creating many
+   * logs) must not hold up the quorum's fetches and votes. Batches are published in order.
+   */
+  private publishing: Promise<void> = Promise.resolve();
+  /** Where this node's current leadership epoch starts (its LeaderChange entry); -1 when not leader. */
+  private leaderEpochStart = -1;
 
   private constructor(private readonly opts: RaftMetadataLogOptions, entries: Entry[], quorumState: ElectionState | undefined) {
     this.entries = entries;
@@ -95,15 +108,32 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     return new RaftMetadataLog(opts, entries, quorumState);
   }
 
-  /** Calls `apply` for every metadata record in the log, in order (control records are Raft's own). */
-  async replay(apply: (record: MetadataRecord, offset: number) => Promise<void>): Promise<void> {
-    for (const e of this.entries) if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+  /**
+   * Before `start`: a node alone in its quorum hands `apply` every metadata record in its log as
+   * one batch (all of it is committed: it accepted nothing it did not flush). Among several voters
+   * a log's tail may be uncommitted and later truncated by a new leader, so a voter replays
+   * nothing here: as Kafka's, it publishes records only once it learns they are committed (the
+   * high watermark from its leader, or its own as leader), through `onCommitted`.
+   */
+  async replay(apply: (batch: readonly CommittedRecord[]) => Promise<void>): Promise<void> {
+    if (this.opts.voters.length > 1) return;
+    const batch: CommittedRecord[] = [];
+    for (const e of this.entries) if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
+    await apply(batch);
     this.appliedOffset = this.opts.log.logEndOffset;
+    this.publishedOffset = this.appliedOffset;
   }
 
   /** Starts the core: with the node as the only voter, it elects itself at once. */
-  start(): Promise<void> {
-    return this.feed({ kind: 'tick' });
+  async start(): Promise<void> {
+    await this.feed({ kind: 'tick' });
+    // Alone, the node elects itself within a few steps (stand, lead, commit its LeaderChange):
+    // taken here, so a lone node is the active controller, its image complete, when this returns.
+    for (let step = 0; step < ALONE_STARTUP_STEPS && this.opts.voters.length === 1 && !this.closed && !this.controllerState().active; step++) {
+      await this.feed({ kind: 'tick' });
+      await this.publishing;
+    }
+    await this.publishing;
   }
 
   /** Proposes the records as one batch; resolves with their offsets once they are committed. */
@@ -131,6 +161,13 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const role = c.role;
     const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role;
     return { state, leaderId: c.leaderId, epoch: c.epoch, votedId: c.votedId, highWatermark: c.highWatermark ?? -1, logEndOffset: c.logEndOffset, logEndEpoch: c.logEndOffset === 0 ? 0 : (c.epochOf(c.logEndOffset - 1) ?? 0) };
+  }
+
+  /** Commands run here only once this node leads and has applied everything up to its own epoch's start. */
+  controllerState(): { active: boolean; leaderId: number } {
+    const leaderId = this.core.leaderId;
+    const active = !this.closed && leaderId === this.opts.nodeId && this.leaderEpochStart >= 0 && this.publishedOffset > this.leaderEpochStart;
+    return { active, leaderId };
   }
 
   get leaderId(): number {
@@ -178,15 +215,17 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       await this.perform(this.core.step(this.opts.clock.nowMs(), input));
       this.armTimer();
     });
-    this.stepping = step.catch((e: unknown) => {
-      this.closed = true;
-      this.timer?.cancel();
-      // Nothing will commit them now: their commands fail instead of waiting forever.
-      for (const p of this.pending.values()) p.reject(new Error(`the metadata quorum failed: ${e instanceof Error ? e.message : String(e)}`));
-      this.pending.clear();
-      this.opts.onFatal(e);
-    });
+    this.stepping = step.catch((e: unknown) => this.fail(e));
     return this.stepping;
+  }
+
+  private fail(e: unknown): void {
+    this.closed = true;
+    this.timer?.cancel();
+    // Nothing will commit them now: their commands fail instead of waiting forever.
+    for (const p of this.pending.values()) p.reject(new Error(`the metadata quorum failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.pending.clear();
+    this.opts.onFatal(e);
   }
 
   private armTimer(): void {
@@ -218,9 +257,14 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
         return this.commitUpTo(out.offset);
       case 'proposalResult':
         return this.proposalAnswered(out.id, out.result);
-      case 'leaderChange':
       case 'becameLeader':
+        this.leaderEpochStart = out.epochStartOffset;
+        return;
+      case 'leaderChange':
+        if (out.leaderId !== this.opts.nodeId) this.leaderEpochStart = -1;
+        return;
       case 'resigned':
+        this.leaderEpochStart = -1;
         return;
       default:
         // deleteBefore, snapshotChunk, installSnapshot: snapshots, which this driver does not
@@ -234,7 +278,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     if (p === undefined) return;
     if (!result.accepted) {
       this.pending.delete(id);
-      p.reject(new Error(`metadata quorum refused the records (error ${result.errorCode}, leader ${result.leaderId})`));
+      // Not the leader (any more): the caller goes to the one the core knows.
+      p.reject(new NotControllerError(result.leaderId));
       return;
     }
     p.baseOffset = result.baseOffset;
@@ -243,21 +288,34 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   }
 
   /**
-   * Tells `onCommitted` of the newly committed records, then resolves every accepted proposal
-   * whose last offset is below the high watermark.
+   * Hands the newly committed records to `onCommitted` (in the background, in order), then
+   * resolves every accepted proposal whose last offset is below the high watermark once they are
+   * published. A failed publish is fatal: the image would no longer match the log.
    */
-  private async commitUpTo(highWatermark: number): Promise<void> {
+  private commitUpTo(highWatermark: number): void {
     const apply = this.opts.onCommitted;
-    if (apply !== undefined) {
+    const batch: CommittedRecord[] = [];
+    if (highWatermark > this.appliedOffset) {
       for (const e of this.entriesFrom(this.appliedOffset, highWatermark - this.appliedOffset)) {
-        if (e.control === undefined) await apply(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+        if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
       }
     }
     this.appliedOffset = Math.max(this.appliedOffset, highWatermark);
+    const done: Pending[] = [];
     for (const [id, p] of this.pending) {
       if (p.lastOffset < 0 || p.lastOffset >= highWatermark) continue;
       this.pending.delete(id);
-      p.resolve(Array.from({ length: p.lastOffset - p.baseOffset + 1 }, (_, i) => p.baseOffset + i));
+      done.push(p);
     }
+    const upTo = this.appliedOffset;
+    this.publishing = this.publishing.then(async () => {
+      if (apply !== undefined && batch.length > 0) await apply(batch);
+      this.publishedOffset = Math.max(this.publishedOffset, upTo);
+      for (const p of done) p.resolve(Array.from({ length: p.lastOffset - p.baseOffset + 1 }, (_, i) => p.baseOffset + i));
+    });
+    this.publishing = this.publishing.catch((e: unknown) => {
+      for (const p of done) p.reject(e);
+      this.fail(e);
+    });
   }
 }

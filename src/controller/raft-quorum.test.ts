@@ -13,6 +13,7 @@ import { DEFAULT_LOG_CONFIG } from '../storage/log-config.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { TempDirs } from '../storage/test-dirs.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
+import type { CommittedRecord } from './metadata-publisher.js';
 import { raftConfig } from '../raft/index.js';
 import { RaftMetadataLog } from './raft-metadata-log.js';
 import { readEntries } from './metadata-log-entries.js';
@@ -51,7 +52,9 @@ describe('controller: a three-voter metadata quorum over the wire format', funct
   async function start(id: number, root: string): Promise<Voter> {
     const log = await PartitionLog.open(fs, path.join(root, `node-${id}`, '__cluster_metadata-0'), DEFAULT_LOG_CONFIG);
     const applied: [number, number][] = [];
-    const onCommitted = async (r: MetadataRecord, offset: number): Promise<void> => void applied.push([offset, r.type === 'featureLevel' ? r.data.featureLevel : -1]);
+    const onCommitted = async (batch: readonly CommittedRecord[]): Promise<void> => {
+      for (const { record: r, offset } of batch) applied.push([offset, r.type === 'featureLevel' ? r.data.featureLevel : -1]);
+    };
     const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: id, voters: VOTERS, config: CONFIG, transport, clusterId: 'quorum-test', onCommitted, onFatal: (e) => fatal.push(`voter ${id}: ${e instanceof Error ? e.stack : String(e)}`) });
     const v = { id, raft, log, applied };
     up.set(id, v);

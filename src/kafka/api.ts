@@ -34,6 +34,11 @@ export interface ApiDefinition<Req, Res> {
    * reused frame under a live view corrupts data.
    */
   readonly releasesFrame?: boolean;
+  /**
+   * A controller request (Kafka's forwardable APIs): on a broker that is not the active controller
+   * it goes to the one that is (BrokerServices.forwarder), as Kafka's brokers forward it.
+   */
+  readonly forwardToController?: boolean;
   decode(r: Reader, version: number): Req;
   encode(w: Writer, version: number, response: Res): void;
   /**

@@ -2,7 +2,7 @@
  * Topic auto-creation (auto.create.topics.enable): Metadata and Produce for a missing topic create
  * it with the broker defaults (num.partitions, default.replication.factor), as Kafka does.
  */
-import { createTopicsCommand, type TopicOutcome } from '../controller/topic-control.js';
+import { createTopicsCommand, type TopicDefaults, type TopicOutcome } from '../controller/topic-control.js';
 import { randomTopicId } from '../io/random.js';
 import type { BrokerServices } from './context.js';
 
@@ -10,7 +10,7 @@ import type { BrokerServices } from './context.js';
  * New replicas go to the active controller's placement brokers (registered, unfenced, not shutting
  * down; striped over their racks); a node without registered brokers places on itself.
  */
-export function topicDefaults(broker: BrokerServices) {
+export function topicDefaults(broker: BrokerServices): TopicDefaults {
   const placement = broker.clusterControl?.placementBrokers() ?? [];
   return {
     numPartitions: broker.settings.defaultNumPartitions,
@@ -22,9 +22,13 @@ export function topicDefaults(broker: BrokerServices) {
   };
 }
 
-/** Creates the named topics that do not exist yet; resolves once they are in the image. */
+/**
+ * Creates the named topics that do not exist yet, through the active controller wherever it is;
+ * this node's image may learn of them a moment later (callers answer LEADER_NOT_AVAILABLE then).
+ */
 export function autoCreateTopics(broker: BrokerServices, names: readonly string[]): Promise<TopicOutcome[]> {
   const specs = names.map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }));
+  if (broker.createTopics !== undefined) return broker.createTopics(specs);
   const defaults = topicDefaults(broker);
   // Another request may have created one of them meanwhile: only create what is still missing.
   return broker.controller.run((image) => createTopicsCommand(specs.filter((s) => !image.topicsByName.has(s.name)), false, defaults)(image));

@@ -17,6 +17,7 @@ import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js
 import type { MarkerWriter, TxnCoordinator } from '../coordinator/txn/txn-coordinator.js';
 import type { MetadataQuorum } from '../controller/metadata-quorum.js';
 import type { ClusterControl } from '../controller/cluster-control.js';
+import type { CreateTopicSpec, TopicOutcome } from '../controller/topic-control.js';
 
 export interface BrokerSettings {
   readonly nodeId: number;
@@ -62,8 +63,22 @@ export interface BrokerServices {
   readonly clusterControl?: ClusterControl;
   /** The addresses clients should use to reach this broker (advertised.listeners, bound ports resolved). */
   advertisedEndpoints(): readonly Endpoint[];
+  /**
+   * Creates the topics not there yet through the active controller, wherever it is (auto-creation
+   * by Metadata and Produce); this node's image may learn of them a moment after it resolves.
+   */
+  readonly createTopics?: (specs: readonly CreateTopicSpec[]) => Promise<TopicOutcome[]>;
+  /** Sends controller requests on to the active controller when it is another node (a cluster); absent alone. */
+  readonly forwarder?: ControllerRequestForwarder;
   /** The node's schema registry as the produce path's validator; null (or absent) when none runs here. */
   readonly schemaValidator?: () => RecordSchemaValidator | null;
+}
+
+/** Kafka's ForwardingManager as the request path sees it (src/cluster/request-forwarder.ts). */
+export interface ControllerRequestForwarder {
+  shouldForward(): boolean;
+  /** The controller's response frame for the request frame, or null when it could not be asked. */
+  forward(frame: Buffer): Promise<Buffer | null>;
 }
 
 export interface RequestContext {

@@ -58,6 +58,12 @@ export class KafkaRequestProcessor implements RequestProcessor {
       if (header.apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(header.correlationId, api);
       return this.reject(connection, `${apiName(header.apiKey)} v${header.apiVersion} is not supported (we serve v${api.minVersion}-v${api.maxVersion})`);
     }
+    const forwarder = this.broker.forwarder;
+    if (api.forwardToController === true && forwarder !== undefined && forwarder.shouldForward()) {
+      const answered = await forwarder.forward(frame);
+      // Unreachable controller: handled here, which answers NOT_CONTROLLER (the client retries).
+      if (answered !== null) return [answered];
+    }
     const flexible = isFlexible(api.meta, header.apiVersion);
     let request: never;
     try {

@@ -10,7 +10,8 @@ export type { LogDirDescription };
 import type { LogConfig } from '../storage/log-config.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import type { MetadataChange } from '../metadata/metadata-image.js';
+import type { MetadataChange, PartitionImage } from '../metadata/metadata-image.js';
+import type { ReplicationSettings } from './leader-role.js';
 import type { FileSystem } from '../io/file-system.js';
 import { Partition } from './partition.js';
 import { loadProducerState } from './producer-state-loader.js';
@@ -29,7 +30,18 @@ export interface ReplicaManagerOptions {
   minInsyncReplicasFor?(topic: string): number;
   /** Told when a config change could not be applied to a log (it keeps its previous settings). */
   onConfigError?(message: string): void;
+  /** This broker's replication settings (its id, the ISR proposal path); every hosted partition gets them. */
+  replication?: ReplicationSettings;
 }
+
+/**
+ * What a replayed change did to a hosted replica's role, for the parts of the node that follow
+ * leadership: the replica fetchers (follow the new leader, or stop), the coordinators (host or
+ * resign their internal-topic partitions).
+ */
+export type RoleChange =
+  | { readonly kind: 'leader'; readonly partition: Partition; readonly leaderEpoch: number; readonly isNewEpoch: boolean }
+  | { readonly kind: 'follower'; readonly partition: Partition; readonly leaderId: number; readonly isNewLeader: boolean };
 
 const TOPIC_RESOURCE = 2;
 
@@ -113,10 +125,33 @@ export class ReplicaManager {
     }
   }
 
-  async applyChange(change: MetadataChange): Promise<void> {
+  /**
+   * Kafka's makeLeader / makeFollower for one replica as the image now has it: leader → a new
+   * leader epoch (or only a new ISR in the same epoch); any other replica follows the leader
+   * (leader -1: it waits, fetching from no one).
+   */
+  private async applyRole(p: Partition, image: PartitionImage, hostedNow = false): Promise<RoleChange> {
+    if (image.leader === this.opts.nodeId) {
+      const isNewEpoch = hostedNow || !p.isLeader || p.leaderEpoch !== image.leaderEpoch;
+      await p.becomeLeader({ leaderEpoch: image.leaderEpoch, replicas: image.replicas, isr: image.isr });
+      return { kind: 'leader', partition: p, leaderEpoch: image.leaderEpoch, isNewEpoch };
+    }
+    const isNewLeader = p.becomeFollower({ leaderEpoch: image.leaderEpoch, leaderId: image.leader }) || hostedNow;
+    return { kind: 'follower', partition: p, leaderId: image.leader, isNewLeader };
+  }
+
+  /**
+   * Brings the hosted replicas in step with one replayed change; returns the role a hosted
+   * partition took (created, or its leader, epoch or ISR changed), else null.
+   */
+  async applyChange(change: MetadataChange): Promise<RoleChange | null> {
+    if (change.kind === 'partitionChanged') {
+      const p = this.get(change.topic.name, change.partition.partitionId);
+      return p === undefined ? null : this.applyRole(p, change.partition);
+    }
     if (change.kind === 'partitionAdded') {
       const { topic, partition } = change;
-      if (!partition.replicas.includes(this.opts.nodeId)) return;
+      if (!partition.replicas.includes(this.opts.nodeId)) return null;
       const config = this.opts.logConfigFor(topic.name);
       const log = await this.logs.getOrCreateLog(topic.name, partition.partitionId, config, topic.topicId);
       let parts = this.byTopic.get(topic.name);
@@ -127,7 +162,11 @@ export class ReplicaManager {
       hosted.restoreHighWatermark((await this.checkpointedHw(path.dirname(log.dir))).get(`${topic.name}-${partition.partitionId}`) ?? 0);
       // A log loaded at startup was opened before its topic's configs were replayed.
       if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
+      if (this.opts.replication !== undefined) hosted.configureReplication(this.opts.replication);
+      // Its role is set before any request can find it: a follower never appends as a leader.
+      const role = await this.applyRole(hosted, partition, true);
       parts.set(partition.partitionId, hosted);
+      return role;
     } else if (change.kind === 'configChanged') {
       // Topic resource: that topic's logs; broker resource: every log (topics inherit log.* keys).
       const topics = change.resourceType === TOPIC_RESOURCE ? [change.resourceName] : [...this.byTopic.keys()];
@@ -148,5 +187,6 @@ export class ReplicaManager {
       this.byTopic.delete(change.topic.name);
       for (const id of parts?.keys() ?? []) await this.logs.deleteLog(change.topic.name, id);
     }
+    return null;
   }
 }

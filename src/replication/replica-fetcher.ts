@@ -11,9 +11,12 @@
  * - OFFSET_OUT_OF_RANGE: behind the leader's log start, the log restarts there
  *   (truncateFullyAndStartAt); past the leader's log (only after an unclean election), it truncates
  *   to the leader's HW;
- * - NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH: the partition waits for metadata (a new
- *   becomeFollower and addPartition) before fetching again;
- * - other errors: the partition backs off for replica.fetch.backoff.ms.
+ * - FENCED_LEADER_EPOCH (this follower's epoch is stale): the partition waits for metadata (a
+ *   new becomeFollower and addPartition) before fetching again;
+ * - other errors, NOT_LEADER_OR_FOLLOWER among them (the new leader has not learnt of its
+ *   leadership yet: metadata reaches brokers in any order), UNKNOWN_LEADER_EPOCH (the leader is
+ *   behind this follower's epoch): the partition backs off for replica.fetch.backoff.ms, as Kafka's
+ *   fetcher does.
  *
  * The leader is reached through a `FetchTransport` (a socket client later, in-process in tests);
  * time goes through the io/ clock seam. Invariant: a response is applied to a partition only if
@@ -238,7 +241,6 @@ export class ReplicaFetcher {
         if (await this.onOutOfRange(p, pd)) return 'truncated';
         s.backoffUntilMs = this.settings.clock.nowMs() + (this.settings.backoffMs ?? 1000);
         return 'backoff';
-      case ErrorCode.NOT_LEADER_OR_FOLLOWER:
       case ErrorCode.FENCED_LEADER_EPOCH:
         s.awaitingMetadata = true;
         return 'awaitingMetadata';

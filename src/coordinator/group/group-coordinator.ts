@@ -60,6 +60,8 @@ export interface GroupCoordinatorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly nodeId: number;
+  /** The broker leading a partition of the internal topic now (-1: none); absent, this node leads them all. */
+  readonly leaderOf?: (partitionId: number) => number;
   newUuid(): string;
   /** Whether __consumer_offsets exists in the metadata image. */
   offsetsTopicExists(): boolean;
@@ -281,6 +283,9 @@ export class GroupCoordinator {
         return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
       }
     }
+    // In a cluster the coordinator is whichever broker leads the key's partition now.
+    const leader = this.deps.leaderOf?.(this.partitionFor(groupId)) ?? this.deps.nodeId;
+    if (leader !== this.deps.nodeId) return leader < 0 ? { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 } : { errorCode: ErrorCode.NONE, nodeId: leader };
     const shard = this.shards.get(this.partitionFor(groupId));
     if (shard === undefined || shard.status === 'failed' || shard.status === 'closed') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
     return { errorCode: ErrorCode.NONE, nodeId: this.deps.nodeId };

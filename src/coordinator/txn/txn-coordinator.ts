@@ -71,6 +71,8 @@ export interface TxnCoordinatorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly nodeId: number;
+  /** The broker leading a partition of the internal topic now (-1: none); absent, this node leads them all. */
+  readonly leaderOf?: (partitionId: number) => number;
   /** Whether __transaction_state exists in the metadata image. */
   topicExists(): boolean;
   /** Creates __transaction_state; resolves once its partitions are hosted. */
@@ -225,6 +227,9 @@ export class TxnCoordinator {
         return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
       }
     }
+    // In a cluster the coordinator is whichever broker leads the key's partition now.
+    const leader = this.deps.leaderOf?.(this.partitionFor(transactionalId)) ?? this.deps.nodeId;
+    if (leader !== this.deps.nodeId) return leader < 0 ? { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 } : { errorCode: ErrorCode.NONE, nodeId: leader };
     const hosted = this.shards.get(this.partitionFor(transactionalId));
     if (hosted === undefined || hosted.shard.status === 'failed' || hosted.shard.status === 'closed') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
     return { errorCode: ErrorCode.NONE, nodeId: this.deps.nodeId };

@@ -18,6 +18,7 @@ export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsRespon
   minVersion: 0,
   maxVersion: 2,
   exclusive: false,
+  forwardToController: true,
   decode: decodeAlterConfigsRequest,
   encode: encodeAlterConfigsResponse,
   async handle(req, ctx) {

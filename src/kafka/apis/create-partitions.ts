@@ -17,6 +17,7 @@ export const createPartitionsApi = defineApi<CreatePartitionsRequest, CreatePart
   minVersion: 0,
   maxVersion: 3,
   exclusive: true,
+  forwardToController: true,
   decode: decodeCreatePartitionsRequest,
   encode: encodeCreatePartitionsResponse,
   async handle(req, ctx) {

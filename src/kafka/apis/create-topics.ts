@@ -23,6 +23,7 @@ export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsRespon
   minVersion: 0,
   maxVersion: 7,
   exclusive: true,
+  forwardToController: true,
   decode: decodeCreateTopicsRequest,
   encode: encodeCreateTopicsResponse,
   async handle(req, ctx) {

@@ -20,6 +20,7 @@ export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsRespon
   minVersion: 0,
   maxVersion: 6,
   exclusive: true,
+  forwardToController: true,
   decode: decodeDeleteTopicsRequest,
   encode: encodeDeleteTopicsResponse,
   async handle(req, ctx) {

@@ -6,6 +6,7 @@
  * Errors: UNSUPPORTED_ENDPOINT_TYPE (115) for an endpoint type other than brokers, as a broker
  * listener answers.
  */
+import { liveBrokers, visibleControllerId } from '../live-brokers.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeDescribeClusterRequest, describeClusterRequestMeta, type DescribeClusterRequest } from '../../protocol/generated/messages/describe-cluster-request.js';
 import { encodeDescribeClusterResponse, type DescribeClusterResponse } from '../../protocol/generated/messages/describe-cluster-response.js';
@@ -24,12 +25,11 @@ export const describeClusterApi = defineApi<DescribeClusterRequest, DescribeClus
   handle(req, ctx) {
     const { settings } = ctx.broker;
     const endpointType = req.endpointType ?? BROKERS;
-    const base = { throttleTimeMs: 0, endpointType, clusterId: settings.clusterId, controllerId: settings.nodeId, clusterAuthorizedOperations: OPERATIONS_OMITTED };
+    const base = { throttleTimeMs: 0, endpointType, clusterId: settings.clusterId, controllerId: visibleControllerId(ctx.broker), clusterAuthorizedOperations: OPERATIONS_OMITTED };
     if (endpointType !== BROKERS) {
       return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'The broker listener only describes brokers (endpoint type 1).', brokers: [] };
     }
-    const endpoint = ctx.broker.advertisedEndpoints().find((e) => e.listenerName === ctx.connection.listenerName) ?? ctx.broker.advertisedEndpoints()[0];
-    const brokers = endpoint === undefined ? [] : [{ brokerId: settings.nodeId, host: endpoint.host, port: endpoint.port, rack: settings.rack }];
+    const brokers = liveBrokers(ctx.broker, ctx.connection.listenerName).map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack }));
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, brokers };
   },
 });

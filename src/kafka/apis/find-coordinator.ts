@@ -11,6 +11,7 @@
  * internal topic cannot be created or its partition has no leader; INVALID_REQUEST (42) for an
  * unknown key type.
  */
+import { liveBroker } from '../live-brokers.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { decodeFindCoordinatorRequest, findCoordinatorRequestMeta, type FindCoordinatorRequest } from '../../protocol/generated/messages/find-coordinator-request.js';
 import { encodeFindCoordinatorResponse, type FindCoordinatorResponse } from '../../protocol/generated/messages/find-coordinator-response.js';
@@ -51,8 +52,7 @@ async function findOne(key: string, keyType: number, ctx: RequestContext): Promi
   if (keyType !== GROUP_KEY && keyType !== TRANSACTION_KEY) return none(ErrorCode.INVALID_REQUEST, `Unsupported key type ${keyType}`);
   const { errorCode, nodeId } = keyType === TRANSACTION_KEY ? await ctx.broker.txns.findCoordinator(key) : await ctx.broker.groups.findCoordinator(key);
   if (errorCode !== ErrorCode.NONE) return none(errorCode, 'The coordinator is not available.');
-  const endpoints = ctx.broker.advertisedEndpoints();
-  const endpoint = endpoints.find((e) => e.listenerName === ctx.connection.listenerName) ?? endpoints[0];
+  const endpoint = liveBroker(ctx.broker, nodeId, ctx.connection.listenerName);
   if (endpoint === undefined) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
   return { key, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host: endpoint.host, port: endpoint.port };
 }

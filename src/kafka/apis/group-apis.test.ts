@@ -75,8 +75,9 @@ function broker(): BrokerServices {
     createOffsetsTopic: async () => undefined,
   });
   groups.hostPartition(0, new MemoryLog());
-  const image = { topicsByName: new Map([['t', { name: 't', topicId: 'id', partitions: new Map([[0, {}], [1, {}]]) }]]) };
+  const image = { topicsByName: new Map([['t', { name: 't', topicId: 'id', partitions: new Map([[0, {}], [1, {}]]) }]]), brokers: new Map() };
   return {
+    settings: { nodeId: 1, rack: null },
     groups,
     txns: { findCoordinator: async (id: string) => (id === 'tx' ? { errorCode: ErrorCode.NONE, nodeId: 1 } : { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 }) },
     image,

@@ -19,6 +19,7 @@ export const incrementalAlterConfigsApi = defineApi<IncrementalAlterConfigsReque
   minVersion: 0,
   maxVersion: 1,
   exclusive: false,
+  forwardToController: true,
   decode: decodeIncrementalAlterConfigsRequest,
   encode: encodeIncrementalAlterConfigsResponse,
   async handle(req, ctx) {

@@ -23,6 +23,7 @@ import { isInternalTopic, topicNameProblem } from '../../controller/topic-names.
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { autoCreateTopics } from '../auto-create.js';
+import { liveBrokers, visibleControllerId } from '../live-brokers.js';
 
 /** Kafka's "authorized operations not requested" marker. */
 const OPERATIONS_OMITTED = -2147483648;
@@ -38,12 +39,11 @@ export const metadataApi = defineApi<MetadataRequest, MetadataResponse>({
     const { broker } = ctx;
     const allTopics = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
     const topics = allTopics ? [...broker.image.topicsByName.values()].map((t) => describeTopic(t)) : await describeRequested(req, ctx);
-    const endpoint = broker.advertisedEndpoints().find((e) => e.listenerName === ctx.connection.listenerName) ?? broker.advertisedEndpoints()[0];
     return {
       throttleTimeMs: 0,
-      brokers: endpoint === undefined ? [] : [{ nodeId: broker.settings.nodeId, host: endpoint.host, port: endpoint.port, rack: broker.settings.rack }],
+      brokers: liveBrokers(broker, ctx.connection.listenerName),
       clusterId: broker.settings.clusterId,
-      controllerId: broker.settings.nodeId,
+      controllerId: visibleControllerId(broker),
       topics,
       clusterAuthorizedOperations: OPERATIONS_OMITTED,
     };
@@ -60,7 +60,10 @@ async function describeRequested(req: MetadataRequest, ctx: RequestContext): Pro
   const creationErrors = new Map<string, MetadataResponseTopic>();
   if (autoCreate && missing.length > 0) {
     for (const outcome of await autoCreateTopics(ctx.broker, [...new Set(missing)])) {
-      if (outcome.errorCode !== ErrorCode.NONE) creationErrors.set(outcome.name, errorTopic(outcome.name, outcome.errorCode));
+      // Created by another node's controller, not in this node's image yet: Kafka's answer for a
+      // topic just created, which clients retry.
+      const code = outcome.errorCode === ErrorCode.NONE || outcome.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.LEADER_NOT_AVAILABLE : outcome.errorCode;
+      creationErrors.set(outcome.name, errorTopic(outcome.name, code));
     }
   }
   return requested.map((t) => {
