@@ -14,6 +14,10 @@
  * stop, kill, restart, cleanup, bootstrap, logDir, clusterId), so `tributary compat --broker kafka`
  * and the compat-tests use either.
  *
+ * With a `placement` (jvm/kafka-cluster.ts) it is instead one node of a static multi-node quorum:
+ * its own address and fixed ports, optionally in a network namespace, formatted without
+ * --standalone with the cluster's id, and only the caller's settings (no one-node defaults).
+ *
  * Ready means what a client can see: the node answers Metadata on its broker listener and lists
  * itself as a broker (Kafka registers a broker, unfenced, only once it can serve). The jars carry no
  * SLF4J binding, so Kafka logs nothing; a failed start reports its exit status and whatever the JVM
