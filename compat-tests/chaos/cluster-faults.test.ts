@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { isCi, uniqueTopic } from '../support/helpers.js';
-import { clusterMetadata, KAFKA_TARGET, NODES, nodeIds, TRIBUTARY_TARGET, type ClusterTarget, type FaultCluster } from './support/cluster-lab.js';
+import { awaitOneCluster, clusterMetadata, KAFKA_TARGET, NODES, nodeIds, TRIBUTARY_TARGET, type ClusterTarget, type FaultCluster } from './support/cluster-lab.js';
 import { ackedRanges, ackedWrites, acksPerPartition, checkGroup, checkPartition, countAcks, readValues, sleep } from './support/fault-checks.js';
 import { NetnsLab } from './support/netns-lab.js';
 import { NsChild } from './support/ns-child.js';
@@ -57,7 +57,8 @@ function defineFaultRun(target: ClusterTarget): void {
       lab = await NetnsLab.create(NODES);
       const t0 = Date.now();
       cluster = await target.start(lab);
-      console.log(`      [chaos] ${cluster.product}: ${NODES} nodes serving after ${Date.now() - t0} ms`);
+      await awaitOneCluster(lab, cluster, 120_000);
+      console.log(`      [chaos] ${cluster.product}: ${NODES} nodes serving, one cluster, after ${Date.now() - t0} ms`);
     });
 
     afterEach(function () {

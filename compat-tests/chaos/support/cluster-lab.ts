@@ -130,3 +130,20 @@ export async function clusterMetadata(lab: NetnsLab, cluster: FaultCluster, topi
   }
   return null;
 }
+
+/**
+ * Waits (bounded) until every node answers Metadata listing all the nodes as brokers, under one
+ * cluster id: one cluster, not three nodes each serving alone. Throws saying what each node lists.
+ */
+export async function awaitOneCluster(lab: NetnsLab, cluster: FaultCluster, timeoutMs: number): Promise<void> {
+  const since = Date.now();
+  let views: string[] = [];
+  while (Date.now() - since < timeoutMs) {
+    const mds = await Promise.all(cluster.nodes.map((n) => metadataInNetns(lab.clientNs, n.bootstrap, [], 3_000)));
+    const ids = new Set(mds.map((md) => md?.clusterId));
+    if (ids.size === 1 && mds.every((md) => md !== null && md.clusterId !== null && md.brokers.length === NODES)) return;
+    views = mds.map((md, i) => `node ${i + 1}: ${md === null ? 'no answer' : `cluster ${md.clusterId}, brokers ${JSON.stringify(md.brokers)}`}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the ${NODES} nodes did not form one cluster within ${timeoutMs} ms (${views.join('; ')})`);
+}
