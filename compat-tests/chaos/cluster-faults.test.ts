@@ -7,7 +7,8 @@
  * partitions (Metadata says which), sometimes on a node picked at random. After each fault the
  * cluster accepts writes again within 30 s of healing, and is whole again (every replica in sync)
  * before the next. At the end a reader reads everything back: every acknowledged record exactly
- * once, in the producer's order per partition; the group's committed offsets never went backwards.
+ * once, in the producer's order per partition; the group's committed offsets never went backwards,
+ * neither as its client saw its commits nor as the cluster stored them (OffsetFetch, polled).
  * At least 100,000 acknowledged writes; the counts go to the log.
  *
  * One describe per target, as the compat suites do it (matrix.test.ts, kafka-oracle.test.ts):
@@ -18,7 +19,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { isCi, uniqueTopic } from '../support/helpers.js';
 import { awaitOneCluster, clusterMetadata, KAFKA_TARGET, NODES, nodeIds, TRIBUTARY_TARGET, type ClusterTarget, type FaultCluster } from './support/cluster-lab.js';
-import { ackedRanges, ackedWrites, acksPerPartition, checkGroup, checkPartition, countAcks, readValues, sleep } from './support/fault-checks.js';
+import { ackedRanges, ackedWrites, acksPerPartition, checkGroup, checkStoredOffsets, checkPartition, countAcks, readValues, sleep } from './support/fault-checks.js';
 import { NetnsLab } from './support/netns-lab.js';
 import { NsChild } from './support/ns-child.js';
 
@@ -109,6 +110,7 @@ class FaultRun {
     assert.ok(countAcks(producer.lines) > 0, `no first write acknowledged: ${producer.stderr}`);
     // Once the producer's first write created the topic: Kafka does not create it for a consumer.
     const group = this.spawn({ mode: 'group', group: `${this.topic}-group` });
+    const stored = this.spawn({ mode: 'offsets', group: `${this.topic}-group` });
     const report: string[] = [];
     for (const [i, fault] of FAULTS.entries()) {
       await sleep(1000 + randomInt(1500));
@@ -131,7 +133,7 @@ class FaultRun {
     while (producer.running && ackedWrites(producer.lines) < MIN_ACKED_WRITES) await sleep(200);
     producer.terminate();
     assert.equal(await producer.exited, 0, `producer failed: ${producer.stderr}`);
-    await this.check(producer, group);
+    await this.check(producer, group, stored);
   }
 
   /** The node leading most of the topic's partitions (Metadata), or one picked at random. */
@@ -197,7 +199,7 @@ class FaultRun {
   }
 
   /** Reads everything back and checks it against what was acknowledged; logs the counts. */
-  private async check(producer: NsChild, group: NsChild): Promise<void> {
+  private async check(producer: NsChild, group: NsChild, stored: NsChild): Promise<void> {
     const acked = ackedRanges(producer.lines);
     const reader = this.spawn({ mode: 'read' });
     assert.equal(await reader.exited, 0, `reader failed: ${reader.stderr}`);
@@ -209,6 +211,7 @@ class FaultRun {
     for (let p = 0; p < PARTITIONS; p++) checkPartition(p, read.get(p) ?? [], acked);
     assert.ok(written >= MIN_ACKED_WRITES, `only ${written} acknowledged writes`);
     console.log(`      [chaos] ${await checkGroup(group, read)}`);
+    console.log(`      [chaos] ${await checkStoredOffsets(stored)}`);
   }
 }
 

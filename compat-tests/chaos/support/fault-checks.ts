@@ -99,6 +99,28 @@ export async function checkGroup(group: NsChild, read: ReadonlyMap<number, reado
   return `the group committed ${commits} times, last offsets ${JSON.stringify([...last])}`;
 }
 
+/**
+ * What the cluster stored for the group (an `offsets` watcher's `stored` lines) never went
+ * backwards on any partition (kafkajs reports "no committed offset" as -1: a stored offset that
+ * disappears goes backwards too). Stops the watcher. Returns a line for the log.
+ */
+export async function checkStoredOffsets(watcher: NsChild): Promise<string> {
+  watcher.terminate();
+  assert.equal(await watcher.exited, 0, `offsets watcher failed: ${watcher.stderr}`);
+  const last = new Map<number, number>();
+  let changes = 0;
+  for (const l of watcher.lines) {
+    if (!l.startsWith('stored ')) continue;
+    const [, p, o] = l.split(' ').map(Number) as [number, number, number];
+    assert.ok(o >= (last.get(p) ?? -1), `the offset stored for partition ${p} went back from ${last.get(p)} to ${o}`);
+    last.set(p, o);
+    changes++;
+  }
+  assert.ok(changes > 0, `the offsets watcher saw no stored offset (${watcher.stderr})`);
+  const failedFetches = (watcher.stderr.match(/offset fetch failed/g) ?? []).length;
+  return `the stored group offsets changed ${changes} times, never backwards (last ${JSON.stringify([...last])}; ${failedFetches}${failedFetches > 0 ? '+' : ''} fetches failed during faults)`;
+}
+
 function lastCommit(lines: readonly string[], partition: number): number {
   for (let i = lines.length - 1; i >= 0; i--) {
     const l = lines[i] ?? '';

@@ -17,14 +17,17 @@
  *            printing `rec <partition> <offset> <value>`.
  *   group:   a consumer in group `group` reads from the start until SIGTERM, committing as kafkajs
  *            does by default, and prints every commit the client reports: `commit <partition> <offset>`.
- * Both end with `done`.
+ *   offsets: watches what the cluster stores for group `group`: OffsetFetch (kafkajs admin) every
+ *            ~300 ms until SIGTERM, printing `stored <partition> <offset>` whenever a partition's
+ *            offset differs from the last one seen (a failed fetch, during a fault, is skipped).
+ * All end with `done`.
  */
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { KafkaCluster } from '../../../src/client/cluster.js';
 import { LATEST, listOffsets } from '../../../src/client/records.js';
 
 interface Spec {
-  mode: 'produce' | 'read' | 'group';
+  mode: 'produce' | 'read' | 'group' | 'offsets';
   group?: string;
   brokers: string[];
   topic: string;
@@ -164,7 +167,37 @@ function newGroupConsumer(): Consumer {
   return consumer;
 }
 
-const modes = { produce, read, group: consumeInGroup };
+async function watchOffsets(): Promise<void> {
+  let stopping = false;
+  process.once('SIGTERM', () => (stopping = true));
+  const seen = new Map<number, string>();
+  let admin = kafka.admin();
+  let connected = false;
+  while (!stopping) {
+    try {
+      if (!connected) {
+        await admin.connect();
+        connected = true;
+      }
+      const [topic] = await admin.fetchOffsets({ groupId: spec.group ?? 'fault-run', topics: [spec.topic] });
+      for (const p of topic?.partitions ?? []) {
+        if (seen.get(p.partition) === p.offset) continue;
+        seen.set(p.partition, p.offset);
+        process.stdout.write(`stored ${p.partition} ${p.offset}\n`);
+      }
+    } catch (e) {
+      process.stderr.write(`offset fetch failed: ${String(e)}\n`);
+      // A fresh admin: one that lost every broker does not find them again by itself.
+      await admin.disconnect().catch(() => undefined);
+      admin = kafka.admin();
+      connected = false;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await admin.disconnect();
+}
+
+const modes = { produce, read, group: consumeInGroup, offsets: watchOffsets };
 modes[spec.mode]().then(
   // Exit only once stdout is flushed: a pipe the test reads slowly would lose the tail otherwise.
   () => process.stdout.write('done\n', () => process.exit(0)),
