@@ -48,7 +48,7 @@ function defineFaultRun(target: ClusterTarget): void {
 
     before(async function () {
       this.timeout(300_000);
-      const why = (await NetnsLab.unavailableReason()) ?? null;
+      const why = await NetnsLab.unavailableReason();
       const missing = why !== null ? { reason: why, failInCi: true } : target.unavailable();
       if (missing !== null) {
         if (missing.failInCi && isCi()) throw new Error(`${missing.reason}; CI=true, so this is a failure`);
