@@ -283,6 +283,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultNumPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
+    controllerListenerNames: config.controllerListenerNames,
   };
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;

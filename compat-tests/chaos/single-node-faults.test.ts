@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { BrokerProcess } from '../support/broker-process.js';
 import { isCi, uniqueTopic } from '../support/helpers.js';
 import { NetnsLab } from './support/netns-lab.js';
+import { ackedRanges, ackedWrites, checkGroup, checkPartition, countAcks, readValues, sleep } from './support/fault-checks.js';
 import { NsChild } from './support/ns-child.js';
 
 const PARTITIONS = 4;
@@ -72,7 +73,7 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
       assert.ok(countAcks(producer.lines) > before, `no write acknowledged within ${RECOVERY_MS} ms after ${fault} was healed (faults so far: ${faults.join(', ')}); producer: ${producer.running ? 'running' : `exited: ${producer.stderr}`}; group: ${group.stderr}`);
     }
     // Bounded by the test's timeout: the producer writes ~10k records/s between faults here.
-    while (producer.running && countAcks(producer.lines) * BATCH * PARTITIONS < MIN_ACKED_WRITES) await sleep(200);
+    while (producer.running && ackedWrites(producer.lines) < MIN_ACKED_WRITES) await sleep(200);
     producer.terminate();
     assert.equal(await producer.exited, 0, `producer failed: ${producer.stderr}`);
     const acked = ackedRanges(producer.lines);
@@ -80,45 +81,14 @@ describe('fault run: one node in its own network namespace, an idempotent acks=a
     children.push(reader);
     assert.equal(await reader.exited, 0, `reader failed: ${reader.stderr}`);
     const read = readValues(reader.lines);
-    const ackedWrites = acked.reduce((n, r) => n + r.count * PARTITIONS, 0);
+    const written = ackedWrites(producer.lines);
     const failed = producer.lines.filter((l) => l.startsWith('fail ')).length;
-    console.log(`      [chaos] ${ackedWrites} acknowledged writes, ${failed} failed sends, faults: ${faults.join(' ')}; read back ${[...read.values()].reduce((n, v) => n + v.length, 0)} records (${reader.lines.filter((l) => l.startsWith('ends ') || l.startsWith('latest ')).join('; ')})`);
+    console.log(`      [chaos] ${written} acknowledged writes, ${failed} failed sends, faults: ${faults.join(' ')}; read back ${[...read.values()].reduce((n, v) => n + v.length, 0)} records (${reader.lines.filter((l) => l.startsWith('ends ') || l.startsWith('latest ')).join('; ')})`);
     for (let p = 0; p < PARTITIONS; p++) checkPartition(p, read.get(p) ?? [], acked);
-    assert.ok(ackedWrites >= MIN_ACKED_WRITES);
-    await checkGroup(group, read);
+    assert.ok(written >= MIN_ACKED_WRITES, `only ${written} acknowledged writes`);
+    console.log(`      [chaos] ${await checkGroup(group, read)}`);
   });
 });
-
-/**
- * The group's commits, as its client reported them, never go backwards, and (bounded wait) reach
- * the end of every partition once nothing more is written.
- */
-async function checkGroup(group: NsChild, read: ReadonlyMap<number, readonly number[]>): Promise<void> {
-  const ends = new Map([...read].map(([p, seqs]) => [p, seqs.length]));
-  const caughtUp = (): boolean => [...ends].every(([p, end]) => lastCommit(group.lines, p) >= end);
-  const since = Date.now();
-  while (group.running && !caughtUp() && Date.now() - since < 60_000) await sleep(200);
-  group.terminate();
-  await group.exited;
-  const last = new Map<number, number>();
-  for (const l of group.lines) {
-    if (!l.startsWith('commit ')) continue;
-    const [, p, o] = l.split(' ').map(Number) as [number, number, number];
-    assert.ok(o >= (last.get(p) ?? -1), `group commit for partition ${p} went back from ${last.get(p)} to ${o}`);
-    last.set(p, o);
-  }
-  const commits = group.lines.filter((l) => l.startsWith('commit ')).length;
-  for (const [p, end] of ends) assert.equal(last.get(p), end, `the group's last commit on partition ${p}: ${commits} commits, last ${JSON.stringify([...last])} (${group.stderr})`);
-  console.log(`      [chaos] the group committed ${commits} times, last offsets ${JSON.stringify([...last])}`);
-}
-
-function lastCommit(lines: readonly string[], partition: number): number {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const l = lines[i] ?? '';
-    if (l.startsWith(`commit ${partition} `)) return Number(l.split(' ')[2]);
-  }
-  return -1;
-}
 
 async function inject(fault: Fault, node: BrokerProcess, lab: NetnsLab): Promise<void> {
   if (fault === 'kill') {
@@ -133,47 +103,4 @@ async function inject(fault: Fault, node: BrokerProcess, lab: NetnsLab): Promise
     await sleep(2000);
     await lab.heal(1);
   }
-}
-
-/** In order (seq strictly increasing: no duplicate, no reordering) and every acknowledged seq present. */
-function checkPartition(p: number, seqs: readonly number[], acked: readonly { first: number; count: number }[]): void {
-  for (let i = 1; i < seqs.length; i++) {
-    assert.ok((seqs[i] ?? 0) > (seqs[i - 1] ?? 0), `partition ${p}: seq ${seqs[i]} follows ${seqs[i - 1]} (a duplicate or out of order)`);
-  }
-  const present = new Set(seqs);
-  for (const r of acked) {
-    for (let s = r.first; s < r.first + r.count; s++) assert.ok(present.has(s), `partition ${p}: acknowledged record ${p}:${s} is missing`);
-  }
-}
-
-function countAcks(lines: readonly string[]): number {
-  let n = 0;
-  for (const l of lines) if (l.startsWith('ack ')) n++;
-  return n;
-}
-
-function ackedRanges(lines: readonly string[]): { first: number; count: number }[] {
-  return lines.filter((l) => l.startsWith('ack ')).map((l) => {
-    const [, first, count] = l.split(' ');
-    return { first: Number(first), count: Number(count) };
-  });
-}
-
-/** partition → the seqs read, in offset order. */
-function readValues(lines: readonly string[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (const l of lines) {
-    if (!l.startsWith('rec ')) continue;
-    const [, partition, , value] = l.split(' ');
-    const [p, seq] = (value ?? '').split(':');
-    assert.equal(p, partition, `record ${value} read from partition ${partition}`);
-    let list = out.get(Number(partition));
-    if (list === undefined) out.set(Number(partition), (list = []));
-    list.push(Number(seq));
-  }
-  return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

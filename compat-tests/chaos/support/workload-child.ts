@@ -2,24 +2,32 @@
  * The client side of a fault run, as a child process so it can run inside the lab's client
  * namespace (`ip netns exec <ns> node workload-child.js <json>`). Speaks kafkajs, unmodified.
  *
- *   produce: an idempotent acks=all producer sends `rounds` sends (or, without `rounds`, until it
- *            gets SIGTERM, then finishes the send in flight), each carrying `batch` records
- *            to every partition; record values are `<partition>:<seq>`, seq counting up per
- *            partition. After each send it prints `ack <firstSeq> <count>` (every partition got
- *            seq firstSeq..firstSeq+count-1) or `fail <firstSeq> <count> <error>`; a failed send
- *            is not repeated (a repeat would be the application's duplicate, not the broker's).
+ *   produce: an idempotent acks=all producer writes `rounds` rounds (or, without `rounds`, until
+ *            it gets SIGTERM, then finishes the round in flight), each `batch` records to every
+ *            partition; record values are `<partition>:<seq>`, seq counting up per partition. A
+ *            round is one send per partition, all at once: kafkajs 2.2.4 can resolve a send that
+ *            spans several leaders without having written the partitions whose leader moved, during
+ *            its retries, to a broker that had already answered (sendMessages.js keeps each
+ *            broker's response across retries; tulios/kafkajs#1303, #1798), and a send to one
+ *            partition has one leader. After each send it prints `ack <partition> <firstSeq>
+ *            <count>` (the partition got seq firstSeq..firstSeq+count-1) or `fail <partition>
+ *            <firstSeq> <count> <error>`; a failed send is not repeated (a repeat would be the
+ *            application's duplicate, not the broker's).
  *   read:    reads every partition from the start to the end offsets it finds when it starts,
  *            printing `rec <partition> <offset> <value>`.
  *   group:   a consumer in group `group` reads from the start until SIGTERM, committing as kafkajs
  *            does by default, and prints every commit the client reports: `commit <partition> <offset>`.
- * Both end with `done`.
+ *   offsets: watches what the cluster stores for group `group`: OffsetFetch (kafkajs admin) every
+ *            ~300 ms until SIGTERM, printing `stored <partition> <offset>` whenever a partition's
+ *            offset differs from the last one seen (a failed fetch, during a fault, is skipped).
+ * All end with `done`.
  */
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { KafkaCluster } from '../../../src/client/cluster.js';
 import { LATEST, listOffsets } from '../../../src/client/records.js';
 
 interface Spec {
-  mode: 'produce' | 'read' | 'group';
+  mode: 'produce' | 'read' | 'group' | 'offsets';
   group?: string;
   brokers: string[];
   topic: string;
@@ -56,16 +64,18 @@ async function produce(): Promise<void> {
   const batch = spec.batch ?? 100;
   let stopping = false;
   process.once('SIGTERM', () => (stopping = true));
-  for (let round = 0; round < (spec.rounds ?? Number.MAX_SAFE_INTEGER) && !stopping; round++) {
-    const first = round * batch;
+  const sendOne = async (p: number, first: number): Promise<void> => {
     const messages = [];
-    for (let p = 0; p < spec.partitions; p++) for (let k = 0; k < batch; k++) messages.push({ partition: p, value: `${p}:${first + k}` });
+    for (let k = 0; k < batch; k++) messages.push({ partition: p, value: `${p}:${first + k}` });
     try {
       await producer.send({ topic: spec.topic, acks: -1, messages });
-      process.stdout.write(`ack ${first} ${batch}\n`);
+      process.stdout.write(`ack ${p} ${first} ${batch}\n`);
     } catch (e) {
-      process.stdout.write(`fail ${first} ${batch} ${String((e as Error).message).replace(/\s+/g, ' ')}\n`);
+      process.stdout.write(`fail ${p} ${first} ${batch} ${String((e as Error).message).replace(/\s+/g, ' ')}\n`);
     }
+  };
+  for (let round = 0; round < (spec.rounds ?? Number.MAX_SAFE_INTEGER) && !stopping; round++) {
+    await Promise.all(Array.from({ length: spec.partitions }, (_, p) => sendOne(p, round * batch)));
   }
   await producer.disconnect();
 }
@@ -130,19 +140,64 @@ async function consumeInGroup(): Promise<void> {
   await consumer.disconnect();
 }
 
+/** A consumer in the group, running; tried again (bounded) when a fault hits it while it starts. */
 async function startGroupConsumer(): Promise<Consumer> {
+  for (let attempt = 1; ; attempt++) {
+    const consumer = newGroupConsumer();
+    try {
+      await connectWithRetry(consumer);
+      await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+      await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
+      return consumer;
+    } catch (e) {
+      await consumer.disconnect().catch(() => undefined);
+      if (attempt >= 20) throw e;
+      process.stderr.write(`group consumer start failed (attempt ${attempt}): ${String(e)}\n`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function newGroupConsumer(): Consumer {
   const consumer = kafka.consumer({ groupId: spec.group ?? 'fault-run', sessionTimeout: 10_000, heartbeatInterval: 1000 });
   consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
     for (const t of e.payload.topics) for (const p of t.partitions) process.stdout.write(`commit ${p.partition} ${p.offset}\n`);
   });
   consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${String(e.payload.error)}\n`));
-  await connectWithRetry(consumer);
-  await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-  await consumer.run({ autoCommitInterval: 500, eachMessage: async () => undefined });
   return consumer;
 }
 
-const modes = { produce, read, group: consumeInGroup };
+async function watchOffsets(): Promise<void> {
+  let stopping = false;
+  process.once('SIGTERM', () => (stopping = true));
+  const seen = new Map<number, string>();
+  let admin = kafka.admin();
+  let connected = false;
+  while (!stopping) {
+    try {
+      if (!connected) {
+        await admin.connect();
+        connected = true;
+      }
+      const [topic] = await admin.fetchOffsets({ groupId: spec.group ?? 'fault-run', topics: [spec.topic] });
+      for (const p of topic?.partitions ?? []) {
+        if (seen.get(p.partition) === p.offset) continue;
+        seen.set(p.partition, p.offset);
+        process.stdout.write(`stored ${p.partition} ${p.offset}\n`);
+      }
+    } catch (e) {
+      process.stderr.write(`offset fetch failed: ${String(e)}\n`);
+      // A fresh admin: one that lost every broker does not find them again by itself.
+      await admin.disconnect().catch(() => undefined);
+      admin = kafka.admin();
+      connected = false;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await admin.disconnect();
+}
+
+const modes = { produce, read, group: consumeInGroup, offsets: watchOffsets };
 modes[spec.mode]().then(
   // Exit only once stdout is flushed: a pipe the test reads slowly would lose the tail otherwise.
   () => process.stdout.write('done\n', () => process.exit(0)),

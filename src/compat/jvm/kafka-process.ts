@@ -14,6 +14,10 @@
  * stop, kill, restart, cleanup, bootstrap, logDir, clusterId), so `tributary compat --broker kafka`
  * and the compat-tests use either.
  *
+ * With a `placement` (jvm/kafka-cluster.ts) it is instead one node of a static multi-node quorum:
+ * its own address and fixed ports, optionally in a network namespace, formatted without
+ * --standalone with the cluster's id, and only the caller's settings (no one-node defaults).
+ *
  * Ready means what a client can see: the node answers Metadata on its broker listener and lists
  * itself as a broker (Kafka registers a broker, unfenced, only once it can serve). The jars carry no
  * SLF4J binding, so Kafka logs nothing; a failed start reports its exit status and whatever the JVM
@@ -29,6 +33,7 @@ import type { ControlledProcess } from '../broker-process.js';
 import { awaitReady, ManagedChild, type ExitInfo } from '../managed-child.js';
 import { sleep, withTimeout } from '../wait.js';
 import { WireClient } from '../../client/wire-client.js';
+import { metadataInNetns } from '../netns-metadata.js';
 import { cachedClasspath, INSTALL_HINT, javaCommand, KAFKA_VERSION } from './maven.js';
 
 /** JVM start-ups are slow on a loaded machine: how long a (re)start may take to answer Metadata. */
@@ -62,6 +67,28 @@ export interface KafkaOptions {
   readonly overrides?: Readonly<Record<string, string>>;
   /** How long a (re)start may take (default KAFKA_START_TIMEOUT_MS). */
   readonly startTimeoutMs?: number;
+  /** One node of a multi-node quorum (jvm/kafka-cluster.ts) instead of a one-node cluster on loopback. */
+  readonly placement?: KafkaNodePlacement;
+  /** The JVM's heap (-Xmx and -Xms; default 1G, as kafka-server-start.sh). */
+  readonly heap?: string;
+}
+
+/**
+ * Where one node of a static KRaft quorum lives: its own address (listeners on fixed ports, so a
+ * restart keeps them), optionally inside a network namespace, formatted with the cluster's id and
+ * the voters every node is given. Without it, the config carries no one-node defaults: the caller's
+ * overrides say everything (replication factors, min.insync.replicas).
+ */
+export interface KafkaNodePlacement {
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+  readonly controllerPort: number;
+  /** Run the JVM inside this network namespace (`ip netns exec`, which execs: the pid is the JVM's). */
+  readonly netns?: string;
+  readonly clusterId: string;
+  /** controller.quorum.voters, e.g. `1@10.0.0.11:9093,2@10.0.0.12:9093,3@10.0.0.13:9093`. */
+  readonly quorumVoters: string;
 }
 
 /** The 'server' jars' classpath, or why Apache Kafka cannot be started here (names the install command, or java). */
@@ -88,7 +115,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A cluster id as `kafka-storage random-uuid` prints it: 16 random bytes, base64url, not starting with '-'. */
-function randomClusterId(): string {
+export function randomClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -97,13 +124,15 @@ function randomClusterId(): string {
 
 export class KafkaProcess implements ControlledProcess {
   readonly product = `Apache Kafka ${KAFKA_VERSION}`;
-  readonly host = '127.0.0.1';
+  readonly host: string;
   private child: ManagedChild | undefined;
   private history = '';
   readonly logDir: string;
   private readonly propertiesFile: string;
-  private readonly nodeId: number;
+  readonly nodeId: number;
   private readonly startTimeoutMs: number;
+  private readonly placement: KafkaNodePlacement | undefined;
+  private readonly heap: string;
 
   private constructor(
     private readonly home: string,
@@ -115,10 +144,37 @@ export class KafkaProcess implements ControlledProcess {
   ) {
     this.logDir = join(home, 'data');
     this.propertiesFile = join(home, 'server.properties');
-    this.nodeId = Number(opts.overrides?.['node.id'] ?? '1');
+    this.placement = opts.placement;
+    this.host = opts.placement?.host ?? '127.0.0.1';
+    this.nodeId = opts.placement?.nodeId ?? Number(opts.overrides?.['node.id'] ?? '1');
     this.startTimeoutMs = opts.startTimeoutMs ?? KAFKA_START_TIMEOUT_MS;
+    this.heap = opts.heap ?? '1G';
     mkdirSync(this.logDir, { recursive: true });
-    writeFileSync(this.propertiesFile, this.properties(opts.overrides ?? {}));
+    writeFileSync(this.propertiesFile, this.placement === undefined ? this.properties(opts.overrides ?? {}) : this.quorumProperties(this.placement, opts.overrides ?? {}));
+  }
+
+  /**
+   * A formatted node of a multi-node quorum, not started (jvm/kafka-cluster.ts starts the voters
+   * together: none is ready before a majority runs). Fixed ports: no port race to retry.
+   */
+  static async formatted(placement: KafkaNodePlacement, opts: Omit<KafkaOptions, 'placement'> = {}): Promise<KafkaProcess> {
+    const cp = kafkaClasspath();
+    if ('problem' in cp) throw new Error(`cannot start Apache Kafka: ${cp.problem}`);
+    const home = mkdtempSync(join(tmpdir(), `tributary-compat-kafka-n${placement.nodeId}-`));
+    const kafka = new KafkaProcess(home, cp.classpath, placement.port, placement.controllerPort, placement.clusterId, { ...opts, placement });
+    try {
+      await kafka.format();
+    } catch (e) {
+      await kafka.cleanup();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /** Starts a formatted() node; resolves once it lists itself as a broker in Metadata. */
+  async launch(): Promise<void> {
+    if (this.alive) throw new Error('launch(): Apache Kafka is already running');
+    await this.spawnChild();
   }
 
   /**
@@ -183,12 +239,35 @@ export class KafkaProcess implements ControlledProcess {
     return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
   }
 
-  /** kafka-storage.sh format --standalone: this node is the one voter of a new metadata quorum. */
+  /**
+   * A node of a static quorum: Kafka's own keys, the same for every node but node.id and its
+   * addresses. The CONTROLLER listener is advertised through controller.quorum.voters only.
+   */
+  private quorumProperties(p: KafkaNodePlacement, overrides: Readonly<Record<string, string>>): string {
+    const props: Record<string, string> = {
+      ...overrides,
+      'process.roles': 'broker,controller',
+      'node.id': String(p.nodeId),
+      'listeners': `PLAINTEXT://${p.host}:${p.port},CONTROLLER://${p.host}:${p.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://${p.host}:${p.port}`,
+      'controller.listener.names': 'CONTROLLER',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'controller.quorum.voters': p.quorumVoters,
+      'log.dirs': this.logDir,
+    };
+    return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  }
+
+  /**
+   * kafka-storage.sh format: with --standalone this node is the one voter of a new metadata quorum;
+   * a node of a static quorum (controller.quorum.voters) is formatted with the cluster id alone.
+   */
   private async format(): Promise<void> {
+    const quorum = this.placement === undefined ? ['--standalone'] : [];
     // A ManagedChild like the broker, so that it too is killed if this process exits meanwhile.
     const tool = new ManagedChild({
       command: javaCommand(),
-      args: ['-Xmx256M', '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', this.clusterId, '-c', this.propertiesFile],
+      args: ['-Xmx256M', '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', ...quorum, '-t', this.clusterId, '-c', this.propertiesFile],
       cwd: this.home,
     });
     const exit = await withTimeout('kafka-storage format', tool.exited, this.startTimeoutMs).catch(async (e: Error) => {
@@ -199,11 +278,10 @@ export class KafkaProcess implements ControlledProcess {
   }
 
   private async spawnChild(): Promise<void> {
-    const child = new ManagedChild({
-      command: javaCommand(),
-      args: ['-Xmx1G', '-Xms1G', ...JVM_PERFORMANCE_OPTS, '-cp', this.classpath, 'kafka.Kafka', this.propertiesFile],
-      cwd: this.home,
-    });
+    const jvm = [javaCommand(), `-Xmx${this.heap}`, `-Xms${this.heap}`, ...JVM_PERFORMANCE_OPTS, '-cp', this.classpath, 'kafka.Kafka', this.propertiesFile];
+    const netns = this.placement?.netns;
+    const [command = '', ...args] = netns === undefined ? jvm : ['ip', 'netns', 'exec', netns, ...jvm];
+    const child = new ManagedChild({ command, args, cwd: this.home });
     this.child = child;
     let settled = false;
     const ready = (async (): Promise<void> => {
@@ -221,6 +299,12 @@ export class KafkaProcess implements ControlledProcess {
 
   /** One Metadata round trip on the broker listener that lists this node and cluster. */
   private async servesMetadata(): Promise<boolean> {
+    const netns = this.placement?.netns;
+    if (netns !== undefined) {
+      // Not reachable from this process's namespace: asked from the node's own.
+      const md = await metadataInNetns(netns, this.bootstrap, [], 2_000);
+      return md !== null && md.clusterId === this.clusterId && md.brokers.includes(this.nodeId);
+    }
     try {
       const w = await WireClient.connect(this.bootstrap, 2_000);
       try {
@@ -242,6 +326,11 @@ export class KafkaProcess implements ControlledProcess {
   /** SIGKILL (kill -9), and wait for the exit. */
   async kill(): Promise<ExitInfo> {
     return this.child === undefined ? { code: null, signal: null } : this.child.kill();
+  }
+
+  /** Sends a signal without waiting (SIGSTOP/SIGCONT for fault runs). */
+  signal(sig: NodeJS.Signals): void {
+    this.child?.signal(sig);
   }
 
   /**
