@@ -13,7 +13,7 @@
  *
  * One describe per target, as the compat suites do it (matrix.test.ts, kafka-oracle.test.ts):
  * Apache Kafka 4.3.1 (runs when its jars are in the cache; skipped otherwise, a failure under
- * CI=true) and Tributary (behind TRIBUTARY_CLUSTER=1 until the cluster is wired).
+ * CI=true) and Tributary.
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';

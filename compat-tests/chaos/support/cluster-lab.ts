@@ -81,11 +81,10 @@ export const KAFKA_TARGET: ClusterTarget = {
   },
 };
 
-/** Flip with TRIBUTARY_CLUSTER=1 until the cluster is wired; then make it unconditional. */
 export const TRIBUTARY_TARGET: ClusterTarget = {
   name: 'Tributary',
   unavailable() {
-    return process.env['TRIBUTARY_CLUSTER'] === '1' ? null : { reason: 'the Tributary cluster is not wired yet (issue #10); TRIBUTARY_CLUSTER=1 runs it', failInCi: false };
+    return null;
   },
   async start(lab) {
     const voters = nodeIds().map((i) => `${i}@${lab.nodeAddress(i)}:${CONTROLLER_PORT}`).join(',');
