@@ -7,6 +7,11 @@
  *   await node.stop();
  *
  * `config` takes Kafka's own key names (`{ 'num.partitions': '3' }`), exactly as server.properties.
+ *
+ *   import { startCluster } from 'tributary';
+ *   const cluster = await startCluster({ nodes: 3 });   // 3 processes, a quorum, replication
+ *   await cluster.node(2).kill();                         // kill -9 one; .pause(), .restart(), .stop()
+ *   await cluster.stop();
  */
 import { loadBrokerConfig } from './config/index.js';
 import { makeTempDir, removeTempDir } from './io/temp-dir.js';
@@ -14,6 +19,7 @@ import { silentLogger, type Logger } from './util/logger.js';
 import { runNode, type RunningNode } from './node.js';
 
 export type { RunningNode } from './node.js';
+export { startCluster, type StartClusterOptions, type RunningCluster, type ClusterNode } from './local-cluster.js';
 export type { Logger } from './util/logger.js';
 export { consoleLogger, silentLogger } from './util/logger.js';
 

@@ -16,12 +16,17 @@ import { runNode } from '../node.js';
 
 const USAGE = `Usage:
   tributary start [--config <server.properties>] [--override <key>=<value> ...]
+  tributary start --nodes <n> [--dir ./data/cluster] [--port 9092] [--override <key>=<value> ...]
   tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
   tributary registry --bootstrap <host:port> [--listeners http://127.0.0.1:8081] [--topic _schemas]
 
 Configuration uses Kafka's key names, from the properties file, KAFKA_* environment
 variables (KAFKA_LOG_DIRS -> log.dirs) and --override flags, in that order of precedence.
 Defaults: listeners=PLAINTEXT://127.0.0.1:9092, log.dirs=./data, node.id=1.
+
+--nodes starts a local cluster of n processes (broker and controller each): node i listens on
+port+i-1 (its controller listener on port+100+i-1), keeps its data in <dir>/node-<i>, and the
+bootstrap list is printed; Ctrl-C stops them all.
 
 compat runs the Kafka client compatibility suites against a fresh Tributary or any endpoint
 (tributary compat --help).`;
@@ -46,6 +51,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Loaded on demand: `start` must not pay for the compat suites.
     const { compatMain } = await import('../compat/cli.js');
     return compatMain(rest);
+  }
+  if (rest.includes('--nodes')) {
+    const { startLocalCluster } = await import('./start-cluster.js');
+    return startLocalCluster(rest, USAGE);
   }
   return start(rest);
 }
@@ -83,6 +92,8 @@ async function start(args: readonly string[]): Promise<number> {
   }
   const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
   process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}${node.schemaRegistryUrls.map((u) => `, schema registry on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
+  // In a cluster, once a quorum has formed and the controller has unfenced this broker.
+  void node.ready.then(() => process.stdout.write(`Tributary node ${node.nodeId} is serving (registered with the active controller, unfenced)\n`));
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);
