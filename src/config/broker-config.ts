@@ -110,6 +110,7 @@ const HOUR_MS = 60 * MINUTE_MS;
 export function buildBrokerConfig(v: ValueSource): BrokerConfig {
   const protocolMap = securityProtocolMap(v);
   const listeners = parseListeners('listeners', str(v, 'listeners'), protocolMap);
+  checkStaticQuorum(v);
   return {
     listeners,
     advertisedListeners: advertised(v, listeners, protocolMap),
@@ -231,6 +232,20 @@ function processRoles(v: ValueSource): ProcessRole[] {
     throw new ConfigError(`Invalid value ${roles.join(',')} for configuration process.roles: must list broker and/or controller once each`, 'process.roles');
   }
   return roles as ProcessRole[];
+}
+
+/**
+ * A quorum of several voters must be listed in controller.quorum.voters (a static quorum). Kafka 4's
+ * dynamic quorum (KIP-853: controller.quorum.bootstrap.servers alone, voters added with
+ * `kafka-metadata-quorum add-controller`) is not built: rather than let each node form a quorum
+ * of its own, such a config is refused. One bootstrap server (Kafka's single-node example) is fine.
+ */
+function checkStaticQuorum(v: ValueSource): void {
+  if (v.isSet('controller.quorum.voters') || !v.isSet('controller.quorum.bootstrap.servers')) return;
+  const servers = list(v, 'controller.quorum.bootstrap.servers').filter((s) => s.trim() !== '');
+  if (servers.length > 1) {
+    throw new ConfigError(`controller.quorum.bootstrap.servers lists ${servers.length} controllers, but dynamic quorums (KIP-853) are not supported: list the voters in controller.quorum.voters (id@host:port,...) instead`, 'controller.quorum.bootstrap.servers');
+  }
 }
 
 function controllerListenerNames(v: ValueSource): string[] {
