@@ -32,8 +32,12 @@ describe('a 3-node cluster in one process (metadata quorum, registration, replic
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const described = await admin.describeCluster();
-      assert.deepEqual(described.brokers.map((b) => b.nodeId).sort(), [1, 2, 3]);
+      // Every node is unfenced; the answering node may learn of the others' unfencing a moment later.
+      const brokers = await until('all three brokers described', async () => {
+        const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort();
+        return ids.length === 3 ? ids : undefined;
+      });
+      assert.deepEqual(brokers, [1, 2, 3]);
       await admin.createTopics({ topics: [{ topic: 'replicated', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
       // Brokers learn of a new topic as they follow the metadata log (as Kafka's): until all do, one may answer UNKNOWN_TOPIC_OR_PARTITION.
       const partitions = await until('every broker knows the topic', async () => (await admin.fetchTopicMetadata({ topics: ['replicated'] })).topics[0]?.partitions);

@@ -296,6 +296,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   };
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
+  const incarnationId = randomTopicId();
+  const lifecycle = new BrokerLifecycle({
+    registration: () => registration(config, clusterId, incarnationId, endpoints),
+    metadataOffset: () => image.lastOffset,
+    heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+    clock,
+    log,
+    link,
+  });
+  lifecycleRef.current = lifecycle;
+  // In a cluster, client listeners serve once this broker is unfenced (it has caught up).
+  if (!alone) processor.servesAfter(lifecycle.unfenced);
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
@@ -332,16 +344,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
-  const incarnationId = randomTopicId();
-  const lifecycle = new BrokerLifecycle({
-    registration: () => registration(config, clusterId, incarnationId, endpoints),
-    metadataOffset: () => image.lastOffset,
-    heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
-    clock,
-    log,
-    link,
-  });
-  lifecycleRef.current = lifecycle;
   lifecycle.start();
   // Alone, the registration and unfencing are local and immediate: the node is ready on return.
   if (alone) await lifecycle.unfenced;
@@ -364,6 +366,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     (stopping ??= (async () => {
       // Leaderships move to other replicas first, while this node still serves its followers.
       if (controlled && !alone) await lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_MAX_MS);
+      // And the quorum's leadership, if this node has it (EndQuorumEpoch: a new leader at once).
+      if (controlled && !alone) await metadataLog.resign();
       // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
       await closeAll();

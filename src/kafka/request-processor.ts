@@ -24,12 +24,29 @@ import { ApiKey } from '../protocol/generated/api-keys.js';
 import { countFetch, countProduce } from './topic-traffic.js';
 
 export class KafkaRequestProcessor implements RequestProcessor {
+  /** True once the broker serves its client listeners (see `servesAfter`). */
+  private serving = true;
+  private servingGate: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly registry: ApiRegistry,
     private readonly broker: BrokerServices,
     /** BrokerTopicMetrics' counts; absent when metrics are off. */
     private readonly topicStats?: BrokerTopicStats,
   ) {}
+
+  /**
+   * Holds requests on every listener but the controller listeners until `ready` (Kafka's broker
+   * enables request processing once the controller has unfenced it: until then its image may be
+   * partway through the metadata log, and a stale leadership must not take a write). Requests
+   * wait, as for a busy broker; controller listeners serve at once (the quorum, registration).
+   */
+  servesAfter(ready: Promise<void>): void {
+    this.serving = false;
+    this.servingGate = ready.then(() => {
+      this.serving = true;
+    });
+  }
 
   isExclusive(apiKey: number): boolean {
     return this.registry.get(apiKey)?.exclusive ?? true;
@@ -40,6 +57,7 @@ export class KafkaRequestProcessor implements RequestProcessor {
   }
 
   async process(frame: Buffer, connection: ConnectionInfo, timing?: RequestTiming): Promise<ProcessResult> {
+    if (!this.serving && this.broker.settings.controllerListenerNames?.includes(connection.listenerName) !== true) await this.servingGate;
     const r = new Reader(frame);
     let header;
     try {
