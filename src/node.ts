@@ -49,6 +49,7 @@ import { KafkaRequestProcessor } from './kafka/request-processor.js';
 import { createRegistry } from './kafka/registry.js';
 import type { BrokerServices, BrokerSettings, Endpoint } from './kafka/context.js';
 import type { MetadataChange } from './metadata/metadata-image.js';
+import { isActiveBroker } from './metadata/broker-image.js';
 import type { TopicDefaults } from './controller/topic-control.js';
 import { ErrorCode } from './protocol/generated/error-codes.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
@@ -144,7 +145,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
   });
   const controller = new Controller(image, metadataLog);
-  const channel = alone ? null : new ControllerChannel({ nodeId: config.nodeId, voters, leaderId: () => metadataLog.leaderId, clock });
+  const channel = alone ? null : new ControllerChannel({ nodeId: config.nodeId, voters, leaderId: () => metadataLog.leaderId, clock, attemptTimeoutMs: config.controllerQuorumRequestTimeoutMs });
   const forwarder = alone ? undefined : new RequestForwarder({ voters, controller: () => metadataLog.controllerState(), timeoutMs: 30_000 });
   const clusterControl = new ClusterControl({
     run: (c) => controller.run(c),
@@ -163,7 +164,13 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
     minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
-    replication: { localId: config.nodeId, clock, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, alterIsr: isrProposer(image, link, config.nodeId, brokerEpoch, log) },
+    replication: {
+      localId: config.nodeId,
+      clock,
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      alterIsr: isrProposer(image, link, config.nodeId, brokerEpoch, log),
+      isReplicaEligible: (id) => isActiveBroker(image.brokers.get(id)),
+    },
   });
   const fetchers = alone
     ? null

@@ -26,7 +26,7 @@ function parse(args: readonly string[]): ClusterArgs {
     };
     if (arg === '--nodes') out.nodes = positive(arg, value());
     else if (arg === '--dir') out.dir = value();
-    else if (arg === '--port') out.port = positive(arg, value());
+    else if (arg === '--port') out.port = port(value());
     else if (arg === '--override') {
       const kv = value();
       const eq = kv.indexOf('=');
@@ -35,6 +35,13 @@ function parse(args: readonly string[]): ClusterArgs {
     } else throw new Error(`unknown argument ${arg} (with --nodes: --dir, --port, --override)`);
   }
   return out;
+}
+
+/** A port, or 0 for free ports. */
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65435) throw new Error(`--port takes a port number, 0 for free ports (got ${v})`);
+  return n;
 }
 
 function positive(flag: string, v: string): number {

@@ -31,6 +31,12 @@ export interface ControllerChannelOptions {
   readonly retryBackoffMs?: number;
   /** request.timeout.ms (30 000): how long one send keeps trying. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Bound on one connect and one exchange (controller.quorum.request.timeout.ms): a controller that
+   * stops answering (paused, cut off) is given up on this soon and the send goes to the leader the
+   * quorum knows then. Default: the whole request timeout.
+   */
+  readonly attemptTimeoutMs?: number;
   /** Names the channel in the client id (`<purpose>-channel-<nodeId>`); default `controller`. */
   readonly purpose?: string;
 }
@@ -100,7 +106,8 @@ export class ControllerChannel {
     if (leaderId < 0) return { kind: 'retry', reason: 'no controller is known yet' };
     const address = this.opts.voters.get(leaderId);
     if (address === undefined) return { kind: 'retry', reason: `the quorum's leader ${leaderId} is not in controller.quorum.voters` };
-    const link = this.link(leaderId, address, Math.max(1, deadline - this.opts.clock.nowMs()));
+    const bound = (): number => Math.max(1, Math.min(deadline - this.opts.clock.nowMs(), this.opts.attemptTimeoutMs ?? Number.POSITIVE_INFINITY));
+    const link = this.link(leaderId, address, bound());
     let connection: KafkaConnection;
     try {
       connection = await link;
@@ -111,7 +118,7 @@ export class ControllerChannel {
     // Not transient: neither side will learn a version the other speaks by waiting.
     const version = connection.pick(call.key, call.ours);
     try {
-      const response = await connection.send(call, version, Math.max(1, deadline - this.opts.clock.nowMs()));
+      const response = await connection.send(call, version, bound());
       return { kind: 'answer', response, leaderId };
     } catch (e) {
       connection.close();

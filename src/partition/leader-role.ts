@@ -42,6 +42,12 @@ export interface ReplicationSettings {
   /** replica.lag.time.max.ms (Kafka's default 30000). */
   readonly replicaLagTimeMaxMs: number;
   readonly alterIsr: AlterIsr;
+  /**
+   * Kafka's isReplicaIsrEligible: the replica's broker is registered, unfenced and not shutting
+   * down (from the metadata). A caught-up follower outside the ISR holds the HW back only if it is;
+   * absent, every replica is.
+   */
+  readonly isReplicaEligible?: (brokerId: number) => boolean;
 }
 
 /** What the leadership needs from its partition. */
@@ -144,7 +150,9 @@ export class LeaderRole {
     const maximal = this.maximalIsr;
     let hw = leo;
     for (const f of this.followers.values()) {
-      const counts = maximal.includes(f.brokerId) || f.isCaughtUp(leo, now, this.settings.replicaLagTimeMaxMs);
+      // A caught-up follower outside the ISR counts too (it may be about to join), unless its broker
+      // is fenced or leaving: the controller took it out of the ISR, and the HW must not wait for it.
+      const counts = maximal.includes(f.brokerId) || (f.isCaughtUp(leo, now, this.settings.replicaLagTimeMaxMs) && (this.settings.isReplicaEligible?.(f.brokerId) ?? true));
       if (counts && f.logEndOffset < hw) hw = f.logEndOffset;
     }
     if (hw > this.host.highWatermark) this.host.raiseHighWatermark(hw);

@@ -1,0 +1,83 @@
+/**
+ * The local cluster a user starts: `startCluster` (the public API) and `tributary start --nodes`.
+ * Three processes form one cluster that kcat sees whole; a topic replicated three ways keeps
+ * taking acks=all writes with one node paused (SIGSTOP) and one killed and restarted; the CLI
+ * prints the bootstrap list and Ctrl-C stops every node.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster, type RunningCluster } from '../src/index.js';
+import { TRIBUTARY_CLI } from '../src/compat/package-root.js';
+import { requireClient, runProcess, uniqueTopic, waitFor } from './support/helpers.js';
+import kafkajs from 'kafkajs';
+
+describe('a local cluster: startCluster and tributary start --nodes', function () {
+  this.timeout(180_000);
+  let cluster: RunningCluster | undefined;
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('startCluster: three processes, one cluster; acks=all writes go on through a paused node and a killed one, and every record is read back', async function () {
+    requireClient(this, 'kcat');
+    cluster = await startCluster({ nodes: 3, config: { 'min.insync.replicas': 2, 'broker.session.timeout.ms': 3000, 'broker.heartbeat.interval.ms': 500 } });
+    const listed = await waitFor('kcat lists three brokers', async () => {
+      const r = await runProcess('kcat', ['-b', cluster?.bootstrap ?? '', '-L', '-J'], { timeoutMs: 10_000 });
+      const brokers = (JSON.parse(r.stdout) as { brokers: { id: number }[] }).brokers.map((b) => b.id).sort();
+      return brokers.length === 3 ? brokers : undefined;
+    }, 30_000);
+    assert.deepEqual(listed, [1, 2, 3]);
+    const kafka = new kafkajs.Kafka({ clientId: 'local-cluster', brokers: cluster.bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const topic = uniqueTopic('local-cluster');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const sent: string[] = [];
+    const send = async (n: number, tag: string): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        const value = `${tag}-${i}`;
+        await producer.send({ topic, acks: -1, messages: [{ key: value, value }] });
+        sent.push(value);
+      }
+    };
+    await send(20, 'all-up');
+    cluster.node(2).pause();
+    await send(20, 'node2-paused');
+    cluster.node(2).resume();
+    await cluster.node(3).kill();
+    await send(20, 'node3-killed');
+    await cluster.node(3).restart();
+    await send(20, 'node3-back');
+    await producer.disconnect();
+    const r = await runProcess('kcat', ['-b', cluster.bootstrap, '-C', '-t', topic, '-e', '-q', '-f', '%s\\n'], { timeoutMs: 60_000 });
+    assert.deepEqual(r.stdout.trim().split('\n').sort(), [...sent].sort(), 'every acknowledged record, once');
+  });
+
+  it('tributary start --nodes 2 prints the bootstrap list once both serve, and Ctrl-C stops both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-cluster-'));
+    const child = spawn(process.execPath, [TRIBUTARY_CLI, 'start', '--nodes', '2', '--dir', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const bootstrap = await waitFor('the bootstrap line', async () => /bootstrap\.servers=(\S+);/.exec(out)?.[1], 60_000);
+      assert.equal(bootstrap.split(',').length, 2);
+      assert.match(out, /\[node 1\] Tributary node 1 is serving/);
+      assert.match(out, /\[node 2\] Tributary node 2 is serving/);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.match(out, /\[node 1\] Tributary stopped/);
+      assert.match(out, /\[node 2\] Tributary stopped/);
+      assert.match(out, /Tributary cluster stopped/);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
