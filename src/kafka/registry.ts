@@ -16,6 +16,7 @@ import { createPartitionsApi } from './apis/create-partitions.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeQuorumApi } from './apis/describe-quorum.js';
+import { electLeadersApi } from './apis/elect-leaders.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { joinGroupApi } from './apis/join-group.js';
 import { syncGroupApi } from './apis/sync-group.js';
@@ -118,6 +119,7 @@ export function createRegistry(): ApiRegistry {
     brokerRegistrationApi,
     brokerHeartbeatApi,
     alterPartitionApi,
+    electLeadersApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

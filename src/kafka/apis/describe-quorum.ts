@@ -24,6 +24,7 @@ export const describeQuorumApi = defineApi<DescribeQuorumRequest, DescribeQuorum
   minVersion: 0,
   maxVersion: 2,
   exclusive: false,
+  forwardToController: true,
   decode: decodeDescribeQuorumRequest,
   encode: encodeDescribeQuorumResponse,
   handle(req, ctx) {
