@@ -15,6 +15,8 @@ import { encodeAlterPartitionRequest, type AlterPartitionRequest } from '../../p
 import { decodeAlterPartitionResponse } from '../../protocol/generated/messages/alter-partition-response.js';
 import { encodeElectLeadersRequest, type ElectLeadersRequest } from '../../protocol/generated/messages/elect-leaders-request.js';
 import { decodeElectLeadersResponse } from '../../protocol/generated/messages/elect-leaders-response.js';
+import { encodeListPartitionReassignmentsRequest } from '../../protocol/generated/messages/list-partition-reassignments-request.js';
+import { decodeListPartitionReassignmentsResponse } from '../../protocol/generated/messages/list-partition-reassignments-response.js';
 import { ClusterControl } from '../../controller/cluster-control.js';
 import { NotControllerError } from '../../controller/controller.js';
 import { MetadataImage } from '../../metadata/metadata-image.js';
@@ -113,5 +115,30 @@ describe('kafka/ElectLeaders (key 43)', () => {
     assert.deepEqual([unclean.errorCode, unclean.replicaElectionResults], [ErrorCode.NONE, []]);
     const bad = await elect(h.control, { electionType: 7, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
     assert.deepEqual([bad.errorCode, bad.replicaElectionResults[0]?.partitionResult[0]?.errorCode], [ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST]);
+  });
+});
+
+describe('kafka/ListPartitionReassignments (key 46)', () => {
+  const list = async (run: BrokerServices['controller']['run'], topics: { name: string; partitionIndexes: number[] }[] | null) => {
+    const api = createRegistry().get(46) as AnyApiDefinition;
+    const w = new Writer(64);
+    encodeListPartitionReassignmentsRequest(w, 0, { timeoutMs: 1000, topics });
+    const broker = { controller: { run } } as unknown as BrokerServices;
+    const res = await api.handle(api.decode(new Reader(w.toBuffer()) as never, 0), { apiVersion: 0, correlationId: 1, clientId: 'c', connection: undefined as never, broker });
+    const out = new Writer(64);
+    api.encode(out, 0, res as never);
+    return decodeListPartitionReassignmentsResponse(new Reader(out.toBuffer()), 0);
+  };
+
+  it('answers the ongoing reassignments grouped by topic; NOT_CONTROLLER off the active controller', async () => {
+    const h = new ClusterHarness();
+    const t = h.createTopic('t', [[1, 2], [2, 3]]);
+    h.apply([{ type: 'partitionChange', version: 0, data: { partitionId: 1, topicId: t, leader: -2, isr: null, replicas: [1, 2, 3], addingReplicas: [1], removingReplicas: [3], leaderRecoveryState: -1 } }]);
+    const r = await list((cmd) => h.run(cmd), null);
+    assert.deepEqual([r.errorCode, r.topics], [ErrorCode.NONE, [{ name: 't', partitions: [{ partitionIndex: 1, replicas: [1, 2, 3], addingReplicas: [1], removingReplicas: [3] }] }]]);
+    const none = await list((cmd) => h.run(cmd), [{ name: 't', partitionIndexes: [0] }]);
+    assert.deepEqual(none.topics, []);
+    const elsewhere = await list(() => Promise.reject(new NotControllerError(2)), null);
+    assert.equal(elsewhere.errorCode, ErrorCode.NOT_CONTROLLER);
   });
 });
