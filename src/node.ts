@@ -291,6 +291,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
     controllerListenerNames: config.controllerListenerNames,
+    ...(alone ? {} : { quorumVoters: voters }),
   };
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;

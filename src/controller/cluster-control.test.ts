@@ -222,3 +222,38 @@ describe('controller/ClusterControl: preferred leader election', () => {
     assert.equal(h.partition('t', 0).leader, 1);
   });
 });
+
+describe('controller/ClusterControl: unclean leader election', () => {
+  it('elects a live replica outside the ISR of a leaderless partition (RECOVERING), whatever the topic config; ELECTION_NOT_NEEDED with a leader', async () => {
+    const h = new ClusterHarness();
+    const e1 = await h.liveBroker(1, 0);
+    await h.liveBroker(2, 0);
+    h.createTopic('t', [[1, 2], [2, 1]]);
+    const tId = h.image.topicsByName.get('t')?.topicId ?? '';
+    // Broker 1 alone in t-0's ISR, then fenced: t-0 has no leader, its ISR keeps 1.
+    await h.control.alterPartition({ brokerId: 1, brokerEpoch: e1, topics: [{ topicId: tId, partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr: [1], leaderRecoveryState: 0, partitionEpoch: 0 }] }] }, 2);
+    await h.heartbeat(1, e1, 10, { wantFence: true });
+    assert.deepEqual([h.partition('t', 0).leader, h.partition('t', 0).isr], [-1, [1]]);
+    const preferred = await h.control.electLeaders('preferred', [{ topic: 't', partitions: [0] }]);
+    assert.deepEqual(preferred.map((o) => o.errorCode), [ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE], 'a preferred election never goes outside the ISR');
+    const out = await h.control.electLeaders('unclean', [{ topic: 't', partitions: [0, 1, 9] }]);
+    assert.deepEqual(out.map((o) => [o.partition, o.errorCode]), [[0, ErrorCode.NONE], [1, ErrorCode.ELECTION_NOT_NEEDED], [9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]);
+    const p = h.partition('t', 0);
+    assert.deepEqual([p.leader, p.isr, p.leaderRecoveryState], [2, [2], 1]);
+    assert.deepEqual(await h.control.electLeaders('unclean', null), [], 'every partition: none needs an election, none is listed');
+  });
+
+  it('ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica is live, and nothing is written', async () => {
+    const h = new ClusterHarness();
+    const e1 = await h.liveBroker(1, 0);
+    const e2 = await h.liveBroker(2, 0);
+    h.createTopic('t', [[1, 2]]);
+    await h.heartbeat(1, e1, 10, { wantFence: true });
+    await h.heartbeat(2, e2, 10, { wantFence: true });
+    assert.deepEqual([h.partition('t', 0).leader, h.partition('t', 0).isr], [-1, [2]]);
+    const written = h.written.length;
+    const none = await h.control.electLeaders('unclean', null);
+    assert.deepEqual(none.map((o) => [o.topic, o.partition, o.errorCode]), [['t', 0, ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE]]);
+    assert.equal(h.written.length, written);
+  });
+});

@@ -28,7 +28,7 @@ import { NotControllerError, type ControllerCommand, type ControllerResult } fro
 import { BrokerHeartbeats, type BrokerControlState } from './broker-heartbeats.js';
 import { allPartitions, leaderAndIsrUpdates } from './partition-change.js';
 import { alterPartitionCommand } from './alter-partition-control.js';
-import { electPreferredLeadersCommand, type ElectionOutcome, type TopicPartitions } from './preferred-election.js';
+import { electLeadersCommand, type ElectionOutcome, type ElectionType, type TopicPartitions } from './leader-election.js';
 
 export interface ClusterControlOptions {
   run: <T>(cmd: ControllerCommand<T>) => Promise<T>;
@@ -115,7 +115,12 @@ export class ClusterControl {
 
   /** ElectLeaders PREFERRED: per partition, or every partition when `partitions` is null. */
   electPreferredLeaders(partitions: readonly TopicPartitions[] | null): Promise<ElectionOutcome[]> {
-    return this.run(electPreferredLeadersCommand(partitions));
+    return this.electLeaders('preferred', partitions);
+  }
+
+  /** ElectLeaders of either type (leader-election.ts): per partition, or every partition when null. */
+  electLeaders(type: ElectionType, partitions: readonly TopicPartitions[] | null): Promise<ElectionOutcome[]> {
+    return this.run(electLeadersCommand(type, partitions));
   }
 
   /**

@@ -32,6 +32,11 @@ export interface BrokerSettings {
    * EndQuorumEpoch, FetchSnapshot) are served on; absent = every listener.
    */
   readonly controllerListenerNames?: readonly string[];
+  /**
+   * controller.quorum.voters of a multi-voter quorum: each voter's controller listener address
+   * (DescribeQuorum v2 names them); absent for a node that is its own quorum.
+   */
+  readonly quorumVoters?: ReadonlyMap<number, { readonly host: string; readonly port: number }>;
 }
 
 export interface Endpoint {

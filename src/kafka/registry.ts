@@ -16,6 +16,8 @@ import { createPartitionsApi } from './apis/create-partitions.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeQuorumApi } from './apis/describe-quorum.js';
+import { electLeadersApi } from './apis/elect-leaders.js';
+import { listPartitionReassignmentsApi } from './apis/list-partition-reassignments.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { joinGroupApi } from './apis/join-group.js';
 import { syncGroupApi } from './apis/sync-group.js';
@@ -118,6 +120,8 @@ export function createRegistry(): ApiRegistry {
     brokerRegistrationApi,
     brokerHeartbeatApi,
     alterPartitionApi,
+    electLeadersApi,
+    listPartitionReassignmentsApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);
   return registry;

@@ -15,7 +15,12 @@ export const enum ConfigResourceType {
 
 export interface PartitionImage {
   readonly partitionId: number;
+  /** During a reassignment (Kafka's): the target replicas followed by the removing ones. */
   replicas: number[];
+  /** A reassignment's replicas joining (in the target, not in the replicas it started from); else empty. */
+  addingReplicas: number[];
+  /** A reassignment's replicas leaving (not in the target); else empty. */
+  removingReplicas: number[];
   isr: number[];
   leader: number;
   leaderEpoch: number;
@@ -110,12 +115,14 @@ export class MetadataImage {
     return { kind: 'none' };
   }
 
-  private replayPartition(p: { partitionId: number; topicId: string; replicas: number[]; isr: number[]; leader: number; leaderEpoch: number; partitionEpoch: number; leaderRecoveryState?: number }): MetadataChange {
+  private replayPartition(p: { partitionId: number; topicId: string; replicas: number[]; addingReplicas: number[]; removingReplicas: number[]; isr: number[]; leader: number; leaderEpoch: number; partitionEpoch: number; leaderRecoveryState?: number }): MetadataChange {
     const topic = this.topicsById.get(p.topicId);
     if (topic === undefined) throw new Error(`metadata log invariant broken: partition ${p.partitionId} of unknown topic ${p.topicId}`);
     const partition: PartitionImage = {
       partitionId: p.partitionId,
       replicas: p.replicas,
+      addingReplicas: p.addingReplicas,
+      removingReplicas: p.removingReplicas,
       isr: p.isr,
       leader: p.leader,
       leaderEpoch: p.leaderEpoch,
@@ -126,7 +133,7 @@ export class MetadataImage {
     return { kind: 'partitionAdded', topic, partition };
   }
 
-  private replayPartitionChange(c: { partitionId: number; topicId: string; leader?: number; isr?: number[] | null; replicas?: number[] | null; leaderRecoveryState?: number }): MetadataChange {
+  private replayPartitionChange(c: { partitionId: number; topicId: string; leader?: number; isr?: number[] | null; replicas?: number[] | null; addingReplicas?: number[] | null; removingReplicas?: number[] | null; leaderRecoveryState?: number }): MetadataChange {
     const topic = this.topicsById.get(c.topicId);
     const partition = topic?.partitions.get(c.partitionId);
     if (topic === undefined || partition === undefined) return { kind: 'none' };
@@ -138,6 +145,9 @@ export class MetadataImage {
     }
     if (c.isr !== undefined && c.isr !== null) partition.isr = c.isr;
     if (c.replicas !== undefined && c.replicas !== null) partition.replicas = c.replicas;
+    // null = unchanged (Kafka's PartitionRegistration.merge); an empty list ends the reassignment.
+    if (c.addingReplicas !== undefined && c.addingReplicas !== null) partition.addingReplicas = c.addingReplicas;
+    if (c.removingReplicas !== undefined && c.removingReplicas !== null) partition.removingReplicas = c.removingReplicas;
     // -1 means "no change".
     if (c.leaderRecoveryState !== undefined && c.leaderRecoveryState !== -1) partition.leaderRecoveryState = c.leaderRecoveryState;
     partition.partitionEpoch++;

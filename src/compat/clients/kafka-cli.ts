@@ -34,6 +34,8 @@ export const KAFKA_TOOLS = {
   'kafka-broker-api-versions': 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   'kafka-cluster': 'org.apache.kafka.tools.ClusterTool',
   'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
+  'kafka-leader-election': 'org.apache.kafka.tools.LeaderElectionCommand',
+  'kafka-reassign-partitions': 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
 } as const;
 export type KafkaTool = keyof typeof KAFKA_TOOLS;
 

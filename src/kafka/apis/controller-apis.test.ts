@@ -13,6 +13,10 @@ import { encodeBrokerHeartbeatRequest, type BrokerHeartbeatRequest } from '../..
 import { decodeBrokerHeartbeatResponse } from '../../protocol/generated/messages/broker-heartbeat-response.js';
 import { encodeAlterPartitionRequest, type AlterPartitionRequest } from '../../protocol/generated/messages/alter-partition-request.js';
 import { decodeAlterPartitionResponse } from '../../protocol/generated/messages/alter-partition-response.js';
+import { encodeElectLeadersRequest, type ElectLeadersRequest } from '../../protocol/generated/messages/elect-leaders-request.js';
+import { decodeElectLeadersResponse } from '../../protocol/generated/messages/elect-leaders-response.js';
+import { encodeListPartitionReassignmentsRequest } from '../../protocol/generated/messages/list-partition-reassignments-request.js';
+import { decodeListPartitionReassignmentsResponse } from '../../protocol/generated/messages/list-partition-reassignments-response.js';
 import { ClusterControl } from '../../controller/cluster-control.js';
 import { NotControllerError } from '../../controller/controller.js';
 import { MetadataImage } from '../../metadata/metadata-image.js';
@@ -42,6 +46,7 @@ async function call<Req, Res>(control: ClusterControl | undefined, apiKey: numbe
 const register = (c: ClusterControl | undefined, req: BrokerRegistrationRequest, v = 4) => call(c, 62, v, encodeBrokerRegistrationRequest, decodeBrokerRegistrationResponse, req);
 const heartbeat = (c: ClusterControl | undefined, req: BrokerHeartbeatRequest, v = 2) => call(c, 63, v, encodeBrokerHeartbeatRequest, decodeBrokerHeartbeatResponse, req);
 const alter = (c: ClusterControl | undefined, req: AlterPartitionRequest, v = 3) => call(c, 56, v, encodeAlterPartitionRequest, decodeAlterPartitionResponse, req);
+const elect = (c: ClusterControl | undefined, req: ElectLeadersRequest, v = 2) => call(c, 43, v, encodeElectLeadersRequest, decodeElectLeadersResponse, req);
 
 describe('kafka/controller APIs (BrokerRegistration, BrokerHeartbeat, AlterPartition)', () => {
   it('a broker registers (v0 and v4), is unfenced by a caught-up heartbeat, and shrinks an ISR it leads', async () => {
@@ -71,6 +76,69 @@ describe('kafka/controller APIs (BrokerRegistration, BrokerHeartbeat, AlterParti
       const hb = await heartbeat(control, { brokerId: 1, brokerEpoch: 1n, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
       assert.deepEqual([hb.errorCode, hb.isFenced], [ErrorCode.NOT_CONTROLLER, true]);
       assert.equal((await alter(control, { brokerId: 1, brokerEpoch: 1n, topics: [] })).errorCode, ErrorCode.NOT_CONTROLLER);
+      const el = await elect(control, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0, 1] }], timeoutMs: 1000 });
+      assert.deepEqual([el.errorCode, el.replicaElectionResults[0]?.partitionResult.map((p) => p.errorCode)], [ErrorCode.NOT_CONTROLLER, [ErrorCode.NOT_CONTROLLER, ErrorCode.NOT_CONTROLLER]]);
     }
+  });
+});
+
+describe('kafka/ElectLeaders (key 43)', () => {
+  async function movedLeader(): Promise<ClusterHarness> {
+    const h = new ClusterHarness();
+    const e1 = await h.liveBroker(1, 0);
+    await h.liveBroker(2, 0);
+    h.createTopic('t', [[1, 2], [2, 1]]);
+    await h.heartbeat(1, e1, 10, { wantFence: true });
+    await h.heartbeat(1, e1, 20);
+    const tId = h.image.topicsByName.get('t')?.topicId ?? '';
+    const p0 = h.partition('t', 0);
+    await h.control.alterPartition({ brokerId: 2, brokerEpoch: h.image.brokers.get(2)?.epoch ?? -1n, topics: [{ topicId: tId, partitions: [{ partitionIndex: 0, leaderEpoch: p0.leaderEpoch, newIsr: [2, 1], leaderRecoveryState: 0, partitionEpoch: p0.partitionEpoch }] }] }, 2);
+    assert.equal(h.partition('t', 0).leader, 2);
+    return h;
+  }
+
+  it('v0 (always PREFERRED) per partition, grouped by topic, with Kafka\'s codes', async () => {
+    const h = await movedLeader();
+    const r = await elect(h.control, { topicPartitions: [{ topic: 't', partitions: [0, 1, 4] }, { topic: 'nope', partitions: [0] }], timeoutMs: 1000 }, 0);
+    assert.deepEqual(r.replicaElectionResults.map((t) => [t.topic, t.partitionResult.map((p) => [p.partitionId, p.errorCode])]), [
+      ['t', [[0, ErrorCode.NONE], [1, ErrorCode.ELECTION_NOT_NEEDED], [4, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+      ['nope', [[0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+    ]);
+    assert.equal(h.partition('t', 0).leader, 1);
+  });
+
+  it('v2 null partitions = every partition, listing only those elected; UNCLEAN with a leader everywhere lists none; an unknown type is INVALID_REQUEST', async () => {
+    const h = await movedLeader();
+    const all = await elect(h.control, { electionType: 0, topicPartitions: null, timeoutMs: 1000 });
+    assert.deepEqual([all.errorCode, all.replicaElectionResults.map((t) => [t.topic, t.partitionResult.map((p) => [p.partitionId, p.errorCode])])], [ErrorCode.NONE, [['t', [[0, ErrorCode.NONE]]]]]);
+    const unclean = await elect(h.control, { electionType: 1, topicPartitions: null, timeoutMs: 1000 }, 1);
+    assert.deepEqual([unclean.errorCode, unclean.replicaElectionResults], [ErrorCode.NONE, []]);
+    const bad = await elect(h.control, { electionType: 7, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
+    assert.deepEqual([bad.errorCode, bad.replicaElectionResults[0]?.partitionResult[0]?.errorCode], [ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST]);
+  });
+});
+
+describe('kafka/ListPartitionReassignments (key 46)', () => {
+  const list = async (run: BrokerServices['controller']['run'], topics: { name: string; partitionIndexes: number[] }[] | null) => {
+    const api = createRegistry().get(46) as AnyApiDefinition;
+    const w = new Writer(64);
+    encodeListPartitionReassignmentsRequest(w, 0, { timeoutMs: 1000, topics });
+    const broker = { controller: { run } } as unknown as BrokerServices;
+    const res = await api.handle(api.decode(new Reader(w.toBuffer()) as never, 0), { apiVersion: 0, correlationId: 1, clientId: 'c', connection: undefined as never, broker });
+    const out = new Writer(64);
+    api.encode(out, 0, res as never);
+    return decodeListPartitionReassignmentsResponse(new Reader(out.toBuffer()), 0);
+  };
+
+  it('answers the ongoing reassignments grouped by topic; NOT_CONTROLLER off the active controller', async () => {
+    const h = new ClusterHarness();
+    const t = h.createTopic('t', [[1, 2], [2, 3]]);
+    h.apply([{ type: 'partitionChange', version: 0, data: { partitionId: 1, topicId: t, leader: -2, isr: null, replicas: [1, 2, 3], addingReplicas: [1], removingReplicas: [3], leaderRecoveryState: -1 } }]);
+    const r = await list((cmd) => h.run(cmd), null);
+    assert.deepEqual([r.errorCode, r.topics], [ErrorCode.NONE, [{ name: 't', partitions: [{ partitionIndex: 1, replicas: [1, 2, 3], addingReplicas: [1], removingReplicas: [3] }] }]]);
+    const none = await list((cmd) => h.run(cmd), [{ name: 't', partitionIndexes: [0] }]);
+    assert.deepEqual(none.topics, []);
+    const elsewhere = await list(() => Promise.reject(new NotControllerError(2)), null);
+    assert.equal(elsewhere.errorCode, ErrorCode.NOT_CONTROLLER);
   });
 });

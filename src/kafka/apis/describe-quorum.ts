@@ -5,7 +5,7 @@
  * this request to the active controller; a combined node answers it itself.
  *
  * Versions: v1 last fetch and last caught-up timestamps; v2 replica directory ids and the voters'
- * endpoints (KIP-853).
+ * endpoints (KIP-853): controller.quorum.voters' addresses under the first controller listener name.
  *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3) for anything but __cluster_metadata-0,
  * NOT_LEADER_OR_FOLLOWER (6) when this node is not the quorum's leader (with the leader it knows).
@@ -24,6 +24,7 @@ export const describeQuorumApi = defineApi<DescribeQuorumRequest, DescribeQuorum
   minVersion: 0,
   maxVersion: 2,
   exclusive: false,
+  forwardToController: true,
   decode: decodeDescribeQuorumRequest,
   encode: encodeDescribeQuorumResponse,
   handle(req, ctx) {
@@ -60,8 +61,21 @@ function unknownPartition(partitionIndex: number): PartitionData {
   return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, leaderId: -1, leaderEpoch: -1, highWatermark: -1n, currentVoters: [], observers: [] };
 }
 
-/** v2: where each voter listens (a combined node's voter is itself: its advertised listeners). */
+/**
+ * v2: where each voter listens. In a multi-voter quorum, as Kafka's static voter set: the address
+ * controller.quorum.voters gives, under the first controller listener name. A node that is its
+ * own quorum names its advertised listeners.
+ */
 function voterNodes(ctx: RequestContext): DescribeQuorumResponse['nodes'] {
+  const { quorumVoters, controllerListenerNames } = ctx.broker.settings;
+  const voters = ctx.broker.quorum.describeQuorum().currentVoters;
+  if (quorumVoters !== undefined) {
+    const name = controllerListenerNames?.[0] ?? 'CONTROLLER';
+    return voters.map((v) => {
+      const at = quorumVoters.get(v.replicaId);
+      return { nodeId: v.replicaId, listeners: at === undefined ? [] : [{ name, host: at.host, port: at.port }] };
+    });
+  }
   const listeners = ctx.broker.advertisedEndpoints().map((e) => ({ name: e.listenerName, host: e.host, port: e.port }));
-  return ctx.broker.quorum.describeQuorum().currentVoters.map((v) => ({ nodeId: v.replicaId, listeners: v.replicaId === ctx.broker.settings.nodeId ? listeners : [] }));
+  return voters.map((v) => ({ nodeId: v.replicaId, listeners: v.replicaId === ctx.broker.settings.nodeId ? listeners : [] }));
 }

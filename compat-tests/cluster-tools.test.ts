@@ -1,0 +1,192 @@
+/**
+ * Kafka's own cluster-operation CLI tools against a three-node cluster (issue #10), the same
+ * assertions for each target: Apache Kafka 4.3.1 (three JVMs on 127.0.0.1-3, when its jars are in
+ * the cache; skipped otherwise, a failure under CI=true) and Tributary (startCluster).
+ *
+ * - kafka-metadata-quorum describe --status / --replication, asked of every node: one leader, its
+ *   epoch and high watermark, the three voters with their controller endpoints, no observers
+ *   (combined mode), every voter's log end offset and recent fetch / caught-up timestamps.
+ * - kafka-leader-election: after node 1 was killed and came back into the ISR, a PREFERRED
+ *   election over all partitions gives it back its leadership; asked again, "Valid replica already
+ *   elected"; UNCLEAN on a led partition needs no election; an unknown topic fails (exit 1).
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Admin } from 'kafkajs';
+import { startCluster, type RunningCluster } from '../src/index.js';
+import { KafkaCluster } from '../src/compat/jvm/kafka-cluster.js';
+import { kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
+import { cachedClasspath, INSTALL_HINT, javaCommand } from '../src/compat/jvm/maven.js';
+import { javaArgs, type KafkaTool } from '../src/compat/clients/kafka-cli.js';
+import { isCi, runProcess, uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
+import { makeKafka } from './support/kafkajs.js';
+
+const NODES = [1, 2, 3] as const;
+
+interface ToolCluster {
+  readonly product: string;
+  /** Node id → its broker listener. */
+  readonly bootstrap: readonly string[];
+  /** kill -9. */
+  killNode(id: number): Promise<void>;
+  restartNode(id: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+interface Target {
+  readonly name: string;
+  /** Why it cannot run here (a failure under CI=true), or null. */
+  unavailable(): string | null;
+  start(): Promise<ToolCluster>;
+}
+
+/** A port free on every local address (the Kafka nodes share one port number on 127.0.0.1-3). */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '0.0.0.0', () => {
+      const a = s.address();
+      s.close(() => (a !== null && typeof a === 'object' ? res(a.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+const KAFKA: Target = {
+  name: 'Apache Kafka 4.3.1',
+  unavailable() {
+    const cp = kafkaClasspath();
+    return 'problem' in cp ? `Apache Kafka cannot be started here: ${cp.problem}. Fetch the jars with: ${INSTALL_HINT}` : null;
+  },
+  async start() {
+    const cluster = await KafkaCluster.start({
+      nodes: NODES.map((i) => ({ host: `127.0.0.${i}` })),
+      port: await freePort(),
+      controllerPort: await freePort(),
+      heap: '384m',
+      // No automatic rebalancing behind the test's back (Kafka checks every 5 minutes).
+      overrides: { 'auto.leader.rebalance.enable': 'false', 'offsets.topic.replication.factor': '3' },
+    });
+    return {
+      product: cluster.product,
+      bootstrap: cluster.bootstrap,
+      killNode: async (id) => void (await cluster.node(id).kill()),
+      restartNode: (id) => cluster.node(id).restart(),
+      cleanup: () => cluster.cleanup(),
+    };
+  },
+};
+
+const TRIBUTARY: Target = {
+  name: 'Tributary',
+  unavailable: () => null,
+  async start() {
+    const cluster: RunningCluster = await startCluster({ nodes: 3 });
+    return {
+      product: 'Tributary',
+      bootstrap: cluster.nodes.map((n) => n.bootstrap),
+      killNode: async (id) => void (await cluster.node(id).kill()),
+      restartNode: (id) => cluster.node(id).restart(),
+      cleanup: () => cluster.stop(),
+    };
+  },
+};
+
+function toolsClasspath(): string | null {
+  const cp = cachedClasspath('tools');
+  return 'problem' in cp ? null : cp.classpath;
+}
+
+for (const target of [KAFKA, TRIBUTARY]) defineToolRun(target);
+
+function defineToolRun(target: Target): void {
+  describe(`Kafka's cluster tools against three ${target.name} nodes`, function () {
+    this.timeout(240_000);
+    let cluster: ToolCluster | undefined;
+    let classpath = '';
+    let admin: Admin | undefined;
+
+    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runProcess(javaCommand(), javaArgs(classpath, name, args), { timeoutMs: 90_000 });
+    const bootstrapOf = (id: number): string => cluster?.bootstrap[id - 1] ?? '';
+
+    before(async function () {
+      this.timeout(300_000);
+      const cp = toolsClasspath();
+      const missing = cp === null ? `Kafka's CLI tools are not cached; fetch them with: ${INSTALL_HINT}` : target.unavailable();
+      if (missing !== null) {
+        if (isCi()) throw new Error(`${missing}; CI=true, so this is a failure`);
+        console.log(`      [compat] SKIP: ${missing}`);
+        this.skip();
+      }
+      classpath = cp ?? '';
+      cluster = await target.start();
+      admin = makeKafka(cluster.bootstrap[1] ?? '', 'cluster-tools').kafka.admin();
+      await admin.connect();
+    });
+
+    after(async function () {
+      this.timeout(120_000);
+      await admin?.disconnect();
+      await cluster?.cleanup();
+    });
+
+    it('kafka-metadata-quorum describe --status, from every node: a leader, its epoch, the three voters with their controller endpoints, no observers', async () => {
+      for (const id of NODES) {
+        const r = await tool('kafka-metadata-quorum', ['--bootstrap-server', bootstrapOf(id), 'describe', '--status']);
+        assert.equal(r.code, 0, `node ${id}: ${r.stderr}`);
+        const field = (name: string): string => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(r.stdout)?.[1] ?? '';
+        assert.ok(NODES.includes(Number(field('LeaderId')) as 1), r.stdout);
+        assert.ok(Number(field('LeaderEpoch')) >= 1, r.stdout);
+        assert.ok(Number(field('HighWatermark')) > 0, r.stdout);
+        const voters = JSON.parse(field('CurrentVoters')) as { id: number; endpoints?: string[] }[];
+        assert.deepEqual(voters.map((v) => v.id), [1, 2, 3], r.stdout);
+        for (const v of voters) assert.match(v.endpoints?.[0] ?? '', /^CONTROLLER:\/\/127\.0\.0\.\d+:\d+$/, r.stdout);
+        assert.equal(field('CurrentObservers'), '[]', 'combined mode: every broker is a voter');
+      }
+    });
+
+    it('kafka-metadata-quorum describe --replication: every voter, one leader, log end offsets and recent fetch times', async () => {
+      const r = await tool('kafka-metadata-quorum', ['--bootstrap-server', bootstrapOf(2), 'describe', '--replication']);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split('\t').map((c) => c.trim()));
+      assert.deepEqual(rows.map((c) => Number(c[0])).sort(), [1, 2, 3], r.stdout);
+      assert.deepEqual(rows.map((c) => c[6]).sort(), ['Follower', 'Follower', 'Leader'], r.stdout);
+      const now = Date.now();
+      for (const c of rows) {
+        assert.ok(Number(c[2]) > 0, `log end offset: ${r.stdout}`);
+        for (const ts of [Number(c[4]), Number(c[5])]) assert.ok(ts > now - 120_000 && ts <= now + 5_000, `fetch / caught-up timestamps are recent: ${r.stdout}`);
+      }
+    });
+
+    it('kafka-leader-election: PREFERRED over all partitions moves leadership back to the first replica; Kafka\'s messages and exit codes', async () => {
+      const c = cluster as ToolCluster;
+      const a = admin as Admin;
+      const topic = uniqueTopic('elect');
+      const created = await tool('kafka-topics', ['--bootstrap-server', bootstrapOf(2), '--create', '--topic', topic, '--replica-assignment', '1:2,2:3']);
+      assert.equal(created.code, 0, created.stderr);
+      const partition0 = async () => (await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === 0);
+      await waitFor(`${topic}-0 led by 1 with 2 in sync`, async () => (await partition0())?.isr.length === 2 && (await partition0())?.leader === 1, 60_000);
+      await c.killNode(1);
+      await waitFor(`${topic}-0 led by 2`, async () => (await partition0())?.leader === 2, 60_000, 500);
+      await c.restartNode(1);
+      await waitFor(`node 1 back in ${topic}-0's ISR`, async () => (await partition0())?.isr.includes(1), 90_000, 500);
+      assert.equal((await partition0())?.leader, 2, 'nothing moved leadership back on its own');
+
+      const all = await tool('kafka-leader-election', ['--bootstrap-server', bootstrapOf(3), '--election-type', 'PREFERRED', '--all-topic-partitions']);
+      assert.equal(all.code, 0, all.stderr);
+      assert.match(all.stdout, new RegExp(`^Successfully completed leader election \\(PREFERRED\\) for partitions .*\\b${topic}-0\\b`, 'm'));
+      assert.doesNotMatch(all.stdout, new RegExp(`${topic}-1`), 'a partition led by its preferred replica is not listed');
+      await waitFor(`${topic}-0 led by 1 again`, async () => (await partition0())?.leader === 1, 30_000);
+
+      const again = await tool('kafka-leader-election', ['--bootstrap-server', bootstrapOf(2), '--election-type', 'PREFERRED', '--topic', topic, '--partition', '0']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, new RegExp(`^Valid replica already elected for partitions ${topic}-0$`, 'm'));
+      const unclean = await tool('kafka-leader-election', ['--bootstrap-server', bootstrapOf(1), '--election-type', 'UNCLEAN', '--topic', topic, '--partition', '1']);
+      assert.equal(unclean.code, 0, unclean.stderr);
+      assert.match(unclean.stdout, new RegExp(`^Valid replica already elected for partitions ${topic}-1$`, 'm'));
+      const unknown = await tool('kafka-leader-election', ['--bootstrap-server', bootstrapOf(1), '--election-type', 'PREFERRED', '--topic', `${topic}-none`, '--partition', '0']);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stdout, new RegExp(`Error completing leader election \\(PREFERRED\\) for partition: ${topic}-none-0: org\\.apache\\.kafka\\.common\\.errors\\.UnknownTopicOrPartitionException`));
+    });
+  });
+}
