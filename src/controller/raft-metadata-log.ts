@@ -260,6 +260,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     this.closed = true;
     this.timer?.cancel();
     this.messenger?.close();
+    // A snapshot half fetched is dropped (a restart deletes its `.part` file anyway).
+    this.store.abandonFetch().catch(() => undefined);
     for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
     this.pending.clear();
   }
@@ -298,6 +300,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   }
 
   private fail(e: unknown): void {
+    // After close (or a first failure) a step still in flight may meet the closed log: not a new fault.
+    if (this.closed) return;
     this.closed = true;
     this.timer?.cancel();
     // Nothing will commit them now: their commands fail instead of waiting forever.
@@ -432,6 +436,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       const bytes = await encodeSnapshot(id, records, nowMs, nowMs);
       await this.store.write(id, bytes);
       if (this.closed) return;
+      // A snapshot installed from the leader meanwhile is newer: this one is already superseded.
+      if ((this.latest?.id.endOffset ?? 0) >= id.endOffset) return await this.store.deleteBefore(this.latest?.id ?? id);
       this.latest = { id, bytes };
       await this.feed({ kind: 'snapshotTaken', snapshotId: id });
     } catch (e) {

@@ -224,6 +224,13 @@ describe('controller/RaftMetadataLog snapshots', function () {
         assert.deepEqual(v.raft.committedImageRecords(), expected, `voter ${v.id}'s committed image`);
       }
       assert.deepEqual(fatal, []);
+
+      // It restarts from the installed snapshot (committed by definition) and learns the tail from its leader.
+      await stop(back);
+      const again = await start(back.id);
+      await until('the restarted voter caught up', () => JSON.stringify(imageRecords(again.image), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) === JSON.stringify(expected, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+      assert.deepEqual(again.loaded, [], 'no snapshot fetched this time: its own was loaded at start');
+      assert.deepEqual(fatal, []);
     } finally {
       for (const v of [...up.values()]) await stop(v);
     }
