@@ -142,6 +142,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     transport: raftTransport,
     clusterId,
     onCommitted: (batch) => publisher.publish(batch),
+    onSnapshotLoaded: (records, endOffset) => publisher.reload(records, endOffset),
+    snapshotMaxBytes: config.metadataLogMaxRecordBytesBetweenSnapshots,
+    snapshotIntervalMs: config.metadataLogMaxSnapshotIntervalMs,
     onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
   });
   const controller = new Controller(image, metadataLog);

@@ -91,6 +91,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'replica.fetch.wait.max.ms', 'replica.fetch.max.bytes', 'replica.fetch.response.max.bytes', 'replica.fetch.backoff.ms',
   'unclean.leader.election.enable', 'controller.quorum.election.timeout.ms', 'controller.quorum.fetch.timeout.ms',
   'controller.quorum.election.backoff.max.ms', 'controller.quorum.request.timeout.ms', 'controller.quorum.retry.backoff.ms',
+  'metadata.log.max.record.bytes.between.snapshots', 'metadata.log.max.snapshot.interval.ms',
 ]);
 
 /**

@@ -37,6 +37,9 @@ export interface BrokerConfig {
   readonly controllerQuorumElectionBackoffMaxMs: number;
   readonly controllerQuorumRequestTimeoutMs: number;
   readonly controllerQuorumRetryBackoffMs: number;
+  /** metadata.log.max.record.bytes.between.snapshots and metadata.log.max.snapshot.interval.ms: when the metadata log is snapshotted. */
+  readonly metadataLogMaxRecordBytesBetweenSnapshots: number;
+  readonly metadataLogMaxSnapshotIntervalMs: number;
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly autoCreateTopicsEnable: boolean;
@@ -135,6 +138,8 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     controllerQuorumElectionBackoffMaxMs: num(v, 'controller.quorum.election.backoff.max.ms'),
     controllerQuorumRequestTimeoutMs: num(v, 'controller.quorum.request.timeout.ms'),
     controllerQuorumRetryBackoffMs: num(v, 'controller.quorum.retry.backoff.ms'),
+    metadataLogMaxRecordBytesBetweenSnapshots: num(v, 'metadata.log.max.record.bytes.between.snapshots'),
+    metadataLogMaxSnapshotIntervalMs: num(v, 'metadata.log.max.snapshot.interval.ms'),
     numPartitions: num(v, 'num.partitions'),
     defaultReplicationFactor: num(v, 'default.replication.factor'),
     autoCreateTopicsEnable: bool(v, 'auto.create.topics.enable'),

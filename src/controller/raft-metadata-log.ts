@@ -9,11 +9,23 @@
  * once in a new epoch on every start, writes the LeaderChange record, and a proposal is committed
  * when its flush is done. With other voters, quorum messages go through a transport (raft-
  * messenger.ts), a proposal commits once a majority has it on disk, and a follower whose log
- * diverged truncates it. Not yet handled: snapshots (a snapshot output is a fault, never silently
- * skipped).
+ * diverged truncates it.
  *
- * Invariants: the in-memory entries equal the log on disk (the core reads them synchronously);
- * a controller command's records are applied only once committed (offset < high watermark).
+ * Snapshots (KRaft's): the driver keeps its own MetadataImage replayed from exactly the committed
+ * records (up to `appliedOffset`), so a snapshot is always of a consistent, committed image. After
+ * metadata.log.max.record.bytes.between.snapshots bytes committed since the last snapshot (or
+ * metadata.log.max.snapshot.interval.ms, checked when records commit, as Kafka's generator), it
+ * writes `<offset>-<epoch>.checkpoint` (metadata-snapshot.ts) in the background and tells the core,
+ * which answers `deleteBefore`: whole segments below the snapshot go, and older snapshots. On
+ * open the latest snapshot is loaded first and the log after it replayed. As leader it serves the
+ * latest snapshot's bytes to FetchSnapshot (held in memory: the reader is synchronous); as a
+ * follower behind the leader's log start it assembles the fetched chunks, then installs the
+ * snapshot: the log restarts empty at its end offset and the image is rebuilt from it
+ * (`onSnapshotLoaded`).
+ *
+ * Invariants: the in-memory entries equal the log on disk from the snapshot's end on (the core
+ * reads them synchronously); a controller command's records are applied only once committed
+ * (offset < high watermark); a snapshot never ends past the high watermark.
  */
 import { join } from 'node:path';
 import type { Clock, Timer } from '../io/clock.js';
@@ -21,8 +33,11 @@ import type { FileSystem } from '../io/file-system.js';
 import type { Random } from '../io/random.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
-import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState } from '../raft/index.js';
+import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState, type OffsetAndEpoch } from '../raft/index.js';
+import { MetadataImage } from '../metadata/metadata-image.js';
+import { imageRecords } from '../metadata/image-records.js';
 import { NotControllerError, type MetadataLogStore } from './controller.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotStore } from './metadata-snapshot.js';
 import type { CommittedRecord } from './metadata-publisher.js';
 import type { MetadataQuorum, RaftState } from './metadata-quorum.js';
 import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
@@ -33,6 +48,9 @@ export const QUORUM_STATE_FILE = 'quorum-state';
 
 /** More than a lone voter's election ever takes (each step is one tick of the core). */
 const ALONE_STARTUP_STEPS = 10;
+/** Kafka's metadata.log.max.record.bytes.between.snapshots and metadata.log.max.snapshot.interval.ms defaults. */
+export const DEFAULT_SNAPSHOT_MAX_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 3_600_000;
 
 export interface RaftMetadataLogOptions {
   readonly fs: FileSystem;
@@ -53,6 +71,24 @@ export interface RaftMetadataLogOptions {
    */
   readonly onCommitted?: (batch: readonly CommittedRecord[]) => Promise<void>;
   readonly clusterId?: string;
+  /** metadata.log.max.record.bytes.between.snapshots: committed record bytes that trigger a snapshot. */
+  readonly snapshotMaxBytes?: number;
+  /** metadata.log.max.snapshot.interval.ms: a snapshot at least this often while records commit (0: never by time). */
+  readonly snapshotIntervalMs?: number;
+  /**
+   * Told when a snapshot fetched from the leader replaced the log: `records` are the whole image
+   * as of `endOffset` (exclusive). What was published before is superseded: the receiver rebuilds
+   * its image from them (MetadataPublisher.reload). Required with `onCommitted` once a follower
+   * installs a snapshot (a missing receiver is a fault, never a silently stale image).
+   */
+  readonly onSnapshotLoaded?: (records: readonly MetadataRecord[], endOffset: number) => Promise<void>;
+}
+
+/** The snapshot a restart found: its id and records (replayed before the log after it). */
+interface LoadedSnapshot {
+  readonly id: OffsetAndEpoch;
+  readonly bytes: Buffer;
+  readonly records: readonly MetadataRecord[];
 }
 
 interface Pending {
@@ -83,9 +119,26 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private publishing: Promise<void> = Promise.resolve();
   /** Where this node's current leadership epoch starts (its LeaderChange entry); -1 when not leader. */
   private leaderEpochStart = -1;
+  /** The committed image, replayed to `appliedOffset`: what a snapshot is taken of. */
+  private image = new MetadataImage();
+  /** The latest snapshot on disk and its bytes (served to FetchSnapshot synchronously). */
+  private latest: { readonly id: OffsetAndEpoch; readonly bytes: Buffer } | undefined;
+  private readonly loaded: LoadedSnapshot | undefined;
+  private bytesSinceSnapshot = 0;
+  private lastSnapshotMs: number;
+  private snapshotting = false;
 
-  private constructor(private readonly opts: RaftMetadataLogOptions, entries: Entry[], quorumState: ElectionState | undefined) {
-    this.entries = entries;
+  private constructor(private readonly opts: RaftMetadataLogOptions, private readonly store: SnapshotStore, entries: Entry[], quorumState: ElectionState | undefined, loaded: LoadedSnapshot | undefined) {
+    this.loaded = loaded;
+    this.lastSnapshotMs = opts.clock.nowMs();
+    const snapEnd = loaded?.id.endOffset ?? 0;
+    // Entries a snapshot covers (a crash came between the snapshot and the deletion) are not ours.
+    this.entries = entries.filter((e) => e.offset >= snapEnd);
+    if (loaded !== undefined) {
+      this.latest = { id: loaded.id, bytes: loaded.bytes };
+      for (const r of loaded.records) this.image.replay(r, snapEnd - 1);
+      this.appliedOffset = snapEnd;
+    }
     if (opts.voters.length > 1 && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters without a transport to reach them`);
     this.messenger = opts.transport === undefined ? undefined : new RaftMessenger(opts.transport, this.wireIdentity(), opts.clock, opts.config.requestTimeoutMs, (from, message) => void this.feed({ kind: 'receive', from, message }));
     const log = opts.log;
@@ -94,9 +147,9 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       voters: opts.voters,
       config: opts.config,
       random: opts.random,
-      reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: () => undefined },
+      reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes) },
       quorumState,
-      log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries) },
+      log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
     });
   }
 
@@ -105,7 +158,14 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const entries = await readEntries(opts.log);
     const path = join(opts.log.dir, QUORUM_STATE_FILE);
     const quorumState = (await opts.fs.exists(path)) ? decodeQuorumState((await opts.fs.readFile(path)).toString('utf8')) : undefined;
-    return new RaftMetadataLog(opts, entries, quorumState);
+    const store = new SnapshotStore(opts.fs, opts.log.dir);
+    const id = (await store.open()).at(-1);
+    let loaded: LoadedSnapshot | undefined;
+    if (id !== undefined) {
+      const bytes = await store.read(id);
+      loaded = { id, bytes, records: (await decodeSnapshot(bytes)).records };
+    }
+    return new RaftMetadataLog(opts, store, entries, quorumState, loaded);
   }
 
   /**
@@ -116,12 +176,30 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
    * high watermark from its leader, or its own as leader), through `onCommitted`.
    */
   async replay(apply: (batch: readonly CommittedRecord[]) => Promise<void>): Promise<void> {
+    // The latest snapshot is committed by definition: every voter starts from it (its records at
+    // the snapshot's last offset, the image's offset once loaded).
+    const snap = this.loaded;
+    if (snap !== undefined) {
+      await apply(snap.records.map((record) => ({ record, offset: snap.id.endOffset - 1 })));
+      this.publishedOffset = Math.max(this.publishedOffset, snap.id.endOffset);
+    }
     if (this.opts.voters.length > 1) return;
     const batch: CommittedRecord[] = [];
     for (const e of this.entries) if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
+    this.replayIntoImage(this.entries);
     await apply(batch);
-    this.appliedOffset = this.opts.log.logEndOffset;
+    this.appliedOffset = Math.max(this.appliedOffset, this.opts.log.logEndOffset);
     this.publishedOffset = this.appliedOffset;
+  }
+
+  /** The latest snapshot's id, if any (for tests and DescribeQuorum-like views). */
+  get snapshotId(): OffsetAndEpoch | undefined {
+    return this.latest?.id;
+  }
+
+  /** A copy of the committed records as the next snapshot would hold them. */
+  committedImageRecords(): MetadataRecord[] {
+    return imageRecords(this.image);
   }
 
   /** Starts the core: with the node as the only voter, it elects itself at once. */
@@ -191,6 +269,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     this.closed = true;
     this.timer?.cancel();
     this.messenger?.close();
+    // A snapshot half fetched is dropped (a restart deletes its `.part` file anyway).
+    this.store.abandonFetch().catch(() => undefined);
     for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
     this.pending.clear();
   }
@@ -229,6 +309,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   }
 
   private fail(e: unknown): void {
+    // After close (or a first failure) a step still in flight may meet the closed log: not a new fault.
+    if (this.closed) return;
     this.closed = true;
     this.timer?.cancel();
     // Nothing will commit them now: their commands fail instead of waiting forever.
@@ -275,10 +357,102 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       case 'resigned':
         this.leaderEpochStart = -1;
         return;
-      default:
-        // deleteBefore, snapshotChunk, installSnapshot: snapshots, which this driver does not
-        // take or install yet (a fault, never silently skipped).
-        throw new Error(`metadata quorum: ${out.kind} is not supported yet`);
+      case 'deleteBefore':
+        return this.deleteBefore(out.snapshotId);
+      case 'snapshotChunk':
+        return this.store.writeChunk(out.snapshotId, out.position, out.bytes);
+      case 'installSnapshot':
+        return this.installSnapshot(out.snapshotId);
+    }
+  }
+
+  /** Bytes of the latest snapshot for a FetchSnapshot answer (undefined: not our latest). */
+  private snapshotChunk(id: OffsetAndEpoch, position: number, maxBytes: number): { bytes: Uint8Array; size: number } | undefined {
+    const latest = this.latest;
+    if (latest === undefined || latest.id.endOffset !== id.endOffset || latest.id.epoch !== id.epoch) return undefined;
+    return { bytes: latest.bytes.subarray(Math.max(0, position), Math.max(0, position) + maxBytes), size: latest.bytes.length };
+  }
+
+  /**
+   * A snapshot covers the log before `id.endOffset`: whole segments below it are deleted (the log
+   * restarts empty there if it ends earlier, as after a crash mid-install), and older snapshots.
+   */
+  private async deleteBefore(id: OffsetAndEpoch): Promise<void> {
+    const log = this.opts.log;
+    if (id.endOffset > log.logEndOffset) await log.truncateFullyAndStartAt(id.endOffset);
+    else await log.deleteRecordsBefore(id.endOffset);
+    const keep = this.entries.findIndex((e) => e.offset >= id.endOffset);
+    this.entries.splice(0, keep < 0 ? this.entries.length : keep);
+    await this.store.deleteBefore(id);
+  }
+
+  /**
+   * A snapshot fetched from the leader is whole: it becomes durable, replaces the log (which
+   * restarts empty at its end), and the image is rebuilt from it; the node hears of it through
+   * `onSnapshotLoaded`, in order with the batches published before.
+   */
+  private async installSnapshot(id: OffsetAndEpoch): Promise<void> {
+    const bytes = await this.store.completeFetch(id);
+    const { records } = await decodeSnapshot(bytes);
+    await this.opts.log.truncateFullyAndStartAt(id.endOffset);
+    this.entries.length = 0;
+    this.latest = { id, bytes };
+    await this.store.deleteBefore(id);
+    this.image = new MetadataImage();
+    for (const r of records) this.image.replay(r, id.endOffset - 1);
+    this.appliedOffset = id.endOffset;
+    this.bytesSinceSnapshot = 0;
+    this.lastSnapshotMs = this.opts.clock.nowMs();
+    const { onSnapshotLoaded, onCommitted } = this.opts;
+    if (onSnapshotLoaded === undefined && onCommitted !== undefined) throw new Error(`metadata quorum: installed snapshot ${id.endOffset}-${id.epoch} but nothing rebuilds the published image from it`);
+    this.publishing = this.publishing
+      .then(async () => {
+        if (onSnapshotLoaded !== undefined) await onSnapshotLoaded(records, id.endOffset);
+        this.publishedOffset = Math.max(this.publishedOffset, id.endOffset);
+      })
+      .catch((e: unknown) => this.fail(e));
+  }
+
+  /** Replays committed entries into the driver's own image (their bytes decoded afresh: no sharing with the node's image). */
+  private replayIntoImage(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      this.bytesSinceSnapshot += e.data.length;
+      if (e.control === undefined) this.image.replay(decodeMetadataRecord(Buffer.from(e.data)), e.offset);
+    }
+  }
+
+  /** Takes a snapshot in the background when enough was committed since the last (Kafka's SnapshotGenerator). */
+  private maybeSnapshot(): void {
+    if (this.snapshotting || this.closed || this.appliedOffset <= (this.latest?.id.endOffset ?? 0)) return;
+    const maxBytes = this.opts.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
+    const intervalMs = this.opts.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
+    const now = this.opts.clock.nowMs();
+    const byTime = intervalMs > 0 && this.bytesSinceSnapshot > 0 && now - this.lastSnapshotMs >= intervalMs;
+    if (this.bytesSinceSnapshot < maxBytes && !byTime) return;
+    const epoch = this.core.epochOf(this.appliedOffset - 1);
+    if (epoch === undefined) return;
+    const id = { endOffset: this.appliedOffset, epoch };
+    // The records are copied now: the image moves on while the file is written.
+    const records = imageRecords(this.image);
+    this.snapshotting = true;
+    this.bytesSinceSnapshot = 0;
+    this.lastSnapshotMs = now;
+    void this.writeSnapshot(id, records, now);
+  }
+
+  private async writeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], nowMs: number): Promise<void> {
+    try {
+      const bytes = await encodeSnapshot(id, records, nowMs, nowMs);
+      await this.store.write(id, bytes);
+      if (this.closed) return;
+      // A snapshot installed from the leader meanwhile is newer: this one is already superseded.
+      if ((this.latest?.id.endOffset ?? 0) >= id.endOffset) return await this.store.deleteBefore(this.latest?.id ?? id);
+      this.latest = { id, bytes };
+      await this.feed({ kind: 'snapshotTaken', snapshotId: id });
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.snapshotting = false;
     }
   }
 
@@ -305,11 +479,14 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const apply = this.opts.onCommitted;
     const batch: CommittedRecord[] = [];
     if (highWatermark > this.appliedOffset) {
-      for (const e of this.entriesFrom(this.appliedOffset, highWatermark - this.appliedOffset)) {
+      const committed = this.entriesFrom(this.appliedOffset, highWatermark - this.appliedOffset);
+      for (const e of committed) {
         if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
       }
+      this.replayIntoImage(committed);
     }
     this.appliedOffset = Math.max(this.appliedOffset, highWatermark);
+    this.maybeSnapshot();
     const done: Pending[] = [];
     for (const [id, p] of this.pending) {
       if (p.lastOffset < 0 || p.lastOffset >= highWatermark) continue;

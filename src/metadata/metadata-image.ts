@@ -105,6 +105,32 @@ export class MetadataImage {
     return this.configs.get(resourceType)?.get(resourceName) ?? NO_CONFIG;
   }
 
+  /** Every explicitly set config value, by resource (what a snapshot of the image writes). */
+  *configEntries(): Generator<{ resourceType: number; resourceName: string; name: string; value: string }> {
+    for (const [resourceType, byName] of this.configs) {
+      for (const [resourceName, entries] of byName) for (const [name, value] of entries) yield { resourceType, resourceName, name, value };
+    }
+  }
+
+  /**
+   * Becomes a copy of `other` in place (a snapshot loaded over this image: every reader holds this
+   * object, so it is refilled rather than replaced). `other` must not be used afterwards.
+   */
+  replaceWith(other: MetadataImage): void {
+    this.topicsByName.clear();
+    this.topicsById.clear();
+    for (const [k, v] of other.topicsByName) this.topicsByName.set(k, v);
+    for (const [k, v] of other.topicsById) this.topicsById.set(k, v);
+    this.configs.clear();
+    for (const [k, v] of other.configs) this.configs.set(k, v);
+    this.finalizedFeatures.clear();
+    for (const [k, v] of other.finalizedFeatures) this.finalizedFeatures.set(k, v);
+    this.brokers.clear();
+    for (const [k, v] of other.brokers) this.brokers.set(k, v);
+    this.lastOffset = other.lastOffset;
+    this.nextProducerId = other.nextProducerId;
+  }
+
   private replayTopic(name: string, topicId: string): MetadataChange {
     if (this.topicsByName.has(name) || this.topicsById.has(topicId)) {
       throw new Error(`metadata log invariant broken: topic ${name} (${topicId}) created twice`);
