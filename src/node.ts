@@ -175,12 +175,13 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       isReplicaEligible: (id) => isActiveBroker(image.brokers.get(id)),
     },
   });
-  const fetchers = alone
+  const fetchTransport = alone ? null : new ReplicaFetchTransport({ localId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), clock });
+  const fetchers = fetchTransport === null
     ? null
     : new ReplicaFetcherManager({
         localId: config.nodeId,
         clock,
-        transport: new ReplicaFetchTransport({ localId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), clock }),
+        transport: fetchTransport as ReplicaFetchTransport,
         maxWaitMs: config.replicaFetchWaitMaxMs,
         maxBytes: config.replicaFetchResponseMaxBytes,
         partitionMaxBytes: config.replicaFetchMaxBytes,
@@ -328,16 +329,18 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     for (const c of connections) c.close();
     lifecycleRef.current?.stop();
     controllerDuties.stop();
+    // The metadata stops first: no role change may start a fetcher or a coordinator load after this.
+    metadataLog.close();
+    await fetchers?.stop();
     groups.close();
     txns.close();
     background.stop();
     await metrics?.close();
-    await fetchers?.stop();
+    fetchTransport?.close();
     raftTransport?.close();
     channel?.close();
     forwarder?.close();
     brokerRequests?.close();
-    metadataLog.close();
   };
   try {
     metricsUrls = (await metrics?.listen()) ?? [];

@@ -212,6 +212,8 @@ export class LeaderRole {
 
   private maybeExpandIsr(f: FollowerReplica): void {
     if (this.pendingIsr !== null || this.isrInForce.includes(f.brokerId)) return;
+    // A fenced or leaving broker would be refused (INELIGIBLE_REPLICA), proposal after proposal.
+    if (!(this.settings.isReplicaEligible?.(f.brokerId) ?? true)) return;
     if (f.logEndOffset >= this.host.highWatermark && f.logEndOffset >= this.epochStartOffset) this.propose([...this.isrInForce, f.brokerId]);
   }
 

@@ -13,12 +13,15 @@ export class ReplicaFetcherManager {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   /** The leader each followed partition is fetched from, by `topic-partition`. */
   private readonly following = new Map<string, number>();
+  private stopped = false;
 
   constructor(private readonly settings: ReplicaFetcherSettings) {}
 
   /** Fetches `p` from the leader it now follows (after becomeFollower), leaving any previous fetcher. */
   async follow(p: Partition): Promise<void> {
     await this.unfollow(p);
+    // Stopped (the node is shutting down): a late metadata change starts no fetcher.
+    if (this.stopped) return;
     const leaderId = p.leaderId;
     let f = this.fetchers.get(leaderId);
     if (f === undefined) {
@@ -50,6 +53,7 @@ export class ReplicaFetcherManager {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const all = [...this.fetchers.values()];
     this.fetchers.clear();
     this.following.clear();
