@@ -1,0 +1,123 @@
+/**
+ * Fetch from follower (KIP-392) in a 3-node cluster in one process: nodes in racks a, b, c with
+ * replica.selector.class = RackAwareReplicaSelector. A consumer with client.rack c reads a
+ * partition led by node 1 from node 3, its follower in rack c: the leader answers with
+ * preferred_read_replica 3, the client fetches there, and node 3 (which nobody else fetches that
+ * topic from: replicas fetch from the leader) serves the records. Without the selector the same
+ * consumer stays on the leader.
+ */
+import assert from 'node:assert/strict';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { InProcessCluster } from './testing/in-process-cluster.js';
+
+const RACK_AWARE = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
+const RACKS: Record<number, string> = { 1: 'a', 2: 'b', 3: 'c' };
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms${last === undefined ? '' : ` (last error: ${String(last)})`}`);
+}
+
+/** A series' value in a Prometheus text page (0 when absent). */
+function series(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(name.length + 1));
+}
+
+describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
+  this.timeout(120_000);
+  let cluster: InProcessCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  async function setUp(selector: string | null): Promise<{ kafka: Kafka; brokerOf: (id: number) => string }> {
+    cluster = await InProcessCluster.start({
+      nodes: 3,
+      config: selector === null ? {} : { 'replica.selector.class': selector },
+      nodeConfig: (id) => ({ 'broker.rack': RACKS[id] ?? '', 'tributary.metrics.listeners': 'http://127.0.0.1:0' }),
+    });
+    const addresses = cluster.bootstrap.split(',');
+    const kafka = new Kafka({ clientId: 'ffr-test', brokers: addresses, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'ffr', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }], waitForLeaders: true });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: 'ffr', acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ value: `v${i}` })) });
+      await producer.disconnect();
+      await until('all three replicas in the ISR, leader 1', async () => {
+        const p = (await admin.fetchTopicMetadata({ topics: ['ffr'] })).topics[0]?.partitions[0];
+        return p !== undefined && p.leader === 1 && p.isr.length === 3 ? true : undefined;
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    return { kafka, brokerOf: (id) => addresses[id - 1] ?? '' };
+  }
+
+  /** Runs a rack-c consumer until it has read `count` records; returns them and the brokers its Fetch requests went to. */
+  async function consume(kafka: Kafka, groupId: string, count: number): Promise<{ values: string[]; fetchedFrom: Set<string>; consumer: Consumer }> {
+    const consumer = kafka.consumer({ groupId, rackId: 'c', maxWaitTimeInMs: 200 });
+    const fetchedFrom = new Set<string>();
+    consumer.on(consumer.events.REQUEST, (e) => {
+      if (e.payload.apiName === 'Fetch') fetchedFrom.add(e.payload.broker);
+    });
+    const values: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'ffr', fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? '') });
+    await until(`${count} records read`, async () => (values.length >= count ? true : undefined));
+    return { values, fetchedFrom, consumer };
+  }
+
+  async function bytesOut(id: number): Promise<number> {
+    const url = cluster?.node(id)?.metricsUrls[0];
+    assert.ok(url !== undefined, `node ${id} serves metrics`);
+    return series(await (await fetch(url)).text(), 'kafka_server_brokertopicmetrics_bytesout_total{topic="ffr"}');
+  }
+
+  it('a consumer with client.rack c is sent to node 3 (rack c) and reads every record there, new ones included', async () => {
+    const { kafka, brokerOf } = await setUp(RACK_AWARE);
+    assert.equal(await bytesOut(3), 0, 'a follower serves no one before the consumer comes');
+    const { values, fetchedFrom, consumer } = await consume(kafka, 'ffr-c', 20);
+    try {
+      assert.deepEqual(values.slice(0, 20), Array.from({ length: 20 }, (_, i) => `v${i}`));
+      assert.ok(fetchedFrom.has(brokerOf(3)), `fetched from node 3 (${brokerOf(3)}); went to ${[...fetchedFrom].join(', ')}`);
+      assert.ok((await bytesOut(3)) > 0, 'node 3 served the records');
+      // Records written now reach the consumer through the follower's HW (the leader's, as fetched).
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: 'ffr', acks: -1, messages: [{ value: 'later' }] });
+      await producer.disconnect();
+      await until('the later record read', async () => (values.includes('later') ? true : undefined));
+      assert.equal(values.length, 21);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('without replica.selector.class the same consumer reads from the leader only', async () => {
+    const { kafka, brokerOf } = await setUp(null);
+    const { values, fetchedFrom, consumer } = await consume(kafka, 'ffr-leader', 20);
+    try {
+      assert.equal(values.length, 20);
+      assert.ok(!fetchedFrom.has(brokerOf(3)) && !fetchedFrom.has(brokerOf(2)), `fetches went only to the leader: ${[...fetchedFrom].join(', ')}`);
+      assert.equal(await bytesOut(3), 0);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+});
