@@ -3,12 +3,14 @@
  * replica.selector.class = RackAwareReplicaSelector. A consumer with client.rack c reads a
  * partition led by node 1 from node 3, its follower in rack c: the leader answers with
  * preferred_read_replica 3, the client fetches there, and node 3 (which nobody else fetches that
- * topic from: replicas fetch from the leader) serves the records. Without the selector the same
- * consumer stays on the leader.
+ * topic from: replicas fetch from the leader) serves the records. The same with librdkafka (kcat
+ * -X client.rack=c), when kcat is installed. Without the selector the consumer stays on the leader.
  */
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { InProcessCluster } from './testing/in-process-cluster.js';
+import { detectKcat, KCAT } from './compat/clients/kcat.js';
+import { parseJsonLines, runProcess } from './compat/process.js';
 
 const RACK_AWARE = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
 const RACKS: Record<number, string> = { 1: 'a', 2: 'b', 3: 'c' };
@@ -107,6 +109,21 @@ describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
     } finally {
       await consumer.disconnect();
     }
+  });
+
+  it('librdkafka (kcat -X client.rack=c) reads the topic from node 3 too', async function () {
+    const kcat = await detectKcat();
+    if ('problem' in kcat) {
+      console.log(`      SKIP: ${kcat.problem}`);
+      return this.skip();
+    }
+    await setUp(RACK_AWARE);
+    assert.ok(cluster !== undefined);
+    const r = await runProcess(KCAT, ['-b', cluster.bootstrap, '-C', '-t', 'ffr', '-o', 'beginning', '-e', '-J', '-q', '-X', 'client.rack=c', '-X', 'fetch.wait.max.ms=200'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const values = parseJsonLines<{ payload: string | null }>(r.stdout).map((j) => j.payload);
+    assert.deepEqual(values, Array.from({ length: 20 }, (_, i) => `v${i}`));
+    assert.ok((await bytesOut(3)) > 0, 'node 3 served the records');
   });
 
   it('without replica.selector.class the same consumer reads from the leader only', async () => {
