@@ -11,6 +11,11 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { InProcessCluster } from './testing/in-process-cluster.js';
 import { detectKcat, KCAT } from './compat/clients/kcat.js';
 import { parseJsonLines, runProcess } from './compat/process.js';
+import { RawClient } from './testing/raw-client.js';
+import { Reader } from './protocol/codec/reader.js';
+import { ErrorCode } from './protocol/generated/error-codes.js';
+import { encodeFetchRequest } from './protocol/generated/messages/fetch-request.js';
+import { decodeFetchResponse, type PartitionData } from './protocol/generated/messages/fetch-response.js';
 
 const RACK_AWARE = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
 const RACKS: Record<number, string> = { 1: 'a', 2: 'b', 3: 'c' };
@@ -67,7 +72,11 @@ describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
     } finally {
       await admin.disconnect();
     }
-    return { kafka, brokerOf: (id) => addresses[id - 1] ?? '' };
+    const brokerOf = (id: number): string => addresses[id - 1] ?? '';
+    // A follower learns the HW from its next fetch response (up to replica.fetch.wait.max.ms later,
+    // as Kafka's); asked at offset 20 it reports its HW and sends no bytes.
+    for (const id of [2, 3]) await until(`follower ${id} has HW 20`, async () => ((await rawFetch(brokerOf(id), 11, '', 20n))?.highWatermark === 20n ? true : undefined));
+    return { kafka, brokerOf };
   }
 
   /** Runs a rack-c consumer until it has read `count` records; returns them and the brokers its Fetch requests went to. */
@@ -85,6 +94,25 @@ describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
     return { values, fetchedFrom, consumer };
   }
 
+  /** One consumer Fetch of ffr-0 from offset 0 at `version` (v10/v11: by topic name, not flexible). */
+  async function rawFetch(address: string, version: 10 | 11, rackId = '', fetchOffset = 0n): Promise<PartitionData | undefined> {
+    const c = await RawClient.connect(address);
+    try {
+      c.send(1, version, 1, false, (w) =>
+        encodeFetchRequest(w, version, {
+          replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+          topics: [{ topic: 'ffr', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+          forgottenTopicsData: [], rackId,
+        }),
+      );
+      const frame = await c.receive();
+      assert.ok(frame);
+      return decodeFetchResponse(new Reader(frame, 4), version).responses[0]?.partitions[0];
+    } finally {
+      c.close();
+    }
+  }
+
   async function bytesOut(id: number): Promise<number> {
     const url = cluster?.node(id)?.metricsUrls[0];
     assert.ok(url !== undefined, `node ${id} serves metrics`);
@@ -94,6 +122,13 @@ describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
   it('a consumer with client.rack c is sent to node 3 (rack c) and reads every record there, new ones included', async () => {
     const { kafka, brokerOf } = await setUp(RACK_AWARE);
     assert.equal(await bytesOut(3), 0, 'a follower serves no one before the consumer comes');
+    // On the wire: the leader names replica 3 to a rack-c v11 fetch and sends no records; v10 gets records (no preferred replica field).
+    const redirected = await rawFetch(brokerOf(1), 11, 'c');
+    assert.equal(redirected?.errorCode, ErrorCode.NONE);
+    assert.equal(redirected?.preferredReadReplica, 3);
+    assert.equal(redirected?.records?.length ?? 0, 0);
+    assert.equal((await rawFetch(brokerOf(1), 11, 'a'))?.preferredReadReplica, -1, 'rack a is the leader\'s own');
+    assert.ok(((await rawFetch(brokerOf(1), 10, 'c'))?.records?.length ?? 0) > 0);
     const { values, fetchedFrom, consumer } = await consume(kafka, 'ffr-c', 20);
     try {
       assert.deepEqual(values.slice(0, 20), Array.from({ length: 20 }, (_, i) => `v${i}`));
@@ -128,11 +163,15 @@ describe('fetch from follower (KIP-392) in a 3-node cluster', function () {
 
   it('without replica.selector.class the same consumer reads from the leader only', async () => {
     const { kafka, brokerOf } = await setUp(null);
+    // Followers serve v11+ consumers that come to them anyway (Kafka's fetchOnlyLeader is for v10 and below).
+    assert.equal((await rawFetch(brokerOf(3), 10))?.errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    const direct = await rawFetch(brokerOf(3), 11);
+    assert.equal(direct?.errorCode, ErrorCode.NONE);
+    assert.ok((direct?.records?.length ?? 0) > 0 && direct?.preferredReadReplica === -1);
     const { values, fetchedFrom, consumer } = await consume(kafka, 'ffr-leader', 20);
     try {
       assert.equal(values.length, 20);
       assert.ok(!fetchedFrom.has(brokerOf(3)) && !fetchedFrom.has(brokerOf(2)), `fetches went only to the leader: ${[...fetchedFrom].join(', ')}`);
-      assert.equal(await bytesOut(3), 0);
     } finally {
       await consumer.disconnect();
     }

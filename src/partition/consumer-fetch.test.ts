@@ -8,6 +8,7 @@ import { TempDirs } from '../storage/test-dirs.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { Partition } from './partition.js';
+import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
 import { fetchForConsumer, type ConsumerFetch } from './consumer-fetch.js';
 import type { PreferredReplicaQuery } from './replica-selector.js';
 
@@ -93,6 +94,29 @@ describe('partition/consumer-fetch (fetch from follower)', () => {
     assert.equal((await fetchForConsumer(leader, fetch({ selection: unregistered }))).kind, 'read');
     await leader.becomeLeader({ leaderEpoch: 1, replicas: [1, 2, 3], isr: [1, 3] });
     assert.equal((await fetchForConsumer(leader, fetch({ selection: selection('b') }))).kind, 'read');
+    await leader.close();
+    await follower.close();
+  });
+
+  it('read_committed on a follower stops at its own LSO (the open transaction it replicated)', async () => {
+    const leader = await replica(1);
+    await leader.becomeLeader({ leaderEpoch: 1, replicas: [1, 2], isr: [1, 2] });
+    await leader.append(makeBatch({ records: 2 }), 1);
+    const txn = await buildRecordBatch({ baseOffset: 0, producerId: 5n, producerEpoch: 0, baseSequence: 0, isTransactional: true, records: [{ value: 'a', timestamp: 1 }, { value: 'b', timestamp: 1 }] });
+    const appended = await leader.appendFromClient(txn, 1, { producerId: 5n, epoch: 0, firstSeq: 0, lastSeq: 1, isTransactional: true }, 1);
+    assert.equal(appended.kind, 'appended');
+    const follower = await replica(2);
+    follower.becomeFollower({ leaderEpoch: 1, leaderId: 1 });
+    const all = await leader.read(0, 1 << 20, true, 'logEnd');
+    if (all.kind === 'ok') await follower.appendAsFollower(all.records);
+    follower.updateFollowerHighWatermark(4);
+    const committed = await fetchForConsumer(follower, fetch({ readCommitted: true }));
+    if (committed.kind !== 'read' || committed.read.kind !== 'ok') return assert.fail('expected a read');
+    assert.equal(committed.read.lastStableOffset, 2);
+    assert.equal(committed.read.highWatermark, 4);
+    const uncommitted = await fetchForConsumer(follower, fetch());
+    assert.ok(uncommitted.kind === 'read' && uncommitted.read.kind === 'ok');
+    assert.ok(committed.read.records.length > 0 && committed.read.records.length < uncommitted.read.records.length, 'the open transaction is not read_committed-visible');
     await leader.close();
     await follower.close();
   });
