@@ -10,7 +10,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { Partition } from './partition.js';
 import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
 import { fetchForConsumer, type ConsumerFetch } from './consumer-fetch.js';
-import type { PreferredReplicaQuery } from './replica-selector.js';
+import type { ReplicaSelection } from './replica-selector.js';
 
 const RACKS = new Map<number, string | null>([[1, 'a'], [2, 'b'], [3, 'c']]);
 
@@ -40,8 +40,8 @@ describe('partition/consumer-fetch (fetch from follower)', () => {
     return { leader, follower };
   }
 
-  const selection = (clientRack: string, fetchOffset = 0): PreferredReplicaQuery => ({
-    selector: 'rackAware', clientRack, fetchOffset, nowMs: clock.nowMs(), brokers: (id) => (RACKS.has(id) ? { rack: RACKS.get(id) ?? null } : undefined),
+  const selection = (clientRack: string): ReplicaSelection => ({
+    selector: 'rackAware', clientRack, nowMs: clock.nowMs(), brokers: (id) => (RACKS.has(id) ? { rack: RACKS.get(id) ?? null } : undefined),
   });
   const fetch = (over: Partial<ConsumerFetch> = {}): ConsumerFetch => ({
     fetchOffset: 0, maxBytes: 1 << 20, minOneMessage: true, readCommitted: false, currentLeaderEpoch: 1, fromAnyReplica: true, selection: null, ...over,
@@ -80,7 +80,7 @@ describe('partition/consumer-fetch (fetch from follower)', () => {
     assert.equal((await fetchForConsumer(leader, fetch({ selection: selection('c') }))).kind, 'read');
     // A fetch offset past follower 2's LEO: the leader serves it.
     leadership.onFollowerFetch(2, 4, 0, 6);
-    assert.equal((await fetchForConsumer(leader, fetch({ selection: selection('b', 5) }))).kind, 'read');
+    assert.equal((await fetchForConsumer(leader, fetch({ fetchOffset: 5, selection: selection('b') }))).kind, 'read');
     await leader.close();
     await follower.close();
   });
@@ -90,7 +90,7 @@ describe('partition/consumer-fetch (fetch from follower)', () => {
     const leadership = leader.leadership;
     assert.ok(leadership !== null);
     leadership.onFollowerFetch(2, 6, 0, 6);
-    const unregistered: PreferredReplicaQuery = { ...selection('b'), brokers: (id) => (id === 2 ? undefined : { rack: RACKS.get(id) ?? null }) };
+    const unregistered: ReplicaSelection = { ...selection('b'), brokers: (id) => (id === 2 ? undefined : { rack: RACKS.get(id) ?? null }) };
     assert.equal((await fetchForConsumer(leader, fetch({ selection: unregistered }))).kind, 'read');
     await leader.becomeLeader({ leaderEpoch: 1, replicas: [1, 2, 3], isr: [1, 3] });
     assert.equal((await fetchForConsumer(leader, fetch({ selection: selection('b') }))).kind, 'read');

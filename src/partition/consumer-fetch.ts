@@ -19,7 +19,7 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { leaderEpochError } from './leader-epoch-check.js';
 import type { Partition, PartitionRead } from './partition.js';
-import { preferredReadReplica, type PreferredReplicaQuery } from './replica-selector.js';
+import { preferredReadReplica, type ReplicaSelection } from './replica-selector.js';
 
 export interface ConsumerFetch {
   readonly fetchOffset: number;
@@ -30,7 +30,7 @@ export interface ConsumerFetch {
   /** Whether followers may serve this fetch (Fetch v11+: the client knows preferred replicas). */
   readonly fromAnyReplica: boolean;
   /** The leader's replica selection, when replica.selector.class is set and the client sent v11+. */
-  readonly selection: PreferredReplicaQuery | null;
+  readonly selection: ReplicaSelection | null;
 }
 
 export type ConsumerFetchResult =
@@ -44,7 +44,7 @@ export async function fetchForConsumer(p: Partition, f: ConsumerFetch): Promise<
   if (epochError !== ErrorCode.NONE) return { kind: 'error', errorCode: epochError };
   const leadership = p.leadership;
   if (leadership !== null && f.selection !== null) {
-    const preferred = preferredReadReplica(leadership, p.leaderId, p.logEndOffset, f.selection);
+    const preferred = preferredReadReplica(leadership, p.leaderId, p.logEndOffset, f.fetchOffset, f.selection);
     if (preferred !== null) {
       return { kind: 'preferredReplica', replicaId: preferred, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, logStartOffset: p.logStartOffset };
     }

@@ -42,10 +42,10 @@ function compareCaughtUp(a: ReplicaView, b: ReplicaView): number {
 /** A registered broker's rack; undefined when it is not registered or fenced (not reachable). */
 export type BrokerRackLookup = (brokerId: number) => { rack: string | null } | undefined;
 
-export interface PreferredReplicaQuery {
+/** What the leader selects with for one fetch request: the selector, the client's rack, the brokers. */
+export interface ReplicaSelection {
   readonly selector: ReplicaSelectorKind;
   readonly clientRack: string;
-  readonly fetchOffset: number;
   readonly nowMs: number;
   readonly brokers: BrokerRackLookup;
 }
@@ -54,7 +54,7 @@ export interface PreferredReplicaQuery {
  * Kafka's findPreferredReadReplica on a leader: the follower to send the consumer to, or null when
  * it should read from the leader.
  */
-export function preferredReadReplica(leadership: LeaderRole, leaderId: number, leaderLogEndOffset: number, q: PreferredReplicaQuery): number | null {
+export function preferredReadReplica(leadership: LeaderRole, leaderId: number, leaderLogEndOffset: number, fetchOffset: number, q: ReplicaSelection): number | null {
   const leaderBroker = q.brokers(leaderId);
   const leader: ReplicaView = { brokerId: leaderId, rack: leaderBroker?.rack ?? null, logEndOffset: leaderLogEndOffset, timeSinceLastCaughtUpMs: 0 };
   const views: ReplicaView[] = [leader];
@@ -63,7 +63,7 @@ export function preferredReadReplica(leadership: LeaderRole, leaderId: number, l
     const f = leadership.follower(id);
     const broker = q.brokers(id);
     if (f === undefined || broker === undefined) continue;
-    if (f.logEndOffset < q.fetchOffset || f.logStartOffset > q.fetchOffset) continue;
+    if (f.logEndOffset < fetchOffset || f.logStartOffset > fetchOffset) continue;
     views.push({ brokerId: id, rack: broker.rack, logEndOffset: f.logEndOffset, timeSinceLastCaughtUpMs: q.nowMs - f.lastCaughtUpTimeMs });
   }
   const chosen = selectReplica(q.selector, q.clientRack, views, leader);

@@ -46,7 +46,7 @@ import { ZERO_UUID } from '../../protocol/codec/uuid.js';
 import type { Partition, PartitionRead } from '../../partition/partition.js';
 import { delayFetch } from '../../partition/delayed-fetch.js';
 import { fetchForConsumer, type ConsumerFetchResult } from '../../partition/consumer-fetch.js';
-import type { PreferredReplicaQuery } from '../../partition/replica-selector.js';
+import type { ReplicaSelection } from '../../partition/replica-selector.js';
 import { fetchForReplica, replicaFetchData, replicaFetchOf, replicaIdOf } from '../../partition/replica-fetch.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
@@ -74,7 +74,7 @@ interface Target {
   currentLeaderEpoch: number | undefined;
   readCommitted: boolean;
   /** Followers may serve it (v11+), and the leader's replica selection (null: none). */
-  consumer: { fromAnyReplica: boolean; selection: PreferredReplicaQuery | null };
+  consumer: { fromAnyReplica: boolean; selection: ReplicaSelection | null };
   /** What a replica fetch asks beyond a consumer's (null for a consumer). */
   replica: { req: FetchRequest; partition: FetchRequest['topics'][number]['partitions'][number] } | null;
 }
@@ -121,7 +121,7 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
         readCommitted: (req.isolationLevel ?? 0) === READ_COMMITTED,
-        consumer: { ...consumer, selection: consumer.selection === null ? null : { ...consumer.selection, fetchOffset: Number(p.fetchOffset) } },
+        consumer,
         replica: replicaIdOf(req) >= 0 ? { req, partition: p } : null,
       });
     }
@@ -130,14 +130,13 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
 }
 
 /** The leader's replica selection for a v11+ consumer fetch, when replica.selector.class is set. */
-function replicaSelection(req: FetchRequest, ctx: RequestContext): PreferredReplicaQuery | null {
+function replicaSelection(req: FetchRequest, ctx: RequestContext): ReplicaSelection | null {
   const selector = ctx.broker.settings.replicaSelector ?? null;
   if (selector === null || ctx.apiVersion < PREFERRED_REPLICA_VERSION || replicaIdOf(req) >= 0) return null;
   const brokers = ctx.broker.image.brokers;
   return {
     selector,
     clientRack: req.rackId ?? '',
-    fetchOffset: 0,
     nowMs: ctx.broker.clock.nowMs(),
     // Kafka offers only replicas with a live endpoint: registered and not fenced.
     brokers: (id) => {
