@@ -2,8 +2,8 @@
  * UpdateFeatures (KIP-584) on the active controller, as Kafka's FeatureControlManager.updateFeatures:
  * every requested level is checked against what this controller's software supports and what each
  * registered broker's registration says it supports, then against the upgrade type (a lower level
- * needs a downgrade type, a higher one the upgrade type); metadata.version refuses any downgrade
- * that might lose metadata (with the single level Tributary supports there is none to make). All
+ * needs a downgrade type, a higher one the upgrade type); metadata.version has one supported level
+ * (metadata/features.ts), so only an update to it passes and no downgrade exists to refuse. All
  * updates are validated before any is applied, and the first refusal fails the whole request
  * (INVALID_UPDATE_VERSION naming the feature, the level and why); validate_only writes nothing.
  *
@@ -67,11 +67,10 @@ function checkUpdate(image: MetadataImage, u: FeatureUpdate, controllerId: numbe
     return "Can't downgrade the version of this feature without setting the upgrade type to either safe or unsafe downgrade.";
   }
   if (u.maxVersionLevel > current && u.upgradeType !== UpgradeType.Upgrade) return "Can't downgrade to a newer version.";
-  if (u.feature === METADATA_VERSION_FEATURE) {
-    // Reachable only once Tributary supports more than one level: Kafka refuses a metadata-losing downgrade.
-    if (u.maxVersionLevel < current) return `Refusing to perform the requested downgrade of metadata.version to ${u.maxVersionLevel} because it might delete metadata information.`;
-    return null;
-  }
+  // metadata.version passed the supported-range check, which admits one level only: no downgrade
+  // can reach here. Supporting a second level must bring Kafka's updateMetadataVersion rules
+  // (a downgrade that changes metadata is refused: "Unsupported metadata.version downgrade ...").
+  if (u.feature === METADATA_VERSION_FEATURE) return null;
   if (!KAFKA_FEATURES.has(u.feature)) return `Feature ${u.feature} not found.`;
   return null;
 }
