@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { METADATA_VERSION_LEVEL } from '../metadata/features.js';
+import { METADATA_VERSION_LEVEL, SUPPORTED_FEATURES } from '../metadata/features.js';
 import { ClusterHarness, incarnation } from '../testing/cluster-harness.js';
 import { bootstrapFeaturesCommand } from './feature-control.js';
 import { UpgradeType, updateFeaturesCommand, type FeatureUpdate } from './feature-update.js';
@@ -32,6 +32,8 @@ describe('controller/feature-update (UpdateFeatures on the controller)', () => {
   });
 
   it('any other level is refused naming the controller range, downgrades included; nothing is written', async () => {
+    // feature-update.ts has no metadata.version downgrade rules because one level is supported: widening the range must add them.
+    assert.deepEqual(SUPPORTED_FEATURES.get(MV), [METADATA_VERSION_LEVEL, METADATA_VERSION_LEVEL]);
     const h = await cluster([[METADATA_VERSION_LEVEL, METADATA_VERSION_LEVEL]]);
     const before = h.written.length;
     for (const [level, type] of [[METADATA_VERSION_LEVEL + 1, UpgradeType.Upgrade], [21, UpgradeType.SafeDowngrade], [21, UpgradeType.UnsafeDowngrade], [21, UpgradeType.Upgrade]] as const) {
