@@ -290,6 +290,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     nodeId: config.nodeId,
     clusterId,
     rack: config.brokerRack,
+    replicaSelector: config.replicaSelector,
     autoCreateTopics: config.autoCreateTopicsEnable,
     defaultNumPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,

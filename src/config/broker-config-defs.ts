@@ -86,7 +86,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'transaction.max.timeout.ms', 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
   'transactional.id.expiration.ms', 'transaction.remove.expired.transaction.cleanup.interval.ms', 'producer.id.expiration.ms',
   // The cluster: the metadata quorum, brokers' registration and liveness, replication (issue #10).
-  'controller.quorum.voters', 'controller.quorum.bootstrap.servers', 'controller.listener.names', 'inter.broker.listener.name', 'broker.rack',
+  'controller.quorum.voters', 'controller.quorum.bootstrap.servers', 'controller.listener.names', 'inter.broker.listener.name', 'broker.rack', 'replica.selector.class',
   'broker.session.timeout.ms', 'broker.heartbeat.interval.ms', 'replica.lag.time.max.ms', 'min.insync.replicas',
   'replica.fetch.wait.max.ms', 'replica.fetch.max.bytes', 'replica.fetch.response.max.bytes', 'replica.fetch.backoff.ms',
   'unclean.leader.election.enable', 'controller.quorum.election.timeout.ms', 'controller.quorum.fetch.timeout.ms',

@@ -8,6 +8,13 @@ import { parseHttpListeners, parseListeners, parseQuorumVoters, parseSecurityPro
 
 export type ProcessRole = 'broker' | 'controller';
 
+/** The replica selectors Kafka ships (org.apache.kafka.common.replica). */
+export type ReplicaSelectorKind = 'leader' | 'rackAware';
+const REPLICA_SELECTORS: ReadonlyMap<string, ReplicaSelectorKind> = new Map([
+  ['org.apache.kafka.common.replica.LeaderSelector', 'leader'],
+  ['org.apache.kafka.common.replica.RackAwareReplicaSelector', 'rackAware'],
+]);
+
 export interface BrokerConfig {
   readonly listeners: readonly Listener[];
   /** Defaults to `listeners`; what Metadata responses advertise. */
@@ -23,6 +30,11 @@ export interface BrokerConfig {
   readonly interBrokerListenerName: string;
   /** broker.rack: this broker's rack (rack-aware placement, fetch from follower); null when unset. */
   readonly brokerRack: string | null;
+  /**
+   * replica.selector.class (KIP-392): how a leader picks a consumer's preferred read replica;
+   * null (Kafka's default) and LeaderSelector keep consumers on the leader.
+   */
+  readonly replicaSelector: ReplicaSelectorKind | null;
   readonly brokerSessionTimeoutMs: number;
   readonly brokerHeartbeatIntervalMs: number;
   readonly replicaLagTimeMaxMs: number;
@@ -125,6 +137,7 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     controllerListenerNames: controllerListenerNames(v),
     interBrokerListenerName: interBrokerListenerName(v, listeners),
     brokerRack: v.isSet('broker.rack') ? str(v, 'broker.rack') : null,
+    replicaSelector: replicaSelector(v),
     brokerSessionTimeoutMs: num(v, 'broker.session.timeout.ms'),
     brokerHeartbeatIntervalMs: num(v, 'broker.heartbeat.interval.ms'),
     replicaLagTimeMaxMs: num(v, 'replica.lag.time.max.ms'),
@@ -308,4 +321,15 @@ function str(v: ValueSource, key: string): string {
 function list(v: ValueSource, key: string): string[] {
   const x = v.get(key);
   return Array.isArray(x) ? [...(x as readonly string[])] : [];
+}
+
+/** replica.selector.class: one of Kafka's selectors; another class is refused (Kafka fails to load it). */
+function replicaSelector(v: ValueSource): ReplicaSelectorKind | null {
+  const name = v.get('replica.selector.class');
+  if (name === null || name === '') return null;
+  const kind = REPLICA_SELECTORS.get(String(name).trim());
+  if (kind === undefined) {
+    throw new ConfigError(`Invalid value ${String(name)} for configuration replica.selector.class: Tributary provides ${[...REPLICA_SELECTORS.keys()].join(' and ')}`, 'replica.selector.class');
+  }
+  return kind;
 }

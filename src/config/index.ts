@@ -5,7 +5,7 @@ export { CONFIG_TYPE_CODE, ConfigSource } from './config-types.js';
 export type { ConfigDef, ConfigSourceCode, ConfigTypeName, ConfigValue } from './config-types.js';
 export { loadBrokerConfig, parseOverride } from './load-config.js';
 export type { ConfigSources, LoadedConfig, RawEntry, RawSource } from './load-config.js';
-export type { BrokerConfig, ProcessRole } from './broker-config.js';
+export type { BrokerConfig, ProcessRole, ReplicaSelectorKind } from './broker-config.js';
 export type { HttpListener, Listener, QuorumVoter, SecurityProtocol } from './listeners.js';
 export { parseHttpListeners } from './listeners.js';
 export { parseProperties } from './properties.js';

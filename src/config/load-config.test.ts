@@ -203,4 +203,12 @@ describe('loadBrokerConfig', () => {
     assert.deepEqual(parseOverride('a=b=c'), ['a', 'b=c']);
     assert.throws(() => parseOverride('novalue'), ConfigError);
   });
+
+  it('replica.selector.class: unset is none (leader only), Kafka\'s two selectors are known, another class is refused', () => {
+    assert.equal(loadBrokerConfig({}).config.replicaSelector, null);
+    assert.equal(loadBrokerConfig({ overrides: [['replica.selector.class', 'org.apache.kafka.common.replica.RackAwareReplicaSelector']] }).config.replicaSelector, 'rackAware');
+    assert.equal(loadBrokerConfig({ overrides: [['replica.selector.class', 'org.apache.kafka.common.replica.LeaderSelector']] }).config.replicaSelector, 'leader');
+    const e = configError(() => loadBrokerConfig({ overrides: [['replica.selector.class', 'com.example.MySelector']] }));
+    assert.equal(e.key, 'replica.selector.class');
+  });
 });

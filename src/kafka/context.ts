@@ -4,6 +4,7 @@
  * a layer below src/kafka.
  */
 import type { Clock } from '../io/clock.js';
+import type { ReplicaSelectorKind } from '../config/index.js';
 import type { MetadataImage } from '../metadata/metadata-image.js';
 import type { ConnectionInfo } from '../network/connection.js';
 import type { RequestTiming } from '../network/request-timing.js';
@@ -23,6 +24,8 @@ export interface BrokerSettings {
   readonly nodeId: number;
   readonly clusterId: string;
   readonly rack: string | null;
+  /** replica.selector.class (KIP-392): how a leader picks a consumer's preferred read replica; null or absent: none. */
+  readonly replicaSelector?: ReplicaSelectorKind | null;
   readonly autoCreateTopics: boolean;
   readonly defaultNumPartitions: number;
   readonly defaultReplicationFactor: number;

@@ -13,6 +13,7 @@ import { listOffsetsApi } from './apis/list-offsets.js';
 import { createTopicsApi } from './apis/create-topics.js';
 import { deleteTopicsApi } from './apis/delete-topics.js';
 import { createPartitionsApi } from './apis/create-partitions.js';
+import { updateFeaturesApi } from './apis/update-features.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeQuorumApi } from './apis/describe-quorum.js';
@@ -83,6 +84,7 @@ export function createRegistry(): ApiRegistry {
     createTopicsApi,
     deleteTopicsApi,
     createPartitionsApi,
+    updateFeaturesApi,
     describeConfigsApi,
     describeClusterApi,
     describeQuorumApi,

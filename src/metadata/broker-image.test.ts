@@ -8,7 +8,7 @@ function register(brokerId: number, brokerEpoch: bigint, fenced: boolean): Metad
   return {
     type: 'registerBroker',
     version: 3,
-    data: { brokerId, isMigratingZkBroker: false, incarnationId: INCARNATION, brokerEpoch, endPoints: [{ name: 'PLAINTEXT', host: 'h', port: 9092, securityProtocol: 0 }], features: [], rack: 'r1', fenced, inControlledShutdown: false, logDirs: [] },
+    data: { brokerId, isMigratingZkBroker: false, incarnationId: INCARNATION, brokerEpoch, endPoints: [{ name: 'PLAINTEXT', host: 'h', port: 9092, securityProtocol: 0 }], features: [{ name: 'metadata.version', minSupportedVersion: 21, maxSupportedVersion: 25 }], rack: 'r1', fenced, inControlledShutdown: false, logDirs: [] },
   };
 }
 
@@ -21,7 +21,7 @@ describe('metadata/brokers', () => {
   it('a RegisterBrokerRecord registers the broker as fenced as the record says, at its offset', () => {
     const image = new MetadataImage();
     assert.deepEqual(replay(image, register(1, 5n, true), 5), { kind: 'brokerChanged', brokerId: 1 });
-    assert.deepEqual(image.brokers.get(1), { id: 1, epoch: 5n, incarnationId: INCARNATION, endpoints: [{ name: 'PLAINTEXT', host: 'h', port: 9092, securityProtocol: 0 }], rack: 'r1', registerOffset: 5, fenced: true, inControlledShutdown: false });
+    assert.deepEqual(image.brokers.get(1), { id: 1, epoch: 5n, incarnationId: INCARNATION, endpoints: [{ name: 'PLAINTEXT', host: 'h', port: 9092, securityProtocol: 0 }], rack: 'r1', supportedFeatures: new Map([['metadata.version', [21, 25]]]), registerOffset: 5, fenced: true, inControlledShutdown: false });
     replay(image, register(2, 6n, false), 6);
     assert.equal(image.brokers.get(2)?.fenced, false);
   });

@@ -23,6 +23,8 @@ export interface BrokerImage {
   readonly incarnationId: string;
   readonly endpoints: readonly BrokerEndpointImage[];
   readonly rack: string | null;
+  /** The feature levels the broker's software supports (its registration's features): name → [min, max]. */
+  readonly supportedFeatures: ReadonlyMap<string, readonly [number, number]>;
   readonly registerOffset: number;
   fenced: boolean;
   inControlledShutdown: boolean;
@@ -48,6 +50,7 @@ export function replayRegisterBroker(brokers: Map<number, BrokerImage>, r: Regis
     incarnationId: r.incarnationId,
     endpoints: r.endPoints.map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
     rack: r.rack,
+    supportedFeatures: new Map(r.features.map((f) => [f.name, [f.minSupportedVersion, f.maxSupportedVersion] as const])),
     registerOffset: offset,
     fenced: r.fenced,
     inControlledShutdown: r.inControlledShutdown ?? false,

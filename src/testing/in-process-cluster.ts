@@ -16,6 +16,8 @@ import { silentLogger, type Logger } from '../util/logger.js';
 export interface InProcessClusterOptions {
   readonly nodes?: number;
   readonly config?: Readonly<Record<string, string>>;
+  /** Keys for one node only (broker.rack, ...), over `config`. */
+  readonly nodeConfig?: (id: number) => Readonly<Record<string, string>>;
   readonly logger?: Logger;
 }
 
@@ -37,6 +39,7 @@ export class InProcessCluster {
     readonly root: string,
     private readonly ports: ReadonlyMap<number, { broker: number; controller: number }>,
     private readonly config: Readonly<Record<string, string>>,
+    private readonly nodeConfig: (id: number) => Readonly<Record<string, string>>,
     private readonly logger: Logger,
   ) {}
 
@@ -44,7 +47,7 @@ export class InProcessCluster {
     const n = o.nodes ?? 3;
     const ports = new Map<number, { broker: number; controller: number }>();
     for (let id = 1; id <= n; id++) ports.set(id, { broker: await freePort(), controller: await freePort() });
-    const c = new InProcessCluster(mkdtempSync(join(tmpdir(), 'tributary-cluster-')), ports, o.config ?? {}, o.logger ?? silentLogger);
+    const c = new InProcessCluster(mkdtempSync(join(tmpdir(), 'tributary-cluster-')), ports, o.config ?? {}, o.nodeConfig ?? (() => ({})), o.logger ?? silentLogger);
     try {
       await Promise.all([...ports.keys()].map((id) => c.startNode(id)));
       await Promise.all([...c.running.values()].map((node) => node.ready));
@@ -84,6 +87,7 @@ export class InProcessCluster {
       ['offsets.topic.replication.factor', rf],
       ['transaction.state.log.replication.factor', rf],
       ...Object.entries(this.config),
+      ...Object.entries(this.nodeConfig(id)),
     ];
     const node = await runNode(loadBrokerConfig({ overrides }), { logger: this.logger });
     this.running.set(id, node);

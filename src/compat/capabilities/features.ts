@@ -3,11 +3,19 @@
  * describeFeatures reads the supported and finalized features from an ApiVersions v3+ response
  * (its tagged fields SupportedFeatures, FinalizedFeaturesEpoch, FinalizedFeatures). There is no
  * DescribeFeatures request. metadata.version must be finalized at a level the broker supports.
+ *
+ * `kafka-features upgrade --dry-run` sends UpdateFeatures with validate_only (nothing changes on
+ * any endpoint): the finalized metadata.version itself validates, and a level no broker supports
+ * is refused with INVALID_UPDATE_VERSION's "Invalid update version <level> for feature
+ * metadata.version" (both Kafka's message).
  */
 import assert from 'node:assert/strict';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
 import { defineCapability } from '../capability.js';
-import { linesOf, toolOk } from '../kafka-cli-steps.js';
+import { linesOf, toolFails, toolOk } from '../kafka-cli-steps.js';
+
+/** A metadata.version level far above any Kafka release's (a short). */
+const UNSUPPORTED_LEVEL = 999;
 
 interface FeatureLine {
   readonly name: string;
@@ -43,7 +51,7 @@ export default defineCapability({
   id: 'features',
   title: 'feature flags: metadata.version finalized (ApiVersions v3+ features)',
   order: 12,
-  requires: [{ api: ApiKey.ApiVersions, minVersion: 3 }],
+  requires: [{ api: ApiKey.ApiVersions, minVersion: 3 }, { api: ApiKey.UpdateFeatures, minVersion: 1 }],
   cells: {
     kcat: { notApplicable: 'kcat has no admin API' },
 
@@ -64,6 +72,10 @@ export default defineCapability({
         const [lo, hi, at] = [Number(f.min), Number(f.max), Number(f.finalized)];
         assert.ok(Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(at) && lo <= at && at <= hi, `${f.name}: finalized ${f.finalized} within ${f.min}..${f.max}`);
       }
+      const same = await toolOk(env, cli, 'kafka-features', ['--bootstrap-server', env.bootstrap, 'upgrade', '--metadata', mv.finalized, '--dry-run'], { timeoutMs: 30_000 });
+      assert.match(same.stdout, /metadata\.version can be upgraded to/, `upgrade --metadata ${mv.finalized} --dry-run:\n${same.stdout}`);
+      const refused = await toolFails(env, cli, 'kafka-features', ['--bootstrap-server', env.bootstrap, 'upgrade', '--feature', `metadata.version=${UNSUPPORTED_LEVEL}`, '--dry-run'], { timeoutMs: 30_000 });
+      assert.match(refused, new RegExp(`Invalid update version ${UNSUPPORTED_LEVEL} for feature metadata\\.version`), refused);
     },
   },
 });

@@ -18,6 +18,12 @@
  * min_bytes are available the request parks until an append to one of its partitions brings
  * enough, or max_wait_ms passes: appends wake it, no timer loop polls.
  *
+ * Fetch from follower (KIP-392, partition/consumer-fetch.ts): from v11 a consumer may read from
+ * any replica hosted here, each bounded by its own HW or LSO; below v11 only from the leader
+ * (NOT_LEADER_OR_FOLLOWER elsewhere). With replica.selector.class set, the leader answers a v11+
+ * consumer whose rack_id (client.rack) matches an in-sync follower's broker.rack with that
+ * preferred_read_replica and no records, and the fetch returns at once.
+ *
  * From a follower replica (replica_id >= 0, v15+ in replica_state): the partition's leader reads
  * to the log end, not the HW, records the fetch offset as the follower's LEO (ISR and HW follow),
  * and answers a last_fetched_epoch that diverges from its log with diverging_epoch (v12+) instead
@@ -28,6 +34,7 @@
  * voter replicating the metadata log, answered by the quorum (fetch-quorum.ts).
  *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3), UNKNOWN_TOPIC_ID (100),
+ * NOT_LEADER_OR_FOLLOWER (6) for a partition the metadata knows but this broker does not host,
  * OFFSET_OUT_OF_RANGE (1), FENCED_LEADER_EPOCH (74), UNKNOWN_LEADER_EPOCH (75),
  * NOT_LEADER_OR_FOLLOWER (6) for a partition deleted while the fetch waited,
  * KAFKA_STORAGE_ERROR (56); top level FETCH_SESSION_ID_NOT_FOUND (70) for an incremental fetch.
@@ -38,7 +45,8 @@ import { encodeFetchResponse, type FetchResponse, type FetchableTopicResponse, t
 import { ZERO_UUID } from '../../protocol/codec/uuid.js';
 import type { Partition, PartitionRead } from '../../partition/partition.js';
 import { delayFetch } from '../../partition/delayed-fetch.js';
-import { leaderEpochError } from '../../partition/leader-epoch-check.js';
+import { fetchForConsumer, type ConsumerFetchResult } from '../../partition/consumer-fetch.js';
+import type { ReplicaSelection } from '../../partition/replica-selector.js';
 import { fetchForReplica, replicaFetchData, replicaFetchOf, replicaIdOf } from '../../partition/replica-fetch.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
@@ -49,6 +57,8 @@ import { fetchesMetadataTopic, quorumFetch } from './fetch-quorum.js';
 const TOPIC_IDS_VERSION = 13;
 const NO_RECORDS = Buffer.alloc(0);
 const READ_COMMITTED = 1;
+/** Fetch v11 added rack_id and preferred_read_replica (KIP-392). */
+const PREFERRED_REPLICA_VERSION = 11;
 
 interface Target {
   topic: string;
@@ -57,10 +67,14 @@ interface Target {
   partition: Partition | undefined;
   /** Set when the topic id is unknown (v13+). */
   unknownTopicId: boolean;
+  /** The metadata knows the partition (a broker not hosting it answers NOT_LEADER_OR_FOLLOWER, as Kafka's). */
+  knownPartition: boolean;
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number | undefined;
   readCommitted: boolean;
+  /** Followers may serve it (v11+), and the leader's replica selection (null: none). */
+  consumer: { fromAnyReplica: boolean; selection: ReplicaSelection | null };
   /** What a replica fetch asks beyond a consumer's (null for a consumer). */
   replica: { req: FetchRequest; partition: FetchRequest['topics'][number]['partitions'][number] } | null;
 }
@@ -90,6 +104,7 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
 function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
   const { image, replicas } = ctx.broker;
   const targets: Target[] = [];
+  const consumer = { fromAnyReplica: ctx.apiVersion >= PREFERRED_REPLICA_VERSION, selection: replicaSelection(req, ctx) };
   for (const t of req.topics) {
     const byId = ctx.apiVersion >= TOPIC_IDS_VERSION;
     const topicImage = byId ? image.topicsById.get(t.topicId ?? ZERO_UUID) : image.topicsByName.get(t.topic ?? '');
@@ -101,15 +116,34 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
         partitionIndex: p.partition,
         partition: topicImage === undefined ? undefined : replicas.get(topic, p.partition),
         unknownTopicId: byId && topicImage === undefined,
+        knownPartition: topicImage?.partitions.has(p.partition) ?? false,
         fetchOffset: Number(p.fetchOffset),
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
         readCommitted: (req.isolationLevel ?? 0) === READ_COMMITTED,
+        consumer,
         replica: replicaIdOf(req) >= 0 ? { req, partition: p } : null,
       });
     }
   }
   return targets;
+}
+
+/** The leader's replica selection for a v11+ consumer fetch, when replica.selector.class is set. */
+function replicaSelection(req: FetchRequest, ctx: RequestContext): ReplicaSelection | null {
+  const selector = ctx.broker.settings.replicaSelector ?? null;
+  if (selector === null || ctx.apiVersion < PREFERRED_REPLICA_VERSION || replicaIdOf(req) >= 0) return null;
+  const brokers = ctx.broker.image.brokers;
+  return {
+    selector,
+    clientRack: req.rackId ?? '',
+    nowMs: ctx.broker.clock.nowMs(),
+    // Kafka offers only replicas with a live endpoint: registered and not fenced.
+    brokers: (id) => {
+      const b = brokers.get(id);
+      return b === undefined || b.fenced ? undefined : { rack: b.rack };
+    },
+  };
 }
 
 interface ReadResult {
@@ -126,7 +160,8 @@ async function readAll(targets: readonly Target[], maxBytes: number, log: Logger
   // Sequential on purpose: each partition's budget depends on what the earlier ones returned.
   for (const t of targets) {
     const data = await readOne(t, Math.min(t.partitionMaxBytes, remaining), bytes === 0, log);
-    if (data.errorCode !== ErrorCode.NONE || (data.divergingEpoch?.epoch ?? -1) >= 0) hasError = true;
+    // Kafka answers at once on an error, a diverging epoch or a preferred read replica.
+    if (data.errorCode !== ErrorCode.NONE || (data.divergingEpoch?.epoch ?? -1) >= 0 || (data.preferredReadReplica ?? -1) >= 0) hasError = true;
     const n = data.records?.length ?? 0;
     bytes += n;
     remaining = Math.max(0, remaining - n);
@@ -137,7 +172,7 @@ async function readAll(targets: readonly Target[], maxBytes: number, log: Logger
 
 async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log: Logger): Promise<PartitionData> {
   const p = t.partition;
-  if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : t.knownPartition ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (t.replica !== null) {
     try {
       return replicaFetchData(t.partitionIndex, await fetchForReplica(p, replicaFetchOf(t.replica.req, t.replica.partition, maxBytes, minOneMessage)));
@@ -146,15 +181,9 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
       return errorData(t.partitionIndex, storageErrorCode(e));
     }
   }
-  // Consumers read from the leader only (no follower fetching, KIP-392, here).
-  if (!p.isLeader) return errorData(t.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  const epochError = leaderEpochError(t.currentLeaderEpoch, p.leaderEpoch);
-  if (epochError !== ErrorCode.NONE) return errorData(t.partitionIndex, epochError);
   try {
-    const read = await p.read(t.fetchOffset, maxBytes, minOneMessage, t.readCommitted ? 'txnCommitted' : 'highWatermark');
-    // Kafka answers an error with empty records (size 0), never null: librdkafka rejects a -1 size.
-    if (read.kind === 'outOfRange') return partitionData(read, t.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
-    return partitionData(read, t.partitionIndex, ErrorCode.NONE, read.records);
+    const fetched = await fetchForConsumer(p, { ...t.consumer, fetchOffset: t.fetchOffset, maxBytes, minOneMessage, readCommitted: t.readCommitted, currentLeaderEpoch: t.currentLeaderEpoch });
+    return consumerData(t.partitionIndex, fetched);
   } catch (e) {
     if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
     return errorData(t.partitionIndex, storageErrorCode(e));
@@ -172,6 +201,17 @@ function waitForData(targets: readonly Target[], req: FetchRequest, ctx: Request
     fallback: first,
     wakeOn: replicaIdOf(req) >= 0 ? 'logEnd' : 'highWatermark',
   });
+}
+
+function consumerData(partitionIndex: number, r: ConsumerFetchResult): PartitionData {
+  if (r.kind === 'error') return errorData(partitionIndex, r.errorCode);
+  if (r.kind === 'preferredReplica') {
+    const offsets = { highWatermark: BigInt(r.highWatermark), lastStableOffset: BigInt(r.lastStableOffset), logStartOffset: BigInt(r.logStartOffset) };
+    return { partitionIndex, errorCode: ErrorCode.NONE, ...offsets, abortedTransactions: null, preferredReadReplica: r.replicaId, records: NO_RECORDS };
+  }
+  // Kafka answers an error with empty records (size 0), never null: librdkafka rejects a -1 size.
+  if (r.read.kind === 'outOfRange') return partitionData(r.read, partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
+  return partitionData(r.read, partitionIndex, ErrorCode.NONE, r.read.records);
 }
 
 function partitionData(read: PartitionRead, partitionIndex: number, errorCode: number, records: Buffer | null): PartitionData {
