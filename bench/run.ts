@@ -18,6 +18,7 @@ import { latencyWorkload } from './workloads/latency.js';
 import { metricsWorkload } from './workloads/metrics.js';
 import { schemaValidationWorkload } from './workloads/schema-validation.js';
 import { produceWorkloads } from './workloads/produce.js';
+import { replicationWorkload } from './workloads/replication.js';
 import { startupWorkload } from './workloads/startup.js';
 
 const FULL: Sizes = { runs: 3, produceMessages1KiB: 500_000, produceMessages100B: 2_000_000, latencySeconds: 5, consumePartitions: 512, consumeBacklogBytes: 2e9, kafkajsMessages: 100_000, coldStartRuns: 3 };
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
     if (want('8')) {
       log('workload 8: produce Avro to a schema-validated topic vs a plain one');
       rows.push(...(await schemaValidationWorkload(ctx)));
+    }
+    if (want('9')) {
+      log('workload 9: produce acks=all to a 3-node cluster (RF3) vs a single node (RF1)');
+      rows.push(...(await replicationWorkload(ctx)));
     }
     if (want('6')) {
       log('workload 6: cold start and footprint');

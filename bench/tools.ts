@@ -42,7 +42,9 @@ export function runTool(tools: Tools, name: ToolName, args: readonly (string | n
     execFile(tools.path(name), args.map(String), { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       if (line === undefined) {
-        reject(new Error(`${name} ${args.join(' ')}: ${err ? err.message : 'no output'}\n${stderr.slice(-2000)}`));
+        // How it ended (a signal leaves no stderr: SIGSEGV, or SIGTERM at the timeout) says more than the message.
+        const how = err ? ` (exit code ${String(err.code)}, signal ${String(err.signal)}${err.killed ? ', killed at the timeout' : ''})` : '';
+        reject(new Error(`${name} ${args.join(' ')}: ${err ? err.message : 'no output'}${how}\n${stderr.slice(-2000)}`));
         return;
       }
       const parsed = JSON.parse(line) as ToolResult;
