@@ -30,7 +30,8 @@ describe('a local cluster: startCluster and tributary start --nodes', function (
       return brokers.length === 3 ? brokers : undefined;
     }, 30_000);
     assert.deepEqual(listed, [1, 2, 3]);
-    const kafka = new kafkajs.Kafka({ clientId: 'local-cluster', brokers: cluster.bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const kafka = new kafkajs.Kafka({ clientId: 'local-cluster', brokers: cluster.bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING, requestTimeout: 5000, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    // A paused leader holds a request until the client gives up on it (request.timeout.ms): 5 s here, as an app wanting fast failover sets it.
     const topic = uniqueTopic('local-cluster');
     const admin = kafka.admin();
     await admin.connect();
