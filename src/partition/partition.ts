@@ -288,7 +288,7 @@ export class Partition {
     if (producer !== null) {
       const check = this.producers.check(producer);
       if (check.kind === 'error') return { kind: 'rejected', errorCode: check.errorCode, message: check.message };
-      if (check.kind === 'duplicate') return { kind: 'duplicate', baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1 };
+      if (check.kind === 'duplicate') return this.duplicateOutcome(leader, check.firstOffset, check.lastOffset, acks, timeoutMs);
     }
     const firstOffset = this.log.nextOffsetToAssign;
     const written = this.log.append(batch, this.leaderEpoch);
@@ -299,6 +299,20 @@ export class Partition {
     const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, timeoutMs) : ErrorCode.NONE;
     if (acked !== ErrorCode.NONE) return { kind: 'rejected', errorCode: acked, message: `${this.topic}-${this.partitionId}: acks=all not satisfied` };
     return { kind: 'appended', baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
+  }
+
+  /**
+   * A retried batch already in the log is answered with its original offsets, but (acks=all) only
+   * once they are committed, as Kafka's delayed produce waits on the duplicate's last offset: the
+   * first copy may still be unreplicated, and a retry acknowledged early is lost with the leader.
+   */
+  private async duplicateOutcome(leader: LeaderRole, baseOffset: number, lastOffset: number, acks: number, timeoutMs: number): Promise<AppendOutcome> {
+    if (acks === -1) {
+      if (this.fsyncOnAcksAll) await this.log.flush();
+      const acked = await leader.waitForAcks(lastOffset + 1, timeoutMs);
+      if (acked !== ErrorCode.NONE) return { kind: 'rejected', errorCode: acked, message: `${this.topic}-${this.partitionId}: acks=all not satisfied` };
+    }
+    return { kind: 'duplicate', baseOffset, lastOffset, logAppendTimeMs: -1 };
   }
 
   /**
