@@ -86,12 +86,14 @@ export class Partition {
   }
 
   /**
-   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO); a leader
-   * then moves it as its ISR allows (a leader without followers: to the LEO at once).
+   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO). It is not
+   * raised here: the replica's role from metadata comes next (a leader then moves it as its ISR
+   * allows, a leader without followers to the LEO at once; a follower takes its leader's). Raising
+   * it here, while the replica still leads alone as created, would give a restarted follower its
+   * whole log as committed, uncommitted tail included.
    */
   restoreHighWatermark(offset: number): void {
     this.hw = Math.max(this.log.logStartOffset, Math.min(offset, this.log.logEndOffset));
-    if (this.role instanceof LeaderRole) this.role.maybeIncrementHighWatermark();
   }
 
   /** Sets this broker's id, clock, replica.lag.time.max.ms and the ISR proposal path (before any role change). */
