@@ -79,10 +79,10 @@ export class Partition {
     // checkpoint would be clamped to the LEO on load anyway).
     this.hw = log.logEndOffset;
     this.role = new LeaderRole(this, SOLO, leaderEpoch, [SOLO.localId], [SOLO.localId], log.logEndOffset);
-    // Kafka's makeLeader on load: the epoch starts at the LEO (a log from before epochs were kept has none).
-    if (leaderEpoch >= 0 && log.epochs.latestEpoch < leaderEpoch && log.epochs.assign(leaderEpoch, log.nextOffsetToAssign)) {
-      log.epochs.persist().catch((e: unknown) => log.onBackgroundError?.(`leader-epoch-checkpoint of ${log.dir}: ${(e as Error).message}`));
-    }
+    // The epoch cache is left alone here: only becoming the leader starts an epoch at the LEO
+    // (Kafka's makeLeader). A replica about to follow that recorded the metadata's epoch at its
+    // LEO would claim that epoch for its own uncommitted tail, and its leader would never find
+    // the divergence (the last fetched epoch would match).
   }
 
   /**
@@ -141,6 +141,8 @@ export class Partition {
    */
   async becomeLeader(change: LeaderChange): Promise<void> {
     if (this.role instanceof LeaderRole && this.role.leaderEpoch === change.leaderEpoch) {
+      // A replica loaded as its epoch's leader: the epoch starts at its LEO, as a new one would.
+      if (this.log.epochs.latestEpoch < change.leaderEpoch && this.log.epochs.assign(change.leaderEpoch, this.log.nextOffsetToAssign)) await this.log.epochs.persist();
       this.role.updateAssignment(change.replicas, change.isr);
       return;
     }
