@@ -7,6 +7,9 @@
  * checker can fail.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { replayCommand, runSeed, SCENARIOS, type RunResult, type ScenarioName } from './scenarios.js';
 import { SIM_BUGS, type SimBug } from './sim-cluster.js';
 
@@ -15,6 +18,15 @@ const REPLAY_SEED = process.env.REPLICATION_SIM_SEED;
 
 function report(r: RunResult, bug?: SimBug): string {
   return `${r.scenario} seed ${r.seed}: ${r.failure}\n  replay: ${replayCommand(r.scenario, r.seed, bug)}`;
+}
+
+/** Runs the printed replay command itself and checks it reproduces `failure`. */
+function replayInChild(scenario: ScenarioName, seed: number, bug: SimBug, failure: string): void {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+  const env = { ...process.env, REPLICATION_SIM_SEED: String(seed), REPLICATION_SIM_SCENARIO: scenario, REPLICATION_SIM_BUG: bug, REPLICATION_SIM_TRACE_LINES: '5' };
+  const child = spawnSync('npx', ['mocha', 'dist/src/testing/replication-sim/replication-sim.test.js'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+  assert.notEqual(child.status, 0, `the replay command passed: ${child.stdout}`);
+  assert.ok(child.stdout.includes(failure), `the replay command did not reproduce "${failure}":\n${child.stdout}\n${child.stderr}`);
 }
 
 if (REPLAY_SEED !== undefined) {
@@ -76,6 +88,7 @@ if (REPLAY_SEED !== undefined) {
           const again = await runSeed(scenario, seed, bug);
           assert.equal(again.failure, r.failure, 'the failing seed replays to the same failure');
           console.log(`    ${bug}: caught at seed ${seed}: ${r.failure}\n      replay: ${replayCommand(scenario, seed, bug)}`);
+          if (bug === 'hwFromMinority') replayInChild(scenario, seed, bug, r.failure);
           return;
         }
         assert.fail(`${bug} went unnoticed for ${SEEDS} seeds`);
