@@ -15,7 +15,7 @@ import { CALM } from './sim-network.js';
 export const SCENARIOS = ['crash-leader', 'crash-follower', 'network-chaos', 'partitioned-leader', 'mixed'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-const FAULT_PHASE_MS = 6000;
+const FAULT_PHASE_MS = 5000;
 const CONVERGE_MS = 60_000;
 
 export interface RunResult {
