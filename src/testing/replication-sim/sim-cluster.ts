@@ -12,6 +12,12 @@
  * order), acks=all, retried on every error and timeout against the leader the controller names,
  * so a lost acknowledgement makes a duplicate the leader must recognise.
  *
+ * A broker restarts Kafka's way: it registers (a new incarnation leaves every ISR and leadership),
+ * then takes its role from the caught-up image. REPLICATION_SIM_RESTART=node plays node.ts's order
+ * instead (the role from the broker's own, possibly stale, metadata first, registration after),
+ * which loses acknowledged records: a restarted leader that lost its unsynced tail leads again at
+ * its old epoch until its session expires, and its followers truncate to it.
+ *
  * `SimBug` switches on deliberate bugs so a test can prove the checker fails: `hwFromMinority`, a
  * leader that raises its HW to its own LEO; `forgetProducers`, a new leader that forgets the
  * producers' sequence state.
@@ -101,6 +107,8 @@ export class SimCluster {
         }
       },
       trace: (line) => this.log(line),
+      staleImageFirst: process.env.REPLICATION_SIM_RESTART === 'node',
+      records: () => this.controller.written,
     };
     this.brokers = BROKERS.map((id) => new SimBroker(id, world));
     for (const b of this.brokers) this.fetchServer.register(b.id, (topicId, partition) => (b.serving && partition === 0 && b.partition?.topicId === topicId ? b.partition : undefined));
