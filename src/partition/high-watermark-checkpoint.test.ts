@@ -24,17 +24,20 @@ describe('partition/replication-offset-checkpoint', () => {
     assert.deepEqual([...(await readHighWatermarks(fs, logDir))], [['t-0', 3]]);
     await p.close();
 
+    // ReplicaManager's order: the checkpoint first, then the replication settings, then the role.
     const follower = await open();
+    follower.restoreHighWatermark(2);
     follower.configureReplication({ localId: 1, clock: new ManualClock(), replicaLagTimeMaxMs: 30000, alterIsr: (r) => Promise.resolve(r.isr) });
     follower.becomeFollower({ leaderEpoch: 1, leaderId: 2 });
-    follower.restoreHighWatermark(2);
-    assert.equal(follower.highWatermark, 2, 'not past what the checkpoint knew was committed');
+    assert.equal(follower.highWatermark, 2, 'not past what the checkpoint knew was committed (found by the replication simulator)');
     const read = await follower.read(0, 1 << 20, true, 'highWatermark');
     assert.equal(read.kind === 'ok' ? read.records.length : -1, 2 * makeBatch({}).length);
     await follower.close();
 
     const alone = await open();
     alone.restoreHighWatermark(1);
+    assert.equal(alone.highWatermark, 1);
+    await alone.becomeLeader({ leaderEpoch: 0, replicas: [0], isr: [0] });
     assert.equal(alone.highWatermark, 3, 'a leader with no followers commits what it has');
     await alone.close();
   });

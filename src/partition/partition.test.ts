@@ -101,4 +101,24 @@ describe('partition/Partition', () => {
     assert.equal(answered, 7);
     await p.close();
   });
+
+  it("a replica loaded at a newer epoch records it only when it becomes that epoch's leader, never as a follower (found by the replication simulator)", async () => {
+    const dir = path.join(await temp.make(), 't-0');
+    const first = new Partition('t', 0, 'AAECAwQFBgcICQoLDA0ODw', await PartitionLog.open(fs, dir, DEFAULT_LOG_CONFIG), 0, false, 1_000_000);
+    for (let i = 0; i < 3; i++) await first.appendFromClient(makeBatch({ seed: i }), 1, null, 0);
+    await first.close();
+    // Restarted while the metadata says epoch 5 (another broker leads it): the tail of epoch 0 is
+    // uncommitted; claiming epoch 5 for it would hide its divergence from the new leader.
+    const follower = new Partition('t', 0, 'AAECAwQFBgcICQoLDA0ODw', await PartitionLog.open(fs, dir, DEFAULT_LOG_CONFIG), 5, false, 1_000_000);
+    follower.becomeFollower({ leaderEpoch: 5, leaderId: 2 });
+    assert.equal(follower.latestLogEpoch, 0);
+    assert.deepEqual(follower.endOffsetForEpoch(0), { epoch: 0, endOffset: 3 });
+    await follower.close();
+    // Loaded as epoch 5's leader: the epoch starts at its LEO (Kafka's makeLeader).
+    const leader = new Partition('t', 0, 'AAECAwQFBgcICQoLDA0ODw', await PartitionLog.open(fs, dir, DEFAULT_LOG_CONFIG), 5, false, 1_000_000);
+    await leader.becomeLeader({ leaderEpoch: 5, replicas: [0], isr: [0] });
+    assert.equal(leader.latestLogEpoch, 5);
+    assert.deepEqual(leader.endOffsetForEpoch(0), { epoch: 0, endOffset: 3 });
+    await leader.close();
+  });
 });

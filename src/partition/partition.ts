@@ -79,19 +79,21 @@ export class Partition {
     // checkpoint would be clamped to the LEO on load anyway).
     this.hw = log.logEndOffset;
     this.role = new LeaderRole(this, SOLO, leaderEpoch, [SOLO.localId], [SOLO.localId], log.logEndOffset);
-    // Kafka's makeLeader on load: the epoch starts at the LEO (a log from before epochs were kept has none).
-    if (leaderEpoch >= 0 && log.epochs.latestEpoch < leaderEpoch && log.epochs.assign(leaderEpoch, log.nextOffsetToAssign)) {
-      log.epochs.persist().catch((e: unknown) => log.onBackgroundError?.(`leader-epoch-checkpoint of ${log.dir}: ${(e as Error).message}`));
-    }
+    // The epoch cache is left alone here: only becoming the leader starts an epoch at the LEO
+    // (Kafka's makeLeader). A replica about to follow that recorded the metadata's epoch at its
+    // LEO would claim that epoch for its own uncommitted tail, and its leader would never find
+    // the divergence (the last fetched epoch would match).
   }
 
   /**
-   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO); a leader
-   * then moves it as its ISR allows (a leader without followers: to the LEO at once).
+   * The HW a loading replica starts from (replication-offset-checkpoint): min(it, LEO). It is not
+   * raised here: the replica's role from metadata comes next (a leader then moves it as its ISR
+   * allows, a leader without followers to the LEO at once; a follower takes its leader's). Raising
+   * it here, while the replica still leads alone as created, would give a restarted follower its
+   * whole log as committed, uncommitted tail included.
    */
   restoreHighWatermark(offset: number): void {
     this.hw = Math.max(this.log.logStartOffset, Math.min(offset, this.log.logEndOffset));
-    if (this.role instanceof LeaderRole) this.role.maybeIncrementHighWatermark();
   }
 
   /** Sets this broker's id, clock, replica.lag.time.max.ms and the ISR proposal path (before any role change). */
@@ -139,6 +141,8 @@ export class Partition {
    */
   async becomeLeader(change: LeaderChange): Promise<void> {
     if (this.role instanceof LeaderRole && this.role.leaderEpoch === change.leaderEpoch) {
+      // A replica loaded as its epoch's leader: the epoch starts at its LEO, as a new one would.
+      if (this.log.epochs.latestEpoch < change.leaderEpoch && this.log.epochs.assign(change.leaderEpoch, this.log.nextOffsetToAssign)) await this.log.epochs.persist();
       this.role.updateAssignment(change.replicas, change.isr);
       return;
     }
@@ -288,7 +292,7 @@ export class Partition {
     if (producer !== null) {
       const check = this.producers.check(producer);
       if (check.kind === 'error') return { kind: 'rejected', errorCode: check.errorCode, message: check.message };
-      if (check.kind === 'duplicate') return { kind: 'duplicate', baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTimeMs: -1 };
+      if (check.kind === 'duplicate') return this.duplicateOutcome(leader, check.firstOffset, check.lastOffset, acks, timeoutMs);
     }
     const firstOffset = this.log.nextOffsetToAssign;
     const written = this.log.append(batch, this.leaderEpoch);
@@ -299,6 +303,20 @@ export class Partition {
     const acked = acks === -1 ? await leader.waitForAcks(result.lastOffset + 1, timeoutMs) : ErrorCode.NONE;
     if (acked !== ErrorCode.NONE) return { kind: 'rejected', errorCode: acked, message: `${this.topic}-${this.partitionId}: acks=all not satisfied` };
     return { kind: 'appended', baseOffset: result.firstOffset, lastOffset: result.lastOffset, logAppendTimeMs: result.logAppendTimeMs ?? -1 };
+  }
+
+  /**
+   * A retried batch already in the log is answered with its original offsets, but (acks=all) only
+   * once they are committed, as Kafka's delayed produce waits on the duplicate's last offset: the
+   * first copy may still be unreplicated, and a retry acknowledged early is lost with the leader.
+   */
+  private async duplicateOutcome(leader: LeaderRole, baseOffset: number, lastOffset: number, acks: number, timeoutMs: number): Promise<AppendOutcome> {
+    if (acks === -1) {
+      if (this.fsyncOnAcksAll) await this.log.flush();
+      const acked = await leader.waitForAcks(lastOffset + 1, timeoutMs);
+      if (acked !== ErrorCode.NONE) return { kind: 'rejected', errorCode: acked, message: `${this.topic}-${this.partitionId}: acks=all not satisfied` };
+    }
+    return { kind: 'duplicate', baseOffset, lastOffset, logAppendTimeMs: -1 };
   }
 
   /**

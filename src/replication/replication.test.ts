@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { AppendOutcome } from '../partition/partition.js';
-import { makeBatch } from '../storage/test-batches.js';
+import { makeBatch, writeCrc } from '../storage/test-batches.js';
 import { settle } from '../testing/manual-clock.js';
 import { ReplicaCluster } from '../testing/replica-cluster.js';
 import { ReplicaFetcherManager } from './fetcher-manager.js';
@@ -262,5 +262,31 @@ describe('replication: three replicas of one partition in one process', function
     }
     assert.ok(sawAtHw, 'it was at the HW, and still out of the ISR');
     assert.deepEqual(c.isr, [1, 2, 3], 'the fetch at the epoch start offset brings it back');
+  });
+
+  it('a retried idempotent batch (acks=all) is answered only once its first copy is committed, as Kafka delays it (found by the replication simulator)', async () => {
+    c = await ReplicaCluster.start({ minInsyncReplicas: 2 });
+    const idem = { producerId: 7n, epoch: 0, firstSeq: 0, lastSeq: 0 };
+    const batch = makeBatch({ seed: 9 });
+    batch.writeBigInt64BE(7n, 43);
+    batch.writeInt16BE(0, 51);
+    batch.writeInt32BE(0, 53);
+    writeCrc(batch);
+    const first = track(c.leaderReplica.appendFromClient(batch, -1, idem, 0, undefined, 60_000));
+    await until(() => c.leaderReplica.leadership?.waitingAcks === 1);
+    // The client timed out and retries the same batch: not replicated yet, so no answer yet.
+    const retry = track(c.leaderReplica.appendFromClient(batch, -1, idem, 0, undefined, 60_000));
+    await until(() => c.leaderReplica.leadership?.waitingAcks === 2);
+    assert.equal(retry.settled(), false, 'the duplicate is not acknowledged before the HW passes it');
+    await c.fetch(2);
+    await c.fetch(2);
+    await c.fetch(3);
+    await c.fetch(3);
+    await until(() => retry.settled() && first.settled());
+    assert.deepEqual(retry.value(), { kind: 'duplicate', baseOffset: 0, lastOffset: 0, logAppendTimeMs: -1 });
+    assert.equal(c.leaderReplica.logEndOffset, 1, 'written once');
+    // With a timeout and no follower, a retry is refused as the first copy would be.
+    const again = await c.leaderReplica.appendFromClient(batch, -1, idem, 0, undefined, 60_000);
+    assert.equal(again.kind, 'duplicate');
   });
 });

@@ -335,6 +335,11 @@ export class PartitionLog {
         this.dirNeedsSync = true;
         this.queueHead++;
         op.done?.();
+        // Kafka's roll schedules a flush of the log up to the new segment: without it a crash soon
+        // after could keep the new segment while losing the old one's unsynced bytes (a hole in
+        // the log, as a follower, which never flushes otherwise, would recover it). A failed flush
+        // has failed the log already (flushRound).
+        void this.flush().catch(() => undefined);
       } else {
         const end = this.coalescedEnd(op.segment);
         const buffers: Buffer[] = [];

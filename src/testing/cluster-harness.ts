@@ -19,8 +19,8 @@ export class ClusterHarness {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unclean = new Set<string>();
 
-  constructor() {
-    this.control = new ClusterControl({ run: (cmd) => this.run(cmd), image: this.image, sessionTimeoutMs: SESSION_TIMEOUT_MS, uncleanLeaderElection: (t) => this.unclean.has(t) });
+  constructor(sessionTimeoutMs = SESSION_TIMEOUT_MS) {
+    this.control = new ClusterControl({ run: (cmd) => this.run(cmd), image: this.image, sessionTimeoutMs, uncleanLeaderElection: (t) => this.unclean.has(t) });
   }
 
   run<T>(command: ControllerCommand<T>): Promise<T> {
