@@ -17,6 +17,7 @@ import { ensureFormatted } from './storage/meta-properties.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
+import { isActiveBroker } from './metadata/broker-image.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
 import { MetadataPublisher } from './controller/metadata-publisher.js';
@@ -163,7 +164,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
     minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
-    replication: { localId: config.nodeId, clock, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, alterIsr: isrProposer(image, link, config.nodeId, brokerEpoch, log) },
+    replication: {
+      localId: config.nodeId, clock, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, alterIsr: isrProposer(image, link, config.nodeId, brokerEpoch, log),
+      isReplicaIsrEligible: (id) => isActiveBroker(image.brokers.get(id)),
+    },
   });
   const fetchers = alone
     ? null

@@ -11,7 +11,7 @@
  * force only.
  *
  * Invariants: the HW is min(leader LEO, LEO of every maximal-ISR follower and of every caught-up
- * follower) and never moves back (Kafka's maybeIncrementLeaderHW); a follower joins the ISR only
+ * ISR-eligible follower) and never moves back (Kafka's maybeIncrementLeaderHW); a follower joins the ISR only
  * once its LEO reaches the HW and this epoch's start offset; an acks=all produce resolves once the
  * HW passes its last offset (NONE, or NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR in force is
  * then smaller than min.insync.replicas), on its timeout (REQUEST_TIMED_OUT), or when the
@@ -42,6 +42,13 @@ export interface ReplicationSettings {
   /** replica.lag.time.max.ms (Kafka's default 30000). */
   readonly replicaLagTimeMaxMs: number;
   readonly alterIsr: AlterIsr;
+  /**
+   * Kafka's isReplicaIsrEligible: the broker is registered, unfenced and not shutting down. A
+   * caught-up follower outside the ISR holds the HW back only while it is eligible: a killed
+   * follower (fenced by the controller) stops counting then, not replica.lag.time.max.ms after its
+   * last fetch. Default: every broker is.
+   */
+  readonly isReplicaIsrEligible?: (brokerId: number) => boolean;
 }
 
 /** What the leadership needs from its partition. */
@@ -143,8 +150,9 @@ export class LeaderRole {
     const now = this.settings.clock.nowMs();
     const maximal = this.maximalIsr;
     let hw = leo;
+    const eligible = this.settings.isReplicaIsrEligible ?? ((): boolean => true);
     for (const f of this.followers.values()) {
-      const counts = maximal.includes(f.brokerId) || f.isCaughtUp(leo, now, this.settings.replicaLagTimeMaxMs);
+      const counts = maximal.includes(f.brokerId) || (f.isCaughtUp(leo, now, this.settings.replicaLagTimeMaxMs) && eligible(f.brokerId));
       if (counts && f.logEndOffset < hw) hw = f.logEndOffset;
     }
     if (hw > this.host.highWatermark) this.host.raiseHighWatermark(hw);
