@@ -13,6 +13,7 @@ import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
 import { INSTALL_HINT } from '../src/compat/jvm/maven.js';
 import { CompatSession } from '../src/compat/runner.js';
+import { KAFKA_CLUSTER_STARTER } from '../src/compat/row-cluster.js';
 import { MatrixRecorder } from './support/matrix-output.js';
 import { defineCellTests } from './support/cell-tests.js';
 import { isCi, printBrokerLogOnFailure } from './support/helpers.js';
@@ -24,6 +25,8 @@ export const ORACLE_ROWS = [
   'auto-create', 'message-too-large', 'interop', 'consumer-groups', 'static-membership', 'consumer-offsets-format',
   'retention-time', 'retention-size', 'delete-records', 'compaction', 'configs-live', 'log-append-time',
   'transactions', 'txn-send-offsets', 'txn-fencing', 'txn-timeout', 'metadata-quorum',
+  // Cluster rows: a 3-node Kafka cluster per row (about a minute to start), seconds of traffic per cell.
+  'leader-failover-produce-consume', 'leader-failover-transactions',
 ] as const;
 
 const capabilities = (await loadCapabilities()).filter((c) => (ORACLE_ROWS as readonly string[]).includes(c.id));
@@ -48,6 +51,7 @@ describe('compat cells against Apache Kafka (the oracle)', function () {
       bootstrap: kafka.bootstrap,
       product: kafka.product,
       controlled: { nodeId: Number(config['node.id']), clusterId: kafka.clusterId, config, logDir: kafka.logDir },
+      cluster: KAFKA_CLUSTER_STARTER,
     });
     for (const c of session.clients) {
       console.log(`      [compat] ${c.title}: ${c.version ?? `absent (${c.problem}; ${c.install})`}`);

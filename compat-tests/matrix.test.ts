@@ -14,6 +14,7 @@ import { CONTROLLED_BROKER_CONFIG } from '../src/compat/capability.js';
 import { loadCapabilities } from '../src/compat/capabilities/index.js';
 import { restartControls } from '../src/compat/restart-controls.js';
 import { CompatSession } from '../src/compat/runner.js';
+import { TRIBUTARY_CLUSTER_STARTER } from '../src/cli/compat-cluster.js';
 import { MatrixRecorder } from './support/matrix-output.js';
 import { defineCellTests } from './support/cell-tests.js';
 
@@ -35,6 +36,8 @@ describe('compat matrix: capabilities × clients against a broker process', func
       controlled: { nodeId: Number(config['node.id']), clusterId: b.clusterId, config, logDir: b.logDir },
       restart: controls.restart,
       ensureRunning: controls.ensureRunning,
+      // Cluster rows (leader failover) start a 3-node Tributary cluster for the row.
+      cluster: TRIBUTARY_CLUSTER_STARTER,
     });
     for (const c of session.clients) {
       console.log(`      [compat] ${c.title}: ${c.version ?? `absent (${c.problem}; ${c.install})`}`);

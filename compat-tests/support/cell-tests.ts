@@ -10,6 +10,9 @@ import { isCi } from './helpers.js';
 import type { MatrixRecorder } from './matrix-output.js';
 import { rowCells } from './row-cells.js';
 
+/** Extra time a cluster row's `it` allows for starting the cluster and restarting a killed node. */
+const CLUSTER_ALLOWANCE_MS = 300_000;
+
 export interface CellTestOptions {
   /** Shown after "capability × client" in a skip or CI failure (e.g. ' on Apache Kafka'). */
   readonly where?: string;
@@ -24,7 +27,9 @@ export function defineCellTests(capabilities: readonly Capability[], session: ()
       for (const client of CLIENT_IDS) {
         if (typeof cap.cells[client] !== 'function') continue;
         it(client, async function () {
-          const allowance = cap.needsRestart === true ? opts.restartAllowanceMs ?? 30_000 : 30_000;
+          // A cluster row's first cell starts the row's cluster (three JVMs, for Kafka), and every
+          // cell starts its killed node again afterwards: neither counts in the cell's time limit.
+          const allowance = cap.needsRestart === true ? opts.restartAllowanceMs ?? 30_000 : cap.needsCluster !== undefined ? CLUSTER_ALLOWANCE_MS : 30_000;
           this.timeout((cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + allowance);
           const r = await cells.run(client);
           recorder.record(cap, client, r);

@@ -50,7 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'compat') {
     // Loaded on demand: `start` must not pay for the compat suites.
     const { compatMain } = await import('../compat/cli.js');
-    return compatMain(rest);
+    const { TRIBUTARY_CLUSTER_STARTER } = await import('./compat-cluster.js');
+    return compatMain(rest, { tributaryCluster: TRIBUTARY_CLUSTER_STARTER });
   }
   if (rest.includes('--nodes')) {
     const { startLocalCluster } = await import('./start-cluster.js');

@@ -116,13 +116,17 @@ export class WireClient extends KafkaConnection {
 
   /** The group coordinator's address for `group` (FindCoordinator). */
   async findGroupCoordinator(group: string): Promise<string> {
-    const resp = await this.send(apiCall(findCoordinatorRequestMeta, encodeFindCoordinatorRequest, decodeFindCoordinatorResponse, { key: group, keyType: 0, coordinatorKeys: [group] }));
+    const c = await this.findCoordinator(group, 0);
+    return c.host.includes(':') ? `[${c.host}]:${c.port}` : `${c.host}:${c.port}`;
+  }
+
+  /** FindCoordinator of one key (keyType 0: a group, 1: a transactional id): the coordinator's node. */
+  async findCoordinator(key: string, keyType: 0 | 1): Promise<{ nodeId: number; host: string; port: number }> {
+    const resp = await this.send(apiCall(findCoordinatorRequestMeta, encodeFindCoordinatorRequest, decodeFindCoordinatorResponse, { key, keyType, coordinatorKeys: [key] }));
     const c = resp.coordinators?.[0];
     const code = c?.errorCode ?? resp.errorCode ?? 0;
-    if (code !== 0) throw new Error(`FindCoordinator(${group}): ${errorName(code)}`);
-    const host = c?.host ?? resp.host ?? '';
-    const port = c?.port ?? resp.port ?? 0;
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    if (code !== 0) throw new Error(`FindCoordinator(${key}, type ${keyType}): ${errorName(code)}`);
+    return { nodeId: c?.nodeId ?? resp.nodeId ?? -1, host: c?.host ?? resp.host ?? '', port: c?.port ?? resp.port ?? 0 };
   }
 
   /** Deletes groups (send to their coordinator); resolves to group → error (null when deleted or unknown). */

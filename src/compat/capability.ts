@@ -82,6 +82,60 @@ export const CONTROLLED_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'transaction.state.log.num.partitions': '5',
 };
 
+/**
+ * Broker configs of the 3-node cluster a cluster row starts (Tributary and Apache Kafka alike; every
+ * node gets them, only node.id and the addresses differ): every topic replicated to all three nodes
+ * and written with acks=all only while two replicas are in sync, internal topics too. Kafka's
+ * broker.session.timeout.ms (9 s) is lowered to 3 s on both targets: a SIGKILLed leader is fenced
+ * and replaced within about 3 s, so a failover cell is seconds of traffic, not tens.
+ */
+export const CLUSTER_BROKER_CONFIG: Readonly<Record<string, string>> = {
+  'default.replication.factor': '3',
+  'min.insync.replicas': '2',
+  'offsets.topic.replication.factor': '3',
+  'offsets.topic.num.partitions': '5',
+  'transaction.state.log.replication.factor': '3',
+  'transaction.state.log.min.isr': '2',
+  'transaction.state.log.num.partitions': '5',
+  'unclean.leader.election.enable': 'false',
+  'num.partitions': '1',
+  'group.initial.rebalance.delay.ms': '500',
+  'broker.session.timeout.ms': '3000',
+  'broker.heartbeat.interval.ms': '500',
+};
+
+/** One node of the cluster a cluster row runs against (env.cluster). */
+export interface ControlledClusterNode {
+  readonly id: number;
+  /** host:port of its broker listener. */
+  readonly bootstrap: string;
+  readonly alive: boolean;
+  /** SIGKILL (kill -9), and wait for the exit. */
+  kill(): Promise<unknown>;
+  /** Starts the killed node again on its data dir and address; resolves once it serves. */
+  restart(): Promise<void>;
+  /** What the node printed (Tributary's log; Kafka's JVM logs nothing but its stderr), for notes. */
+  output(): string;
+}
+
+/**
+ * The cluster a cluster row runs against: started by the run for that row (CLUSTER_BROKER_CONFIG,
+ * three nodes), shared by the row's cells; after each cell every killed node is started again.
+ */
+export interface ControlledCluster {
+  /** 'Tributary', 'Apache Kafka 4.3.1'. */
+  readonly product: string;
+  /** Every node's broker listener, comma-separated (env.bootstrap of a cluster row). */
+  readonly bootstrap: string;
+  readonly nodes: readonly ControlledClusterNode[];
+  readonly config: Readonly<Record<string, string>>;
+  node(id: number): ControlledClusterNode;
+  /** The node leading `topic`'s partition, asked of a live node (the run's own connection). */
+  leaderOf(topic: string, partition: number): Promise<number>;
+  /** The node coordinating a transactional id (FindCoordinator key type 1, the run's own connection). */
+  transactionCoordinator(transactionalId: string): Promise<number>;
+}
+
 /** How env.restart stops the broker before starting it again: SIGTERM (default) or SIGKILL (kill -9). */
 export interface RestartOptions {
   readonly kill?: boolean;
@@ -108,6 +162,8 @@ export interface CompatEnv {
    * port; only for needsRestart capabilities.
    */
   readonly restart: ((opts?: RestartOptions) => Promise<void>) | undefined;
+  /** Set only in a cluster row's cells (needsCluster): the 3-node cluster env.bootstrap names. */
+  readonly cluster: ControlledCluster | undefined;
   /** Aborted when the cell's time is up: pass it on to anything long-running. */
   readonly signal: AbortSignal;
   /** Milliseconds left before the cell's deadline (at most `cap` when given). */
@@ -158,6 +214,13 @@ export interface Capability {
    * every cell is "not run: needs a broker the run controls (<why>)", never a failure.
    */
   readonly needsControlledBroker?: string;
+  /**
+   * A cluster row: its cells run against a 3-node cluster (CLUSTER_BROKER_CONFIG) the run starts for
+   * the row (env.cluster; env.bootstrap names every node), not against the run's one broker: why,
+   * e.g. 'kills the partition leader'. Without a way to start one (--bootstrap) its cells are "not
+   * run", never a failure.
+   */
+  readonly needsCluster?: string;
   /** Per-cell time limit (default 60 s). */
   readonly timeoutMs?: number;
   readonly cells: { readonly [C in ClientId]?: Cell<C> };

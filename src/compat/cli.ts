@@ -13,6 +13,7 @@ import { installClients } from './install.js';
 import { KafkaProcess } from './jvm/kafka-process.js';
 import { KAFKA_VERSION } from './jvm/maven.js';
 import { restartControls, type RestartControls } from './restart-controls.js';
+import { KAFKA_CLUSTER_STARTER, type ClusterStarter } from './row-cluster.js';
 import { FORMATS, formatMatrix, type Format } from './report/index.js';
 import { CompatSession, runMatrix } from './runner.js';
 import { EndpointError, parseHostPort } from '../client/wire-client.js';
@@ -28,7 +29,8 @@ and prints a matrix: one row per capability, one column per client.
 Without --bootstrap a fresh broker is started (and stopped afterwards): Tributary, or with
 --broker kafka Apache Kafka ${KAFKA_VERSION} (one KRaft node on loopback, from the jars that
 --install-clients fetches; needs java), with the same settings, restart rows included: the
-reference every cell must also pass against. With --bootstrap any Kafka-compatible endpoint is
+reference every cell must also pass against. Cluster rows (leader failover) start a 3-node
+cluster of the same product for the row. With --bootstrap any Kafka-compatible endpoint is
 tested, creating only topics and groups named tributary-compat-* and deleting them afterwards.
 --install-clients fetches the Java, Go and PyPI clients (and Apache Kafka's jars) into
 ~/.cache/tributary and Maven's and Go's own caches; Debian's clients come from apt-get.
@@ -125,7 +127,12 @@ async function startControlled(kind: BrokerKind): Promise<{ broker: ControlledPr
   return { broker, controlled, controls: restartControls(broker, (line) => process.stderr.write(line + '\n')) };
 }
 
-export async function compatMain(argv: readonly string[]): Promise<number> {
+/** What the caller hands in: how to start a Tributary cluster (compat/ must not import the node files). */
+export interface CompatDeps {
+  readonly tributaryCluster?: ClusterStarter;
+}
+
+export async function compatMain(argv: readonly string[], deps: CompatDeps = {}): Promise<number> {
   let args: CompatArgs;
   try {
     args = parseArgs(argv);
@@ -145,7 +152,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
   }
   const all = await loadCapabilities();
   if (args.list) {
-    for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.title}${c.needsRestart === true ? ' (restarts the broker)' : ''}${c.needsControlledBroker !== undefined ? ' (needs a broker the run controls)' : ''}\n`);
+    for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.title}${c.needsRestart === true ? ' (restarts the broker)' : ''}${c.needsCluster !== undefined ? ' (starts a 3-node cluster)' : ''}${c.needsControlledBroker !== undefined ? ' (needs a broker the run controls)' : ''}\n`);
     return 0;
   }
   let capabilities;
@@ -173,6 +180,7 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
     let controlled: ControlledBroker | undefined;
     let controls: RestartControls | undefined;
     let product: string | undefined;
+    let cluster: ClusterStarter | undefined;
     if (bootstrap === undefined) {
       const kind = args.broker ?? 'tributary';
       process.stderr.write(`[compat] starting a fresh ${kind === 'kafka' ? `Apache Kafka ${KAFKA_VERSION}` : 'Tributary'}…\n`);
@@ -188,11 +196,13 @@ export async function compatMain(argv: readonly string[]): Promise<number> {
       controlled = started.controlled;
       controls = started.controls;
       if (kind === 'kafka') product = broker.product;
+      // Cluster rows start their own 3-node cluster of the same product.
+      cluster = kind === 'kafka' ? KAFKA_CLUSTER_STARTER : deps.tributaryCluster;
     }
     let session: CompatSession;
     try {
       session = await CompatSession.open({
-        bootstrap, controlled, product, clients: args.clients,
+        bootstrap, controlled, product, clients: args.clients, cluster,
         restart: controls?.restart, ensureRunning: controls?.ensureRunning,
       });
     } catch (e) {

@@ -153,6 +153,23 @@ export class StreamingProcess {
     return this.exitInfo !== undefined;
   }
 
+  /** How it exited (undefined while it runs). */
+  get exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined {
+    return this.exitInfo;
+  }
+
+  /** The tail of its stderr. */
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  /** Resolves once it has exited (bounded: throws after timeoutMs). */
+  async waitExit(timeoutMs: number): Promise<void> {
+    await this.waitForLine('its exit', () => false, timeoutMs).catch((e: Error) => {
+      if (this.exitInfo === undefined) throw e;
+    });
+  }
+
   /** Waits for the first line matching `match`; throws (with stderr) on exit or timeout. */
   async waitForLine(what: string, match: (line: string) => boolean, timeoutMs: number): Promise<TimedLine> {
     const deadline = Date.now() + timeoutMs;

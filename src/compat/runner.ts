@@ -13,9 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { apiName, ApiKey } from '../protocol/generated/api-keys.js';
 import {
-  CLIENT_IDS, DEFAULT_CELL_TIMEOUT_MS, NotRunError,
-  type Capability, type CellFn, type ClientHandles, type ClientId, type CompatEnv, type ControlledBroker, type RestartOptions, type TopicSpec,
+  CLIENT_IDS, CLUSTER_BROKER_CONFIG, DEFAULT_CELL_TIMEOUT_MS, NotRunError,
+  type Capability, type CellFn, type ClientHandles, type ClientId, type CompatEnv, type ControlledBroker, type ControlledCluster, type RestartOptions, type TopicSpec,
 } from './capability.js';
+import { controlledCluster, connectAny, type ClusterStarter, type StartedCluster } from './row-cluster.js';
 import { ADAPTERS } from './clients/index.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { waitFor } from './wait.js';
@@ -66,6 +67,12 @@ export interface SessionOptions {
   readonly ensureRunning?: () => Promise<void>;
   /** What the run started (EndpointInfo.product), when it is not Tributary. */
   readonly product?: string;
+  /**
+   * How a cluster row (needsCluster) gets its 3-node cluster: started with CLUSTER_BROKER_CONFIG
+   * before the row's first cell, shared by its cells, stopped before another cluster row's or at
+   * close(). Without it cluster rows are not run.
+   */
+  readonly cluster?: ClusterStarter;
   /** Only these client columns (default: all). */
   readonly clients?: readonly ClientId[];
   /** Bound for the TCP connect and each housekeeping request (default 5 s). */
@@ -82,10 +89,21 @@ export type CellPlan =
   | { readonly run: true; readonly fn: (env: CompatEnv) => Promise<void> }
   | { readonly run: false; readonly status: 'not-run' | 'not-applicable'; readonly reason: string };
 
+/** The cluster of the cluster row whose cells run now, and the session its cells run in. */
+interface RowCluster {
+  readonly capability: string;
+  readonly started: StartedCluster;
+  readonly handle: ControlledCluster;
+  readonly session: CompatSession;
+}
+
 export class CompatSession {
   readonly prefix: string;
   private readonly handles = new Map<ClientId, unknown>();
   private cellSeq = 0;
+  private rowCluster: RowCluster | undefined;
+  /** Set in the session of a cluster row's cells: env.cluster. */
+  private clusterHandle: ControlledCluster | undefined;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -98,10 +116,9 @@ export class CompatSession {
     for (const [k, v] of handles) this.handles.set(k, v);
   }
 
-  /** Probes the endpoint (EndpointError when it cannot be reached) and detects the clients. */
-  static async open(opts: SessionOptions): Promise<CompatSession> {
+  private static async probe(opts: SessionOptions): Promise<{ endpoint: EndpointInfo; versions: ApiVersionTable }> {
     const timeoutMs = opts.connectTimeoutMs ?? 5_000;
-    const wire = await WireClient.connect(opts.bootstrap, timeoutMs);
+    const wire = await connectAny(opts.bootstrap, timeoutMs);
     let endpoint: EndpointInfo;
     try {
       const md = await wire.metadata([]);
@@ -116,6 +133,12 @@ export class CompatSession {
     } finally {
       wire.close();
     }
+    return { endpoint, versions: wire.versions };
+  }
+
+  /** Probes the endpoint (EndpointError when it cannot be reached) and detects the clients. */
+  static async open(opts: SessionOptions): Promise<CompatSession> {
+    const { endpoint, versions } = await CompatSession.probe(opts);
     const wanted = opts.clients ?? CLIENT_IDS;
     const handles = new Map<ClientId, unknown>();
     const clients = await Promise.all(CLIENT_IDS.filter((id) => wanted.includes(id)).map(async (id): Promise<ClientStatus> => {
@@ -125,7 +148,7 @@ export class CompatSession {
       handles.set(id, d.handle);
       return { id, title: a.title, version: d.version, install: a.install };
     }));
-    return new CompatSession(opts, endpoint, wire.versions, clients, handles);
+    return new CompatSession(opts, endpoint, versions, clients, handles);
   }
 
   handle<C extends ClientId>(id: C): ClientHandles[C] | undefined {
@@ -142,6 +165,9 @@ export class CompatSession {
     }
     if (cap.needsRestart === true && this.opts.restart === undefined) {
       return 'needs a broker the run controls (it restarts it); not with --bootstrap';
+    }
+    if (cap.needsCluster !== undefined && this.opts.cluster === undefined && this.clusterHandle === undefined) {
+      return `needs a 3-node cluster the run starts (${cap.needsCluster}); not with --bootstrap`;
     }
     if (cap.needsControlledBroker !== undefined && this.opts.controlled === undefined) {
       return `needs a broker the run controls (${cap.needsControlledBroker}); not with --bootstrap`;
@@ -163,11 +189,26 @@ export class CompatSession {
     return { run: true, fn: (env) => fn(env, handle) };
   }
 
-  /** Runs one cell under its timeout, then deletes what it created. Never throws. */
+  /**
+   * Runs one cell under its timeout, then deletes what it created. Never throws. A cluster row's
+   * cell runs in the session of the row's cluster (started first, if this is the row's first cell;
+   * the cell's time limit starts once it serves).
+   */
   async runCell(cap: Capability, client: ClientId): Promise<CellResult> {
     const started = Date.now();
     const plan = this.plan(cap, client);
     if (!plan.run) return { capability: cap.id, client, status: plan.status, reason: plan.reason, durationMs: 0 };
+    if (cap.needsCluster !== undefined && this.clusterHandle === undefined) {
+      let row: RowCluster;
+      try {
+        row = await this.clusterFor(cap);
+      } catch (e) {
+        const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+        return { capability: cap.id, client, status: 'fail', reason: `the row's cluster did not start: ${firstLine(text)}`, detail: text, durationMs: Date.now() - started };
+      }
+      const r = await row.session.runCell(cap, client);
+      return { ...r, durationMs: Date.now() - started };
+    }
 
     const timeoutMs = cap.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
     // A restart moves the deadline by the time it took: the cell's time limit bounds what the
@@ -187,6 +228,7 @@ export class CompatSession {
       prefix: cellPrefix,
       versions: this.versions,
       controlled: this.opts.controlled,
+      cluster: this.clusterHandle,
       restart: restart === undefined ? undefined : async (opts) => {
         const t0 = Date.now();
         restarting = true;
@@ -252,6 +294,13 @@ export class CompatSession {
       clearTimeout(timer);
       abort.abort();
     }
+    if (this.clusterHandle !== undefined) {
+      const revived = await this.reviveNodes(notes);
+      if (revived !== undefined && status !== 'fail') {
+        status = 'fail';
+        reason = revived;
+      }
+    }
     if (cap.needsRestart === true) {
       const recovery = await this.recover();
       if (recovery !== undefined) {
@@ -278,6 +327,52 @@ export class CompatSession {
     return { capability: cap.id, client, status, reason, detail, durationMs: Date.now() - started };
   }
 
+  /** The running cluster of `cap`'s row: a new one (the previous row's stopped first) for its first cell. */
+  private async clusterFor(cap: Capability): Promise<RowCluster> {
+    if (this.rowCluster?.capability === cap.id) return this.rowCluster;
+    await this.stopRowCluster();
+    const starter = this.opts.cluster;
+    if (starter === undefined) throw new Error('no cluster starter');
+    const config = { ...CLUSTER_BROKER_CONFIG };
+    const started = await starter.start(config);
+    try {
+      const connectTimeoutMs = this.opts.connectTimeoutMs ?? 5_000;
+      const handle = controlledCluster(started, config, connectTimeoutMs);
+      const opts: SessionOptions = { bootstrap: started.bootstrap, product: started.product, connectTimeoutMs };
+      const { endpoint, versions } = await CompatSession.probe(opts);
+      const session = new CompatSession(opts, endpoint, versions, this.clients, this.handles);
+      session.clusterHandle = handle;
+      this.rowCluster = { capability: cap.id, started, handle, session };
+      return this.rowCluster;
+    } catch (e) {
+      await started.stop();
+      throw e;
+    }
+  }
+
+  private async stopRowCluster(): Promise<string[]> {
+    const row = this.rowCluster;
+    this.rowCluster = undefined;
+    if (row === undefined) return [];
+    const problems = await row.session.close();
+    await row.started.stop();
+    return problems;
+  }
+
+  /** After a cluster row's cell: every node it killed started again (the next cell gets three), or why not. */
+  private async reviveNodes(notes: string[]): Promise<string | undefined> {
+    const dead = this.clusterHandle?.nodes.filter((n) => !n.alive) ?? [];
+    for (const n of dead) {
+      try {
+        await n.restart();
+      } catch (e) {
+        notes.push(`node ${n.id} output tail:\n${n.output().split('\n').slice(-30).join('\n')}`);
+        return `node ${n.id} could not be started again after the cell: ${firstLine((e as Error).message)}`;
+      }
+    }
+    return undefined;
+  }
+
   /** After a restart row: a running broker again, or why not (the later cells will fail then). */
   private async recover(): Promise<string | undefined> {
     try {
@@ -290,16 +385,17 @@ export class CompatSession {
 
   /** Deletes every topic and group left under the run's prefix. Returns problems (empty: clean). */
   async close(): Promise<string[]> {
+    const problems = await this.stopRowCluster();
     try {
       await this.deleteUnder(this.prefix, []);
-      return [];
+      return problems;
     } catch (e) {
-      return [`cleanup of ${this.prefix}* failed: ${(e as Error).message}`];
+      return [...problems, `cleanup of ${this.prefix}* failed: ${(e as Error).message}`];
     }
   }
 
   private async wire<T>(fn: (w: WireClient) => Promise<T>, address = this.opts.bootstrap): Promise<T> {
-    const w = await WireClient.connect(address, this.opts.connectTimeoutMs ?? 5_000);
+    const w = await connectAny(address, this.opts.connectTimeoutMs ?? 5_000);
     try {
       return await fn(w);
     } finally {
@@ -320,9 +416,16 @@ export class CompatSession {
       const t = md.topics[0];
       if (t === undefined || t.errorCode !== 0 || t.partitions.length !== partitions || !t.partitions.every((p) => p.leaderId >= 0)) return false;
       for (const b of md.brokers) {
+        const address = b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
+        // Known to every broker (a cluster's brokers learn of a new topic one after another): a
+        // client that asks any of them for metadata finds it.
+        if (md.brokers.length > 1) {
+          const seen = (await this.wire((w) => w.metadata([name]), address)).topics[0];
+          if (seen === undefined || seen.errorCode !== 0 || seen.partitions.length !== partitions) return false;
+        }
         const led = t.partitions.filter((p) => p.leaderId === b.nodeId).map((p) => p.partitionIndex);
         if (led.length === 0) continue;
-        const errors = await this.wire((w) => w.listOffsetsErrors(name, led), b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`);
+        const errors = await this.wire((w) => w.listOffsetsErrors(name, led), address);
         if (led.some((p) => errors.get(p) !== 0)) return false;
       }
       return true;
@@ -409,12 +512,14 @@ export async function runMatrix(session: CompatSession, capabilities: readonly C
     results.set(keyOf(t.cap, t.client), r);
     opts.onResult?.(r, t.cap);
   };
-  const queue = tasks.filter((t) => t.cap.needsRestart !== true);
+  // Restart rows and cluster rows (a cluster each, started for the row) run alone, after the others.
+  const alone = (cap: Capability): boolean => cap.needsRestart === true || cap.needsCluster !== undefined;
+  const queue = tasks.filter((t) => !alone(t.cap));
   const parallel = Math.max(1, opts.parallel ?? 4);
   await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
     for (let t = queue.shift(); t !== undefined; t = queue.shift()) await run(t);
   }));
-  for (const t of tasks.filter((x) => x.cap.needsRestart === true)) await run(t);
+  for (const t of tasks.filter((x) => alone(x.cap))) await run(t);
   const cleanupProblems = await session.close();
 
   const cells = tasks.map((t) => results.get(keyOf(t.cap, t.client))!);

@@ -11,7 +11,7 @@
  * force only.
  *
  * Invariants: the HW is min(leader LEO, LEO of every maximal-ISR follower and of every caught-up
- * follower) and never moves back (Kafka's maybeIncrementLeaderHW); a follower joins the ISR only
+ * ISR-eligible follower) and never moves back (Kafka's maybeIncrementLeaderHW); a follower joins the ISR only
  * once its LEO reaches the HW and this epoch's start offset; an acks=all produce resolves once the
  * HW passes its last offset (NONE, or NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR in force is
  * then smaller than min.insync.replicas), on its timeout (REQUEST_TIMED_OUT), or when the
@@ -43,7 +43,7 @@ export interface ReplicationSettings {
   readonly replicaLagTimeMaxMs: number;
   readonly alterIsr: AlterIsr;
   /**
-   * Kafka's isReplicaIsrEligible: the replica's broker is registered, unfenced and not shutting
+   * Kafka's isReplicaEligible: the replica's broker is registered, unfenced and not shutting
    * down (from the metadata). A caught-up follower outside the ISR holds the HW back only if it is;
    * absent, every replica is.
    */

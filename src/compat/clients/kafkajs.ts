@@ -24,7 +24,7 @@ export function makeKafkaWith(mod: KafkajsModule, bootstrap: string, clientId: s
   const log: string[] = [];
   const kafka = new mod.Kafka({
     clientId,
-    brokers: [bootstrap],
+    brokers: bootstrap.split(','),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: retry ?? { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },

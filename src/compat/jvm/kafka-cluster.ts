@@ -9,7 +9,8 @@
  *
  * The nodes are started together and the cluster is ready once every node lists itself as a broker
  * in Metadata: none can be before a majority of the voters runs. Each node has its own address (a
- * network namespace's, for fault runs) and fixed ports, so a restarted node keeps them.
+ * network namespace's, for fault runs) or its own ports on a shared one (loopback, for the compat
+ * matrix's cluster rows), fixed, so a restarted node keeps them.
  */
 import { KafkaProcess, randomClusterId, type KafkaOptions } from './kafka-process.js';
 
@@ -18,6 +19,9 @@ export interface KafkaClusterNodeSpec {
   readonly host: string;
   /** Run the node inside this network namespace. */
   readonly netns?: string;
+  /** This node's PLAINTEXT and CONTROLLER ports, when the nodes share an address (loopback). */
+  readonly port?: number;
+  readonly controllerPort?: number;
 }
 
 export interface KafkaClusterOptions {
@@ -46,13 +50,13 @@ export class KafkaCluster {
     const port = opts.port ?? 9092;
     const controllerPort = opts.controllerPort ?? 9093;
     const clusterId = randomClusterId();
-    const quorumVoters = opts.nodes.map((n, i) => `${i + 1}@${n.host}:${controllerPort}`).join(',');
+    const quorumVoters = opts.nodes.map((n, i) => `${i + 1}@${n.host}:${n.controllerPort ?? controllerPort}`).join(',');
     const nodeOpts: Omit<KafkaOptions, 'placement'> = { overrides: opts.overrides ?? {}, heap: opts.heap ?? '512m', ...(opts.startTimeoutMs === undefined ? {} : { startTimeoutMs: opts.startTimeoutMs }) };
     const nodes: KafkaProcess[] = [];
     const cluster = new KafkaCluster(clusterId, nodes);
     try {
       for (const [i, n] of opts.nodes.entries()) {
-        const placement = { nodeId: i + 1, host: n.host, port, controllerPort, clusterId, quorumVoters, ...(n.netns === undefined ? {} : { netns: n.netns }) };
+        const placement = { nodeId: i + 1, host: n.host, port: n.port ?? port, controllerPort: n.controllerPort ?? controllerPort, clusterId, quorumVoters, ...(n.netns === undefined ? {} : { netns: n.netns }) };
         nodes.push(await KafkaProcess.formatted(placement, nodeOpts));
       }
       // allSettled, not all: a node that fails must not leave the others' launches unawaited.

@@ -4,8 +4,9 @@
 Usage: /usr/bin/python3 confluent_client.py <command> '<json args>'
 
   produce            {bootstrap, topic, count, base_ts?, partitions?, compression?, acks?, start?, value_bytes?,
-                      idempotence?, batch_bytes?}   idempotence: enable.idempotence=True (acks=all, 5 in
-                      flight); batch_bytes: batch.size (batches below a small segment.bytes)
+                      idempotence?, batch_bytes?, chunk?, pause_ms?}   idempotence: enable.idempotence=True
+                      (acks=all, 5 in flight); batch_bytes: batch.size (batches below a small
+                      segment.bytes); chunk/pause_ms: a steady stream, pause_ms after every chunk records
   consume            {bootstrap, topic, expect?, timeout_s?}
   offsets_for_times  {bootstrap, topic, timestamp, timeout_s?}
   metadata           {bootstrap, topic}   cluster id, controller, brokers, the topic's partitions
@@ -33,6 +34,13 @@ Transactions (transactional.id, KIP-98):
   txn_read           {bootstrap, topic, isolation, expected, group, timeout?, quiet?}   subscribe in
                      `group` from the beginning with isolation.level, read until `expected` records
                      and `quiet` s without more: {"type":"read","count","values":[[p, offset, value]]}
+  txn_failover       {bootstrap, topic, transactional_id, transactions, per_txn, pause_ms?, timeout_s?}
+                     `transactions` transactions of per_txn records "t<n>-<j>" to partition 0, one after
+                     another, as an application that rides out a broker failure: a retriable error
+                     retries the call, an abortable one aborts and sends the transaction again, a fatal
+                     one (or a failed abort) makes a new producer (init_transactions); prints
+                     {"type":"committed","txn":n} per commit, {"type":"txn-error",...} per error,
+                     {"type":"txn-failover-done","reinits","aborts"}
   txn_offsets        {bootstrap, topic, group, transactional_id}   send_offsets_to_transaction of
                      {0: 5, 1: 6} then abort, of {0: 8, 1: 9} then commit; after each, the group's
                      committed offsets ({"type":"offsets","committed_txn","offsets":[o0, o1]})
@@ -139,6 +147,9 @@ def produce(a):
             except BufferError:
                 p.poll(0.1)
         p.poll(0)
+        if a.get("chunk") and (i - start + 1) % int(a["chunk"]) == 0:
+            p.poll(float(a.get("pause_ms", 0)) / 1000)
+            sys.stdout.flush()
     remaining = p.flush(float(a.get("timeout_s", 60)))
     if remaining:
         err("%d messages not delivered before the flush timeout" % remaining)
@@ -475,6 +486,60 @@ def txn_read(a):
     tout(type="read", count=len(values), values=values)
 
 
+def txn_failover(a):
+    deadline = time.time() + float(a.get("timeout_s", 60))
+    conf = {"bootstrap.servers": a["bootstrap"], "transactional.id": a["transactional_id"],
+            "transaction.timeout.ms": 10000, "linger.ms": 5}
+    p = None
+    t, reinits, aborts = 0, 0, 0
+
+    def left():
+        return max(1.0, deadline - time.time())
+
+    def until_not_retriable(fn):
+        # A retriable error (a coordinator moving, a timeout) means: call it again.
+        while True:
+            try:
+                return fn()
+            except KafkaException as e:
+                info = err_info(e)
+                if not info["retriable"] or info["abortable"] or info["fatal"] or time.time() > deadline:
+                    raise
+                tout(type="txn-error", txn=t, call="retry", **info)
+                time.sleep(0.2)
+
+    while t < a["transactions"]:
+        if time.time() > deadline:
+            err("deadline passed at transaction %d" % t)
+            sys.exit(2)
+        try:
+            if p is None:
+                p = Producer(conf)
+                until_not_retriable(lambda: p.init_transactions(min(30, left())))
+            p.begin_transaction()
+            for j in range(a["per_txn"]):
+                p.produce(a["topic"], value=("t%d-%d" % (t, j)).encode(), partition=0)
+            until_not_retriable(lambda: p.commit_transaction(min(30, left())))
+            tout(type="committed", txn=t)
+            t += 1
+            time.sleep(float(a.get("pause_ms", 0)) / 1000)
+        except KafkaException as e:
+            info = err_info(e)
+            tout(type="txn-error", txn=t, **info)
+            if p is not None and info["abortable"] and not info["fatal"]:
+                try:
+                    until_not_retriable(lambda: p.abort_transaction(min(30, left())))
+                    aborts += 1
+                    continue
+                except KafkaException as e2:
+                    tout(type="txn-error", txn=t, call="abort", **err_info(e2))
+            # Fatal, or the abort failed: a new producer; its init_transactions fences the old one
+            # and aborts its open transaction.
+            p = None
+            reinits += 1
+    tout(type="txn-failover-done", reinits=reinits, aborts=aborts)
+
+
 def txn_offsets(a):
     p = tx_producer(a)
     c = Consumer({"bootstrap.servers": a["bootstrap"], "group.id": a["group"], "auto.offset.reset": "earliest", "enable.auto.commit": False})
@@ -605,7 +670,7 @@ def main():
      "metadata": metadata, "wait_one": wait_one, "group_consume": group_consume,
      "static_member": static_member, "raw_partition": raw_partition, "alter_configs": alter_configs,
      "txn_produce": txn_produce, "txn_commit_abort": txn_commit_abort, "txn_read": txn_read,
-     "txn_offsets": txn_offsets, "eos": eos}[cmd](a)
+     "txn_offsets": txn_offsets, "txn_failover": txn_failover, "eos": eos}[cmd](a)
     sys.stdout.flush()
 
 
