@@ -35,13 +35,13 @@ import { decodeWriteTxnMarkersResponse } from './protocol/generated/messages/wri
 import { ControllerLink } from './node-controller-link.js';
 import { BrokerLifecycle } from './node-lifecycle.js';
 import { followRole, forgetReplicas } from './node-leadership.js';
+import { startBackgroundTasks, startControllerDuties } from './node-tasks.js';
 import { isrProposer, registration, brokerAddress, clusterIdFromVoters } from './node-registration.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
 import { METADATA_TOPIC } from './controller/metadata-log.js';
 import { RaftMetadataLog } from './controller/raft-metadata-log.js';
 import { raftConfig } from './raft/index.js';
 import { StaticConfigService } from './controller/config-service.js';
-import { HW_CHECKPOINT_INTERVAL_MS } from './partition/high-watermark-checkpoint.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducerIdManager } from './partition/producer-id-manager.js';
 import { Connection } from './network/connection.js';
@@ -92,8 +92,6 @@ const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 256;
 /** Request frames this large are filled into reusable buffers; at most this much is kept for reuse. */
 const POOLED_FRAME_MIN_BYTES = 128 * 1024;
 const POOLED_FRAMES_MAX_BYTES = 64 * 1024 * 1024;
-/** Kafka's producer.id.expiration.check.interval.ms default (an internal key there). */
-const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
 
 export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promise<RunningNode> {
   const config = loaded.config;
@@ -416,83 +414,6 @@ const CONTROLLED_SHUTDOWN_MAX_MS = 10_000;
  */
 function quorumVoters(config: LoadedConfig['config']): Map<number, HostPort> {
   return new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
-}
-
-/**
- * What only the active controller does, on a timer: bootstrap the feature levels of a new cluster
- * (once), and fence brokers whose sessions expired (broker.session.timeout.ms). Alone, a node's
- * broker is this very process: it is never fenced for a stall of its own event loop.
- */
-function startControllerDuties(o: { controller: Controller; clusterControl: ClusterControl; clock: Clock; image: MetadataImage; alone: boolean; intervalMs: number; log: Logger }): { stop(): void } {
-  let timer: { cancel(): void } | null = null;
-  let stopped = false;
-  const tick = async (): Promise<void> => {
-    if (!o.controller.isActive) return o.clusterControl.deactivate();
-    if (!o.image.finalizedFeatures.has('metadata.version')) await o.controller.run(bootstrapFeaturesCommand());
-    if (o.alone) return;
-    const fenced = await o.clusterControl.fenceExpired(o.clock.nowMs());
-    if (fenced.length > 0) o.log.warn(`controller: fenced broker${fenced.length > 1 ? 's' : ''} ${fenced.join(', ')}: no heartbeat within broker.session.timeout.ms`);
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = o.clock.setTimer(o.intervalMs, () => {
-      tick().then(schedule, (e: unknown) => {
-        if (o.controller.isActive) o.log.warn(`controller: ${e instanceof Error ? e.message : String(e)}`);
-        schedule();
-      });
-    });
-  };
-  schedule();
-  return {
-    stop: () => {
-      stopped = true;
-      timer?.cancel();
-    },
-  };
-}
-
-/**
- * The node's periodic housekeeping: producer.id.expiration.ms (partitions forget idle idempotent
- * producers, not ones with an open transaction), each log dir's replication-offset-checkpoint
- * (replica.high.watermark.checkpoint.interval.ms), and the logs' retention and cleaner (started
- * only now: every topic's configs are known, retention must not judge a log by the defaults).
- */
-function startBackgroundTasks(o: { config: LoadedConfig['config']; clock: Clock; log: Logger; replicas: ReplicaManager; logs: LogManager }): { stop(): void } {
-  const { config, clock, log, replicas } = o;
-  let stopped = false;
-  const timers = new Set<{ cancel(): void }>();
-  const every = (ms: number, run: () => Promise<void> | void): void => {
-    if (stopped) return;
-    const t = clock.setTimer(ms, () => {
-      timers.delete(t);
-      Promise.resolve()
-        .then(run)
-        .catch((e: unknown) => log.warn(e instanceof Error ? e.message : String(e)))
-        .finally(() => every(ms, run));
-    });
-    timers.add(t);
-  };
-  every(Math.min(config.producerIdExpirationMs, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), () => {
-    const removed = replicas.expireProducers(clock.nowMs(), config.producerIdExpirationMs);
-    if (removed > 0) log.info(`expired ${removed} idle producer ids (producer.id.expiration.ms=${config.producerIdExpirationMs})`);
-  });
-  every(HW_CHECKPOINT_INTERVAL_MS, () =>
-    replicas.checkpointHighWatermarks().catch((e: unknown) => {
-      throw new Error(`replication-offset-checkpoint: ${e instanceof Error ? e.message : String(e)}`);
-    }),
-  );
-  o.logs.startBackgroundTasks({
-    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
-    cleanerEnabled: config.logCleanerEnable,
-    cleanerBackoffMs: config.logCleanerBackoffMs,
-  });
-  return {
-    stop: () => {
-      stopped = true;
-      for (const t of timers) t.cancel();
-      timers.clear();
-    },
-  };
 }
 
 /** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */
