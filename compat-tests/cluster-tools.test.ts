@@ -12,7 +12,8 @@
  * - kafka-reassign-partitions: --execute moves a partition from [1,2] to [2,3]; --verify reports it
  *   completed and clears the throttle configs (IncrementalAlterConfigs deletes); node 1's replica
  *   log is gone (kafka-log-dirs); records written before the move are read from node 3 alone
- *   afterwards (node 2 killed; partition assigned, no group).
+ *   afterwards (node 2 killed; partition assigned, no group). With the new replica down, the
+ *   reassignment stays in progress (--verify, --list) and --cancel reverts it.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -253,6 +254,37 @@ function defineToolRun(target: Target): void {
         assert.deepEqual(consumed.stdout.trim().split('\n'), values, consumed.stderr);
       } finally {
         await c.restartNode(2);
+      }
+    });
+    it('kafka-reassign-partitions --cancel while the new replica is down: the partition goes back to its replicas, nothing left reassigning', async () => {
+      const c = cluster as ToolCluster;
+      const a = admin as Admin;
+      const topic = uniqueTopic('cancel');
+      const created = await tool('kafka-topics', ['--bootstrap-server', bootstrapOf(2), '--create', '--topic', topic, '--replica-assignment', '1:2']);
+      assert.equal(created.code, 0, created.stderr);
+      const partition0 = async () => (await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === 0);
+      await waitFor(`${topic}-0 on [1,2], both in sync`, async () => (await partition0())?.isr.length === 2, 60_000);
+      const dir = mkdtempSync(path.join(tmpdir(), 'reassign-'));
+      await c.killNode(3);
+      try {
+        const plan = path.join(dir, 'plan.json');
+        writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [2, 3] }] }));
+        const execute = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(1), '--reassignment-json-file', plan, '--execute']);
+        assert.equal(execute.code, 0, execute.stderr);
+        const verify = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--reassignment-json-file', plan, '--verify']);
+        assert.match(verify.stdout, new RegExp(`Reassignment of partition ${topic}-0 is still in progress\\.`), verify.stderr);
+        const listed = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
+        assert.match(listed.stdout, new RegExp(`${topic}-0: replicas: 2,3,1\\. adding: 3\\. removing: 1\\.`), listed.stdout);
+        // Throttles are kept: clearing them sends broker configs to every broker, node 3 included (down).
+        const cancel = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(1), '--reassignment-json-file', plan, '--cancel', '--preserve-throttles']);
+        assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+        assert.match(cancel.stdout, new RegExp(`Successfully cancelled partition reassignment for: ${topic}-0`));
+        const after = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
+        assert.match(after.stdout, /No partition reassignments found\./);
+        assert.deepEqual([...((await partition0())?.replicas ?? [])].sort(), [1, 2]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await c.restartNode(3);
       }
     });
   });
