@@ -9,9 +9,17 @@
  * - kafka-leader-election: after node 1 was killed and came back into the ISR, a PREFERRED
  *   election over all partitions gives it back its leadership; asked again, "Valid replica already
  *   elected"; UNCLEAN on a led partition needs no election; an unknown topic fails (exit 1).
+ * - kafka-reassign-partitions: --execute moves a partition from [1,2] to [2,3]; --verify reports it
+ *   completed and clears the throttle configs (IncrementalAlterConfigs deletes); node 1's replica
+ *   log is gone (kafka-log-dirs); records written before the move are read from node 3 alone
+ *   afterwards (node 2 killed; partition assigned, no group). With the new replica down, the
+ *   reassignment stays in progress (--verify, --list) and --cancel reverts it.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { startCluster, type RunningCluster } from '../src/index.js';
 import { KafkaCluster } from '../src/compat/jvm/kafka-cluster.js';
@@ -187,6 +195,97 @@ function defineToolRun(target: Target): void {
       const unknown = await tool('kafka-leader-election', ['--bootstrap-server', bootstrapOf(1), '--election-type', 'PREFERRED', '--topic', `${topic}-none`, '--partition', '0']);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stdout, new RegExp(`Error completing leader election \\(PREFERRED\\) for partition: ${topic}-none-0: org\\.apache\\.kafka\\.common\\.errors\\.UnknownTopicOrPartitionException`));
+    });
+    it('kafka-reassign-partitions --execute then --verify moves a partition from [1,2] to [2,3]; its records are read from the new replica', async () => {
+      const c = cluster as ToolCluster;
+      const a = admin as Admin;
+      const topic = uniqueTopic('reassign');
+      const created = await tool('kafka-topics', ['--bootstrap-server', bootstrapOf(2), '--create', '--topic', topic, '--replica-assignment', '1:2']);
+      assert.equal(created.code, 0, created.stderr);
+      const partition0 = async () => (await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === 0);
+      await waitFor(`${topic}-0 on [1,2], both in sync`, async () => (await partition0())?.isr.length === 2, 60_000);
+      const producer = makeKafka(bootstrapOf(2), 'reassign-producer').kafka.producer();
+      await producer.connect();
+      const values = Array.from({ length: 20 }, (_, i) => `before-move-${i}`);
+      try {
+        await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value })) });
+      } finally {
+        await producer.disconnect();
+      }
+
+      const dir = mkdtempSync(path.join(tmpdir(), 'reassign-'));
+      try {
+        const plan = path.join(dir, 'plan.json');
+        writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [2, 3] }] }));
+        const execute = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(3), '--reassignment-json-file', plan, '--execute']);
+        assert.equal(execute.code, 0, execute.stderr);
+        assert.match(execute.stdout, new RegExp(`Current partition replica assignment[\\s\\S]*"replicas":\\[1,2\\]`));
+        assert.match(execute.stdout, new RegExp(`Successfully started partition reassignment for ${topic}-0`));
+        await waitFor(`${topic}-0 on [2,3]`, async () => {
+          const p = await partition0();
+          return p !== undefined && [...p.replicas].sort().join() === '2,3' && [...p.isr].sort().join() === '2,3';
+        }, 90_000, 500);
+        const verify = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(1), '--reassignment-json-file', plan, '--verify']);
+        assert.equal(verify.code, 0, verify.stderr);
+        assert.match(verify.stdout, new RegExp(`Reassignment of partition ${topic}-0 is completed\\.`));
+        assert.match(verify.stdout, /Clearing broker-level throttles on brokers 1,2,3/);
+        assert.match(verify.stdout, new RegExp(`Clearing topic-level throttles on topic ${topic}`));
+        const list = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
+        assert.equal(list.code, 0, list.stderr);
+        assert.match(list.stdout, /No partition reassignments found\./);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+
+      // Node 1 no longer hosts the partition: its replica's log is gone (DescribeLogDirs on node 1).
+      await waitFor(`node 1 dropped ${topic}-0`, async () => {
+        const dirs = await tool('kafka-log-dirs', ['--bootstrap-server', bootstrapOf(1), '--describe', '--broker-list', '1', '--topic-list', topic]);
+        const json = dirs.stdout.split('\n').find((l) => l.startsWith('{')) ?? '{}';
+        const brokers = (JSON.parse(json) as { brokers?: { broker: number; logDirs: { partitions: { partition: string }[] }[] }[] }).brokers ?? [];
+        return dirs.code === 0 && brokers.length === 1 && brokers.every((b) => b.logDirs.every((d) => d.partitions.length === 0));
+      }, 60_000, 1000);
+
+      // Node 3 alone holds the data now: node 2 down, node 3 leads and serves every record.
+      await c.killNode(2);
+      try {
+        await waitFor(`${topic}-0 led by 3`, async () => (await partition0())?.leader === 3, 60_000, 500);
+        const consumed = await tool('kafka-console-consumer', ['--bootstrap-server', bootstrapOf(3), '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(values.length), '--timeout-ms', '60000']);
+        assert.equal(consumed.code, 0, consumed.stderr);
+        assert.deepEqual(consumed.stdout.trim().split('\n'), values, consumed.stderr);
+      } finally {
+        await c.restartNode(2);
+      }
+    });
+    it('kafka-reassign-partitions --cancel while the new replica is down: the partition goes back to its replicas, nothing left reassigning', async () => {
+      const c = cluster as ToolCluster;
+      const a = admin as Admin;
+      const topic = uniqueTopic('cancel');
+      const created = await tool('kafka-topics', ['--bootstrap-server', bootstrapOf(2), '--create', '--topic', topic, '--replica-assignment', '1:2']);
+      assert.equal(created.code, 0, created.stderr);
+      const partition0 = async () => (await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === 0);
+      await waitFor(`${topic}-0 on [1,2], both in sync`, async () => (await partition0())?.isr.length === 2, 60_000);
+      const dir = mkdtempSync(path.join(tmpdir(), 'reassign-'));
+      await c.killNode(3);
+      try {
+        const plan = path.join(dir, 'plan.json');
+        writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [2, 3] }] }));
+        const execute = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(1), '--reassignment-json-file', plan, '--execute']);
+        assert.equal(execute.code, 0, execute.stderr);
+        const verify = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--reassignment-json-file', plan, '--verify']);
+        assert.match(verify.stdout, new RegExp(`Reassignment of partition ${topic}-0 is still in progress\\.`), verify.stderr);
+        const listed = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
+        assert.match(listed.stdout, new RegExp(`${topic}-0: replicas: 2,3,1\\. adding: 3\\. removing: 1\\.`), listed.stdout);
+        // Throttles are kept: clearing them sends broker configs to every broker, node 3 included (down).
+        const cancel = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(1), '--reassignment-json-file', plan, '--cancel', '--preserve-throttles']);
+        assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+        assert.match(cancel.stdout, new RegExp(`Successfully cancelled partition reassignment for: ${topic}-0`));
+        const after = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
+        assert.match(after.stdout, /No partition reassignments found\./);
+        assert.deepEqual([...((await partition0())?.replicas ?? [])].sort(), [1, 2]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await c.restartNode(3);
+      }
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * What follows a hosted replica's role as the metadata moves it (Kafka's ReplicaManager
  * applyDelta and the coordinators' onElection/onResignation):
+ * - a replica reassigned away stops fetching and resigns, then its log is deleted;
  * - a follower fetches from its leader (a new leader or epoch restarts its fetcher; leader -1:
  *   it fetches from no one until one is elected), a leader stops fetching;
  * - the group and transaction coordinators host the `__consumer_offsets` /
@@ -27,6 +28,12 @@ export interface LeadershipFollowers {
 
 export async function followRole(role: RoleChange, f: LeadershipFollowers): Promise<void> {
   const p = role.partition;
+  if (role.kind === 'removed') {
+    // Reassigned away: no fetch may append into the log while it is deleted.
+    await forgetReplicas([p], f);
+    await role.deleteLog();
+    return;
+  }
   if (role.kind === 'leader') {
     await f.fetchers?.unfollow(p);
     if (role.isNewEpoch) hostCoordinator(p, role.leaderEpoch, f);

@@ -20,6 +20,8 @@ import type { MetadataImage, PartitionImage } from '../metadata/metadata-image.j
 import type { MetadataRecord } from '../metadata/metadata-record.js';
 import type { ControllerResult } from './controller.js';
 import { buildPartitionChange, partitionChangeRecord, RECOVERED, RECOVERING } from './partition-change.js';
+import { changeTo, completionFor } from './partition-reassignments.js';
+import type { PartitionChangeRecord } from '../protocol/generated/metadata/partition-change-record.js';
 
 interface IsrMember {
   brokerId: number;
@@ -39,23 +41,17 @@ export function alterPartitionCommand(image: MetadataImage, req: AlterPartitionR
       const isr = requestedIsr(p, apiVersion);
       const error = partition === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : validate(image, req.brokerId, partition, p, isr);
       if (partition === undefined || error !== ErrorCode.NONE) return failed(p.partitionIndex, error);
-      const change = buildPartitionChange(topic.topicId, partition, {
+      const isrChange = buildPartitionChange(topic.topicId, partition, {
         targetIsr: isr.map((m) => m.brokerId),
         isAcceptableLeader: (r) => isActiveBroker(image.brokers.get(r)),
         election: unclean(topic.name) ? 'unclean' : 'online',
         targetLeaderRecoveryState: p.leaderRecoveryState,
       });
+      const change = withCompletion(image, topic.topicId, partition, isrChange);
       if (change === null) return answer(partition);
       records.push(partitionChangeRecord(change));
       const leaderChanges = change.leader !== undefined && change.leader !== -2;
-      const merged: PartitionImage = {
-        ...partition,
-        leader: leaderChanges ? (change.leader as number) : partition.leader,
-        leaderEpoch: partition.leaderEpoch + (leaderChanges ? 1 : 0),
-        isr: change.isr ?? partition.isr,
-        partitionEpoch: partition.partitionEpoch + 1,
-        leaderRecoveryState: change.leaderRecoveryState !== undefined && change.leaderRecoveryState !== -1 ? change.leaderRecoveryState : partition.leaderRecoveryState,
-      };
+      const merged = mergedImage(partition, change);
       // The leader may only change here if the ISR change had to move it; the sender must refetch metadata.
       if (leaderChanges && change.leader !== req.brokerId) return failed(p.partitionIndex, ErrorCode.NEW_LEADER_ELECTED);
       return answer(merged);
@@ -63,6 +59,36 @@ export function alterPartitionCommand(image: MetadataImage, req: AlterPartitionR
     return { topicId: t.topicId, partitions };
   });
   return { records, response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics } };
+}
+
+/**
+ * Kafka completes a reassignment in the AlterPartition that brings its last target replica into
+ * the ISR: the ISR change and the completion are one record (partition-reassignments.ts).
+ */
+function withCompletion(image: MetadataImage, topicId: string, partition: PartitionImage, isrChange: PartitionChangeRecord | null): PartitionChangeRecord | null {
+  const afterIsr = isrChange === null ? partition : mergedImage(partition, isrChange);
+  const done = completionFor(afterIsr, afterIsr.isr);
+  if (done === null) return isrChange;
+  const completion = changeTo(image, topicId, afterIsr, done);
+  if (completion === null) return isrChange;
+  const leader = completion.leader !== -2 ? completion.leader : (isrChange?.leader ?? -2);
+  return { ...completion, leader, isr: completion.isr ?? isrChange?.isr ?? null, leaderRecoveryState: isrChange?.leaderRecoveryState ?? -1 };
+}
+
+/** The partition as the change record leaves it (the image's replay, for the response). */
+function mergedImage(partition: PartitionImage, change: PartitionChangeRecord): PartitionImage {
+  const leaderChanges = change.leader !== undefined && change.leader !== -2;
+  return {
+    ...partition,
+    leader: leaderChanges ? (change.leader as number) : partition.leader,
+    leaderEpoch: partition.leaderEpoch + (leaderChanges ? 1 : 0),
+    isr: change.isr ?? partition.isr,
+    replicas: change.replicas ?? partition.replicas,
+    addingReplicas: change.addingReplicas ?? partition.addingReplicas,
+    removingReplicas: change.removingReplicas ?? partition.removingReplicas,
+    partitionEpoch: partition.partitionEpoch + 1,
+    leaderRecoveryState: change.leaderRecoveryState !== undefined && change.leaderRecoveryState !== -1 ? change.leaderRecoveryState : partition.leaderRecoveryState,
+  };
 }
 
 function requestedIsr(p: RequestPartition, apiVersion: number): IsrMember[] {

@@ -1,7 +1,7 @@
 /**
  * The controller's side of brokers (Kafka's ClusterControlManager plus the broker-driven parts of
  * ReplicationControlManager): registration, heartbeats (fencing, unfencing, controlled shutdown),
- * session expiry, AlterPartition, preferred leader election, and the brokers topic placement may use.
+ * session expiry, AlterPartition, leader elections, partition reassignments, and the brokers topic placement may use.
  *
  * Every change is a ControllerCommand through `run` (one at a time, on the active controller; `run`
  * throws NotControllerError elsewhere, which propagates). Liveness is the controller's own state
@@ -28,6 +28,7 @@ import { NotControllerError, type ControllerCommand, type ControllerResult } fro
 import { BrokerHeartbeats, type BrokerControlState } from './broker-heartbeats.js';
 import { allPartitions, leaderAndIsrUpdates } from './partition-change.js';
 import { alterPartitionCommand } from './alter-partition-control.js';
+import { alterReassignmentsCommand, type ReassignmentOutcome, type ReassignmentRequest } from './partition-reassignments.js';
 import { electLeadersCommand, type ElectionOutcome, type ElectionType, type TopicPartitions } from './leader-election.js';
 
 export interface ClusterControlOptions {
@@ -111,6 +112,11 @@ export class ClusterControl {
 
   alterPartition(req: AlterPartitionRequest, apiVersion: number): Promise<AlterPartitionResponse> {
     return this.run((image) => alterPartitionCommand(image, req, apiVersion, this.unclean));
+  }
+
+  /** AlterPartitionReassignments: start, change or (null target) cancel reassignments (partition-reassignments.ts). */
+  alterReassignments(requested: readonly ReassignmentRequest[], allowReplicationFactorChange: boolean): Promise<ReassignmentOutcome[]> {
+    return this.run(alterReassignmentsCommand(requested, allowReplicationFactorChange));
   }
 
   /** ElectLeaders PREFERRED: per partition, or every partition when `partitions` is null. */

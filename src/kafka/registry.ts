@@ -18,6 +18,7 @@ import { describeConfigsApi } from './apis/describe-configs.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeQuorumApi } from './apis/describe-quorum.js';
 import { electLeadersApi } from './apis/elect-leaders.js';
+import { alterPartitionReassignmentsApi } from './apis/alter-partition-reassignments.js';
 import { listPartitionReassignmentsApi } from './apis/list-partition-reassignments.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { joinGroupApi } from './apis/join-group.js';
@@ -123,6 +124,7 @@ export function createRegistry(): ApiRegistry {
     brokerHeartbeatApi,
     alterPartitionApi,
     electLeadersApi,
+    alterPartitionReassignmentsApi,
     listPartitionReassignmentsApi,
   ];
   const registry: ApiRegistry = new ApiRegistry([...apis, apiVersionsApi(() => registry.all())]);

@@ -1,6 +1,7 @@
 /**
  * The partitions this node hosts, kept in step with the metadata image: a replayed partition whose
- * replicas include this node gets a local log; a removed topic's logs are deleted; a replayed config
+ * replicas include this node gets a local log (created, or a reassignment adding this node); a
+ * replica reassigned away stops being hosted and its log is deleted; a removed topic's logs are deleted; a replayed config
  * change (topic override, or a dynamic broker default topics inherit) is applied to the affected
  * logs at once (new LogConfig, max.message.bytes, min.insync.replicas).
  */
@@ -10,7 +11,7 @@ export type { LogDirDescription };
 import type { LogConfig } from '../storage/log-config.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import type { MetadataChange, PartitionImage } from '../metadata/metadata-image.js';
+import type { MetadataChange, PartitionImage, TopicImage } from '../metadata/metadata-image.js';
 import type { ReplicationSettings } from './leader-role.js';
 import type { FileSystem } from '../io/file-system.js';
 import { Partition } from './partition.js';
@@ -41,7 +42,9 @@ export interface ReplicaManagerOptions {
  */
 export type RoleChange =
   | { readonly kind: 'leader'; readonly partition: Partition; readonly leaderEpoch: number; readonly isNewEpoch: boolean }
-  | { readonly kind: 'follower'; readonly partition: Partition; readonly leaderId: number; readonly isNewLeader: boolean };
+  | { readonly kind: 'follower'; readonly partition: Partition; readonly leaderId: number; readonly isNewLeader: boolean }
+  /** No longer a replica here (reassigned away): stop fetching into it, then `deleteLog`. */
+  | { readonly kind: 'removed'; readonly partition: Partition; readonly deleteLog: () => Promise<void> };
 
 const TOPIC_RESOURCE = 2;
 
@@ -140,34 +143,50 @@ export class ReplicaManager {
     return { kind: 'follower', partition: p, leaderId: image.leader, isNewLeader };
   }
 
+  /** A replica new to this node (a created partition, or a reassignment adding this node): its log and its role. */
+  private async host(topic: TopicImage, partition: PartitionImage): Promise<RoleChange> {
+    const config = this.opts.logConfigFor(topic.name);
+    const log = await this.logs.getOrCreateLog(topic.name, partition.partitionId, config, topic.topicId);
+    let parts = this.byTopic.get(topic.name);
+    if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
+    const producers = await loadProducerState(this.fs, log);
+    const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
+    hosted.minInsyncReplicas = this.opts.minInsyncReplicasFor?.(topic.name) ?? 1;
+    hosted.restoreHighWatermark((await this.checkpointedHw(path.dirname(log.dir))).get(`${topic.name}-${partition.partitionId}`) ?? 0);
+    // A log loaded at startup was opened before its topic's configs were replayed.
+    if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
+    if (this.opts.replication !== undefined) hosted.configureReplication(this.opts.replication);
+    // Its role is set before any request can find it: a follower never appends as a leader.
+    const role = await this.applyRole(hosted, partition, true);
+    parts.set(partition.partitionId, hosted);
+    return role;
+  }
+
+  /** A replica no longer assigned here: out of the hosted map now; its log deleted by `deleteLog` once nothing fetches into it. */
+  private unhost(topic: string, p: Partition): RoleChange {
+    const parts = this.byTopic.get(topic);
+    parts?.delete(p.partitionId);
+    if (parts?.size === 0) this.byTopic.delete(topic);
+    p.becomeFollower({ leaderEpoch: p.leaderEpoch, leaderId: -1 });
+    return { kind: 'removed', partition: p, deleteLog: () => this.logs.deleteLog(topic, p.partitionId) };
+  }
+
   /**
    * Brings the hosted replicas in step with one replayed change; returns the role a hosted
    * partition took (created, or its leader, epoch or ISR changed), else null.
    */
   async applyChange(change: MetadataChange): Promise<RoleChange | null> {
-    if (change.kind === 'partitionChanged') {
-      const p = this.get(change.topic.name, change.partition.partitionId);
-      return p === undefined ? null : this.applyRole(p, change.partition);
-    }
-    if (change.kind === 'partitionAdded') {
+    if (change.kind === 'partitionChanged' || change.kind === 'partitionAdded') {
       const { topic, partition } = change;
-      if (!partition.replicas.includes(this.opts.nodeId)) return null;
-      const config = this.opts.logConfigFor(topic.name);
-      const log = await this.logs.getOrCreateLog(topic.name, partition.partitionId, config, topic.topicId);
-      let parts = this.byTopic.get(topic.name);
-      if (parts === undefined) this.byTopic.set(topic.name, (parts = new Map()));
-      const producers = await loadProducerState(this.fs, log);
-      const hosted = new Partition(topic.name, partition.partitionId, topic.topicId, log, partition.leaderEpoch, this.opts.fsyncOnAcksAll, this.opts.maxMessageBytesFor(topic.name), producers, this.fs);
-      hosted.minInsyncReplicas = this.opts.minInsyncReplicasFor?.(topic.name) ?? 1;
-      hosted.restoreHighWatermark((await this.checkpointedHw(path.dirname(log.dir))).get(`${topic.name}-${partition.partitionId}`) ?? 0);
-      // A log loaded at startup was opened before its topic's configs were replayed.
-      if (log.logConfig !== config) this.applyLogConfig(topic.name, hosted, config);
-      if (this.opts.replication !== undefined) hosted.configureReplication(this.opts.replication);
-      // Its role is set before any request can find it: a follower never appends as a leader.
-      const role = await this.applyRole(hosted, partition, true);
-      parts.set(partition.partitionId, hosted);
-      return role;
-    } else if (change.kind === 'configChanged') {
+      const hosted = this.get(topic.name, partition.partitionId);
+      const isReplica = partition.replicas.includes(this.opts.nodeId);
+      if (hosted !== undefined && isReplica) return this.applyRole(hosted, partition);
+      if (hosted === undefined && isReplica) return this.host(topic, partition);
+      // A reassignment moved the replica off this node: it stops being served, its log goes once it stops fetching.
+      if (hosted !== undefined) return this.unhost(topic.name, hosted);
+      return null;
+    }
+    if (change.kind === 'configChanged') {
       // Topic resource: that topic's logs; broker resource: every log (topics inherit log.* keys).
       const topics = change.resourceType === TOPIC_RESOURCE ? [change.resourceName] : [...this.byTopic.keys()];
       for (const name of topics) {

@@ -15,6 +15,8 @@ import { encodeAlterPartitionRequest, type AlterPartitionRequest } from '../../p
 import { decodeAlterPartitionResponse } from '../../protocol/generated/messages/alter-partition-response.js';
 import { encodeElectLeadersRequest, type ElectLeadersRequest } from '../../protocol/generated/messages/elect-leaders-request.js';
 import { decodeElectLeadersResponse } from '../../protocol/generated/messages/elect-leaders-response.js';
+import { encodeAlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsRequest } from '../../protocol/generated/messages/alter-partition-reassignments-request.js';
+import { decodeAlterPartitionReassignmentsResponse } from '../../protocol/generated/messages/alter-partition-reassignments-response.js';
 import { encodeListPartitionReassignmentsRequest } from '../../protocol/generated/messages/list-partition-reassignments-request.js';
 import { decodeListPartitionReassignmentsResponse } from '../../protocol/generated/messages/list-partition-reassignments-response.js';
 import { ClusterControl } from '../../controller/cluster-control.js';
@@ -140,5 +142,28 @@ describe('kafka/ListPartitionReassignments (key 46)', () => {
     assert.deepEqual(none.topics, []);
     const elsewhere = await list(() => Promise.reject(new NotControllerError(2)), null);
     assert.equal(elsewhere.errorCode, ErrorCode.NOT_CONTROLLER);
+  });
+});
+
+describe('kafka/AlterPartitionReassignments (key 45)', () => {
+  const reassign = (c: ClusterControl | undefined, req: AlterPartitionReassignmentsRequest, v = 1) => call(c, 45, v, encodeAlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsResponse, req);
+
+  it('starts and cancels per partition with Kafka\'s codes, grouped by topic; v1 refuses a replication factor change when not allowed; NOT_CONTROLLER without a controller', async () => {
+    const h = new ClusterHarness();
+    for (const id of [1, 2, 3]) await h.liveBroker(id, 0);
+    h.createTopic('t', [[1, 2], [2, 3]]);
+    const r = await reassign(h.control, { timeoutMs: 1000, topics: [{ name: 't', partitions: [{ partitionIndex: 0, replicas: [2, 3] }, { partitionIndex: 1, replicas: null }, { partitionIndex: 9, replicas: [1] }] }] }, 0);
+    assert.equal(r.errorCode, ErrorCode.NONE);
+    assert.deepEqual(r.responses.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]), [
+      ['t', [[0, ErrorCode.NONE], [1, ErrorCode.NO_REASSIGNMENT_IN_PROGRESS], [9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+    ]);
+    assert.deepEqual(h.partition('t', 0).replicas, [2, 3, 1]);
+    const rf = await reassign(h.control, { timeoutMs: 1000, allowReplicationFactorChange: false, topics: [{ name: 't', partitions: [{ partitionIndex: 1, replicas: [1, 2, 3] }] }] });
+    assert.equal(rf.responses[0]?.partitions[0]?.errorCode, ErrorCode.INVALID_REPLICATION_FACTOR);
+    const cancel = await reassign(h.control, { timeoutMs: 1000, topics: [{ name: 't', partitions: [{ partitionIndex: 0, replicas: null }] }] });
+    assert.equal(cancel.responses[0]?.partitions[0]?.errorCode, ErrorCode.NONE);
+    assert.deepEqual(h.partition('t', 0).replicas, [2, 1]);
+    const off = await reassign(undefined, { timeoutMs: 1000, topics: [{ name: 't', partitions: [{ partitionIndex: 0, replicas: [3] }] }] });
+    assert.deepEqual([off.errorCode, off.responses[0]?.partitions[0]?.errorCode], [ErrorCode.NOT_CONTROLLER, ErrorCode.NOT_CONTROLLER]);
   });
 });
