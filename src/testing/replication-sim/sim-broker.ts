@@ -182,7 +182,7 @@ export class SimBroker {
       if (this.run !== r) return;
       const role = await r.replicas.applyChange(change);
       if (role === null || this.run !== r) return;
-      this.world.trace(`broker ${this.id}: ${role.kind === 'leader' ? `leads at epoch ${role.leaderEpoch}` : `follows ${role.leaderId} at epoch ${role.partition.leaderEpoch}`}`);
+      this.world.trace(`broker ${this.id}: ${role.kind === 'leader' ? `leads at epoch ${role.leaderEpoch}` : role.kind === 'removed' ? 'no longer a replica' : `follows ${role.leaderId} at epoch ${role.partition.leaderEpoch}`}`);
       this.world.onRole?.(this, role);
       await followRole(r.fetchers, role);
     });
@@ -206,7 +206,7 @@ function replay(image: MetadataImage, record: MetadataRecord): MetadataChange {
 /** node-leadership.ts's followRole for the fetchers (the coordinators have no part here). */
 async function followRole(fetchers: ReplicaFetcherManager, role: RoleChange): Promise<void> {
   const p = role.partition;
-  if (role.kind === 'leader') {
+  if (role.kind === 'leader' || role.kind === 'removed') {
     await fetchers.unfollow(p);
     return;
   }
