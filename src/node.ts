@@ -253,7 +253,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   await metadataLog.start();
   // Alone, this node is the active controller now; in a cluster the active one bootstraps them.
   if (alone) await controller.run(bootstrapFeaturesCommand());
-  const controllerDuties = startControllerDuties({ controller, clusterControl, clock, image, alone, intervalMs: Math.min(1000, Math.max(50, config.brokerSessionTimeoutMs / 4)), log });
+  const controllerDuties = startControllerDuties({ controller, clusterControl, clock, image, alone, intervalMs: Math.min(CONTROLLER_DUTY_INTERVAL_MS, Math.max(50, config.brokerSessionTimeoutMs / 4)), log });
   const topicDefaults = (): TopicDefaults => ({
     numPartitions: config.numPartitions,
     replicationFactor: config.defaultReplicationFactor,
@@ -404,6 +404,12 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     halt: () => shutdown(false),
   };
 }
+
+/**
+ * How often the active controller looks for expired broker sessions and unbootstrapped features:
+ * often, so a new cluster's metadata.version is finalized within moments of its first election.
+ */
+const CONTROLLER_DUTY_INTERVAL_MS = 200;
 
 /** How long a stopping node waits for the controller to move its leaderships away. */
 const CONTROLLED_SHUTDOWN_MAX_MS = 10_000;

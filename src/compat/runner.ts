@@ -167,7 +167,7 @@ export class CompatSession {
       return 'needs a broker the run controls (it restarts it); not with --bootstrap';
     }
     if (cap.needsCluster !== undefined && this.opts.cluster === undefined && this.clusterHandle === undefined) {
-      return `needs a 3-node cluster the run starts (${cap.needsCluster}); not with --bootstrap`;
+      return `needs a broker the run controls: a 3-node cluster it starts (${cap.needsCluster}); not with --bootstrap`;
     }
     if (cap.needsControlledBroker !== undefined && this.opts.controlled === undefined) {
       return `needs a broker the run controls (${cap.needsControlledBroker}); not with --bootstrap`;

@@ -15,6 +15,7 @@
  * last member of.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { bootstrapFeaturesCommand } from './feature-control.js';
 import type { BrokerRegistrationRequest } from '../protocol/generated/messages/broker-registration-request.js';
 import type { BrokerRegistrationResponse } from '../protocol/generated/messages/broker-registration-response.js';
 import type { BrokerHeartbeatRequest } from '../protocol/generated/messages/broker-heartbeat-request.js';
@@ -61,7 +62,9 @@ export class ClusterControl {
       if (refused !== null) return { records: [], response: { throttleTimeMs: 0, errorCode: refused, brokerEpoch: -1n } };
       const existing = image.brokers.get(req.brokerId);
       const newIncarnation = existing?.incarnationId !== req.incarnationId;
-      const records: MetadataRecord[] = [];
+      // A new cluster's feature levels come before its first broker (Kafka writes its bootstrap
+      // metadata first): no broker is ever registered, or a client answered, without them.
+      const records: MetadataRecord[] = [...bootstrapFeaturesCommand()(image).records];
       // Kafka's unclean-shutdown handling: an earlier incarnation's leaderships and ISR places go.
       if (existing !== undefined && newIncarnation) records.push(...this.leaveRecords(image, req.brokerId));
       const brokerEpoch = existing !== undefined && !newIncarnation ? existing.epoch : BigInt(image.lastOffset + 1);
