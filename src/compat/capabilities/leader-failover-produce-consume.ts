@@ -73,7 +73,7 @@ async function kafkajsCell(env: CompatEnv, kjs: import('../clients/kafkajs.js').
   await waitFor('a third of the records acknowledged', () => acked >= N / 3 || done, env.remainingMs(30_000));
   await killLeader(env, cluster, topic);
   await sending;
-  await waitFor(`all ${N} records consumed`, () => distinctOffsets(got) >= N, env.remainingMs(30_000), 100).catch((e: Error) => {
+  await waitFor(`all ${N} records consumed`, () => distinctOffsets(got) >= N, env.remainingMs(), 100).catch((e: Error) => {
     throw new Error(`${e.message} (${got.length} consumed)`);
   });
   await assertCommittedAtEnd(env, group, topic);
@@ -118,7 +118,7 @@ export default defineCapability({
   order: 950,
   needsCluster: 'kills the leader of the partition written and read',
   requires: [{ api: ApiKey.InitProducerId }, { api: ApiKey.Produce, minVersion: 3 }, ...GROUP_APIS],
-  timeoutMs: 90_000,
+  timeoutMs: 120_000,
   cells: {
     kafkajs: kafkajsCell,
     async kcat(env) {
@@ -144,7 +144,7 @@ export default defineCapability({
       await producer.waitExit(env.remainingMs());
       assert.deepEqual(producer.exit, { code: 0, signal: null }, `kcat -P exit (stderr: ${producer.stderr.slice(-1000)})`);
       assert.ok(!/Delivery failed/i.test(producer.stderr), `kcat -P reported failures: ${producer.stderr.slice(-1000)}`);
-      await waitFor(`all ${N} records consumed`, () => consumer.lines.length >= N, env.remainingMs(30_000), 100).catch((e: Error) => {
+      await waitFor(`all ${N} records consumed`, () => consumer.lines.length >= N, env.remainingMs(), 100).catch((e: Error) => {
         throw new Error(`${e.message} (${consumer.lines.length} consumed)`);
       });
       await assertCommittedAtEnd(env, group, topic);
