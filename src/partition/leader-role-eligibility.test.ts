@@ -35,7 +35,9 @@ describe('partition/leader-role: the HW and a fenced follower (Kafka isReplicaEl
       if (fenced) fencedBrokers.add(2);
       await p.becomeLeader({ leaderEpoch: 1, replicas: [1, 2, 3], isr: [1, 3] });
       const outcome = p.appendFromClient(makeBatch({ seed: 1 }), -1, null, 0, undefined, fenced ? 1_000 : Number.POSITIVE_INFINITY);
-      await new Promise((r) => setImmediate(r));
+      // The append is on the leader's log before broker 3 fetches it (bounded: a disk write).
+      for (let i = 0; i < 1000 && p.logEndOffset < 1; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(p.logEndOffset, 1, 'the append reached the log');
       leader.onFollowerFetch(3, 1, 0, 1); // broker 3 has the record
       if (fenced) {
         const r = await outcome;
