@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { InProcessCluster } from './testing/in-process-cluster.js';
+import { waitFor } from './compat/wait.js';
 
-/** Polls `check` (bounded) until it returns a value. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last === undefined ? '' : ` (last error: ${String(last)})`}`);
-}
+/** Polls `check` (bounded, 30 s) until it returns a value: compat's waitFor. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, check, timeoutMs, 100);
+
 
 describe('a 3-node cluster in one process (metadata quorum, registration, replication)', function () {
   this.timeout(120_000);

@@ -9,6 +9,10 @@
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { InProcessCluster } from './testing/in-process-cluster.js';
+import { waitFor } from './compat/wait.js';
+
+/** Polls `check` (bounded, 30 s) until it returns a value: compat's waitFor. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, check, timeoutMs, 100);
 import { detectKcat, KCAT } from './compat/clients/kcat.js';
 import { parseJsonLines, runProcess } from './compat/process.js';
 import { RawClient } from './testing/raw-client.js';
@@ -20,20 +24,6 @@ import { decodeFetchResponse, type PartitionData } from './protocol/generated/me
 const RACK_AWARE = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
 const RACKS: Record<number, string> = { 1: 'a', 2: 'b', 3: 'c' };
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last === undefined ? '' : ` (last error: ${String(last)})`}`);
-}
 
 /** A series' value in a Prometheus text page (0 when absent). */
 function series(text: string, name: string): number {
