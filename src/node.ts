@@ -238,6 +238,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     partitionExists: (topic, partition) => image.topicsByName.get(topic)?.partitions.has(partition) === true,
   });
   const connections = new Set<Connection>();
+  // Set once the node starts stopping (declared early: startup callbacks check it).
+  let stopping: Promise<void> | null = null;
   let endpoints: Endpoint[] = [];
   const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
   // Every committed metadata change, in order: local logs and their roles, the fetchers and the
@@ -359,6 +361,11 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   }
   endpoints = advertise(config, tcpListeners);
   lifecycle?.start();
+  // Once caught up (unfenced), logs the image no longer places here are deleted: Kafka's strays.
+  void lifecycle?.unfenced.then(async () => {
+    if (stopping !== null) return;
+    for (const d of await replicas.deleteStrayLogs(image)) log.info(`deleted stray replica ${d}`);
+  }).catch((e: unknown) => log.warn(`deleting stray replicas: ${(e as Error).message}`));
   // Alone, the registration and unfencing are local and immediate: the node is ready on return.
   if (alone && lifecycle !== null) await lifecycle.unfenced;
   // The registry reaches this node as any Kafka client does, through its first listener.
@@ -375,7 +382,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     }
   }
 
-  let stopping: Promise<void> | null = null;
   const shutdown = (controlled: boolean): Promise<void> =>
     (stopping ??= (async () => {
       // Leaderships move to other replicas first, while this node still serves its followers.

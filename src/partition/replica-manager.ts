@@ -19,6 +19,8 @@ import { loadProducerState } from './producer-state-loader.js';
 import { isUnexpectedStorageError, storageErrorCode } from './storage-error-codes.js';
 import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
 import * as path from 'node:path';
+import type { MetadataImage } from '../metadata/metadata-image.js';
+import { strayReason } from './stray-replicas.js';
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -53,6 +55,8 @@ export class ReplicaManager {
   /** Each log dir's replication-offset-checkpoint as read at startup (read once, on first use). */
   private readonly checkpointedHws = new Map<string, Promise<Map<string, number>>>();
   private hwWrites: Promise<void> = Promise.resolve();
+  /** Replicas reassigned away whose logs are deleted once their fetchers stop (never strays). */
+  private readonly removing = new Set<string>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -168,7 +172,26 @@ export class ReplicaManager {
     parts?.delete(p.partitionId);
     if (parts?.size === 0) this.byTopic.delete(topic);
     p.becomeFollower({ leaderEpoch: p.leaderEpoch, leaderId: -1 });
-    return { kind: 'removed', partition: p, deleteLog: () => this.logs.deleteLog(topic, p.partitionId) };
+    const key = `${topic}-${p.partitionId}`;
+    this.removing.add(key);
+    const deleteLog = (): Promise<void> => this.logs.deleteLog(topic, p.partitionId).finally(() => this.removing.delete(key));
+    return { kind: 'removed', partition: p, deleteLog };
+  }
+
+  /**
+   * Deletes the stray replicas (stray-replicas.ts): logs on disk that no hosted replica owns and
+   * the caught-up image does not place here. Returns what was deleted and why.
+   */
+  async deleteStrayLogs(image: MetadataImage): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const { topic, partition, log } of [...this.logs.allLogs()]) {
+      if (this.get(topic, partition) !== undefined || this.removing.has(`${topic}-${partition}`)) continue;
+      const why = strayReason({ topic, partition, topicId: log.topicId }, image, this.opts.nodeId);
+      if (why === null) continue;
+      await this.logs.deleteLog(topic, partition);
+      deleted.push(`${topic}-${partition} (${why})`);
+    }
+    return deleted;
   }
 
   /**
