@@ -72,4 +72,31 @@ describe('process.roles: controller-only and broker-only nodes in one cluster', 
       await admin.disconnect();
     }
   });
+  it('three broker-only observers and three controller-only voters: replicated writes survive the loss of the active controller and of a broker', async () => {
+    cluster = await InProcessCluster.start({ nodes: 6, roles: (id) => (id <= 3 ? 'broker' : 'controller'), config: FAST_SESSIONS });
+    const c = cluster;
+    const kafka = new Kafka({ clientId: 'roles-test', brokers: c.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      assert.deepEqual(await describedBrokers(admin, 3), [1, 2, 3], 'only the brokers are described');
+      await admin.createTopics({ topics: [{ topic: 'split', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+      assert.equal((await writeAndReadBack(kafka, 'split', 20)).length, 20);
+      // The active controller goes: another voter takes over and metadata changes go on.
+      const active = c.node(4)?.quorumLeader();
+      assert.ok(active !== undefined && active >= 4, `a controller-only node is the active controller (got ${String(active)})`);
+      await c.halt(active);
+      await admin.createTopics({ topics: [{ topic: 'after-controller-loss', numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
+      await until('every broker knows the new topic', async () => (await admin.fetchTopicMetadata({ topics: ['after-controller-loss'] })).topics[0]?.partitions);
+      // A broker goes: its leaderships move to in-sync replicas on the other brokers.
+      await c.halt(1);
+      await until('no partition led by broker 1', async () => {
+        const ps = (await admin.fetchTopicMetadata({ topics: ['split'] })).topics[0]?.partitions ?? [];
+        return ps.length === 3 && ps.every((p) => p.leader !== 1 && p.leader >= 0) ? true : undefined;
+      });
+      assert.equal((await writeAndReadBack(kafka, 'split', 20, 20)).length, 40);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

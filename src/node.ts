@@ -85,6 +85,8 @@ export interface RunningNode {
    * controller-only node is ready once it knows the quorum's leader.
    */
   readonly ready: Promise<void>;
+  /** The metadata quorum's leader as this node knows it (the active controller), -1 if none. */
+  quorumLeader(): number;
   /** Stops after handing this broker's leaderships to others (controlled shutdown). */
   stop(): Promise<void>;
   /** Stops at once, without controlled shutdown (as a node that lost power, minus the disk loss). */
@@ -410,6 +412,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     schemaRegistryUrls: schemaRegistry?.urls ?? [],
     roles: config.processRoles,
     ready,
+    quorumLeader: () => metadataLog.leaderId,
     stop: () => shutdown(true),
     halt: () => shutdown(false),
   };
