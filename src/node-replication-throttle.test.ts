@@ -2,7 +2,8 @@
  * Replication throttles (KIP-73) in a 3-node cluster in one process: a reassignment adds broker 3
  * to a partition holding 3 MB while leader and follower throttles of 200 KB/s are set through
  * AlterConfigs, as kafka-reassign-partitions --throttle sets them. The new replica's copy stays
- * under the throttle (an upper bound only: rate × elapsed, plus a window and one fetch of slack);
+ * under the throttle (an upper bound only: rate × elapsed, plus a window and one fetch of slack),
+ * and broker 3 exports its FollowerReplication byte-rate;
  * an unthrottled partition moved at the same time completes; once the throttle configs are
  * deleted the throttled reassignment completes too.
  */
@@ -48,6 +49,9 @@ async function fill(kafka: Kafka, topic: string, bytes: number): Promise<void> {
   }
 }
 
+/** The value of one unlabelled series in a Prometheus exposition (0 when absent). */
+const series = (text: string, name: string): number => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1) ?? 0);
+
 const reassigned = async (admin: Admin, topic: string): Promise<boolean> => {
   const listed = await admin.listPartitionReassignments({ topics: [{ topic, partitions: [0] }] });
   if (listed.topics.some((t) => t.partitions.length > 0)) return false;
@@ -64,7 +68,11 @@ describe('replication throttles in a 3-node cluster (KIP-73)', function () {
   });
 
   it('a reassignment copies at most the throttle rate; an unthrottled one runs alongside; deleting the throttle lets it complete', async () => {
-    cluster = await InProcessCluster.start({ nodes: 3, config: { 'replica.fetch.max.bytes': String(FETCH_MAX_BYTES) } });
+    cluster = await InProcessCluster.start({
+      nodes: 3,
+      config: { 'replica.fetch.max.bytes': String(FETCH_MAX_BYTES) },
+      nodeConfig: (id): Record<string, string> => (id === 3 ? { 'tributary.metrics.listeners': 'http://127.0.0.1:0' } : {}),
+    });
     const kafka = new Kafka({ clientId: 'throttle-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
@@ -95,6 +103,12 @@ describe('replication throttles in a 3-node cluster (KIP-73)', function () {
         await new Promise((r) => setTimeout(r, 200));
       }
       assert.ok(copied < 3_000_000, 'the throttled copy is not complete');
+      // Kafka's FollowerReplication byte-rate: what broker 3 fetched of throttled partitions, per second.
+      const followerRate = await waitFor('broker 3 reports a follower replication byte rate', async () => {
+        const rate = series(await (await fetch(cluster?.node(3)?.metricsUrls[0] ?? '')).text(), 'kafka_server_followerreplication_byte_rate');
+        return rate > 0 ? rate : undefined;
+      }, 20_000, 200);
+      assert.ok(followerRate <= 2 * RATE, `follower byte rate ${followerRate}`);
       await waitFor('the unthrottled reassignment completes while the throttle is set', () => reassigned(admin, 'free'), 20_000, 200);
       assert.ok(replicaBytes(cluster, 3, 'slow') <= bound(), 'still under the throttle');
 

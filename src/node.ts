@@ -242,7 +242,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   });
   const connections = new Set<Connection>();
   let endpoints: Endpoint[] = [];
-  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog, replicationQuotas: quotas });
   // Every committed metadata change, in order: local logs and their roles, the fetchers and the
   // coordinators that follow those roles, and what forgets a deleted topic.
   const leadership = { fetchers, groups, txns, log };
