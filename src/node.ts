@@ -27,6 +27,7 @@ import { ReplicaFetchTransport } from './cluster/replica-fetch-transport.js';
 import { ControllerChannel } from './cluster/controller-channel.js';
 import { RequestForwarder } from './cluster/request-forwarder.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
+import { imageReplicationQuotas } from './partition/replication-quota.js';
 import { apiCall, type HostPort } from './client/connection.js';
 import { BrokerRequests } from './cluster/broker-requests.js';
 import { routedMarkerWriter } from './coordinator/txn/routed-markers.js';
@@ -176,6 +177,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       isReplicaEligible: (id) => isActiveBroker(image.brokers.get(id)),
     },
   });
+  // Replication throttles (KIP-73): bounds from the dynamic broker configs, throttled replicas from topic configs.
+  const quotas = imageReplicationQuotas({ image, localId: config.nodeId, clock, windows: config.replicationQuotaWindowNum, windowMs: config.replicationQuotaWindowMs });
   const fetchTransport = alone ? null : new ReplicaFetchTransport({ localId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), clock });
   const fetchers = fetchTransport === null
     ? null
@@ -187,6 +190,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
         maxBytes: config.replicaFetchResponseMaxBytes,
         partitionMaxBytes: config.replicaFetchMaxBytes,
         backoffMs: config.replicaFetchBackoffMs,
+        quota: quotas.follower,
         onError: (m) => log.warn(m),
       });
   const groups = new GroupCoordinator({
@@ -243,7 +247,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   // Set once the node starts stopping (declared early: startup callbacks check it).
   let stopping: Promise<void> | null = null;
   let endpoints: Endpoint[] = [];
-  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog, replicationQuotas: quotas });
   // Every committed metadata change, in order: local logs and their roles, the fetchers and the
   // coordinators that follow those roles, and what forgets a deleted topic.
   const leadership = { fetchers, groups, txns, log };
@@ -304,7 +308,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;
   const services: BrokerServices = {
-    settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, clusterControl, forwarder,
+    settings, clock, image, controller, replicas, leaderReplicationQuota: quotas.leader, configs, log, groups, txns, markers, producerIds, clusterControl, forwarder,
     quorum: metadataLog,
     advertisedEndpoints: () => endpoints,
     createTopics: (specs) => link.createTopics(specs, topicDefaults()),

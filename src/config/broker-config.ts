@@ -52,6 +52,9 @@ export interface BrokerConfig {
   readonly replicaFetchMaxBytes: number;
   readonly replicaFetchResponseMaxBytes: number;
   readonly replicaFetchBackoffMs: number;
+  /** replication.quota.window.num and .size.seconds (× 1000): the replication throttles' rate windows. */
+  readonly replicationQuotaWindowNum: number;
+  readonly replicationQuotaWindowMs: number;
   readonly uncleanLeaderElectionEnable: boolean;
   /** controller.quorum.* timing (election, fetch and request timeouts, backoffs). */
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -170,6 +173,8 @@ function brokerConfig(v: ValueSource, protocolMap: ReadonlyMap<string, SecurityP
     replicaFetchMaxBytes: num(v, 'replica.fetch.max.bytes'),
     replicaFetchResponseMaxBytes: num(v, 'replica.fetch.response.max.bytes'),
     replicaFetchBackoffMs: num(v, 'replica.fetch.backoff.ms'),
+    replicationQuotaWindowNum: num(v, 'replication.quota.window.num'),
+    replicationQuotaWindowMs: num(v, 'replication.quota.window.size.seconds') * 1000,
     uncleanLeaderElectionEnable: bool(v, 'unclean.leader.election.enable'),
     controllerQuorumElectionTimeoutMs: num(v, 'controller.quorum.election.timeout.ms'),
     controllerQuorumFetchTimeoutMs: num(v, 'controller.quorum.fetch.timeout.ms'),
