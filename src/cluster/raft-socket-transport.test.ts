@@ -4,7 +4,9 @@
  * Vote/BeginQuorumEpoch/EndQuorumEpoch/Fetch handlers) on a CONTROLLER listener, and reaches the
  * others through a RaftSocketTransport. A leader is elected, an append commits and every voter is
  * told of it; the leader's listener and node go away, another is elected in a higher epoch and a
- * further append commits on the two left.
+ * further append commits on the two left. An observer (a node not among the voters, as a
+ * broker-only node) on its own listener finds the leader, learns every committed record, and
+ * follows the next leader; the leader lists it under DescribeQuorum's observers.
  *
  * The listeners' services hold settings, clock, image (ApiVersions reads it), log and the quorum;
  * the rest are absent (testing/request-listener.ts): the quorum's APIs never touch them.
@@ -18,12 +20,16 @@ import { systemRandom } from '../io/random.js';
 import type { BrokerServices } from '../kafka/context.js';
 import type { CommittedRecord } from '../controller/metadata-publisher.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
-import { raftConfig } from '../raft/index.js';
+import { decodeQuorumState, raftConfig } from '../raft/index.js';
+import { encodeDescribeQuorumRequest } from '../protocol/generated/messages/describe-quorum-request.js';
+import { decodeDescribeQuorumResponse } from '../protocol/generated/messages/describe-quorum-response.js';
+import { RawClient } from '../testing/raw-client.js';
+import { rawCall } from '../testing/raw-call.js';
 import { DEFAULT_LOG_CONFIG } from '../storage/log-config.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { TempDirs } from '../storage/test-dirs.js';
 import { partialServices, serveRequests, type RequestListener } from '../testing/request-listener.js';
-import { RaftMetadataLog } from '../controller/raft-metadata-log.js';
+import { QUORUM_STATE_FILE, RaftMetadataLog } from '../controller/raft-metadata-log.js';
 import { RaftSocketTransport } from './raft-socket-transport.js';
 
 const VOTERS = [1, 2, 3];
@@ -128,5 +134,50 @@ describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTranspo
     await second.raft?.append([record(3)]);
     await until(appliedEverywhere([1, 2, 3]));
     assert.equal(voters.size, 2);
+  });
+
+  it('an observer finds the leader, learns every committed record, follows the next leader, and is listed as an observer', async () => {
+    const root = await temp.make();
+    const OBSERVER = 4;
+    for (const id of [...VOTERS, OBSERVER]) await listen(id);
+    const addresses = new Map(VOTERS.map((id) => [id, (voters.get(id) as Voter).listener.address]));
+    for (const v of [...voters.values()]) await start(v, root, addresses);
+    const observer = voters.get(OBSERVER) as Voter;
+
+    // agreedLeader waits for the observer too: it names the leader once a voter's answer did.
+    const first = await agreedLeader(0);
+    assert.notEqual(first.id, OBSERVER);
+    await first.raft?.append([record(1), record(2)]);
+    await until(appliedEverywhere([1, 2]));
+    assert.deepEqual(observer.raft?.controllerState(), { active: false, leaderId: first.id });
+    assert.equal(observer.raft?.raftState().state, 'observer');
+    // The leader lists it under observers (DescribeQuorum over the wire), never among the voters.
+    const end = first.raft?.raftState().logEndOffset ?? -1;
+    let described = '';
+    await until(() => {
+      const q = first.raft?.describeQuorum();
+      described = JSON.stringify(q?.observers);
+      return q?.observers.some((o) => o.replicaId === OBSERVER && o.logEndOffset === end) ? null : `observer not caught up in ${described} (end ${end})`;
+    });
+    const client = await RawClient.connect(`${first.listener.address.host}:${first.listener.address.port}`);
+    try {
+      const r = await rawCall(client, 55, 2, true, encodeDescribeQuorumRequest, decodeDescribeQuorumResponse, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] });
+      const p = r.topics[0]?.partitions[0];
+      assert.deepEqual(p?.currentVoters.map((v) => v.replicaId), VOTERS);
+      assert.deepEqual(p?.observers.map((o) => o.replicaId), [OBSERVER]);
+      assert.ok((p?.observers[0]?.logEndOffset ?? -1n) > 0n && (p?.observers[0]?.lastFetchTimestamp ?? -1n) > 0n);
+    } finally {
+      client.close();
+    }
+
+    await stop(first);
+    const second = await agreedLeader(first.raft?.epoch ?? 0);
+    assert.notEqual(second.id, OBSERVER);
+    await second.raft?.append([record(3)]);
+    await until(appliedEverywhere([1, 2, 3]));
+    // Its quorum-state file names the leader it follows, with no vote, beside the static voters.
+    const text = (await fs.readFile(path.join(root, `node-${OBSERVER}`, '__cluster_metadata-0', QUORUM_STATE_FILE))).toString('utf8');
+    assert.deepEqual(decodeQuorumState(text), { epoch: second.raft?.epoch, leaderId: second.id, votedId: -1 });
+    assert.deepEqual(JSON.parse(text).currentVoters, VOTERS.map((voterId) => ({ voterId })));
   });
 });

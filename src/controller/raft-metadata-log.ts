@@ -11,6 +11,12 @@
  * messenger.ts), a proposal commits once a majority has it on disk, and a follower whose log
  * diverged truncates it.
  *
+ * A node whose id is not among the voters is an observer (Kafka's broker-only node,
+ * process.roles=broker): it fetches from the voters until one names the leader, then replicates
+ * from the leader like a follower (truncation, FetchSnapshot included) and hears of committed
+ * records through `onCommitted` as voters do; it never votes, stands or becomes the active
+ * controller. Its quorum-state file is written as a voter's (leader and epoch, votedId -1).
+ *
  * Snapshots (KRaft's): the driver keeps its own MetadataImage replayed from exactly the committed
  * records (up to `appliedOffset`), so a snapshot is always of a consistent, committed image. After
  * metadata.log.max.record.bytes.between.snapshots bytes committed since the last snapshot (or
@@ -139,7 +145,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       for (const r of loaded.records) this.image.replay(r, snapEnd - 1);
       this.appliedOffset = snapEnd;
     }
-    if (opts.voters.length > 1 && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters without a transport to reach them`);
+    if (!this.alone && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters${this.observer ? ' (this node observing)' : ''} without a transport to reach them`);
     this.messenger = opts.transport === undefined ? undefined : new RaftMessenger(opts.transport, this.wireIdentity(), opts.clock, opts.config.requestTimeoutMs, (from, message) => void this.feed({ kind: 'receive', from, message }));
     const log = opts.log;
     this.core = new RaftCore({
@@ -151,6 +157,16 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       quorumState,
       log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
     });
+  }
+
+  /** The only voter is this node: it leads at once and all of its log is committed. */
+  private get alone(): boolean {
+    return this.opts.voters.length === 1 && this.opts.voters[0] === this.opts.nodeId;
+  }
+
+  /** Not a voter (Kafka's observer): replicates only. */
+  get observer(): boolean {
+    return !this.opts.voters.includes(this.opts.nodeId);
   }
 
   /** Reads the log and the quorum-state file; `start()` then lets the core run. */
@@ -183,7 +199,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       await apply(snap.records.map((record) => ({ record, offset: snap.id.endOffset - 1 })));
       this.publishedOffset = Math.max(this.publishedOffset, snap.id.endOffset);
     }
-    if (this.opts.voters.length > 1) return;
+    if (!this.alone) return;
     const batch: CommittedRecord[] = [];
     for (const e of this.entries) if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
     this.replayIntoImage(this.entries);
@@ -207,7 +223,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     await this.feed({ kind: 'tick' });
     // Alone, the node elects itself within a few steps (stand, lead, commit its LeaderChange):
     // taken here, so a lone node is the active controller, its image complete, when this returns.
-    for (let step = 0; step < ALONE_STARTUP_STEPS && this.opts.voters.length === 1 && !this.closed && !this.controllerState().active; step++) {
+    for (let step = 0; step < ALONE_STARTUP_STEPS && this.alone && !this.closed && !this.controllerState().active; step++) {
       await this.feed({ kind: 'tick' });
       await this.publishing;
     }
@@ -246,7 +262,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   raftState(): RaftState {
     const c = this.core;
     const role = c.role;
-    const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role;
+    // Kafka's current-state: an observer following a leader is "observer".
+    const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role === 'follower' && c.isObserver ? 'observer' : role;
     return { state, leaderId: c.leaderId, epoch: c.epoch, votedId: c.votedId, highWatermark: c.highWatermark ?? -1, logEndOffset: c.logEndOffset, logEndEpoch: c.logEndOffset === 0 ? 0 : (c.epochOf(c.logEndOffset - 1) ?? 0) };
   }
 
