@@ -6,7 +6,9 @@
  * told of it; the leader's listener and node go away, another is elected in a higher epoch and a
  * further append commits on the two left. An observer (a node not among the voters, as a
  * broker-only node) on its own listener finds the leader, learns every committed record, and
- * follows the next leader; the leader lists it under DescribeQuorum's observers.
+ * follows the next leader; the leader lists it under DescribeQuorum's observers. An observer that
+ * knows only one voter's address (controller.quorum.bootstrap.servers) finds the leader through it
+ * and fetches from wherever the answers' NodeEndpoints say the leader listens.
  *
  * The listeners' services hold settings, clock, image (ApiVersions reads it), log and the quorum;
  * the rest are absent (testing/request-listener.ts): the quorum's APIs never touch them.
@@ -63,13 +65,14 @@ describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTranspo
     return v;
   }
 
-  async function start(v: Voter, root: string, addresses: ReadonlyMap<number, HostPort>): Promise<void> {
+  /** Starts a node's quorum; `bootstrap`: it knows no voters, only these addresses (an observer). */
+  async function start(v: Voter, root: string, addresses: ReadonlyMap<number, HostPort>, bootstrap?: readonly HostPort[]): Promise<void> {
     const log = await PartitionLog.open(fs, path.join(root, `node-${v.id}`, '__cluster_metadata-0'), DEFAULT_LOG_CONFIG);
-    const transport = new RaftSocketTransport({ nodeId: v.id, voters: addresses, clock: systemClock, requestTimeoutMs: 1_000 });
+    const transport = new RaftSocketTransport({ nodeId: v.id, voters: bootstrap === undefined ? addresses : new Map(), ...(bootstrap === undefined ? {} : { bootstrapServers: bootstrap }), clock: systemClock, requestTimeoutMs: 1_000 });
     const onCommitted = async (batch: readonly CommittedRecord[]): Promise<void> => {
       for (const { record: r } of batch) v.applied.push(r.type === 'featureLevel' ? r.data.featureLevel : -1);
     };
-    const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: v.id, voters: VOTERS, config: CONFIG, transport, clusterId: CLUSTER_ID, onCommitted, onFatal: (e) => fatal.push(`voter ${v.id}: ${e instanceof Error ? e.stack : String(e)}`) });
+    const raft = await RaftMetadataLog.open({ fs, log, clock: systemClock, random: systemRandom, nodeId: v.id, voters: bootstrap === undefined ? VOTERS : [], config: CONFIG, transport, clusterId: CLUSTER_ID, onCommitted, onFatal: (e) => fatal.push(`voter ${v.id}: ${e instanceof Error ? e.stack : String(e)}`) });
     Object.assign(v, { raft, log, transport });
     v.services.quorum = raft;
     await raft.start();
@@ -179,5 +182,29 @@ describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTranspo
     const text = (await fs.readFile(path.join(root, `node-${OBSERVER}`, '__cluster_metadata-0', QUORUM_STATE_FILE))).toString('utf8');
     assert.deepEqual(decodeQuorumState(text), { epoch: second.raft?.epoch, leaderId: second.id, votedId: -1 });
     assert.deepEqual(JSON.parse(text).currentVoters, VOTERS.map((voterId) => ({ voterId })));
+  });
+
+  it('an observer with only a bootstrap server learns the leader and its address from Fetch answers, before and after a leader change', async () => {
+    const root = await temp.make();
+    const OBSERVER = 4;
+    for (const id of VOTERS) await listen(id);
+    const addresses = new Map(VOTERS.map((id) => [id, (voters.get(id) as Voter).listener.address]));
+    for (const id of VOTERS) await start(voters.get(id) as Voter, root, addresses);
+    const first = await agreedLeader(0);
+    // Its one bootstrap server is a voter that does not lead: the leader's address comes only from NodeEndpoints.
+    const via = VOTERS.find((id) => id !== first.id) as number;
+    const observer = await listen(OBSERVER);
+    await start(observer, root, addresses, [addresses.get(via) as HostPort]);
+    await first.raft?.append([record(1), record(2)]);
+    await until(appliedEverywhere([1, 2]));
+    assert.equal(observer.raft?.leaderId, first.id);
+    assert.deepEqual(first.raft?.describeQuorum().observers.map((o) => o.replicaId), [OBSERVER]);
+
+    await stop(first);
+    const second = await agreedLeader(first.raft?.epoch ?? 0);
+    await second.raft?.append([record(3)]);
+    await until(appliedEverywhere([1, 2, 3]));
+    assert.equal(observer.raft?.leaderId, second.id);
+    assert.equal(observer.raft?.raftState().state, 'observer');
   });
 });

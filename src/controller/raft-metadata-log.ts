@@ -15,7 +15,9 @@
  * process.roles=broker): it fetches from the voters until one names the leader, then replicates
  * from the leader like a follower (truncation, FetchSnapshot included) and hears of committed
  * records through `onCommitted` as voters do; it never votes, stands or becomes the active
- * controller. Its quorum-state file is written as a voter's (leader and epoch, votedId -1).
+ * controller. Its quorum-state file is written as a voter's (leader and epoch, votedId -1). With
+ * no voters known but bootstrap servers in its transport (controller.quorum.bootstrap.servers,
+ * RaftTransport.bootstrapIds) it asks those instead, and takes the leader their answers name.
  *
  * Snapshots (KRaft's): the driver keeps its own MetadataImage replayed from exactly the committed
  * records (up to `appliedOffset`), so a snapshot is always of a consistent, committed image. After
@@ -155,6 +157,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       random: opts.random,
       reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes) },
       quorumState,
+      ...(this.observer && (opts.transport?.bootstrapIds?.length ?? 0) > 0 ? { bootstrap: opts.transport?.bootstrapIds } : {}),
       log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
     });
   }
@@ -307,7 +310,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private readonly leaderChange = (): Buffer => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]);
 
   private wireIdentity(): WireIdentity {
-    return { clusterId: this.opts.clusterId ?? '', localId: this.opts.nodeId, leaderChange: this.leaderChange, nowMs: () => this.opts.clock.nowMs() };
+    const transport = this.opts.transport;
+    return { clusterId: this.opts.clusterId ?? '', localId: this.opts.nodeId, leaderChange: this.leaderChange, nowMs: () => this.opts.clock.nowMs(), endpointOf: (id) => transport?.endpointOf?.(id) };
   }
 
   private entriesFrom(fromOffset: number, maxEntries: number): Entry[] {
