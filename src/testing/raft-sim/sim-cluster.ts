@@ -10,7 +10,8 @@
  * `observerThinksItVotes` configures each observer with itself among the voters, and
  * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
  *
- * Observers (nodes not among the voters, ids after the voters') run the same core; the checker
+ * Observers (nodes not among the voters, ids after the voters'; the even-numbered ones know only
+ * bootstrap servers, not the voter set) run the same core; the checker
  * sees that they never vote, stand or lead, and holds them to the same committed sequence.
  */
 import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
@@ -148,7 +149,9 @@ export class SimCluster {
     // Small fetches and snapshot chunks, so partial answers and multi-chunk snapshots happen.
     const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' ? { testOnlyBug: this.bug } : {}) });
     const voters = this.bug === 'observerThinksItVotes' && this.isObserver(node.id) ? [...this.voters, node.id] : this.voters;
-    node.core = new RaftCore({ localId: node.id, voters, config, random: this.prng.fork(), reader: node.disk, quorumState, log });
+    // Even-numbered observers know no voters, only bootstrap servers (the voters' addresses, KIP-853).
+    const bootstrapOnly = this.isObserver(node.id) && node.id % 2 === 0 && this.bug !== 'observerThinksItVotes';
+    node.core = new RaftCore({ localId: node.id, voters: bootstrapOnly ? [] : voters, ...(bootstrapOnly ? { bootstrap: this.voters } : {}), config, random: this.prng.fork(), reader: node.disk, quorumState, log });
     this.checker.restarted(node.id, Math.max(quorumState?.epoch ?? 0, log.epochStarts.at(-1)?.epoch ?? log.snapshotId?.epoch ?? 0));
     this.log(`node ${node.id} starts (epoch ${quorumState?.epoch ?? 0}, log [${log.startOffset}, ${log.endOffset}))`);
     node.tickAt = Infinity;
