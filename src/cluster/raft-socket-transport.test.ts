@@ -206,5 +206,13 @@ describe('cluster: a three-voter metadata quorum over sockets (RaftSocketTranspo
     await until(appliedEverywhere([1, 2, 3]));
     assert.equal(observer.raft?.leaderId, second.id);
     assert.equal(observer.raft?.raftState().state, 'observer');
+
+    // Restarted, its quorum-state names a leader it has no address for: it asks its bootstrap
+    // server again, and learns the committed records (an empty image at start) once more.
+    await stop(observer);
+    const again = await listen(OBSERVER);
+    await start(again, root, addresses, [addresses.get(via) as HostPort]);
+    await until(appliedEverywhere([1, 2, 3]));
+    assert.equal(again.raft?.leaderId, second.id);
   });
 });

@@ -156,7 +156,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       config: opts.config,
       random: opts.random,
       reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes) },
-      quorumState,
+      quorumState: this.observer ? this.reachableLeader(quorumState) : quorumState,
       ...(this.observer && (opts.transport?.bootstrapIds?.length ?? 0) > 0 ? { bootstrap: opts.transport?.bootstrapIds } : {}),
       log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
     });
@@ -170,6 +170,17 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   /** Not a voter (Kafka's observer): replicates only. */
   get observer(): boolean {
     return !this.opts.voters.includes(this.opts.nodeId);
+  }
+
+  /**
+   * An observer restarted with a leader in its quorum-state it has no address for (it found the
+   * quorum through bootstrap servers) starts looking for the leader instead (Kafka: Unattached
+   * when the leader's endpoints are unknown); the file is rewritten once an answer names one.
+   */
+  private reachableLeader(state: ElectionState | undefined): ElectionState | undefined {
+    const endpointOf = this.opts.transport?.endpointOf?.bind(this.opts.transport);
+    if (state === undefined || state.leaderId < 0 || endpointOf === undefined || endpointOf(state.leaderId) !== undefined) return state;
+    return { ...state, leaderId: -1 };
   }
 
   /** Reads the log and the quorum-state file; `start()` then lets the core run. */
