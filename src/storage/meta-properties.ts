@@ -39,7 +39,7 @@ export async function writeMetaProperties(fs: FileSystem, logDir: string, meta: 
  * Reads every log dir's meta.properties, checks they agree with each other and with `nodeId`, and
  * formats the unformatted ones with the existing (or a fresh) cluster id.
  */
-export async function ensureFormatted(fs: FileSystem, logDirs: readonly string[], nodeId: number, newClusterId: () => string): Promise<string> {
+export async function ensureFormatted(fs: FileSystem, logDirs: readonly string[], nodeId: number, newClusterId: () => string | Promise<string>): Promise<string> {
   const found = await Promise.all(logDirs.map((d) => readMetaProperties(fs, d)));
   let clusterId: string | undefined;
   found.forEach((meta, i) => {
@@ -48,7 +48,7 @@ export async function ensureFormatted(fs: FileSystem, logDirs: readonly string[]
     if (clusterId !== undefined && meta.clusterId !== clusterId) throw new Error(`log dirs disagree on cluster.id: ${clusterId} vs ${meta.clusterId} in ${logDirs[i]}`);
     clusterId = meta.clusterId;
   });
-  const id = clusterId ?? newClusterId();
+  const id = clusterId ?? (await newClusterId());
   await Promise.all(logDirs.map((d, i) => (found[i] === null ? writeMetaProperties(fs, d, { clusterId: id, nodeId }) : undefined)));
   return id;
 }
