@@ -109,12 +109,14 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const isBroker = config.processRoles.includes('broker');
   const isController = config.processRoles.includes('controller');
   const voters = quorumVoters(config);
-  // A broker-only node is never alone: it follows the voters' metadata log as an observer.
-  const alone = isController && [...voters.keys()].every((id) => id === config.nodeId);
+  // A combined node with no voters configured is a cluster of its own (Tributary's default). One
+  // that lists voters, even only itself, is a member of a cluster other nodes may join (a
+  // broker-only node follows the voters' metadata log as an observer).
+  const alone = isBroker && isController && voters.size === 0;
   // A broker that knows the controllers only by controller.quorum.bootstrap.servers (KIP-853).
   const bootstrapOnly = !isController && voters.size === 0;
   const bootstrapServers = bootstrapOnly ? config.controllerQuorumBootstrapServers : [];
-  const newClusterId = alone ? randomTopicId : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : () => clusterIdFromVoters(config.controllerQuorumVoters);
+  const newClusterId = voters.size > 0 ? () => clusterIdFromVoters(config.controllerQuorumVoters) : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : randomTopicId;
   const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
@@ -274,6 +276,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     numPartitions: config.numPartitions,
     replicationFactor: config.defaultReplicationFactor,
     brokerIds: clusterControl.placementBrokers(),
+    fencedBrokerIds: clusterControl.fencedBrokers(),
     racks: clusterControl.placementRacks(),
     validateConfig: (key: string, value: string | null) => configs.validateTopicConfig(key, value),
     newTopicId: randomTopicId,
@@ -309,6 +312,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     defaultNumPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,
     deleteTopicEnable: config.deleteTopicEnable,
+    isBroker,
     controllerListenerNames: config.controllerListenerNames,
     ...(alone ? {} : { quorumVoters: voters }),
   };

@@ -155,6 +155,11 @@ export class ClusterControl {
     return [...this.o.image.brokers.values()].filter((b) => isActiveBroker(b)).map((b) => b.id).sort((a, b) => a - b);
   }
 
+  /** Registered brokers that are fenced and not shutting down: placement's fallback, as Kafka's. */
+  fencedBrokers(): number[] {
+    return [...this.o.image.brokers.values()].filter((b) => b.fenced && !b.inControlledShutdown).map((b) => b.id).sort((a, b) => a - b);
+  }
+
   /** The racks of the placement brokers (topic-control's rack-aware placement). */
   placementRacks(): Map<number, string | null> {
     return new Map(this.placementBrokers().map((id) => [id, this.o.image.brokers.get(id)?.rack ?? null]));

@@ -62,6 +62,23 @@ describe('topic control commands', () => {
     assert.equal(dry.response[0]?.errorCode, ErrorCode.NONE);
   });
 
+  it('places replicas on fenced brokers only when the unfenced are too few; they start outside the ISR (Kafka\'s StripedReplicaPlacer)', () => {
+    const image = new MetadataImage();
+    const d = { ...defaults, brokerIds: [2, 3], fencedBrokerIds: [1] };
+    apply(image, createTopicsCommand([spec('t', { numPartitions: 3, replicationFactor: 3 }), spec('two', { numPartitions: 2, replicationFactor: 2 })], false, d)(image));
+    for (const p of image.topicsByName.get('t')?.partitions.values() ?? []) {
+      assert.deepEqual([...p.replicas].sort(), [1, 2, 3]);
+      assert.equal(p.replicas[2], 1, 'the fenced broker takes the last place');
+      assert.deepEqual([...p.isr].sort(), [2, 3]);
+      assert.notEqual(p.leader, 1);
+    }
+    for (const p of image.topicsByName.get('two')?.partitions.values() ?? []) assert.ok(!p.replicas.includes(1), 'enough unfenced brokers: the fenced one is not used');
+    const tooMany = createTopicsCommand([spec('x', { replicationFactor: 4 })], false, d)(image).response[0];
+    assert.equal(tooMany?.errorMessage, 'Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.');
+    const allFenced = createTopicsCommand([spec('y')], false, { ...defaults, brokerIds: [], fencedBrokerIds: [1, 2] })(image).response[0];
+    assert.equal(allFenced?.errorMessage, 'Unable to replicate the partition 1 time(s): All brokers are currently fenced.');
+  });
+
   it('deletes by name and by id, and reports unknown topics', () => {
     const image = new MetadataImage();
     apply(image, createTopicsCommand([spec('a'), spec('b')], false, defaults)(image));

@@ -14,8 +14,14 @@ import { placeReplicas } from './replica-placement.js';
 export interface TopicDefaults {
   numPartitions: number;
   replicationFactor: number;
-  /** Nodes that can host replicas (registered, unfenced brokers). */
+  /** Nodes that can host replicas and lead them (registered, unfenced brokers not shutting down). */
   brokerIds: readonly number[];
+  /**
+   * Registered brokers that are fenced (not shutting down): as Kafka's StripedReplicaPlacer, a
+   * placement that needs more brokers than are unfenced puts the remaining replicas on these; they
+   * start outside the ISR and join it once they are back.
+   */
+  fencedBrokerIds?: readonly number[];
   /** The brokers' racks (null: none); when any is set, placement spreads replicas over racks. */
   racks?: ReadonlyMap<number, string | null>;
   /** null if the topic config is acceptable, otherwise a message naming key and value. */
@@ -99,7 +105,7 @@ function planTopic(spec: CreateTopicSpec, image: MetadataImage, existing: Readon
     if (c.value === null) continue;
     records.push({ type: 'config', version: 0, data: { resourceType: ConfigResourceType.Topic, resourceName: spec.name, name: c.name, value: c.value } });
   }
-  replicaLists.forEach((replicas, partitionId) => records.push(partitionRecord(topicId, partitionId, replicas)));
+  replicaLists.forEach((replicas, partitionId) => records.push(partitionRecord(topicId, partitionId, replicas, d.brokerIds)));
   return { topicId, records, numPartitions: replicaLists.length, replicationFactor: replicaLists[0]?.length ?? 0 };
 }
 
@@ -120,17 +126,28 @@ function autoAssignment(spec: { numPartitions: number; replicationFactor: number
   const rf = spec.replicationFactor === -1 ? d.replicationFactor : spec.replicationFactor;
   if (numPartitions <= 0) throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
   if (rf <= 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
-  if (rf > d.brokerIds.length) {
-    throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${d.brokerIds.length} broker(s) are registered.`);
+  const fenced = d.fencedBrokerIds ?? [];
+  if (d.brokerIds.length === 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): All brokers are currently fenced.`);
+  const registered = d.brokerIds.length + fenced.length;
+  if (rf > registered) {
+    throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${registered} broker(s) are registered.`);
   }
-  return placeReplicas(numPartitions, rf, d.brokerIds, firstPartition, d.racks);
+  // Unfenced brokers first (the first replica leads); fenced ones only for what is left.
+  const lists = placeReplicas(numPartitions, Math.min(rf, d.brokerIds.length), d.brokerIds, firstPartition, d.racks);
+  return lists.map((replicas, i) => {
+    for (let k = 0; replicas.length < rf; k++) replicas.push(fenced[(firstPartition + i + k) % fenced.length] as number);
+    return replicas;
+  });
 }
 
-function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
+/** A new partition: in sync are its replicas on active brokers, the first of them leads (Kafka's createTopic). */
+function partitionRecord(topicId: string, partitionId: number, replicas: number[], active: readonly number[]): MetadataRecord {
+  const isr = replicas.filter((b) => active.includes(b));
+  if (isr.length === 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicas.length} time(s): All brokers are currently fenced or in controlled shutdown.`);
   return {
     type: 'partition',
     version: 0,
-    data: { partitionId, topicId, replicas, isr: [...replicas], removingReplicas: [], addingReplicas: [], leader: replicas[0] ?? -1, leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0 },
+    data: { partitionId, topicId, replicas, isr, removingReplicas: [], addingReplicas: [], leader: isr[0] as number, leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0 },
   };
 }
 
@@ -210,5 +227,5 @@ function planPartitions(spec: CreatePartitionsSpec, image: MetadataImage, d: Top
   } else {
     lists = autoAssignment({ numPartitions: added, replicationFactor: rf }, d, current);
   }
-  return lists.map((replicas, i) => partitionRecord(topic.topicId, current + i, replicas));
+  return lists.map((replicas, i) => partitionRecord(topic.topicId, current + i, replicas, d.brokerIds));
 }

@@ -8,14 +8,16 @@ import type { BrokerServices } from './context.js';
 
 /**
  * New replicas go to the active controller's placement brokers (registered, unfenced, not shutting
- * down; striped over their racks); a node without registered brokers places on itself.
+ * down; striped over their racks); a broker that knows of no registered broker yet places on
+ * itself (a node alone, before its registration is in the image).
  */
 export function topicDefaults(broker: BrokerServices): TopicDefaults {
   const placement = broker.clusterControl?.placementBrokers() ?? [];
   return {
     numPartitions: broker.settings.defaultNumPartitions,
     replicationFactor: broker.settings.defaultReplicationFactor,
-    brokerIds: placement.length > 0 ? placement : [broker.settings.nodeId],
+    brokerIds: placement.length > 0 || broker.settings.isBroker === false ? placement : [broker.settings.nodeId],
+    fencedBrokerIds: broker.clusterControl?.fencedBrokers() ?? [],
     racks: placement.length > 0 ? broker.clusterControl?.placementRacks() : undefined,
     validateConfig: (name: string, value: string | null) => broker.configs.validateTopicConfig(name, value),
     newTopicId: randomTopicId,

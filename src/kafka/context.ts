@@ -31,6 +31,8 @@ export interface BrokerSettings {
   readonly defaultNumPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly deleteTopicEnable: boolean;
+  /** False on a controller-only node (process.roles=controller): it hosts no replica. Absent: a broker. */
+  readonly isBroker?: boolean;
   /**
    * controller.listener.names: the listeners the quorum's APIs (Vote, BeginQuorumEpoch,
    * EndQuorumEpoch, FetchSnapshot) are served on; absent = every listener.
