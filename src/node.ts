@@ -106,7 +106,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
 
   const voters = quorumVoters(config);
   const alone = [...voters.keys()].every((id) => id === config.nodeId);
-  const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, alone ? randomTopicId : () => clusterIdFromVoters(config.controllerQuorumVoters));
+  const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, alone ? randomTopicId : () => clusterIdFromVoters(config.controllerQuorumVoters), randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
     perBroker: () => image.resourceConfig(ConfigResourceType.Broker, String(config.nodeId)),
@@ -165,6 +165,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
     minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
+    logger: log,
     replication: {
       localId: config.nodeId,
       clock,
@@ -309,7 +310,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
 
   const incarnationId = randomTopicId();
   const lifecycle = new BrokerLifecycle({
-    registration: () => registration(config, clusterId, incarnationId, endpoints),
+    registration: () => registration(config, clusterId, incarnationId, endpoints, directoryIds),
     metadataOffset: () => image.lastOffset,
     heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
     clock,
@@ -384,6 +385,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
       await closeAll();
+      // A log-dir move in progress stops here; its future log is dropped at the next start.
+      await replicas.cancelMoves();
       await replicas.saveProducerSnapshots();
       await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.

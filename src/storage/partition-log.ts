@@ -518,6 +518,15 @@ export class PartitionLog {
     return null;
   }
 
+  /**
+   * Resolves once every append and maintenance operation asked for so far is done: with no new
+   * ones started meanwhile, the log's files hold exactly [logStartOffset, logEndOffset) (a replica
+   * moving to another log dir swaps at such a moment).
+   */
+  settled(): Promise<void> {
+    return this.maintenance(() => this.waitForLeo(this.nextOffset));
+  }
+
   /** Runs `fn` after every earlier maintenance operation (retention, DeleteRecords, compaction). */
   maintenance<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.maintenanceChain.then(fn);

@@ -1,0 +1,94 @@
+/**
+ * A replica's move from one log dir to another on disk (Kafka's future log, AlterReplicaLogDirs):
+ * the names, the swap's commit protocol, and the startup step that finishes or abandons a move a
+ * crash interrupted.
+ *
+ * While a move copies, the replica has two dirs: its log `<dir A>/<topic>-<p>` and the future log
+ * `<dir B>/<topic>-<p>.<id>-future`. The swap, once the future log holds every offset of the log
+ * and is closed (flushed), is two renames:
+ *   1. `<dir A>/<topic>-<p>` → `<dir A>/<topic>-<p>.<id>-delete` (same `<id>` as the future): the
+ *      commit point;
+ *   2. `<dir B>/<topic>-<p>.<id>-future` → `<dir B>/<topic>-<p>`.
+ * Each rename is made durable (dir fsync) before the next step. So at startup:
+ * - a future dir whose partition has a live dir anywhere: the swap had not committed, the live
+ *   log is the replica; the future dir is removed (the move is abandoned, as if never asked for);
+ * - a future dir with no live dir but a `-delete` dir of the same `<id>`: step 1 happened, step 2
+ *   did not; the future log is complete, so step 2 is done now;
+ * - any other future dir (its source deleted meanwhile) is removed.
+ * Only then are `-delete` dirs removed (LogManager's load), so the data always exists somewhere.
+ */
+import * as path from 'node:path';
+import type { FileSystem } from '../io/file-system.js';
+import type { Logger } from '../util/logger.js';
+import {
+  DELETE_DIR_SUFFIX,
+  FUTURE_DIR_SUFFIX,
+  parsePartitionDirName,
+  parseSuffixedDirName,
+  partitionDirName,
+  suffixedDirName,
+} from './file-names.js';
+
+interface FoundFuture {
+  logDir: string;
+  name: string;
+  key: string;
+  uniqueId: string;
+}
+
+/** Finishes or abandons every move a crash interrupted (see the header); before the dirs are loaded. */
+export async function recoverInterruptedMoves(fs: FileSystem, logDirs: readonly string[], logger: Logger): Promise<void> {
+  const live = new Set<string>();
+  const deleting = new Set<string>();
+  const futures: FoundFuture[] = [];
+  for (const logDir of logDirs) {
+    if (!(await fs.exists(logDir))) continue;
+    for (const e of await fs.readdir(logDir)) {
+      if (!e.isDirectory) continue;
+      const future = parseSuffixedDirName(e.name, FUTURE_DIR_SUFFIX);
+      const doomed = parseSuffixedDirName(e.name, DELETE_DIR_SUFFIX);
+      const tp = parsePartitionDirName(e.name);
+      if (future !== null) futures.push({ logDir, name: e.name, key: partitionDirName(future.topic, future.partition), uniqueId: future.uniqueId });
+      else if (doomed !== null) deleting.add(`${partitionDirName(doomed.topic, doomed.partition)}.${doomed.uniqueId}`);
+      else if (tp !== null) live.add(partitionDirName(tp.topic, tp.partition));
+    }
+  }
+  for (const f of futures) {
+    const from = path.join(f.logDir, f.name);
+    if (!live.has(f.key) && deleting.has(`${f.key}.${f.uniqueId}`)) {
+      logger.warn(`completing the move of ${f.key} into ${f.logDir}: a restart interrupted its swap after the commit point`);
+      await fs.rename(from, path.join(f.logDir, f.key));
+      await fs.syncDir(f.logDir);
+      live.add(f.key);
+      continue;
+    }
+    logger.warn(`removing ${f.name} in ${f.logDir}: a move of ${f.key} interrupted by a restart before its swap (the replica stays where it was)`);
+    await fs.rm(from);
+    await fs.syncDir(f.logDir);
+  }
+}
+
+export function futureDirPath(logDir: string, topic: string, partition: number, uniqueId: string): string {
+  return path.join(logDir, suffixedDirName(topic, partition, uniqueId, FUTURE_DIR_SUFFIX));
+}
+
+/**
+ * The swap's two renames (see the header), each durable before the next. `sourceDir` is the
+ * replica's current `<topic>-<p>` dir (its log may still be open: reads in flight keep their file
+ * handles); the future log at `futureDir` must be closed.
+ */
+export async function commitFutureDir(
+  fs: FileSystem,
+  sourceDir: string,
+  futureDir: string,
+  uniqueId: string,
+): Promise<{ liveDir: string; doomedDir: string }> {
+  const key = path.basename(sourceDir);
+  const doomedDir = path.join(path.dirname(sourceDir), `${key}.${uniqueId}${DELETE_DIR_SUFFIX}`);
+  const liveDir = path.join(path.dirname(futureDir), key);
+  await fs.rename(sourceDir, doomedDir);
+  await fs.syncDir(path.dirname(sourceDir));
+  await fs.rename(futureDir, liveDir);
+  await fs.syncDir(path.dirname(futureDir));
+  return { liveDir, doomedDir };
+}
