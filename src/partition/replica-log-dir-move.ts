@@ -81,7 +81,7 @@ export class ReplicaLogDirMove {
         const copied = await this.copyStep();
         if (copied !== null && copied < nearlyThere) break;
       }
-      return await this.swap();
+      return !this.cancelled && (await this.swap());
     } catch (err) {
       if (!this.cancelled) this.opts.logger.warn(`moving ${this.name} to ${this.logDir} failed, it stays where it is: ${err instanceof Error ? err.stack : String(err)}`);
       await this.logs.abortFutureLog(this.partition.topic, this.partition.partitionId);
@@ -144,6 +144,7 @@ export class ReplicaLogDirMove {
       while ((await this.copyStep()) !== 0 || this.pendingTruncation !== null || this.future.logEndOffset !== current.logEndOffset) {
         if (this.cancelled) return false;
       }
+      if (this.cancelled) return false;
       const committed = await this.logs.commitFutureLog(this.partition.topic, this.partition.partitionId);
       this.partition.swapLog(committed.log);
       retireOld = committed.retireOld;
