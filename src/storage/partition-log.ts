@@ -746,7 +746,8 @@ export class PartitionLog {
     } finally {
       this.state = 'closed';
       await this.maintenanceChain;
-      for (const s of this.segments) await s.close();
+      // A read already under way finishes first (one on a log a log-dir move just replaced, say).
+      for (const s of this.segments) await s.closeWhenUnused();
       await this.deleter.runAll();
     }
     // A failed log did not flush: the caller must not record a clean shutdown for it.
