@@ -18,6 +18,7 @@
  * Only then are `-delete` dirs removed (LogManager's load), so the data always exists somewhere.
  */
 import * as path from 'node:path';
+import type { Clock } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import type { Logger } from '../util/logger.js';
 import {
@@ -28,6 +29,8 @@ import {
   partitionDirName,
   suffixedDirName,
 } from './file-names.js';
+import { LEADER_EPOCH_CHECKPOINT } from './leader-epoch-cache.js';
+import { PartitionLog } from './partition-log.js';
 
 interface FoundFuture {
   logDir: string;
@@ -91,4 +94,42 @@ export async function commitFutureDir(
   await fs.rename(futureDir, liveDir);
   await fs.syncDir(path.dirname(futureDir));
   return { liveDir, doomedDir };
+}
+
+/**
+ * The swap of a replica's log `old` for its future log (the caller has made it hold the same
+ * offsets, with nothing writing to `old`): `future` is closed (flushed) and given `old`'s
+ * leader-epoch checkpoint (an epoch that starts where no batch is yet is not in the copied
+ * batches), the two renames are made, and the moved log is opened in place. `beforeRenames` runs
+ * just before the first rename. Returns the new log and the `-delete` dir `old` now lives in
+ * (still open: reads under way finish on it).
+ */
+export async function swapInFutureLog(
+  fs: FileSystem,
+  old: PartitionLog,
+  future: PartitionLog,
+  uniqueId: string,
+  opts: { clock?: Clock; beforeRenames: () => void },
+): Promise<{ log: PartitionLog; doomedDir: string }> {
+  // A DeleteRecords that began before the swap finishes first; later ones wait for the new log.
+  await old.settled();
+  if (future.logStartOffset < old.logStartOffset) await future.deleteRecordsBefore(old.logStartOffset);
+  if (future.logEndOffset !== old.logEndOffset) throw new Error(`future log ${future.dir} ends at ${future.logEndOffset}, ${old.dir} at ${old.logEndOffset}`);
+  await old.epochs.persist();
+  await future.close();
+  const epochFile = path.join(old.dir, LEADER_EPOCH_CHECKPOINT);
+  if (await fs.exists(epochFile)) await fs.writeFileAtomic(path.join(future.dir, LEADER_EPOCH_CHECKPOINT), await fs.readFile(epochFile));
+  opts.beforeRenames();
+  const { liveDir, doomedDir } = await commitFutureDir(fs, old.dir, future.dir, uniqueId);
+  const log = await PartitionLog.open(fs, liveDir, old.logConfig, {
+    recoveryPoint: future.logEndOffset,
+    logStartOffset: future.logStartOffset,
+    hadCleanShutdown: true,
+    ...(opts.clock === undefined ? {} : { clock: opts.clock }),
+  });
+  log.firstDirtyOffset = Math.max(log.logStartOffset, Math.min(old.firstDirtyOffset, log.logEndOffset));
+  // Opening drops an epoch starting at the log end (a leader's, before its first batch): keep it.
+  const atEnd = old.epochs.list().filter((e) => e.startOffset >= log.logEndOffset);
+  if (atEnd.map((e) => log.epochs.assign(e.epoch, e.startOffset)).includes(true)) await log.epochs.persist();
+  return { log, doomedDir };
 }

@@ -38,8 +38,7 @@ import {
 } from './file-names.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
-import { LEADER_EPOCH_CHECKPOINT } from './leader-epoch-cache.js';
-import { commitFutureDir, futureDirPath, recoverInterruptedMoves } from './log-dir-moves.js';
+import { futureDirPath, recoverInterruptedMoves, swapInFutureLog } from './log-dir-moves.js';
 
 /** Kafka's KRaft metadata topic: its log is owned by the quorum, not by the LogManager. */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -329,26 +328,11 @@ export class LogManager {
   private async swap(entry: Entry, future: FutureEntry): Promise<{ log: PartitionLog; retireOld: () => Promise<void> }> {
     const key = partitionDirName(entry.topic, entry.partition);
     const old = entry.log;
-    // A DeleteRecords that began before the swap finishes first; later ones wait for the new log.
-    await old.settled();
-    if (future.log.logStartOffset < old.logStartOffset) await future.log.deleteRecordsBefore(old.logStartOffset);
-    if (future.log.logEndOffset !== old.logEndOffset) throw new Error(`future log of ${key} ends at ${future.log.logEndOffset}, the log at ${old.logEndOffset}`);
-    await old.epochs.persist();
-    await future.log.close();
-    const epochFile = path.join(old.dir, LEADER_EPOCH_CHECKPOINT);
-    if (await this.fs.exists(epochFile)) await this.fs.writeFileAtomic(path.join(future.log.dir, LEADER_EPOCH_CHECKPOINT), await this.fs.readFile(epochFile));
-    const { liveDir, doomedDir } = await commitFutureDir(this.fs, old.dir, future.log.dir, future.uniqueId);
-    this.futures.delete(key);
-    const log = await PartitionLog.open(this.fs, liveDir, old.logConfig, {
-      recoveryPoint: future.log.logEndOffset,
-      logStartOffset: future.log.logStartOffset,
-      hadCleanShutdown: true,
+    const { log, doomedDir } = await swapInFutureLog(this.fs, old, future.log, future.uniqueId, {
       ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+      // From the first rename on, the future dir is the replica's data: never aborted (removed).
+      beforeRenames: () => this.futures.delete(key),
     });
-    log.firstDirtyOffset = Math.max(log.logStartOffset, Math.min(old.firstDirtyOffset, log.logEndOffset));
-    // Opening drops an epoch starting at the log end (a leader's, before its first batch): keep it.
-    const atEnd = old.epochs.list().filter((e) => e.startOffset >= log.logEndOffset);
-    if (atEnd.map((e) => log.epochs.assign(e.epoch, e.startOffset)).includes(true)) await log.epochs.persist();
     this.register(entry.topic, entry.partition, log, future.logDir);
     const retireOld = async (): Promise<void> => {
       await old.close().catch((err: unknown) => this.logger.warn(`closing the moved-away log of ${key}: ${(err as Error).message}`));
