@@ -148,6 +148,12 @@ export class ReplicaLogDirMove {
       const committed = await this.logs.commitFutureLog(this.partition.topic, this.partition.partitionId);
       this.partition.swapLog(committed.log);
       retireOld = committed.retireOld;
+      // A new leader epoch recorded on the old log during the swap (becomeLeader is not a paused
+      // write: metadata keeps flowing) is recorded on the new one too.
+      if (JSON.stringify(current.epochs.list()) !== JSON.stringify(committed.log.epochs.list())) {
+        for (const e of current.epochs.list()) committed.log.epochs.assign(e.epoch, e.startOffset);
+        await committed.log.epochs.persist();
+      }
     } finally {
       resume();
     }
