@@ -291,6 +291,9 @@ export class LogManager {
     await this.fs.syncDir(logDir);
     log.onBackgroundError = (m) => this.logger.warn(`${key} (future log): ${m}`);
     this.futures.set(key, { topic, partition, log, logDir, uniqueId });
+    // Retention and the cleaner skip the log from now on; one already under way finishes first, so
+    // the copy never reads segments a compaction is replacing (Kafka's abortAndPauseCleaning).
+    await entry.log.settled();
     return log;
   }
 
