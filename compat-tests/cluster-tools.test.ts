@@ -9,8 +9,10 @@
  * - kafka-leader-election: after node 1 was killed and came back into the ISR, a PREFERRED
  *   election over all partitions gives it back its leadership; asked again, "Valid replica already
  *   elected"; UNCLEAN on a led partition needs no election; an unknown topic fails (exit 1).
- * - kafka-reassign-partitions: --execute moves a partition from [1,2] to [2,3]; --verify reports it
- *   completed and clears the throttle configs (IncrementalAlterConfigs deletes); node 1's replica
+ * - kafka-reassign-partitions: --execute --throttle moves a partition from [1,2] to [2,3] and sets
+ *   the throttle configs (kafka-configs --describe: the rates on the brokers, the leader throttle on
+ *   the old replicas, the follower throttle on the new one); --verify reports it completed and
+ *   clears them (IncrementalAlterConfigs deletes; kafka-configs shows none); node 1's replica
  *   log is gone (kafka-log-dirs); records written before the move are read from node 3 alone
  *   afterwards (node 2 killed; partition assigned, no group). With the new replica down, the
  *   reassignment stays in progress (--verify, --list) and --cancel reverts it.
@@ -196,7 +198,18 @@ function defineToolRun(target: Target): void {
       assert.equal(unknown.code, 1);
       assert.match(unknown.stdout, new RegExp(`Error completing leader election \\(PREFERRED\\) for partition: ${topic}-none-0: org\\.apache\\.kafka\\.common\\.errors\\.UnknownTopicOrPartitionException`));
     });
-    it('kafka-reassign-partitions --execute then --verify moves a partition from [1,2] to [2,3]; its records are read from the new replica', async () => {
+    /** The throttle keys kafka-configs --describe shows set on each broker and on `topic` (`key=value`, sorted). */
+    const throttleConfigs = async (topic: string): Promise<{ brokers: string[][]; topic: string[] }> => {
+      const throttleKeys = async (args: readonly string[]): Promise<string[]> => {
+        const r = await tool('kafka-configs', ['--bootstrap-server', bootstrapOf(1), '--describe', ...args]);
+        assert.equal(r.code, 0, r.stderr);
+        return [...r.stdout.matchAll(/^\s*((?:leader|follower)\.replication\.throttled\.\w+=\S+) /gm)].map((m) => m[1] as string).sort();
+      };
+      const brokers: string[][] = [];
+      for (const id of NODES) brokers.push(await throttleKeys(['--entity-type', 'brokers', '--entity-name', String(id)]));
+      return { brokers, topic: await throttleKeys(['--entity-type', 'topics', '--entity-name', topic]) };
+    };
+    it('kafka-reassign-partitions --execute --throttle then --verify moves a partition from [1,2] to [2,3]; the throttle configs are set, then cleared; its records are read from the new replica', async () => {
       const c = cluster as ToolCluster;
       const a = admin as Admin;
       const topic = uniqueTopic('reassign');
@@ -217,10 +230,16 @@ function defineToolRun(target: Target): void {
       try {
         const plan = path.join(dir, 'plan.json');
         writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [2, 3] }] }));
-        const execute = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(3), '--reassignment-json-file', plan, '--execute']);
+        // 10 MB/s: these few records move at once; that the rate is enforced is node-replication-throttle.test.ts's.
+        const execute = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(3), '--reassignment-json-file', plan, '--execute', '--throttle', '10000000']);
         assert.equal(execute.code, 0, execute.stderr);
         assert.match(execute.stdout, new RegExp(`Current partition replica assignment[\\s\\S]*"replicas":\\[1,2\\]`));
+        assert.match(execute.stdout, /Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed\./);
+        assert.match(execute.stdout, /The inter-broker throttle limit was set to 10000000 B\/s/);
         assert.match(execute.stdout, new RegExp(`Successfully started partition reassignment for ${topic}-0`));
+        const throttles = await throttleConfigs(topic);
+        assert.deepEqual(throttles.brokers, NODES.map(() => ['follower.replication.throttled.rate=10000000', 'leader.replication.throttled.rate=10000000']));
+        assert.deepEqual(throttles.topic, ['follower.replication.throttled.replicas=0:3', 'leader.replication.throttled.replicas=0:1,0:2']);
         await waitFor(`${topic}-0 on [2,3]`, async () => {
           const p = await partition0();
           return p !== undefined && [...p.replicas].sort().join() === '2,3' && [...p.isr].sort().join() === '2,3';
@@ -230,6 +249,7 @@ function defineToolRun(target: Target): void {
         assert.match(verify.stdout, new RegExp(`Reassignment of partition ${topic}-0 is completed\\.`));
         assert.match(verify.stdout, /Clearing broker-level throttles on brokers 1,2,3/);
         assert.match(verify.stdout, new RegExp(`Clearing topic-level throttles on topic ${topic}`));
+        assert.deepEqual(await throttleConfigs(topic), { brokers: NODES.map(() => []), topic: [] });
         const list = await tool('kafka-reassign-partitions', ['--bootstrap-server', bootstrapOf(2), '--list']);
         assert.equal(list.code, 0, list.stderr);
         assert.match(list.stdout, /No partition reassignments found\./);

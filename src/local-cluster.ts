@@ -5,6 +5,10 @@
  * basePort is 0), data dirs `node-<i>` under one folder, Kafka's own keys. It is ready once every
  * node says the controller unfenced it. Each node can be stopped (SIGTERM: controlled shutdown),
  * killed (SIGKILL), paused (SIGSTOP) and resumed, and restarted on its data dir and ports.
+ *
+ * With `controllers` set the roles are separate, as in Kafka's production layout: brokers 1..N
+ * (process.roles=broker, observers of the quorum) and controllers N+1..N+C (process.roles=controller,
+ * the voters), each controller-only node ready once it knows the quorum's leader.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,8 +18,13 @@ import { ManagedChild, awaitReady, type ExitInfo } from './compat/managed-child.
 import { PACKAGE_ROOT, TRIBUTARY_CLI } from './compat/package-root.js';
 
 export interface StartClusterOptions {
-  /** How many nodes (default 3); each is a broker and a voter of the metadata quorum. */
+  /**
+   * How many brokers (default 3). Without `controllers` each is also a voter of the metadata quorum
+   * (combined mode).
+   */
   readonly nodes?: number;
+  /** Separate controller-only nodes, the quorum's voters, with ids after the brokers' (N+1..N+C). */
+  readonly controllers?: number;
   /** Broker configs by Kafka's names for every node (replication factors default to min(3, nodes)). */
   readonly config?: Readonly<Record<string, string | number | boolean>>;
   /** Where the nodes' data dirs go (default: a fresh temporary folder, removed by stop()). */
@@ -33,9 +42,11 @@ export interface StartClusterOptions {
 
 export interface ClusterNode {
   readonly id: number;
-  /** `host:port` of its broker listener. */
+  /** Its process.roles. */
+  readonly roles: readonly ('broker' | 'controller')[];
+  /** `host:port` of its broker listener ('' on a controller-only node). */
   readonly bootstrap: string;
-  /** `host:port` of its controller listener (a voter of controller.quorum.voters). */
+  /** `host:port` of its controller listener, a voter of controller.quorum.voters ('' on a broker-only node). */
   readonly controller: string;
   readonly logDir: string;
   readonly pid: number | undefined;
@@ -54,10 +65,10 @@ export interface ClusterNode {
 }
 
 export interface RunningCluster {
-  /** Every node's broker listener, comma-separated (a client's bootstrap.servers). */
+  /** Every broker's listener, comma-separated (a client's bootstrap.servers). */
   readonly bootstrap: string;
   readonly nodes: readonly ClusterNode[];
-  /** Node by id (1..N). */
+  /** Node by id (1..N, then the controllers N+1..N+C). */
   node(id: number): ClusterNode;
   /** Stops every node (SIGTERM together; a node that hangs is killed); removes a temporary dir. */
   stop(): Promise<void>;
@@ -69,14 +80,16 @@ const STOP_TIMEOUT_MS = 20_000;
 export async function startCluster(o: StartClusterOptions = {}): Promise<RunningCluster> {
   const n = o.nodes ?? 3;
   if (!Number.isInteger(n) || n < 1) throw new Error(`nodes must be a positive integer (got ${n})`);
+  const c = o.controllers ?? 0;
+  if (!Number.isInteger(c) || c < 0) throw new Error(`controllers must be a non-negative integer (got ${c})`);
   const host = o.host ?? '127.0.0.1';
   const ownsDir = o.dir === undefined;
   const root = o.dir ?? mkdtempSync(join(tmpdir(), 'tributary-cluster-'));
-  const ports = await clusterPorts(n, o.basePort ?? 0, host);
-  const voters = ports.map((p, i) => `${i + 1}@${host}:${p.controller}`).join(',');
+  const ports = await clusterPorts(n + c, o.basePort ?? 0, host);
+  const layout = ports.map((p, i) => ({ id: i + 1, ports: p, roles: nodeRoles(i + 1, n, c) }));
+  const voters = layout.filter((x) => x.roles.includes('controller')).map((x) => `${x.id}@${host}:${x.ports.controller}`).join(',');
   const rf = String(Math.min(3, n));
   const shared: Record<string, string> = {
-    'process.roles': 'broker,controller',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'controller.quorum.voters': voters,
@@ -87,12 +100,14 @@ export async function startCluster(o: StartClusterOptions = {}): Promise<Running
     'tributary.metrics.listeners': '',
     ...Object.fromEntries(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)])),
   };
-  const nodes = ports.map((p, i) => {
-    const id = i + 1;
+  const nodes = layout.map(({ id, ports: p, roles }) => {
     const logDir = join(root, `node-${id}`);
     mkdirSync(logDir, { recursive: true });
-    const config = { ...shared, 'node.id': String(id), listeners: `PLAINTEXT://${host}:${p.broker},CONTROLLER://${host}:${p.controller}`, 'log.dirs': logDir, ...(o.nodeConfig?.[id] ?? {}) };
-    return new NodeProcess(id, `${host}:${p.broker}`, `${host}:${p.controller}`, logDir, config, o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, o.onOutput);
+    const broker = roles.includes('broker') ? `${host}:${p.broker}` : '';
+    const controller = roles.includes('controller') ? `${host}:${p.controller}` : '';
+    const listeners = [broker === '' ? '' : `PLAINTEXT://${broker}`, controller === '' ? '' : `CONTROLLER://${controller}`].filter((l) => l !== '').join(',');
+    const config = { ...shared, 'process.roles': roles.join(','), 'node.id': String(id), listeners, 'log.dirs': logDir, ...(o.nodeConfig?.[id] ?? {}) };
+    return new NodeProcess(id, roles, broker, controller, logDir, config, o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, o.onOutput);
   });
   const stop = async (): Promise<void> => {
     for (const node of nodes) node.resume();
@@ -108,11 +123,11 @@ export async function startCluster(o: StartClusterOptions = {}): Promise<Running
     throw e;
   }
   return {
-    bootstrap: nodes.map((node) => node.bootstrap).join(','),
+    bootstrap: nodes.filter((node) => node.bootstrap !== '').map((node) => node.bootstrap).join(','),
     nodes,
     node: (id) => {
       const node = nodes[id - 1];
-      if (node === undefined) throw new Error(`no node ${id} (nodes are 1..${n})`);
+      if (node === undefined) throw new Error(`no node ${id} (nodes are 1..${n + c})`);
       return node;
     },
     stop,
@@ -125,6 +140,7 @@ class NodeProcess implements ClusterNode {
 
   constructor(
     readonly id: number,
+    readonly roles: readonly ('broker' | 'controller')[],
     readonly bootstrap: string,
     readonly controller: string,
     readonly logDir: string,
@@ -179,6 +195,12 @@ class NodeProcess implements ClusterNode {
     });
     await awaitReady(child, ready, this.startTimeoutMs, `tributary node ${this.id}`);
   }
+}
+
+/** Node `id`'s roles: combined without controllers, else brokers 1..n and controllers after them. */
+function nodeRoles(id: number, brokers: number, controllers: number): ('broker' | 'controller')[] {
+  if (controllers === 0) return ['broker', 'controller'];
+  return id <= brokers ? ['broker'] : ['controller'];
 }
 
 /** Broker and controller ports: basePort+i and basePort+100+i, or free ones. */

@@ -32,6 +32,8 @@ export interface NodeMetricsSources {
   readonly endpoints: () => readonly { readonly host: string; readonly port: number }[];
   /** The metadata quorum (raft-metrics). */
   readonly quorum?: { raftState(): RaftState };
+  /** The replication throttles (LeaderReplication / FollowerReplication byte-rate). */
+  readonly replicationQuotas?: { readonly leader: { byteRate(): number }; readonly follower: { byteRate(): number } };
 }
 
 export interface NodeMetrics {
@@ -122,5 +124,6 @@ function brokerState(src: NodeMetricsSources): BrokerState {
     connections,
     groups: src.groups.groupOffsets(),
     ...(src.quorum === undefined ? {} : { raft: src.quorum.raftState() }),
+    ...(src.replicationQuotas === undefined ? {} : { replicationByteRates: { leader: src.replicationQuotas.leader.byteRate(), follower: src.replicationQuotas.follower.byteRate() } }),
   };
 }

@@ -12,7 +12,7 @@ import { localHostName } from './io/host.js';
 import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
-import type { LoadedConfig } from './config/index.js';
+import type { LoadedConfig, ProcessRole } from './config/index.js';
 import { ensureFormatted } from './storage/meta-properties.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
@@ -27,6 +27,7 @@ import { ReplicaFetchTransport } from './cluster/replica-fetch-transport.js';
 import { ControllerChannel } from './cluster/controller-channel.js';
 import { RequestForwarder } from './cluster/request-forwarder.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
+import { imageReplicationQuotas } from './partition/replication-quota.js';
 import { apiCall, type HostPort } from './client/connection.js';
 import { BrokerRequests } from './cluster/broker-requests.js';
 import { routedMarkerWriter } from './coordinator/txn/routed-markers.js';
@@ -69,6 +70,8 @@ export interface NodeDeps {
 export interface RunningNode {
   readonly nodeId: number;
   readonly clusterId: string;
+  /** process.roles: broker, controller or both. */
+  readonly roles: readonly ProcessRole[];
   /** host:port of the first listener, for a client's bootstrap.servers. */
   readonly bootstrap: string;
   readonly endpoints: readonly Endpoint[];
@@ -79,9 +82,12 @@ export interface RunningNode {
   readonly schemaRegistryUrls: readonly string[];
   /**
    * Resolves once the controller has unfenced this broker (it serves its partitions). Alone in its
-   * quorum a node is ready when runNode returns; in a cluster once a quorum has formed.
+   * quorum a node is ready when runNode returns; in a cluster once a quorum has formed. A
+   * controller-only node is ready once it knows the quorum's leader.
    */
   readonly ready: Promise<void>;
+  /** The metadata quorum's leader as this node knows it (the active controller), -1 if none. */
+  quorumLeader(): number;
   /** Stops after handing this broker's leaderships to others (controlled shutdown). */
   stop(): Promise<void>;
   /** Stops at once, without controlled shutdown (as a node that lost power, minus the disk loss). */
@@ -99,13 +105,11 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? consoleLogger();
   for (const w of loaded.warnings) log.warn(w);
-  if (!(config.processRoles.includes('broker') && config.processRoles.includes('controller'))) {
-    // Nothing silently ignored: broker-only and controller-only nodes are not built yet.
-    log.warn(`process.roles=${config.processRoles.join(',')}: this node runs as broker and controller (combined mode); separate roles are not built yet`);
-  }
-
+  const isBroker = config.processRoles.includes('broker');
+  const isController = config.processRoles.includes('controller');
   const voters = quorumVoters(config);
-  const alone = [...voters.keys()].every((id) => id === config.nodeId);
+  // A broker-only node is never alone: it follows the voters' metadata log as an observer.
+  const alone = isController && [...voters.keys()].every((id) => id === config.nodeId);
   const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, alone ? randomTopicId : () => clusterIdFromVoters(config.controllerQuorumVoters), randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
@@ -174,6 +178,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       isReplicaEligible: (id) => isActiveBroker(image.brokers.get(id)),
     },
   });
+  // Replication throttles (KIP-73): bounds from the dynamic broker configs, throttled replicas from topic configs.
+  const quotas = imageReplicationQuotas({ image, localId: config.nodeId, clock, windows: config.replicationQuotaWindowNum, windowMs: config.replicationQuotaWindowMs });
   const fetchTransport = alone ? null : new ReplicaFetchTransport({ localId: config.nodeId, lookup: (id) => brokerAddress(image, id, config.interBrokerListenerName), clock });
   const fetchers = fetchTransport === null
     ? null
@@ -185,6 +191,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
         maxBytes: config.replicaFetchResponseMaxBytes,
         partitionMaxBytes: config.replicaFetchMaxBytes,
         backoffMs: config.replicaFetchBackoffMs,
+        quota: quotas.follower,
         onError: (m) => log.warn(m),
       });
   const groups = new GroupCoordinator({
@@ -238,8 +245,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     partitionExists: (topic, partition) => image.topicsByName.get(topic)?.partitions.has(partition) === true,
   });
   const connections = new Set<Connection>();
+  // Set once the node starts stopping (declared early: startup callbacks check it).
+  let stopping: Promise<void> | null = null;
   let endpoints: Endpoint[] = [];
-  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog });
+  const metrics = createNodeMetrics({ config, image, replicas, configs, groups, connections: () => connections, endpoints: () => endpoints, quorum: metadataLog, replicationQuotas: quotas });
   // Every committed metadata change, in order: local logs and their roles, the fetchers and the
   // coordinators that follow those roles, and what forgets a deleted topic.
   const leadership = { fetchers, groups, txns, log };
@@ -300,7 +309,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   // Bound once the registry runs (it needs the listeners first); until then validated topics refuse.
   let schemaRegistry: RunningSchemaRegistry | null = null;
   const services: BrokerServices = {
-    settings, clock, image, controller, replicas, configs, log, groups, txns, markers, producerIds, clusterControl, forwarder,
+    settings, clock, image, controller, replicas, leaderReplicationQuota: quotas.leader, configs, log, groups, txns, markers, producerIds, clusterControl, forwarder,
     quorum: metadataLog,
     advertisedEndpoints: () => endpoints,
     createTopics: (specs) => link.createTopics(specs, topicDefaults()),
@@ -309,7 +318,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const processor = new KafkaRequestProcessor(createRegistry(), services, metrics?.topics);
 
   const incarnationId = randomTopicId();
-  const lifecycle = new BrokerLifecycle({
+  const lifecycle = !isBroker ? null : new BrokerLifecycle({
     registration: () => registration(config, clusterId, incarnationId, endpoints, directoryIds),
     metadataOffset: () => image.lastOffset,
     heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
@@ -319,7 +328,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   });
   lifecycleRef.current = lifecycle;
   // In a cluster, client listeners serve once this broker is unfenced (it has caught up).
-  if (!alone) processor.servesAfter(lifecycle.unfenced);
+  if (lifecycle !== null && !alone) processor.servesAfter(lifecycle.unfenced);
   const framePool = new FramePool(POOLED_FRAME_MIN_BYTES, POOLED_FRAMES_MAX_BYTES);
   let nextConnectionId = 0;
   const tcpListeners: TcpListener[] = [];
@@ -358,12 +367,17 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     throw e;
   }
   endpoints = advertise(config, tcpListeners);
-  lifecycle.start();
+  lifecycle?.start();
+  // Once caught up (unfenced), logs the image no longer places here are deleted: Kafka's strays.
+  void lifecycle?.unfenced.then(async () => {
+    if (stopping !== null) return;
+    for (const d of await replicas.deleteStrayLogs(image)) log.info(`deleted stray replica ${d}`);
+  }).catch((e: unknown) => log.warn(`deleting stray replicas: ${(e as Error).message}`));
   // Alone, the registration and unfencing are local and immediate: the node is ready on return.
-  if (alone) await lifecycle.unfenced;
+  if (alone && lifecycle !== null) await lifecycle.unfenced;
   // The registry reaches this node as any Kafka client does, through its first listener.
   const first = endpoints[0];
-  if (config.schemaRegistryListeners.length > 0 && first !== undefined) {
+  if (isBroker && config.schemaRegistryListeners.length > 0 && first !== undefined) {
     try {
       // Bound now, ready once its client has read _schemas: the node does not wait for that.
       schemaRegistry = await startSchemaRegistry({ bootstrap: [`${first.host}:${first.port}`], listeners: config.schemaRegistryListeners, clock, logger: log, waitUntilReady: false });
@@ -375,13 +389,12 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     }
   }
 
-  let stopping: Promise<void> | null = null;
   const shutdown = (controlled: boolean): Promise<void> =>
     (stopping ??= (async () => {
       // Leaderships move to other replicas first, while this node still serves its followers.
-      if (controlled && !alone) await lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_MAX_MS);
+      if (controlled && !alone) await lifecycle?.controlledShutdown(CONTROLLED_SHUTDOWN_MAX_MS);
       // And the quorum's leadership, if this node has it (EndQuorumEpoch: a new leader at once).
-      if (controlled && !alone) await metadataLog.resign();
+      if (controlled && !alone && isController) await metadataLog.resign();
       // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
       await closeAll();
@@ -394,6 +407,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       await logs.close();
     })());
 
+  // A broker is ready once unfenced; a controller-only node once it knows the quorum's leader.
+  const ready = lifecycle?.unfenced ?? quorumJoined(metadataLog, clock, () => stopping !== null);
   return {
     nodeId: config.nodeId,
     clusterId,
@@ -402,7 +417,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     logDirs: config.logDirs,
     metricsUrls,
     schemaRegistryUrls: schemaRegistry?.urls ?? [],
-    ready: lifecycle.unfenced,
+    roles: config.processRoles,
+    ready,
+    quorumLeader: () => metadataLog.leaderId,
     stop: () => shutdown(true),
     halt: () => shutdown(false),
   };
@@ -424,6 +441,19 @@ const CONTROLLED_SHUTDOWN_MAX_MS = 10_000;
 function quorumVoters(config: LoadedConfig['config']): Map<number, HostPort> {
   return new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
 }
+
+/** Resolves once the metadata quorum has a leader this node knows (polled: the quorum has no event for it). */
+function quorumJoined(quorum: RaftMetadataLog, clock: Clock, stopped: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (quorum.leaderId >= 0) resolve();
+      else if (!stopped()) clock.setTimer(QUORUM_JOIN_POLL_MS, check);
+    };
+    check();
+  });
+}
+
+const QUORUM_JOIN_POLL_MS = 50;
 
 /** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */
 function advertise(config: LoadedConfig['config'], bound: readonly TcpListener[]): Endpoint[] {

@@ -16,7 +16,7 @@ import { runNode } from '../node.js';
 
 const USAGE = `Usage:
   tributary start [--config <server.properties>] [--override <key>=<value> ...]
-  tributary start --nodes <n> [--dir ./data/cluster] [--port 9092] [--override <key>=<value> ...]
+  tributary start --nodes <n> [--controllers <c>] [--dir ./data/cluster] [--port 9092] [--override <key>=<value> ...]
   tributary compat [--bootstrap <host:port>] [--format text|markdown|json|junit] [--output <file>]
   tributary registry --bootstrap <host:port> [--listeners http://127.0.0.1:8081] [--topic _schemas]
 
@@ -26,7 +26,8 @@ Defaults: listeners=PLAINTEXT://127.0.0.1:9092, log.dirs=./data, node.id=1.
 
 --nodes starts a local cluster of n processes (broker and controller each): node i listens on
 port+i-1 (its controller listener on port+100+i-1), keeps its data in <dir>/node-<i>, and the
-bootstrap list is printed; Ctrl-C stops them all.
+bootstrap list is printed; Ctrl-C stops them all. With --controllers c the roles are separate:
+nodes 1..n are brokers (process.roles=broker) and n+1..n+c controller-only voters.
 
 compat runs the Kafka client compatibility suites against a fresh Tributary or any endpoint
 (tributary compat --help).`;
@@ -91,10 +92,15 @@ async function start(args: readonly string[]): Promise<number> {
     process.stderr.write(`tributary: cannot start: ${(e as Error).message}\n`);
     return 1;
   }
-  const where = node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ');
-  process.stdout.write(`Tributary node ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}${node.schemaRegistryUrls.map((u) => `, schema registry on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
-  // In a cluster, once a quorum has formed and the controller has unfenced this broker.
-  void node.ready.then(() => process.stdout.write(`Tributary node ${node.nodeId} is serving (registered with the active controller, unfenced)\n`));
+  const broker = node.roles.includes('broker');
+  // A controller-only node advertises nothing to clients: it names its controller listeners.
+  const where = broker ? node.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(', ') : loaded.config.listeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(', ');
+  const role = broker ? 'node' : 'controller';
+  process.stdout.write(`Tributary ${role} ${node.nodeId} (cluster ${node.clusterId}) listening on ${where}${node.metricsUrls.map((u) => `, metrics on ${u}`).join('')}${node.schemaRegistryUrls.map((u) => `, schema registry on ${u}`).join('')}, data in ${node.logDirs.join(', ')}\n`);
+  // In a cluster, once a quorum has formed and the controller has unfenced this broker (a
+  // controller-only node: once it knows the quorum's leader).
+  const how = broker ? 'registered with the active controller, unfenced' : 'a voter of the metadata quorum, which has a leader';
+  void node.ready.then(() => process.stdout.write(`Tributary ${role} ${node.nodeId} is serving (${how})\n`));
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info(`${signal} received, shutting down`);

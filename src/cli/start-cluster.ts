@@ -1,6 +1,6 @@
 /**
- * `tributary start --nodes <n>`: a local cluster of n processes (local-cluster.ts) in the
- * foreground. Prints each node's lines prefixed with its id and, once every node is served, the
+ * `tributary start --nodes <n> [--controllers <c>]`: a local cluster of n processes (local-cluster.ts)
+ * in the foreground: combined nodes, or n brokers and c controller-only nodes. Prints each node's lines prefixed with its id and, once every node is served, the
  * bootstrap list; Ctrl-C (or SIGTERM) stops them all, each handing its leaderships off first.
  */
 import { startCluster, type RunningCluster } from '../local-cluster.js';
@@ -10,13 +10,14 @@ const DEFAULT_PORT = 9092;
 
 interface ClusterArgs {
   nodes: number;
+  controllers: number;
   dir: string;
   port: number;
   config: Record<string, string>;
 }
 
 function parse(args: readonly string[]): ClusterArgs {
-  const out: ClusterArgs = { nodes: 3, dir: DEFAULT_DIR, port: DEFAULT_PORT, config: {} };
+  const out: ClusterArgs = { nodes: 3, controllers: 0, dir: DEFAULT_DIR, port: DEFAULT_PORT, config: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const value = (): string => {
@@ -25,6 +26,7 @@ function parse(args: readonly string[]): ClusterArgs {
       return v;
     };
     if (arg === '--nodes') out.nodes = positive(arg, value());
+    else if (arg === '--controllers') out.controllers = positive(arg, value());
     else if (arg === '--dir') out.dir = value();
     else if (arg === '--port') out.port = port(value());
     else if (arg === '--override') {
@@ -32,7 +34,7 @@ function parse(args: readonly string[]): ClusterArgs {
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new Error(`--override takes <key>=<value> (got ${kv})`);
       out.config[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else throw new Error(`unknown argument ${arg} (with --nodes: --dir, --port, --override)`);
+    } else throw new Error(`unknown argument ${arg} (with --nodes: --controllers, --dir, --port, --override)`);
   }
   return out;
 }
@@ -62,6 +64,7 @@ export async function startLocalCluster(args: readonly string[], usage: string):
   try {
     cluster = await startCluster({
       nodes: parsed.nodes,
+      controllers: parsed.controllers,
       dir: parsed.dir,
       basePort: parsed.port,
       config: parsed.config,
@@ -71,7 +74,9 @@ export async function startLocalCluster(args: readonly string[], usage: string):
     process.stderr.write(`tributary: the cluster did not start: ${(e as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`Tributary cluster of ${parsed.nodes} node${parsed.nodes === 1 ? '' : 's'} serving; bootstrap.servers=${cluster.bootstrap}; data in ${parsed.dir}\n`);
+  const controllers = parsed.controllers === 0 ? '' : ` and ${parsed.controllers} controller${parsed.controllers === 1 ? '' : 's'}`;
+  const brokers = parsed.controllers === 0 ? 'node' : 'broker';
+  process.stdout.write(`Tributary cluster of ${parsed.nodes} ${brokers}${parsed.nodes === 1 ? '' : 's'}${controllers} serving; bootstrap.servers=${cluster.bootstrap}; data in ${parsed.dir}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (): void => void cluster.stop().then(resolve, resolve);
     process.once('SIGINT', shutdown);

@@ -36,6 +36,18 @@ const TRIBUTARY_OVERRIDES: readonly ConfigDef[] = [
   def('log.segment.bytes', 'INT', '1073741824', '[14,...]', false),
 ];
 
+/**
+ * Kafka's dynamic-only broker keys (QuotaConfig.brokerQuotaConfigs, DynamicConfig.Broker): set with
+ * IncrementalAlterConfigs on one broker or the cluster default, absent from the generated reference
+ * page kafka-broker-keys.ts is taken from. The replication throttles' bounds in bytes/s (KIP-73);
+ * Kafka reads them from the dynamic layers only, so a static value is not acted on.
+ * (replica.alter.log.dirs.io.max.bytes.per.second is left out: AlterReplicaLogDirs is not built.)
+ */
+const KAFKA_DYNAMIC_ONLY_DEFS: readonly ConfigDef[] = [
+  def('leader.replication.throttled.rate', 'LONG', '9223372036854775807', '[0,...]', false),
+  def('follower.replication.throttled.rate', 'LONG', '9223372036854775807', '[0,...]', false),
+];
+
 /** Tributary's own keys (the only non-Kafka keys accepted). */
 export const TRIBUTARY_DEFS: readonly ConfigDef[] = [
   // DESIGN.md "Storage": acks=all is acknowledged only after its batch is fsynced; false restores
@@ -54,6 +66,7 @@ export const TRIBUTARY_DEFS: readonly ConfigDef[] = [
 
 export const BROKER_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map([
   ...KAFKA_DEFS,
+  ...KAFKA_DYNAMIC_ONLY_DEFS.map((d) => [d.name, d] as const),
   ...TRIBUTARY_OVERRIDES.map((d) => [d.name, d] as const),
   ...TRIBUTARY_DEFS.map((d) => [d.name, d] as const),
 ]);
@@ -92,6 +105,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'unclean.leader.election.enable', 'controller.quorum.election.timeout.ms', 'controller.quorum.fetch.timeout.ms',
   'controller.quorum.election.backoff.max.ms', 'controller.quorum.request.timeout.ms', 'controller.quorum.retry.backoff.ms',
   'metadata.log.max.record.bytes.between.snapshots', 'metadata.log.max.snapshot.interval.ms',
+  'replication.quota.window.num', 'replication.quota.window.size.seconds',
 ]);
 
 /**

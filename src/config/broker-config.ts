@@ -6,7 +6,15 @@ import { ConfigError } from './config-error.js';
 import type { ConfigValue } from './config-types.js';
 import { parseHttpListeners, parseListeners, parseQuorumVoters, parseSecurityProtocolMap, type Listener, type HttpListener, type QuorumVoter, type SecurityProtocol } from './listeners.js';
 
-export type ProcessRole = 'broker' | 'controller';
+import { checkProcessRoles, parseProcessRoles, type ProcessRole } from './process-roles.js';
+
+export type { ProcessRole };
+
+/** A host and port (controller.quorum.bootstrap.servers). */
+export interface HostAndPort {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** The replica selectors Kafka ships (org.apache.kafka.common.replica). */
 export type ReplicaSelectorKind = 'leader' | 'rackAware';
@@ -23,6 +31,8 @@ export interface BrokerConfig {
   readonly logDirs: readonly string[];
   readonly nodeId: number;
   readonly processRoles: readonly ProcessRole[];
+  /** controller.quorum.bootstrap.servers: controllers a node may ask for the quorum's leader. */
+  readonly controllerQuorumBootstrapServers: readonly HostAndPort[];
   readonly controllerQuorumVoters: readonly QuorumVoter[];
   /** controller.listener.names: the listeners the quorum's voters speak on (never advertised to clients). */
   readonly controllerListenerNames: readonly string[];
@@ -42,6 +52,9 @@ export interface BrokerConfig {
   readonly replicaFetchMaxBytes: number;
   readonly replicaFetchResponseMaxBytes: number;
   readonly replicaFetchBackoffMs: number;
+  /** replication.quota.window.num and .size.seconds (× 1000): the replication throttles' rate windows. */
+  readonly replicationQuotaWindowNum: number;
+  readonly replicationQuotaWindowMs: number;
   readonly uncleanLeaderElectionEnable: boolean;
   /** controller.quorum.* timing (election, fetch and request timeouts, backoffs). */
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -126,6 +139,20 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
   const protocolMap = securityProtocolMap(v);
   const listeners = parseListeners('listeners', str(v, 'listeners'), protocolMap);
   checkStaticQuorum(v);
+  const config = brokerConfig(v, protocolMap, listeners);
+  checkProcessRoles({
+    roles: config.processRoles,
+    nodeId: config.nodeId,
+    voters: config.controllerQuorumVoters,
+    hasBootstrapServers: config.controllerQuorumBootstrapServers.length > 0,
+    listeners,
+    advertisedListenersSet: v.isSet('advertised.listeners'),
+    controllerListenerNames: config.controllerListenerNames,
+  });
+  return config;
+}
+
+function brokerConfig(v: ValueSource, protocolMap: ReadonlyMap<string, SecurityProtocol>, listeners: Listener[]): BrokerConfig {
   return {
     listeners,
     advertisedListeners: advertised(v, listeners, protocolMap),
@@ -134,6 +161,7 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     nodeId: nodeId(v),
     processRoles: processRoles(v),
     controllerQuorumVoters: parseQuorumVoters(list(v, 'controller.quorum.voters')),
+    controllerQuorumBootstrapServers: bootstrapServers(v),
     controllerListenerNames: controllerListenerNames(v),
     interBrokerListenerName: interBrokerListenerName(v, listeners),
     brokerRack: v.isSet('broker.rack') ? str(v, 'broker.rack') : null,
@@ -145,6 +173,8 @@ export function buildBrokerConfig(v: ValueSource): BrokerConfig {
     replicaFetchMaxBytes: num(v, 'replica.fetch.max.bytes'),
     replicaFetchResponseMaxBytes: num(v, 'replica.fetch.response.max.bytes'),
     replicaFetchBackoffMs: num(v, 'replica.fetch.backoff.ms'),
+    replicationQuotaWindowNum: num(v, 'replication.quota.window.num'),
+    replicationQuotaWindowMs: num(v, 'replication.quota.window.size.seconds') * 1000,
     uncleanLeaderElectionEnable: bool(v, 'unclean.leader.election.enable'),
     controllerQuorumElectionTimeoutMs: num(v, 'controller.quorum.election.timeout.ms'),
     controllerQuorumFetchTimeoutMs: num(v, 'controller.quorum.fetch.timeout.ms'),
@@ -245,11 +275,7 @@ function nodeId(v: ValueSource): number {
 }
 
 function processRoles(v: ValueSource): ProcessRole[] {
-  const roles = list(v, 'process.roles');
-  if (roles.length === 0 || new Set(roles).size !== roles.length) {
-    throw new ConfigError(`Invalid value ${roles.join(',')} for configuration process.roles: must list broker and/or controller once each`, 'process.roles');
-  }
-  return roles as ProcessRole[];
+  return parseProcessRoles(list(v, 'process.roles'));
 }
 
 /**
@@ -260,10 +286,22 @@ function processRoles(v: ValueSource): ProcessRole[] {
  */
 function checkStaticQuorum(v: ValueSource): void {
   if (v.isSet('controller.quorum.voters') || !v.isSet('controller.quorum.bootstrap.servers')) return;
+  // A broker-only node is no voter: it finds the quorum's leader through the bootstrap servers.
+  if (!list(v, 'process.roles').includes('controller')) return;
   const servers = list(v, 'controller.quorum.bootstrap.servers').filter((s) => s.trim() !== '');
   if (servers.length > 1) {
     throw new ConfigError(`controller.quorum.bootstrap.servers lists ${servers.length} controllers, but dynamic quorums (KIP-853) are not supported: list the voters in controller.quorum.voters (id@host:port,...) instead`, 'controller.quorum.bootstrap.servers');
   }
+}
+
+/** controller.quorum.bootstrap.servers as host:port pairs (KIP-853: where a node finds the quorum). */
+function bootstrapServers(v: ValueSource): HostAndPort[] {
+  return list(v, 'controller.quorum.bootstrap.servers').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
+    const i = s.lastIndexOf(':');
+    const port = Number(s.slice(i + 1));
+    if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new ConfigError(`Invalid value ${s} for configuration controller.quorum.bootstrap.servers: expected host:port`, 'controller.quorum.bootstrap.servers');
+    return { host: s.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
+  });
 }
 
 function controllerListenerNames(v: ValueSource): string[] {

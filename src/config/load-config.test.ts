@@ -169,10 +169,35 @@ describe('loadBrokerConfig', () => {
   });
 
   it('parses controller.quorum.voters', () => {
-    assert.deepEqual(fromFile('controller.quorum.voters=1@localhost:9093,2@[::1]:9094').config.controllerQuorumVoters, [
+    const quorum = 'node.id=1\ncontroller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092,CONTROLLER://:9093\n';
+    assert.deepEqual(fromFile(`${quorum}controller.quorum.voters=1@localhost:9093,2@[::1]:9094`).config.controllerQuorumVoters, [
       { id: 1, host: 'localhost', port: 9093 }, { id: 2, host: '::1', port: 9094 },
     ]);
     assert.match(configError(() => fromFile('controller.quorum.voters=localhost:9093')).message, /controller\.quorum\.voters/);
+  });
+
+  describe('process.roles, as Kafka checks it', () => {
+    const base = 'controller.listener.names=CONTROLLER\ncontroller.quorum.voters=1@localhost:9093\n';
+    it('a broker-only node is no voter and listens on no controller listener', () => {
+      const c = fromFile(`${base}process.roles=broker\nnode.id=2\nlisteners=PLAINTEXT://:9092`).config;
+      assert.deepEqual(c.processRoles, ['broker']);
+      assert.match(configError(() => fromFile(`${base}process.roles=broker\nnode.id=1\nlisteners=PLAINTEXT://:9092`)).message, /the node id 1 must not be included in the set of voters/);
+      assert.match(configError(() => fromFile(`${base}process.roles=broker\nnode.id=2\nlisteners=PLAINTEXT://:9092,CONTROLLER://:9093`)).message, /must not contain a value appearing in the 'listeners'/);
+      assert.match(configError(() => fromFile('process.roles=broker\nnode.id=2\nlisteners=PLAINTEXT://:9092')).message, /controller\.quorum\.bootstrap\.servers must contain|controller\.quorum\.voters must contain/);
+    });
+    it('a broker-only node may find the quorum through controller.quorum.bootstrap.servers', () => {
+      const c = fromFile('controller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=localhost:9093,[::1]:9094\nprocess.roles=broker\nnode.id=2\nlisteners=PLAINTEXT://:9092').config;
+      assert.deepEqual(c.controllerQuorumBootstrapServers, [{ host: 'localhost', port: 9093 }, { host: '::1', port: 9094 }]);
+    });
+    it('a controller-only node is a voter and listens on controller listeners only', () => {
+      const c = fromFile(`${base}process.roles=controller\nnode.id=1\nlisteners=CONTROLLER://:9093`).config;
+      assert.deepEqual(c.processRoles, ['controller']);
+      assert.match(configError(() => fromFile(`${base}process.roles=controller\nnode.id=1\nlisteners=PLAINTEXT://:9092,CONTROLLER://:9093`)).message, /must only contain KRaft controller listeners/);
+      assert.match(configError(() => fromFile(`${base}process.roles=controller\nnode.id=3\nlisteners=CONTROLLER://:9093`)).message, /the node id 3 must be included in the set of voters/);
+    });
+    it('refuses an unknown role', () => {
+      assert.match(configError(() => fromFile('process.roles=broker,zookeeper')).message, /Invalid value zookeeper for configuration process.roles/);
+    });
   });
 
   it('loads Kafka 4\'s sample config/server.properties unchanged, with one warning', () => {

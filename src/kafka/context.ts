@@ -10,6 +10,7 @@ import type { ConnectionInfo } from '../network/connection.js';
 import type { RequestTiming } from '../network/request-timing.js';
 import type { Controller } from '../controller/controller.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ReplicaQuota } from '../partition/replication-quota.js';
 import type { ConfigService } from '../controller/config-service.js';
 import type { Logger } from '../util/logger.js';
 import type { RecordSchemaValidator } from '../schema-registry/validator.js';
@@ -55,6 +56,8 @@ export interface BrokerServices {
   readonly image: MetadataImage;
   readonly controller: Controller;
   readonly replicas: ReplicaManager;
+  /** The leader replication quota (KIP-73) a follower's Fetch is throttled by; none: unthrottled. */
+  readonly leaderReplicationQuota?: ReplicaQuota;
   readonly configs: ConfigService;
   readonly log: Logger;
   /** The consumer-group coordinator of the __consumer_offsets partitions this node leads. */

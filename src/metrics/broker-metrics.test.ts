@@ -82,6 +82,12 @@ describe('BrokerMetrics', () => {
     assert.equal(value(text, 'kafka_controller_controllerstats_uncleanleaderelections_total'), 0);
   });
 
+  it('exports the replication throttles\' byte rates as LeaderReplication / FollowerReplication byte-rate', async () => {
+    const text = await make(true, () => state({ replicationByteRates: { leader: 1234.5, follower: 0 } })).render();
+    assert.equal(value(text, 'kafka_server_leaderreplication_byte_rate'), 1234.5);
+    assert.equal(value(text, 'kafka_server_followerreplication_byte_rate'), 0);
+  });
+
   it('consumer lag is high watermark − committed offset, per partition and summed per topic', async () => {
     const text = await make(true).render();
     assert.equal(value(text, 'kafka_consumergroup_lag{consumergroup="billing",topic="orders",partition="0"}'), 10);

@@ -8,7 +8,7 @@
  * prom-client.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { BROKER_TOPIC, CLUSTER_PARTITION, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, RAFT, REPLICA_MANAGER, STRIMZI_CONNECTION_COUNT } from './names.js';
+import { BROKER_TOPIC, CLUSTER_PARTITION, CONNECTION_COUNT, CONTROLLER, EXPORTER, LOG_SIZE, RAFT, REPLICA_MANAGER, REPLICATION_QUOTA, STRIMZI_CONNECTION_COUNT } from './names.js';
 import type { BrokerState } from './broker-state.js';
 import { BrokerTopicStats, type TopicCounter } from './topic-stats.js';
 import { RequestStats } from './request-stats.js';
@@ -84,6 +84,10 @@ export class BrokerMetrics {
     }
     this.setGroupGauges(s, hwm);
     if (s.raft !== undefined) this.setRaftGauges(s.raft);
+    if (s.replicationByteRates !== undefined) {
+      this.g.leaderReplicationByteRate.set(s.replicationByteRates.leader);
+      this.g.followerReplicationByteRate.set(s.replicationByteRates.follower);
+    }
   }
 
   private setRaftGauges(r: NonNullable<BrokerState['raft']>): void {
@@ -230,5 +234,7 @@ function gauges(registers: Registry[]) {
     raftHighWatermark: gauge(RAFT.highWatermark, 'The metadata log\'s high watermark (-1: unknown)'),
     raftLogEndOffset: gauge(RAFT.logEndOffset, 'The metadata log\'s end offset'),
     raftLogEndEpoch: gauge(RAFT.logEndEpoch, 'The epoch of the metadata log\'s last entry'),
+    leaderReplicationByteRate: gauge(REPLICATION_QUOTA.leaderByteRate, 'Bytes/s this leader served of throttled partitions (leader replication throttle)'),
+    followerReplicationByteRate: gauge(REPLICATION_QUOTA.followerByteRate, 'Bytes/s this follower fetched of throttled partitions (follower replication throttle)'),
   };
 }

@@ -61,4 +61,6 @@ export interface BrokerState {
   readonly groups: readonly GroupOffsets[];
   /** Absent when this node is not a controller (no metadata quorum here). */
   readonly raft?: RaftState;
+  /** The replication throttles' measured byte rates (KIP-73); absent when not wired. */
+  readonly replicationByteRates?: { readonly leader: number; readonly follower: number };
 }

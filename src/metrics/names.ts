@@ -57,6 +57,15 @@ export const REQUEST_TIMES = {
 
 export const LOG_SIZE = 'kafka_log_log_size';
 
+/**
+ * kafka.server:type=LeaderReplication / FollowerReplication, attribute byte-rate: the replication
+ * throttles' measured rates (KIP-73; bytes/s of throttled partitions, over the quota windows).
+ */
+export const REPLICATION_QUOTA = {
+  leaderByteRate: 'kafka_server_leaderreplication_byte_rate',
+  followerByteRate: 'kafka_server_followerreplication_byte_rate',
+} as const;
+
 /** kafka.server:type=raft-metrics, the metadata quorum as this node sees it. */
 export const RAFT = {
   currentState: 'kafka_server_raftmetrics_current_state',

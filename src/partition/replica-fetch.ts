@@ -5,6 +5,11 @@
  * offset instead of records, so the follower truncates; otherwise it reads to the log end and the
  * fetch offset becomes the follower's LEO (which may move the ISR and the HW).
  *
+ * Replication throttles (KIP-73, replication-quota.ts): a replica not in the ISR fetching a
+ * partition throttled on this leader while the leader quota is exceeded gets no records (its
+ * fetch offset still counts as its LEO), as Kafka's ReplicaManager.readFromLog; the caller records
+ * the throttled partitions' bytes once the whole response is assembled.
+ *
  * Invariant: a fetch answered with a diverging epoch or an error does not update the follower's
  * state (its fetch offset is not a position in the leader's log).
  */
@@ -13,6 +18,7 @@ import type { FetchPartition, FetchRequest } from '../protocol/generated/message
 import type { PartitionData } from '../protocol/generated/messages/fetch-response.js';
 import { leaderEpochError } from './leader-epoch-check.js';
 import type { Partition, PartitionRead } from './partition.js';
+import { UNBOUNDED_QUOTA, type ReplicaQuota } from './replication-quota.js';
 
 export interface ReplicaFetch {
   readonly replicaId: number;
@@ -31,7 +37,7 @@ export type ReplicaFetchResult =
   | { kind: 'diverging'; epoch: number; endOffset: number; highWatermark: number; lastStableOffset: number; logStartOffset: number }
   | { kind: 'read'; read: PartitionRead };
 
-export async function fetchForReplica(p: Partition, f: ReplicaFetch): Promise<ReplicaFetchResult> {
+export async function fetchForReplica(p: Partition, f: ReplicaFetch, quota: ReplicaQuota = UNBOUNDED_QUOTA): Promise<ReplicaFetchResult> {
   const leadership = p.leadership;
   if (leadership === null) return { kind: 'error', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
   const fenced = leaderEpochError(f.currentLeaderEpoch, p.leaderEpoch);
@@ -46,12 +52,24 @@ export async function fetchForReplica(p: Partition, f: ReplicaFetch): Promise<Re
     if (end.epoch < 0 || end.endOffset < 0 || f.fetchOffset < offsets.logStartOffset) return { kind: 'read', read: { kind: 'outOfRange', ...offsets } };
     if (end.epoch < f.lastFetchedEpoch || end.endOffset < f.fetchOffset) return { kind: 'diverging', epoch: end.epoch, endOffset: end.endOffset, ...offsets };
   }
-  const read = await p.read(f.fetchOffset, f.maxBytes, f.minOneMessage, 'logEnd');
+  const throttled = shouldLeaderThrottle(p, f.replicaId, quota);
+  // A throttled read still checks the offset's range; it reads nothing (Kafka reads, then drops it).
+  const read = throttled ? withoutRecords(await p.read(f.fetchOffset, 0, false, 'logEnd')) : await p.read(f.fetchOffset, f.maxBytes, f.minOneMessage, 'logEnd');
   if (read.kind === 'ok' && p.leadership === leadership) leadership.onFollowerFetch(f.replicaId, f.fetchOffset, f.followerLogStartOffset, leaderEndOffset);
   return { kind: 'read', read };
 }
 
 const NO_RECORDS = Buffer.alloc(0);
+
+/** Kafka's shouldLeaderThrottle: a replica out of the ISR, a throttled partition, the quota exceeded. */
+export function shouldLeaderThrottle(p: Partition, replicaId: number, quota: ReplicaQuota): boolean {
+  const inSync = p.leadership?.isr.includes(replicaId) ?? false;
+  return !inSync && quota.isThrottled(p.topic, p.partitionId) && quota.isQuotaExceeded();
+}
+
+function withoutRecords(read: PartitionRead): PartitionRead {
+  return read.kind === 'ok' ? { ...read, records: NO_RECORDS, abortedTransactions: null } : read;
+}
 
 /** The Fetch response's partition entry for a replica fetch's result (v12+ diverging_epoch). */
 export function replicaFetchData(partitionIndex: number, r: ReplicaFetchResult): PartitionData {

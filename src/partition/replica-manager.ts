@@ -23,6 +23,8 @@ import { ReplicaLogDirMove } from './replica-log-dir-move.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { FUTURE_DIR_SUFFIX } from '../storage/file-names.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
+import { strayReason } from './stray-replicas.js';
 
 /** A log dir as DescribeLogDirs reports it: each log (current or future) with its size and offset lag. */
 export interface LogDirDescription {
@@ -77,6 +79,8 @@ export class ReplicaManager {
   private hwWrites: Promise<void> = Promise.resolve();
   /** Log-dir moves in progress, by `<topic>-<partition>`. */
   private readonly moves = new Map<string, ReplicaLogDirMove>();
+  /** Replicas reassigned away whose logs are deleted once their fetchers stop (never strays). */
+  private readonly removing = new Set<string>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -264,11 +268,33 @@ export class ReplicaManager {
     parts?.delete(p.partitionId);
     if (parts?.size === 0) this.byTopic.delete(topic);
     p.becomeFollower({ leaderEpoch: p.leaderEpoch, leaderId: -1 });
+    const key = `${topic}-${p.partitionId}`;
+    this.removing.add(key);
     const deleteLog = async (): Promise<void> => {
-      await this.cancelMove(topic, p.partitionId);
-      await this.logs.deleteLog(topic, p.partitionId);
+      try {
+        await this.cancelMove(topic, p.partitionId);
+        await this.logs.deleteLog(topic, p.partitionId);
+      } finally {
+        this.removing.delete(key);
+      }
     };
     return { kind: 'removed', partition: p, deleteLog };
+  }
+
+  /**
+   * Deletes the stray replicas (stray-replicas.ts): logs on disk that no hosted replica owns and
+   * the caught-up image does not place here. Returns what was deleted and why.
+   */
+  async deleteStrayLogs(image: MetadataImage): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const { topic, partition, log } of [...this.logs.allLogs()]) {
+      if (this.get(topic, partition) !== undefined || this.removing.has(`${topic}-${partition}`)) continue;
+      const why = strayReason({ topic, partition, topicId: log.topicId }, image, this.opts.nodeId);
+      if (why === null) continue;
+      await this.logs.deleteLog(topic, partition);
+      deleted.push(`${topic}-${partition} (${why})`);
+    }
+    return deleted;
   }
 
   /**

@@ -18,6 +18,13 @@
  *   behind this follower's epoch): the partition backs off for replica.fetch.backoff.ms, as Kafka's
  *   fetcher does.
  *
+ * Replication throttles (KIP-73): a partition throttled on this follower
+ * (follower.replication.throttled.replicas) and not in sync (its last fetch left it behind the
+ * leader's HW, or it has not fetched yet) is left out of the Fetch while the follower quota is
+ * exceeded; every throttled partition's appended bytes are recorded into that quota (Kafka's
+ * ReplicaFetcherThread and RemoteLeaderEndPoint.buildFetch). With every partition left out, the
+ * fetcher waits replica.fetch.backoff.ms, as Kafka's does with nothing to fetch.
+ *
  * The leader is reached through a `FetchTransport` (a socket client later, in-process in tests);
  * time goes through the io/ clock seam. Invariant: a response is applied to a partition only if
  * the partition still follows this leader at the epoch and offset the request named (a leader
@@ -28,6 +35,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { FetchRequest } from '../protocol/generated/messages/fetch-request.js';
 import type { FetchResponse, PartitionData } from '../protocol/generated/messages/fetch-response.js';
 import type { Partition } from '../partition/partition.js';
+import { UNBOUNDED_QUOTA, type ReplicaQuota } from '../partition/replication-quota.js';
 
 /** How a follower reaches a leader broker with a Fetch (the request and response of Fetch v17). */
 export interface FetchTransport {
@@ -51,6 +59,8 @@ export interface ReplicaFetcherSettings {
   readonly partitionMaxBytes?: number;
   /** replica.fetch.backoff.ms (1000). */
   readonly backoffMs?: number;
+  /** The follower replication quota (KIP-73); none: unthrottled. */
+  readonly quota?: ReplicaQuota;
   /** Told about failures worth an operator's attention. */
   readonly onError?: (message: string) => void;
 }
@@ -64,6 +74,8 @@ interface FetchState {
   readonly leaderEpoch: number;
   awaitingMetadata: boolean;
   backoffUntilMs: number;
+  /** How far behind the leader's HW the last fetch left it (undefined: not fetched yet); 0 is in sync. */
+  lag: number | undefined;
 }
 
 const key = (p: Partition): string => `${p.topic}-${p.partitionId}`;
@@ -88,7 +100,7 @@ export class ReplicaFetcher {
   /** Starts (or restarts, after a new leader epoch) fetching `p`, which must follow `leaderId`. */
   addPartition(p: Partition): void {
     if (p.isLeader || p.leaderId !== this.leaderId) throw new Error(`${key(p)} does not follow broker ${this.leaderId}`);
-    this.states.set(key(p), { partition: p, leaderEpoch: p.leaderEpoch, awaitingMetadata: false, backoffUntilMs: 0 });
+    this.states.set(key(p), { partition: p, leaderEpoch: p.leaderEpoch, awaitingMetadata: false, backoffUntilMs: 0, lag: undefined });
     this.kicked = true;
     this.sleeper?.wake();
   }
@@ -110,7 +122,7 @@ export class ReplicaFetcher {
   async fetchOnce(): Promise<Map<string, PartitionOutcome>> {
     const outcomes = new Map<string, PartitionOutcome>();
     const now = this.settings.clock.nowMs();
-    const fetching = [...this.states.values()].filter((s) => !s.awaitingMetadata && s.backoffUntilMs <= now);
+    const fetching = [...this.states.values()].filter((s) => !s.awaitingMetadata && s.backoffUntilMs <= now && !this.shouldFollowerThrottle(s));
     if (fetching.length === 0) return outcomes;
     const request = this.buildRequest(fetching);
     let response: FetchResponse;
@@ -150,6 +162,17 @@ export class ReplicaFetcher {
       if (pd === undefined) continue;
       outcomes.set(key(s.partition), await this.handle(s, pd, sentOffset));
     }
+  }
+
+  /** Kafka's shouldFollowerThrottle: not in sync, throttled here, and the follower quota exceeded. */
+  private shouldFollowerThrottle(s: FetchState): boolean {
+    const quota = this.quota;
+    const inSync = s.lag !== undefined && s.lag <= 0;
+    return !inSync && quota.isThrottled(s.partition.topic, s.partition.partitionId) && quota.isQuotaExceeded();
+  }
+
+  private get quota(): ReplicaQuota {
+    return this.settings.quota ?? UNBOUNDED_QUOTA;
   }
 
   /** Fetches in a loop until stop(): back-to-back while data flows (the leader parks empty fetches), backing off otherwise. */
@@ -236,7 +259,7 @@ export class ReplicaFetcher {
     if (this.states.get(key(p)) !== s || p.isLeader || p.leaderId !== this.leaderId || p.leaderEpoch !== s.leaderEpoch || p.logEndOffset !== sentOffset) return 'stale';
     switch (pd.errorCode) {
       case ErrorCode.NONE:
-        return this.onData(p, pd);
+        return this.onData(s, pd);
       case ErrorCode.OFFSET_OUT_OF_RANGE:
         if (await this.onOutOfRange(p, pd)) return 'truncated';
         s.backoffUntilMs = this.settings.clock.nowMs() + (this.settings.backoffMs ?? 1000);
@@ -250,7 +273,8 @@ export class ReplicaFetcher {
     }
   }
 
-  private async onData(p: Partition, pd: PartitionData): Promise<PartitionOutcome> {
+  private async onData(s: FetchState, pd: PartitionData): Promise<PartitionOutcome> {
+    const p = s.partition;
     const diverging = pd.divergingEpoch;
     if (diverging !== undefined && (diverging.epoch ?? -1) >= 0) {
       await p.truncateTo(truncationOffset(p, diverging.epoch ?? -1, Number(diverging.endOffset ?? -1n)));
@@ -259,6 +283,9 @@ export class ReplicaFetcher {
     const records = pd.records ?? Buffer.alloc(0);
     const before = p.logEndOffset;
     if (records.length > 0) await p.appendAsFollower(records);
+    // In-sync and catching-up replicas' bytes both count, so the total stays under the bound.
+    if (this.quota.isThrottled(p.topic, p.partitionId)) this.quota.record(records.length);
+    s.lag = Math.max(0, Number(pd.highWatermark) - p.logEndOffset);
     p.updateFollowerHighWatermark(Number(pd.highWatermark));
     await p.followLogStartOffset(Number(pd.logStartOffset ?? -1n));
     return p.logEndOffset > before ? 'appended' : 'empty';

@@ -18,6 +18,8 @@ export interface InProcessClusterOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Keys for one node only (broker.rack, ...), over `config`. */
   readonly nodeConfig?: (id: number) => Readonly<Record<string, string>>;
+  /** Each node's process.roles (default: combined). Voters are the nodes with the controller role. */
+  readonly roles?: (id: number) => 'broker' | 'controller' | 'broker,controller';
   readonly logger?: Logger;
 }
 
@@ -40,6 +42,7 @@ export class InProcessCluster {
     private readonly ports: ReadonlyMap<number, { broker: number; controller: number }>,
     private readonly config: Readonly<Record<string, string>>,
     private readonly nodeConfig: (id: number) => Readonly<Record<string, string>>,
+    private readonly roles: (id: number) => 'broker' | 'controller' | 'broker,controller',
     private readonly logger: Logger,
   ) {}
 
@@ -47,7 +50,7 @@ export class InProcessCluster {
     const n = o.nodes ?? 3;
     const ports = new Map<number, { broker: number; controller: number }>();
     for (let id = 1; id <= n; id++) ports.set(id, { broker: await freePort(), controller: await freePort() });
-    const c = new InProcessCluster(mkdtempSync(join(tmpdir(), 'tributary-cluster-')), ports, o.config ?? {}, o.nodeConfig ?? (() => ({})), o.logger ?? silentLogger);
+    const c = new InProcessCluster(mkdtempSync(join(tmpdir(), 'tributary-cluster-')), ports, o.config ?? {}, o.nodeConfig ?? (() => ({})), o.roles ?? (() => 'broker,controller'), o.logger ?? silentLogger);
     try {
       await Promise.all([...ports.keys()].map((id) => c.startNode(id)));
       await Promise.all([...c.running.values()].map((node) => node.ready));
@@ -58,8 +61,9 @@ export class InProcessCluster {
     return c;
   }
 
+  /** The brokers' listeners. */
   get bootstrap(): string {
-    return [...this.ports.values()].map((p) => `127.0.0.1:${p.broker}`).join(',');
+    return [...this.ports].filter(([id]) => this.roles(id).includes('broker')).map(([, p]) => `127.0.0.1:${p.broker}`).join(',');
   }
 
   get ids(): number[] {
@@ -73,11 +77,15 @@ export class InProcessCluster {
   async startNode(id: number): Promise<RunningNode> {
     const p = this.ports.get(id);
     if (p === undefined) throw new Error(`no node ${id}`);
-    const voters = [...this.ports].map(([v, q]) => `${v}@127.0.0.1:${q.controller}`).join(',');
-    const rf = String(Math.min(3, this.ports.size));
+    const voters = [...this.ports].filter(([v]) => this.roles(v).includes('controller')).map(([v, q]) => `${v}@127.0.0.1:${q.controller}`).join(',');
+    const brokers = [...this.ports.keys()].filter((v) => this.roles(v).includes('broker')).length;
+    const rf = String(Math.min(3, brokers));
+    const roles = this.roles(id);
+    const listeners = [roles.includes('broker') ? `PLAINTEXT://127.0.0.1:${p.broker}` : '', roles.includes('controller') ? `CONTROLLER://127.0.0.1:${p.controller}` : ''];
     const overrides: [string, string][] = [
       ['node.id', String(id)],
-      ['listeners', `PLAINTEXT://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller}`],
+      ['process.roles', roles],
+      ['listeners', listeners.filter((l) => l !== '').join(',')],
       ['controller.listener.names', 'CONTROLLER'],
       ['controller.quorum.voters', voters],
       ['log.dirs', join(this.root, `node-${id}`)],

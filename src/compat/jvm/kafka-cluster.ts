@@ -1,14 +1,15 @@
 /**
- * Apache Kafka as a multi-node cluster of child processes: every node in KRaft combined mode
- * (process.roles=broker,controller), all of them voters of one static quorum
- * (controller.quorum.voters), each formatted with the same cluster id as Kafka's docs do it for a
+ * Apache Kafka as a multi-node cluster of child processes: by default every node in KRaft combined
+ * mode (process.roles=broker,controller), all of them voters of one static quorum
+ * (controller.quorum.voters); or with per-node roles, broker-only nodes (observers of the quorum)
+ * beside controller-only voters, each formatted with the same cluster id as Kafka's docs do it for a
  * static quorum:
  *
  *   bin/kafka-storage.sh format -t <cluster id> -c server-<n>.properties     (on every node)
  *   bin/kafka-server-start.sh server-<n>.properties                           (all together)
  *
- * The nodes are started together and the cluster is ready once every node lists itself as a broker
- * in Metadata: none can be before a majority of the voters runs. Each node has its own address (a
+ * The nodes are started together and the cluster is ready once every broker lists itself in
+ * Metadata (and every controller-only node answers on its listener): none can be before a majority of the voters runs. Each node has its own address (a
  * network namespace's, for fault runs) or its own ports on a shared one (loopback, for the compat
  * matrix's cluster rows), fixed, so a restarted node keeps them.
  */
@@ -17,6 +18,8 @@ import { KafkaProcess, randomClusterId, type KafkaOptions } from './kafka-proces
 export interface KafkaClusterNodeSpec {
   /** The node's own address: listeners on `<host>:<port>` and `<host>:<controllerPort>`. */
   readonly host: string;
+  /** process.roles (default combined); the voters are the nodes with the controller role. */
+  readonly roles?: 'broker' | 'controller' | 'broker,controller';
   /** Run the node inside this network namespace. */
   readonly netns?: string;
   /** This node's PLAINTEXT and CONTROLLER ports, when the nodes share an address (loopback). */
@@ -50,13 +53,13 @@ export class KafkaCluster {
     const port = opts.port ?? 9092;
     const controllerPort = opts.controllerPort ?? 9093;
     const clusterId = randomClusterId();
-    const quorumVoters = opts.nodes.map((n, i) => `${i + 1}@${n.host}:${n.controllerPort ?? controllerPort}`).join(',');
+    const quorumVoters = opts.nodes.flatMap((n, i) => ((n.roles ?? 'broker,controller').includes('controller') ? [`${i + 1}@${n.host}:${n.controllerPort ?? controllerPort}`] : [])).join(',');
     const nodeOpts: Omit<KafkaOptions, 'placement'> = { overrides: opts.overrides ?? {}, heap: opts.heap ?? '512m', ...(opts.startTimeoutMs === undefined ? {} : { startTimeoutMs: opts.startTimeoutMs }) };
     const nodes: KafkaProcess[] = [];
     const cluster = new KafkaCluster(clusterId, nodes);
     try {
       for (const [i, n] of opts.nodes.entries()) {
-        const placement = { nodeId: i + 1, host: n.host, port: n.port ?? port, controllerPort: n.controllerPort ?? controllerPort, clusterId, quorumVoters, ...(n.netns === undefined ? {} : { netns: n.netns }) };
+        const placement = { nodeId: i + 1, host: n.host, port: n.port ?? port, controllerPort: n.controllerPort ?? controllerPort, clusterId, quorumVoters, ...(n.netns === undefined ? {} : { netns: n.netns }), ...(n.roles === undefined ? {} : { roles: n.roles }) };
         nodes.push(await KafkaProcess.formatted(placement, nodeOpts));
       }
       // allSettled, not all: a node that fails must not leave the others' launches unawaited.
@@ -74,7 +77,7 @@ export class KafkaCluster {
     return this.nodes[0]?.product ?? 'Apache Kafka';
   }
 
-  /** Every node's PLAINTEXT address, for a client's bootstrap list. */
+  /** Every node's PLAINTEXT address, for a client's bootstrap list (a controller-only node's is unused). */
   get bootstrap(): string[] {
     return this.nodes.map((n) => n.bootstrap);
   }

@@ -91,6 +91,8 @@ export interface KafkaNodePlacement {
   readonly clusterId: string;
   /** controller.quorum.voters, e.g. `1@10.0.0.11:9093,2@10.0.0.12:9093,3@10.0.0.13:9093`. */
   readonly quorumVoters: string;
+  /** process.roles (default combined): a broker-only node has no controller listener, a controller-only node no broker listener. */
+  readonly roles?: 'broker' | 'controller' | 'broker,controller';
 }
 
 /** The 'server' jars' classpath, or why Apache Kafka cannot be started here (names the install command, or java). */
@@ -249,14 +251,16 @@ export class KafkaProcess implements ControlledProcess {
    * addresses. The CONTROLLER listener is advertised through controller.quorum.voters only.
    */
   private quorumProperties(p: KafkaNodePlacement, overrides: Readonly<Record<string, string>>): string {
+    const roles = p.roles ?? 'broker,controller';
+    const broker = roles.includes('broker');
+    const listeners = [broker ? `PLAINTEXT://${p.host}:${p.port}` : '', roles.includes('controller') ? `CONTROLLER://${p.host}:${p.controllerPort}` : ''];
     const props: Record<string, string> = {
       ...overrides,
-      'process.roles': 'broker,controller',
+      'process.roles': roles,
       'node.id': String(p.nodeId),
-      'listeners': `PLAINTEXT://${p.host}:${p.port},CONTROLLER://${p.host}:${p.controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://${p.host}:${p.port}`,
+      'listeners': listeners.filter((l) => l !== '').join(','),
+      ...(broker ? { 'advertised.listeners': `PLAINTEXT://${p.host}:${p.port}`, 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
       'controller.listener.names': 'CONTROLLER',
-      'inter.broker.listener.name': 'PLAINTEXT',
       'controller.quorum.voters': p.quorumVoters,
       'log.dirs': this.logDirs.join(','),
     };
@@ -282,6 +286,15 @@ export class KafkaProcess implements ControlledProcess {
     if (exit.code !== 0) throw new Error(`kafka-storage format exited with code ${exit.code}\n${tool.stdout}\n${tool.stderr}`);
   }
 
+  private async answersOn(address: string): Promise<boolean> {
+    try {
+      (await WireClient.connect(address, 2_000)).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async spawnChild(): Promise<void> {
     const jvm = [javaCommand(), `-Xmx${this.heap}`, `-Xms${this.heap}`, ...JVM_PERFORMANCE_OPTS, '-cp', this.classpath, 'kafka.Kafka', this.propertiesFile];
     const netns = this.placement?.netns;
@@ -302,8 +315,12 @@ export class KafkaProcess implements ControlledProcess {
     }
   }
 
-  /** One Metadata round trip on the broker listener that lists this node and cluster. */
+  /**
+   * One Metadata round trip on the broker listener that lists this node and cluster; a
+   * controller-only node: its controller listener answers (ApiVersions, on connecting).
+   */
   private async servesMetadata(): Promise<boolean> {
+    if (this.placement?.roles === 'controller') return this.answersOn(`${this.host}:${this.controllerPort}`);
     const netns = this.placement?.netns;
     if (netns !== undefined) {
       // Not reachable from this process's namespace: asked from the node's own.

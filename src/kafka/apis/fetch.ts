@@ -28,7 +28,10 @@
  * to the log end, not the HW, records the fetch offset as the follower's LEO (ISR and HW follow),
  * and answers a last_fetched_epoch that diverges from its log with diverging_epoch (v12+) instead
  * of records; a replica that is not the leader answers NOT_LEADER_OR_FOLLOWER; a parked replica
- * fetch wakes on log end moves. The logic is partition/replica-fetch.ts's.
+ * fetch wakes on log end moves. The logic is partition/replica-fetch.ts's. Replication throttles
+ * (KIP-73): a partition throttled on this leader answers an out-of-sync replica no records while
+ * the leader quota is exceeded, and the bytes of every throttled partition in the final response
+ * are recorded into that quota (Kafka's KafkaApis.sizeOfThrottledPartitions).
  *
  * The metadata topic (`__cluster_metadata`, topic id 0...01) is the quorum's: such a fetch is a
  * voter replicating the metadata log, answered by the quorum (fetch-quorum.ts).
@@ -48,6 +51,7 @@ import { delayFetch } from '../../partition/delayed-fetch.js';
 import { fetchForConsumer, type ConsumerFetchResult } from '../../partition/consumer-fetch.js';
 import type { ReplicaSelection } from '../../partition/replica-selector.js';
 import { fetchForReplica, replicaFetchData, replicaFetchOf, replicaIdOf } from '../../partition/replica-fetch.js';
+import { UNBOUNDED_QUOTA, type ReplicaQuota } from '../../partition/replication-quota.js';
 import { isUnexpectedStorageError, storageErrorCode } from '../../partition/storage-error-codes.js';
 import type { Logger } from '../../util/logger.js';
 import { defineApi } from '../api.js';
@@ -76,7 +80,7 @@ interface Target {
   /** Followers may serve it (v11+), and the leader's replica selection (null: none). */
   consumer: { fromAnyReplica: boolean; selection: ReplicaSelection | null };
   /** What a replica fetch asks beyond a consumer's (null for a consumer). */
-  replica: { req: FetchRequest; partition: FetchRequest['topics'][number]['partitions'][number] } | null;
+  replica: { req: FetchRequest; partition: FetchRequest['topics'][number]['partitions'][number]; quota: ReplicaQuota } | null;
 }
 
 export const fetchApi = defineApi<FetchRequest, FetchResponse>({
@@ -97,6 +101,7 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && !result.hasError) {
       result = await remoteWait(ctx, waitForData(targets, req, ctx, maxBytes, result));
     }
+    if (replicaIdOf(req) >= 0) recordThrottledBytes(targets, result.partitions, ctx.broker.leaderReplicationQuota ?? UNBOUNDED_QUOTA);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: toResponses(targets, result.partitions, ctx.apiVersion) };
   },
 });
@@ -122,7 +127,7 @@ function resolveTargets(req: FetchRequest, ctx: RequestContext): Target[] {
         currentLeaderEpoch: p.currentLeaderEpoch,
         readCommitted: (req.isolationLevel ?? 0) === READ_COMMITTED,
         consumer,
-        replica: replicaIdOf(req) >= 0 ? { req, partition: p } : null,
+        replica: replicaIdOf(req) >= 0 ? { req, partition: p, quota: ctx.broker.leaderReplicationQuota ?? UNBOUNDED_QUOTA } : null,
       });
     }
   }
@@ -175,7 +180,7 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
   if (p === undefined) return errorData(t.partitionIndex, t.unknownTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : t.knownPartition ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (t.replica !== null) {
     try {
-      return replicaFetchData(t.partitionIndex, await fetchForReplica(p, replicaFetchOf(t.replica.req, t.replica.partition, maxBytes, minOneMessage)));
+      return replicaFetchData(t.partitionIndex, await fetchForReplica(p, replicaFetchOf(t.replica.req, t.replica.partition, maxBytes, minOneMessage), t.replica.quota));
     } catch (e) {
       if (isUnexpectedStorageError(e)) log.error(`replica fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
       return errorData(t.partitionIndex, storageErrorCode(e));
@@ -188,6 +193,15 @@ async function readOne(t: Target, maxBytes: number, minOneMessage: boolean, log:
     if (isUnexpectedStorageError(e)) log.error(`fetch from ${t.topic}-${t.partitionIndex} failed: ${e instanceof Error ? e.stack : String(e)}`);
     return errorData(t.partitionIndex, storageErrorCode(e));
   }
+}
+
+/** Counts what a replica's fetch returns of partitions throttled on this leader into the leader quota. */
+function recordThrottledBytes(targets: readonly Target[], partitions: readonly PartitionData[], quota: ReplicaQuota): void {
+  let bytes = 0;
+  targets.forEach((t, i) => {
+    if (quota.isThrottled(t.topic, t.partitionIndex)) bytes += partitions[i]?.records?.length ?? 0;
+  });
+  if (bytes > 0) quota.record(bytes);
 }
 
 /** Parks until HW moves bring at least min_bytes, or max_wait_ms passes; then reads again. */
