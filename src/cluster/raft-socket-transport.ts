@@ -10,6 +10,11 @@
  * exchange at a time, so requests to one voter queue behind each other, as Kafka's one in-flight
  * request per voter.
  *
+ * An observer may know no voters but controller.quorum.bootstrap.servers (KIP-853): each address
+ * gets an id (-2, -3, ... as Kafka numbers them) for the Raft core to send its discovery Fetches
+ * to; where the leader listens it learns from the NodeEndpoints of a Fetch answer
+ * (`learnEndpoint`). A node's address that changes drops its connection.
+ *
  * Correlation ids continue across reconnects and start at a clock-derived offset, so a voter never
  * sees this node reuse an id it may still be answering (the inbound side keys waiting requests by
  * sender and correlation id), a restarted node's included.
@@ -35,8 +40,10 @@ import { RAFT_API_VERSIONS, type WireRequest, type WireResponse } from '../contr
 export interface RaftSocketTransportOptions {
   /** This node's id (the client id names it). */
   readonly nodeId: number;
-  /** controller.quorum.voters: each voter's controller listener. */
+  /** controller.quorum.voters: each voter's controller listener (may be empty for an observer with bootstrap servers). */
   readonly voters: ReadonlyMap<number, HostPort>;
+  /** controller.quorum.bootstrap.servers: where an observer looks for the leader. */
+  readonly bootstrapServers?: readonly HostPort[];
   readonly clock: Clock;
   /** Bound on one connect and one exchange (controller.quorum.request.timeout.ms, 2000). */
   readonly requestTimeoutMs?: number;
@@ -68,10 +75,33 @@ export class RaftSocketTransport implements RaftTransport {
   private readonly correlationStart: number;
   private readonly timeoutMs: number;
   private closed = false;
+  /** Where each node listens: the voters, the bootstrap servers (negative ids), leaders learned. */
+  private readonly addresses: Map<number, HostPort>;
+  readonly bootstrapIds: readonly number[];
 
   constructor(private readonly opts: RaftSocketTransportOptions) {
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.correlationStart = opts.clock.nowMs() % CORRELATION_ID_SPAN;
+    this.addresses = new Map(opts.voters);
+    const bootstrap = opts.bootstrapServers ?? [];
+    this.bootstrapIds = bootstrap.map((_, i) => -2 - i);
+    bootstrap.forEach((at, i) => this.addresses.set(-2 - i, at));
+  }
+
+  /** Where a voter (or a leader learned from an answer) listens. */
+  endpointOf(nodeId: number): HostPort | undefined {
+    return nodeId >= 0 ? this.addresses.get(nodeId) : undefined;
+  }
+
+  /** An answer named where `nodeId` listens; a changed address drops the old connection. */
+  learnEndpoint(nodeId: number, at: HostPort): void {
+    if (nodeId < 0 || this.closed) return;
+    const known = this.addresses.get(nodeId);
+    if (known !== undefined && known.host === at.host && known.port === at.port) return;
+    this.addresses.set(nodeId, { host: at.host, port: at.port });
+    // A connect under way to the old address is left alone: it fails, or serves until it does.
+    const open = this.open.get(nodeId);
+    if (open !== undefined) this.drop(nodeId, open);
   }
 
   async send(to: number, request: WireRequest): Promise<WireResponse> {
@@ -100,8 +130,8 @@ export class RaftSocketTransport implements RaftTransport {
     if (this.closed) return Promise.reject(new Error('the quorum transport is closed'));
     const existing = this.links.get(to);
     if (existing !== undefined) return existing;
-    const address = this.opts.voters.get(to);
-    if (address === undefined) return Promise.reject(new Error(`voter ${to} is not in controller.quorum.voters`));
+    const address = this.addresses.get(to);
+    if (address === undefined) return Promise.reject(new Error(`node ${to} is neither in controller.quorum.voters nor a leader named by an answer`));
     const opening = KafkaConnection.connect(formatHostPort(address.host, address.port), {
       timeoutMs: this.timeoutMs,
       clientId: `raft-client-${this.opts.nodeId}`,

@@ -15,11 +15,20 @@
 import type { Clock, Timer } from '../io/clock.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { NodeId, RaftMessage, RaftRequest, RaftResponse } from '../raft/index.js';
-import { requestFromWire, requestToWire, responseFromWire, responseToWire, type WireIdentity, type WireRequest, type WireResponse } from './raft-wire.js';
+import { endpointsOfResponse, requestFromWire, requestToWire, responseFromWire, responseToWire, type QuorumEndpoint, type WireIdentity, type WireRequest, type WireResponse } from './raft-wire.js';
 
 /** Sends one quorum request to a voter and resolves with its response (rejects on failure). */
 export interface RaftTransport {
   send(to: NodeId, request: WireRequest): Promise<WireResponse>;
+  /**
+   * controller.quorum.bootstrap.servers as the ids requests to them go to (Kafka's -2, -3, ...):
+   * an observer asks these, instead of the voters, until an answer names the leader.
+   */
+  readonly bootstrapIds?: readonly NodeId[];
+  /** Where a voter listens, for the leader's NodeEndpoints in Fetch answers. */
+  endpointOf?(nodeId: NodeId): QuorumEndpoint | undefined;
+  /** A response named where a node (the leader) listens: later requests to it go there. */
+  learnEndpoint?(nodeId: NodeId, endpoint: QuorumEndpoint): void;
 }
 
 interface Waiter {
@@ -70,7 +79,10 @@ export class RaftMessenger {
     }
     const wire = await requestToWire(message as RaftRequest, to, this.identity);
     this.transport.send(to, wire).then(
-      async (response) => this.deliver(to, await responseFromWire(response, message.correlationId)),
+      async (response) => {
+        for (const e of endpointsOfResponse(response)) this.transport.learnEndpoint?.(e.nodeId, e.endpoint);
+        this.deliver(to, await responseFromWire(response, message.correlationId));
+      },
       // Unreachable voter, or an answer that is not a quorum answer (another cluster's node, an
       // error at the top level): dropped; the core's request timeout retries or moves on.
       () => undefined,

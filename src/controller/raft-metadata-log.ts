@@ -11,6 +11,14 @@
  * messenger.ts), a proposal commits once a majority has it on disk, and a follower whose log
  * diverged truncates it.
  *
+ * A node whose id is not among the voters is an observer (Kafka's broker-only node,
+ * process.roles=broker): it fetches from the voters until one names the leader, then replicates
+ * from the leader like a follower (truncation, FetchSnapshot included) and hears of committed
+ * records through `onCommitted` as voters do; it never votes, stands or becomes the active
+ * controller. Its quorum-state file is written as a voter's (leader and epoch, votedId -1). With
+ * no voters known but bootstrap servers in its transport (controller.quorum.bootstrap.servers,
+ * RaftTransport.bootstrapIds) it asks those instead, and takes the leader their answers name.
+ *
  * Snapshots (KRaft's): the driver keeps its own MetadataImage replayed from exactly the committed
  * records (up to `appliedOffset`), so a snapshot is always of a consistent, committed image. After
  * metadata.log.max.record.bytes.between.snapshots bytes committed since the last snapshot (or
@@ -139,7 +147,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       for (const r of loaded.records) this.image.replay(r, snapEnd - 1);
       this.appliedOffset = snapEnd;
     }
-    if (opts.voters.length > 1 && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters without a transport to reach them`);
+    if (!this.alone && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters${this.observer ? ' (this node observing)' : ''} without a transport to reach them`);
     this.messenger = opts.transport === undefined ? undefined : new RaftMessenger(opts.transport, this.wireIdentity(), opts.clock, opts.config.requestTimeoutMs, (from, message) => void this.feed({ kind: 'receive', from, message }));
     const log = opts.log;
     this.core = new RaftCore({
@@ -148,9 +156,31 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       config: opts.config,
       random: opts.random,
       reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes) },
-      quorumState,
+      quorumState: this.observer ? this.reachableLeader(quorumState) : quorumState,
+      ...(this.observer && (opts.transport?.bootstrapIds?.length ?? 0) > 0 ? { bootstrap: opts.transport?.bootstrapIds } : {}),
       log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
     });
+  }
+
+  /** The only voter is this node: it leads at once and all of its log is committed. */
+  private get alone(): boolean {
+    return this.opts.voters.length === 1 && this.opts.voters[0] === this.opts.nodeId;
+  }
+
+  /** Not a voter (Kafka's observer): replicates only. */
+  get observer(): boolean {
+    return !this.opts.voters.includes(this.opts.nodeId);
+  }
+
+  /**
+   * An observer restarted with a leader in its quorum-state it has no address for (it found the
+   * quorum through bootstrap servers) starts looking for the leader instead (Kafka: Unattached
+   * when the leader's endpoints are unknown); the file is rewritten once an answer names one.
+   */
+  private reachableLeader(state: ElectionState | undefined): ElectionState | undefined {
+    const endpointOf = this.opts.transport?.endpointOf?.bind(this.opts.transport);
+    if (state === undefined || state.leaderId < 0 || endpointOf === undefined || endpointOf(state.leaderId) !== undefined) return state;
+    return { ...state, leaderId: -1 };
   }
 
   /** Reads the log and the quorum-state file; `start()` then lets the core run. */
@@ -183,7 +213,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
       await apply(snap.records.map((record) => ({ record, offset: snap.id.endOffset - 1 })));
       this.publishedOffset = Math.max(this.publishedOffset, snap.id.endOffset);
     }
-    if (this.opts.voters.length > 1) return;
+    if (!this.alone) return;
     const batch: CommittedRecord[] = [];
     for (const e of this.entries) if (e.control === undefined) batch.push({ record: decodeMetadataRecord(Buffer.from(e.data)), offset: e.offset });
     this.replayIntoImage(this.entries);
@@ -207,7 +237,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     await this.feed({ kind: 'tick' });
     // Alone, the node elects itself within a few steps (stand, lead, commit its LeaderChange):
     // taken here, so a lone node is the active controller, its image complete, when this returns.
-    for (let step = 0; step < ALONE_STARTUP_STEPS && this.opts.voters.length === 1 && !this.closed && !this.controllerState().active; step++) {
+    for (let step = 0; step < ALONE_STARTUP_STEPS && this.alone && !this.closed && !this.controllerState().active; step++) {
       await this.feed({ kind: 'tick' });
       await this.publishing;
     }
@@ -246,7 +276,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   raftState(): RaftState {
     const c = this.core;
     const role = c.role;
-    const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role;
+    // Kafka's current-state: an observer following a leader is "observer".
+    const state = role === 'unattached' && c.votedId !== -1 ? 'voted' : role === 'follower' && c.isObserver ? 'observer' : role;
     return { state, leaderId: c.leaderId, epoch: c.epoch, votedId: c.votedId, highWatermark: c.highWatermark ?? -1, logEndOffset: c.logEndOffset, logEndEpoch: c.logEndOffset === 0 ? 0 : (c.epochOf(c.logEndOffset - 1) ?? 0) };
   }
 
@@ -290,7 +321,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private readonly leaderChange = (): Buffer => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]);
 
   private wireIdentity(): WireIdentity {
-    return { clusterId: this.opts.clusterId ?? '', localId: this.opts.nodeId, leaderChange: this.leaderChange, nowMs: () => this.opts.clock.nowMs() };
+    const transport = this.opts.transport;
+    return { clusterId: this.opts.clusterId ?? '', localId: this.opts.nodeId, leaderChange: this.leaderChange, nowMs: () => this.opts.clock.nowMs(), endpointOf: (id) => transport?.endpointOf?.(id) };
   }
 
   private entriesFrom(fromOffset: number, maxEntries: number): Entry[] {

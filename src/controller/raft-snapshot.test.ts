@@ -3,7 +3,8 @@
  * metadata.log.max.record.bytes.between.snapshots, in Kafka's checkpoint layout, deletes the
  * segments the snapshot covers, and restarts from snapshot + log tail to the same image; in a
  * three-voter quorum a voter that was down while the others snapshotted and deleted their logs
- * catches up through FetchSnapshot and ends with the same image. Every wait is bounded.
+ * catches up through FetchSnapshot and ends with the same image; so does an observer (a non-voter)
+ * joining a one-voter quorum whose log starts past its end. Every wait is bounded.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -234,6 +235,82 @@ describe('controller/RaftMetadataLog snapshots', function () {
       assert.deepEqual(fatal, []);
     } finally {
       for (const v of [...up.values()]) await stop(v);
+    }
+  });
+
+  it('an observer joining a one-voter quorum whose log was deleted below a snapshot fetches it, then follows the log, to the same image', async () => {
+    const CONFIG = raftConfig({ electionTimeoutMs: 150, fetchTimeoutMs: 300, electionBackoffMaxMs: 150, requestTimeoutMs: 300, retryBackoffMs: 20, fetchMaxWaitMs: 50, fetchSnapshotMaxBytes: 512 });
+    const root = await temp.make();
+    const fatal: string[] = [];
+    interface Node { id: number; raft: RaftMetadataLog; log: PartitionLog; image: MetadataImage; loaded: number[] }
+    const up = new Map<number, Node>();
+    let correlation = 0;
+    const transport: RaftTransport = {
+      async send(to, request) {
+        const peer = up.get(to);
+        if (peer === undefined) throw new Error(`node ${to} is down`);
+        const response = await peer.raft.handleRequest(decodeWireRequest(request.apiKey, encodeWireRequest(request)), ++correlation);
+        return decodeWireResponse(response.apiKey, encodeWireResponse(response));
+      },
+    };
+    const start = async (id: number): Promise<Node> => {
+      const log = await PartitionLog.open(fs, path.join(root, `node-${id}`, '__cluster_metadata-0'), LOG_CONFIG);
+      const image = new MetadataImage();
+      const publisher = new MetadataPublisher(image);
+      const loaded: number[] = [];
+      const raft = await RaftMetadataLog.open({
+        fs, log, clock: systemClock, random: systemRandom, nodeId: id, voters: [1], config: CONFIG, transport, clusterId: 'snapshot-test', snapshotMaxBytes: SNAPSHOT_BYTES,
+        onCommitted: (b: readonly CommittedRecord[]) => publisher.publish(b),
+        onSnapshotLoaded: async (records, endOffset) => {
+          loaded.push(endOffset);
+          await publisher.reload(records, endOffset);
+        },
+        onFatal: (e) => fatal.push(`node ${id}: ${e instanceof Error ? e.stack : String(e)}`),
+      });
+      const n = { id, raft, log, image, loaded };
+      up.set(id, n);
+      await raft.replay((b) => publisher.publish(b));
+      await raft.start();
+      return n;
+    };
+    const stop = async (n: Node): Promise<void> => {
+      up.delete(n.id);
+      n.raft.close();
+      await n.log.close();
+    };
+    try {
+      const voter = await start(1);
+      const all: MetadataRecord[] = [];
+      for (let i = 1; voter.log.logStartOffset === 0; i++) {
+        assert.ok(i < 80, 'the voter never deleted its log below a snapshot');
+        all.push(...commandRecords(i));
+        await voter.raft.append(commandRecords(i));
+        await until('the snapshot settles', () => voter.raft.snapshotId === undefined || voter.log.logStartOffset > 0, 2000).catch(() => undefined);
+      }
+      const observer = await start(2);
+      assert.equal(observer.raft.observer, true);
+      all.push(...commandRecords(200));
+      const [last] = await voter.raft.append(commandRecords(200));
+      const expected = imageRecords(imageOf(all));
+      const same = (image: MetadataImage): boolean => JSON.stringify(imageRecords(image), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) === JSON.stringify(expected, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+      await until('the observer caught up', () => observer.raft.raftState().highWatermark > (last ?? 0) && same(observer.image));
+      assert.ok(observer.loaded.length >= 1, 'it installed the snapshot fetched from the leader');
+      assert.deepEqual(imageRecords(observer.image), expected);
+      assert.deepEqual(observer.raft.committedImageRecords(), expected);
+      assert.deepEqual([observer.raft.leaderId, observer.raft.controllerState().active, voter.raft.describeQuorum().observers.map((o) => o.replicaId)], [1, false, [2]]);
+      // Restarted, it starts from its own snapshot and log (it held the leader's whole log), then
+      // learns what comes next from the leader.
+      await stop(observer);
+      const again = await start(2);
+      all.push(...commandRecords(201));
+      await voter.raft.append(commandRecords(201));
+      const expectedNow = imageRecords(imageOf(all));
+      await until('the restarted observer caught up', () => imageRecords(again.image).length === expectedNow.length);
+      assert.deepEqual(imageRecords(again.image), expectedNow);
+      assert.deepEqual(again.loaded, [], 'no snapshot fetched this time: its own was loaded at start');
+      assert.deepEqual(fatal, []);
+    } finally {
+      for (const n of [...up.values()]) await stop(n);
     }
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { RaftRequest, RaftResponse } from '../raft/index.js';
 import { leaderChangeMessage } from './metadata-log-entries.js';
-import { decodeWireRequest, decodeWireResponse, encodeWireRequest, encodeWireResponse, requestFromWire, requestToWire, responseFromWire, responseToWire, type WireRequest, type WireResponse } from './raft-wire.js';
+import { decodeWireRequest, decodeWireResponse, encodeWireRequest, encodeWireResponse, endpointsOfResponse, requestFromWire, requestToWire, responseFromWire, responseToWire, type WireRequest, type WireResponse } from './raft-wire.js';
 
 const id = { clusterId: 'c1', localId: 1, leaderChange: () => leaderChangeMessage(1, [1, 2, 3], [1, 2]), nowMs: () => 1_700_000_000_000 };
 
@@ -69,5 +69,17 @@ describe('controller/raft-wire: quorum messages through Kafka\'s wire format', (
     const m: RaftResponse = { kind: 'FetchResponse', correlationId: 1, errorCode: 0, leaderId: 1, leaderEpoch: 2, highWatermark: 0, records: [{ offset: 0, epoch: 2, control: 'leaderChange', data: new Uint8Array(0) }] };
     const back = await responseFromWire(responseViaBytes(await responseToWire(m, id)), 1);
     assert.equal(back.kind === 'FetchResponse' ? Buffer.from(back.records[0]?.data ?? []).toString('hex') : '', id.leaderChange().toString('hex'));
+  });
+
+  it('Fetch and FetchSnapshot answers name where the leader listens (NodeEndpoints), when it is known', async () => {
+    const withEndpoints = { ...id, endpointOf: (n: number) => (n === 3 ? { host: '127.0.0.1', port: 9093 } : undefined) };
+    const fetch: RaftResponse = { kind: 'FetchResponse', correlationId: 1, errorCode: 6, leaderId: 3, leaderEpoch: 6, highWatermark: -1, records: [] };
+    const snapshot: RaftResponse = { kind: 'FetchSnapshotResponse', correlationId: 2, errorCode: 0, leaderId: 3, leaderEpoch: 6, snapshotId: { endOffset: 50, epoch: 3 }, size: 1, position: 0, unalignedRecords: data('x') };
+    for (const m of [fetch, snapshot]) {
+      assert.deepEqual(endpointsOfResponse(responseViaBytes(await responseToWire(m, withEndpoints))), [{ nodeId: 3, endpoint: { host: '127.0.0.1', port: 9093 } }]);
+      assert.deepEqual(endpointsOfResponse(responseViaBytes(await responseToWire(m, id))), [], 'no address known: none named');
+    }
+    const noLeader: RaftResponse = { ...fetch, leaderId: -1 };
+    assert.deepEqual(endpointsOfResponse(responseViaBytes(await responseToWire(noLeader, withEndpoints))), []);
   });
 });

@@ -7,6 +7,10 @@
  *
  * A request names its sender (candidate, leader or fetching replica); `requestFromWire` returns
  * it, since the core takes every message with the voter it came from.
+ *
+ * Fetch and FetchSnapshot responses carry the leader's endpoint (NodeEndpoints, as Kafka's
+ * RaftUtil fills it from Fetch v17 on) when the answering node knows where the leader listens: an
+ * observer that found the quorum through bootstrap servers learns from it where to fetch next.
  */
 import { ApiKey } from '../protocol/generated/api-keys.js';
 import { Reader } from '../protocol/codec/reader.js';
@@ -51,11 +55,31 @@ export type WireResponse =
   | { readonly apiKey: typeof ApiKey.FetchSnapshot; readonly body: WireSnapshotResponse };
 
 /** Who this node is on the wire, and how a LeaderChange entry without bytes is encoded. */
+/** Where a node's controller listener is. */
+export interface QuorumEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
 export interface WireIdentity {
   readonly clusterId: string;
   readonly localId: NodeId;
   readonly leaderChange: (epoch: number) => Buffer;
   readonly nowMs: () => number;
+  /** Where a voter listens (controller.quorum.voters), for the leader's NodeEndpoints in answers. */
+  readonly endpointOf?: (nodeId: NodeId) => QuorumEndpoint | undefined;
+}
+
+/** NodeEndpoints naming the leader, when it is known and so is its address. */
+function leaderEndpoints(leaderId: NodeId, id: WireIdentity): { nodeId: number; host: string; port: number; rack: null }[] {
+  const at = leaderId >= 0 ? id.endpointOf?.(leaderId) : undefined;
+  return at === undefined ? [] : [{ nodeId: leaderId, host: at.host, port: at.port, rack: null }];
+}
+
+/** The node endpoints a Fetch or FetchSnapshot response names (where its leader listens). */
+export function endpointsOfResponse(w: WireResponse): { readonly nodeId: NodeId; readonly endpoint: QuorumEndpoint }[] {
+  if (w.apiKey !== ApiKey.Fetch && w.apiKey !== ApiKey.FetchSnapshot) return [];
+  return (w.body.nodeEndpoints ?? []).flatMap((e) => (e.nodeId !== undefined && e.nodeId >= 0 && e.host !== undefined && e.host !== '' && e.port !== undefined && e.port > 0 ? [{ nodeId: e.nodeId, endpoint: { host: e.host, port: e.port } }] : []));
 }
 
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -131,7 +155,7 @@ export async function responseToWire(m: RaftResponse, id: WireIdentity): Promise
       return {
         apiKey: ApiKey.Fetch,
         body: {
-          throttleTimeMs: 0, errorCode: 0, sessionId: 0, nodeEndpoints: [],
+          throttleTimeMs: 0, errorCode: 0, sessionId: 0, nodeEndpoints: leaderEndpoints(m.leaderId, id),
           responses: [{ topicId: METADATA_TOPIC_ID, partitions: [{
             partitionIndex: 0, errorCode: m.errorCode, highWatermark: BigInt(m.highWatermark), lastStableOffset: -1n, logStartOffset: -1n,
             divergingEpoch: m.divergingEpoch === undefined ? { epoch: -1, endOffset: -1n } : { epoch: m.divergingEpoch.epoch, endOffset: BigInt(m.divergingEpoch.endOffset) },
@@ -146,7 +170,7 @@ export async function responseToWire(m: RaftResponse, id: WireIdentity): Promise
     case 'FetchSnapshotResponse':
       return {
         apiKey: ApiKey.FetchSnapshot,
-        body: { throttleTimeMs: 0, errorCode: 0, nodeEndpoints: [], topics: [{ name: METADATA_TOPIC, partitions: [{ index: 0, errorCode: m.errorCode, snapshotId: { endOffset: BigInt(m.snapshotId.endOffset), epoch: m.snapshotId.epoch }, currentLeader: { leaderId: m.leaderId, leaderEpoch: m.leaderEpoch }, size: BigInt(m.size), position: BigInt(m.position), unalignedRecords: Buffer.from(m.unalignedRecords) }] }] },
+        body: { throttleTimeMs: 0, errorCode: 0, nodeEndpoints: leaderEndpoints(m.leaderId, id).map(({ rack: _rack, ...e }) => e), topics: [{ name: METADATA_TOPIC, partitions: [{ index: 0, errorCode: m.errorCode, snapshotId: { endOffset: BigInt(m.snapshotId.endOffset), epoch: m.snapshotId.epoch }, currentLeader: { leaderId: m.leaderId, leaderEpoch: m.leaderEpoch }, size: BigInt(m.size), position: BigInt(m.position), unalignedRecords: Buffer.from(m.unalignedRecords) }] }] },
       };
   }
 }

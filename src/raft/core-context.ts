@@ -27,6 +27,13 @@ export interface RaftLogReader {
 export interface CoreContext {
   readonly localId: NodeId;
   readonly voters: readonly NodeId[];
+  /**
+   * Not among the voters (Kafka's observer, a broker-only node): it only replicates. It never
+   * votes, stands or leads, and counts toward no majority.
+   */
+  readonly observer: boolean;
+  /** Whom an observer asks (Fetch) until an answer names the leader: the voters, or bootstrap servers. */
+  readonly bootstrap: readonly NodeId[];
   readonly config: RaftConfig;
   readonly random: Random;
   readonly reader: RaftLogReader;

@@ -31,6 +31,8 @@ function hearsFromLeader(c: CoreContext): boolean {
 }
 
 export function handleVoteRequest(c: CoreContext, from: NodeId, req: VoteRequest): void {
+  // An observer has no vote to give, and a candidate's epoch changes nothing for it.
+  if (c.observer) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
   if (!c.voters.includes(req.candidateId) || req.candidateId !== from) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
   // A candidate bumped its epoch past every epoch in its log; a prospective has not bumped yet.
   const illegalEpoch = req.preVote ? req.lastOffsetEpoch > req.candidateEpoch : req.lastOffsetEpoch >= req.candidateEpoch;

@@ -4,6 +4,12 @@
  * offset; truncate on a DivergingEpoch; pull a snapshot with FetchSnapshot when the leader's log
  * starts after our end.
  *
+ * Observers (non-voters, Kafka's brokers) replicate the same way, and find the leader as Kafka's
+ * do: with no leader known, after a fetch timeout, or while the leader answers with errors, they
+ * send their Fetch to one random voter (or bootstrap server) at a time until an answer names the
+ * leader of the current or a newer epoch; a voter that does not lead answers
+ * NOT_LEADER_OR_FOLLOWER with the leader it knows.
+ *
  * Invariants: a follower never truncates below its high watermark (committed entries are never
  * removed); every Fetch it sends names an offset already flushed; its high watermark is
  * min(leader's HW, own log end) and only grows.
@@ -12,18 +18,20 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { raiseHighWatermark, sendRequest, type CoreContext } from './core-context.js';
 import type { FetchResponse, FetchSnapshotResponse } from './messages.js';
 import type { FollowerRole } from './roles.js';
-import { handleHigherEpoch } from './transitions.js';
+import { handleHigherEpoch, mayLead, toFollower } from './transitions.js';
 import { invariant, type NodeId } from './types.js';
 
 function followerOf(c: CoreContext): FollowerRole | undefined {
   return c.role.kind === 'follower' ? c.role : undefined;
 }
 
-/** Sends the next Fetch or FetchSnapshot to the leader, if none is in flight. */
+/** Sends the next Fetch or FetchSnapshot to the leader (an observer: or to a voter to find it), if none is in flight. */
 export function maybeSendFetch(c: CoreContext): void {
+  if (c.observer && observerLooksForLeader(c)) return maybeSendDiscoveryFetch(c);
   const follower = followerOf(c);
   const leaderId = c.election.leaderId;
   if (follower === undefined || !c.requests.isReady(leaderId, c.nowMs)) return;
+  if (c.observer && c.requests.hasAnyInFlight(c.nowMs)) return; // a discovery fetch is still out
   if (c.log.durableEndOffset < c.log.endOffset) flushLog(c);
   const epoch = c.election.epoch;
   const snap = follower.snapshotFetch;
@@ -31,7 +39,31 @@ export function maybeSendFetch(c: CoreContext): void {
     sendRequest(c, leaderId, { kind: 'FetchSnapshotRequest', replicaId: c.localId, currentLeaderEpoch: epoch, snapshotId: snap.snapshotId, position: snap.position });
     return;
   }
-  sendRequest(c, leaderId, { kind: 'FetchRequest', replicaId: c.localId, currentLeaderEpoch: epoch, fetchOffset: c.log.endOffset, lastFetchedEpoch: c.log.lastFetchedEpoch() });
+  sendFetch(c, leaderId);
+}
+
+function sendFetch(c: CoreContext, to: NodeId): void {
+  sendRequest(c, to, { kind: 'FetchRequest', replicaId: c.localId, currentLeaderEpoch: c.election.epoch, fetchOffset: c.log.endOffset, lastFetchedEpoch: c.log.lastFetchedEpoch() });
+}
+
+/** Kafka's pollFollowerAsObserver/pollUnattachedAsObserver: no leader, a silent one, or one answering errors. */
+function observerLooksForLeader(c: CoreContext): boolean {
+  const role = c.role;
+  if (role.kind !== 'follower') return true;
+  return c.nowMs >= role.fetchDeadlineMs || c.requests.isBackingOff(c.election.leaderId, c.nowMs);
+}
+
+/** Kafka's maybeSendAnyVoterFetch: one Fetch at a time, to a random ready voter or bootstrap server. */
+function maybeSendDiscoveryFetch(c: CoreContext): void {
+  const targets = c.bootstrap;
+  if (targets.length === 0 || c.requests.hasAnyInFlight(c.nowMs)) return;
+  const start = c.random.nextInt(targets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const to = targets[(start + i) % targets.length] as NodeId;
+    if (!c.requests.isReady(to, c.nowMs)) continue;
+    if (c.log.durableEndOffset < c.log.endOffset) flushLog(c);
+    return sendFetch(c, to);
+  }
 }
 
 export function flushLog(c: CoreContext): void {
@@ -45,12 +77,13 @@ function acceptAnswer(c: CoreContext, from: NodeId, resp: { errorCode: number; l
     handleHigherEpoch(c, resp.leaderEpoch, resp.leaderId);
     return undefined;
   }
+  // An observer that knew no leader learns the leader of its epoch from any voter's answer; the
+  // leader's own answer is used at once (Kafka: discover the leader and append in one Fetch).
+  if (c.role.kind === 'unattached' && resp.leaderEpoch === c.election.epoch && mayLead(c, resp.leaderId)) toFollower(c, resp.leaderEpoch, resp.leaderId);
   const follower = followerOf(c);
+  if (resp.errorCode !== ErrorCode.NONE && resp.leaderEpoch === c.election.epoch) c.requests.backoff(from, c.nowMs);
   if (follower === undefined || from !== c.election.leaderId || resp.leaderEpoch < c.election.epoch) return undefined;
-  if (resp.errorCode !== ErrorCode.NONE) {
-    c.requests.backoff(from, c.nowMs);
-    return undefined;
-  }
+  if (resp.errorCode !== ErrorCode.NONE) return undefined;
   follower.lastLeaderContactMs = c.nowMs;
   follower.fetchDeadlineMs = c.nowMs + c.config.fetchTimeoutMs;
   return follower;

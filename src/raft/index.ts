@@ -1,5 +1,5 @@
 /** The public surface of src/raft/: the core, its inputs/outputs, messages and the quorum-state file. */
-export { RaftCore, type RaftCoreParams, type DescribeQuorumData } from './raft-core.js';
+export { RaftCore, type RaftCoreParams, type DescribeQuorumData, type ReplicaDescription } from './raft-core.js';
 export type { RaftLogReader } from './core-context.js';
 export type { RaftInput, RaftOutput, ProposalResult } from './steps.js';
 export type * from './messages.js';

@@ -6,6 +6,7 @@
  * fetchOffset is durable by the order contract; the leader counts its own flushed end), and it
  * moves only once an entry of the leader's own epoch (the LeaderChange entry at epochStartOffset)
  * is below it, so an entry of an older epoch is never declared committed by counting replicas.
+ * Observers (fetchers that are not voters) are answered like voters but counted toward nothing.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { majority, raiseHighWatermark, sendResponse, type CoreContext } from './core-context.js';
@@ -18,8 +19,12 @@ function leaderOf(c: CoreContext): LeaderRole | undefined {
   return c.role.kind === 'leader' ? c.role : undefined;
 }
 
-/** The leader id a non-leader tells a fetcher: the leader it follows, if any. */
+/**
+ * The leader id a fetcher is told with an error: the leader this node follows, or itself when it
+ * leads (a fetcher of an older epoch, an observer looking for the leader, learns it from this).
+ */
 function knownLeaderId(c: CoreContext): NodeId {
+  if (c.role.kind === 'leader') return c.localId;
   return c.role.kind === 'follower' ? c.election.leaderId : NO_NODE;
 }
 
@@ -61,6 +66,8 @@ export function handleFetchRequest(c: CoreContext, from: NodeId, req: FetchReque
     progress.lastFetchMs = c.nowMs;
     if (req.fetchOffset >= c.log.endOffset) progress.lastCaughtUpMs = c.nowMs;
     heardFrom(c, leader, from);
+  } else if (from >= 0 && from !== c.localId) {
+    observerFetched(c, leader, from, req.fetchOffset);
   }
   leader.parked.delete(from);
   if (!maybeAdvanceHighWatermark(c) && req.fetchOffset >= c.log.endOffset) {
@@ -68,6 +75,27 @@ export function handleFetchRequest(c: CoreContext, from: NodeId, req: FetchReque
     return;
   }
   answerFetch(c, from, req);
+}
+
+/**
+ * A non-voter fetched: tracked for DescribeQuorum only (Kafka's LeaderState.observerStates). Its
+ * offset is whatever it fetched last (it may have truncated); it moves no high watermark and
+ * keeps no leader in office.
+ */
+function observerFetched(c: CoreContext, leader: LeaderRole, from: NodeId, fetchOffset: number): void {
+  const o = leader.observers.get(from) ?? { endOffset: -1, lastFetchMs: -1, lastCaughtUpMs: -1 };
+  o.endOffset = fetchOffset;
+  o.lastFetchMs = c.nowMs;
+  if (fetchOffset >= c.log.endOffset) o.lastCaughtUpMs = c.nowMs;
+  leader.observers.set(from, o);
+}
+
+/** Kafka's OBSERVER_SESSION_TIMEOUT_MS: an observer silent this long is no longer listed. */
+export const OBSERVER_SESSION_TIMEOUT_MS = 300_000;
+
+/** Forgets observers that stopped fetching (Kafka's clearInactiveObservers). */
+export function clearInactiveObservers(c: CoreContext, leader: LeaderRole): void {
+  for (const [id, o] of leader.observers) if (c.nowMs - o.lastFetchMs >= OBSERVER_SESSION_TIMEOUT_MS) leader.observers.delete(id);
 }
 
 function answerFetch(c: CoreContext, to: NodeId, req: FetchRequest): void {

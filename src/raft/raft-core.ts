@@ -20,7 +20,7 @@ import type { RaftConfig } from './config.js';
 import type { CoreContext, RaftLogReader } from './core-context.js';
 import { handleBeginQuorumEpochRequest, handleEndQuorumEpochRequest, handleVoteRequest, handleVoteResponse } from './election.js';
 import { flushLog, handleFetchResponse, handleFetchSnapshotResponse, maybeSendFetch } from './follower-replication.js';
-import { completeParkedFetches, handleFetchRequest, handleFetchSnapshotRequest, maybeAdvanceHighWatermark } from './leader-replication.js';
+import { clearInactiveObservers, completeParkedFetches, handleFetchRequest, handleFetchSnapshotRequest, maybeAdvanceHighWatermark } from './leader-replication.js';
 import { LogView, type RecoveredLog } from './log-view.js';
 import { isRequest, type RaftMessage, type RaftRequest } from './messages.js';
 import type { ElectionState } from './quorum-state-file.js';
@@ -32,8 +32,16 @@ import { NO_NODE, type NodeId, type OffsetAndEpoch } from './types.js';
 
 export interface RaftCoreParams {
   readonly localId: NodeId;
-  /** controller.quorum.voters' ids; must include localId. */
+  /**
+   * controller.quorum.voters' ids. Without localId the node is an observer (Kafka's broker-only
+   * node): it replicates the log and learns the high watermark, but never votes, stands or leads.
+   */
   readonly voters: readonly NodeId[];
+  /**
+   * An observer's controller.quorum.bootstrap.servers, as ids the driver maps to addresses: whom it
+   * asks until an answer names the leader. Defaults to the voters; required when there are none.
+   */
+  readonly bootstrap?: readonly NodeId[];
   readonly config: RaftConfig;
   readonly random: Random;
   readonly reader: RaftLogReader;
@@ -42,12 +50,21 @@ export interface RaftCoreParams {
   readonly log: RecoveredLog;
 }
 
+export interface ReplicaDescription {
+  readonly replicaId: NodeId;
+  readonly logEndOffset: number;
+  readonly lastFetchTimestamp: number;
+  readonly lastCaughtUpTimestamp: number;
+}
+
 export interface DescribeQuorumData {
   readonly errorCode: number;
   readonly leaderId: NodeId;
   readonly leaderEpoch: number;
   readonly highWatermark: number;
-  readonly currentVoters: readonly { readonly replicaId: NodeId; readonly logEndOffset: number; readonly lastFetchTimestamp: number; readonly lastCaughtUpTimestamp: number }[];
+  readonly currentVoters: readonly ReplicaDescription[];
+  /** Non-voters fetching from the leader (seen in the last OBSERVER_SESSION_TIMEOUT_MS), by id. */
+  readonly observers: readonly ReplicaDescription[];
 }
 
 export class RaftCore {
@@ -56,11 +73,16 @@ export class RaftCore {
 
   constructor(params: RaftCoreParams) {
     const { localId, voters, config } = params;
-    if (!voters.includes(localId)) throw new Error(`raft: local id ${localId} is not among the voters ${voters.join(',')}`);
+    const bootstrap = params.bootstrap ?? voters;
     if (new Set(voters).size !== voters.length) throw new Error(`raft: duplicate voter ids in ${voters.join(',')}`);
+    const observer = !voters.includes(localId);
+    if (observer && bootstrap.length === 0) throw new Error(`raft: observer ${localId} knows neither voters nor bootstrap servers`);
+    if (!observer && params.bootstrap !== undefined) throw new Error(`raft: voter ${localId} is given bootstrap servers; only an observer looks for its leader`);
     this.c = {
       localId,
       voters: [...voters],
+      observer,
+      bootstrap: [...bootstrap],
       config,
       random: params.random,
       reader: params.reader,
@@ -114,6 +136,7 @@ export class RaftCore {
       c.election = { epoch: logEpoch - 1, leaderId: NO_NODE, votedId: NO_NODE };
       return toUnattached(c, logEpoch);
     }
+    if (c.observer) return this.startObserver();
     // A lone voter need not wait for anyone: it stands at once (in a new epoch).
     if (c.voters.length === 1) {
       c.role = { kind: 'unattached', electionDeadlineMs: c.nowMs };
@@ -128,9 +151,26 @@ export class RaftCore {
     c.role = { kind: 'unattached', electionDeadlineMs: c.nowMs + c.config.electionTimeoutMs + c.random.nextInt(c.config.electionTimeoutMs) };
   }
 
+  /**
+   * An observer follows the leader its quorum-state names (Kafka's QuorumState.initialize);
+   * otherwise it fetches from the voters until one names the leader.
+   */
+  private startObserver(): void {
+    const c = this.c;
+    const stored = c.election.leaderId;
+    if (stored !== NO_NODE && stored !== c.localId && (c.voters.includes(stored) || c.voters.length === 0)) {
+      c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
+      c.out.push({ kind: 'leaderChange', leaderId: stored, epoch: c.election.epoch });
+      return;
+    }
+    c.role = { kind: 'unattached', electionDeadlineMs: Infinity };
+  }
+
   private receive(from: NodeId, message: RaftMessage): void {
     const c = this.c;
-    if (!c.voters.includes(from) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
+    // Fetches come from observers too. Answers are taken only for requests in flight (below), so
+    // an observer hears its leader and its bootstrap servers whatever their ids.
+    if (!c.voters.includes(from) && isRequest(message) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
     if (isRequest(message)) return this.handleRequest(from, message);
     if (!c.requests.accept(from, message.kind, message.correlationId)) return;
     switch (message.kind) {
@@ -210,6 +250,8 @@ export class RaftCore {
     const c = this.c;
     const now = c.nowMs;
     const role: Role = c.role;
+    // An observer has no election to start: its fetch timeout sends it looking (follower-replication.ts).
+    if (c.observer) return;
     switch (role.kind) {
       case 'unattached':
         if (now >= role.electionDeadlineMs) toProspective(c, 0);
@@ -235,7 +277,7 @@ export class RaftCore {
   private sendDueRequests(): void {
     const c = this.c;
     const role: Role = c.role;
-    if (role.kind === 'follower') return maybeSendFetch(c);
+    if (role.kind === 'follower' || (c.observer && role.kind === 'unattached')) return maybeSendFetch(c);
     if (role.kind === 'resigned') return sendEndQuorumEpochs(c);
     if (role.kind !== 'leader') return;
     completeParkedFetches(c, true);
@@ -263,7 +305,8 @@ export class RaftCore {
     const c = this.c;
     if (!this.started) return c.nowMs;
     const r = c.role;
-    let next = c.requests.nextReadyMs();
+    let next = c.requests.nextReadyMs(c.nowMs);
+    if (c.observer) return r.kind === 'follower' && r.fetchDeadlineMs > c.nowMs ? Math.min(next, r.fetchDeadlineMs) : next;
     switch (r.kind) {
       case 'unattached':
         return Math.min(next, r.electionDeadlineMs);
@@ -285,18 +328,24 @@ export class RaftCore {
     const c = this.c;
     const leader = c.role.kind === 'leader' ? c.role : undefined;
     const base = { leaderId: leader ? c.localId : c.election.leaderId, leaderEpoch: c.election.epoch, highWatermark: c.highWatermark ?? -1 };
-    if (leader === undefined) return { ...base, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, currentVoters: [] };
+    if (leader === undefined) return { ...base, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, currentVoters: [], observers: [] };
+    clearInactiveObservers(c, leader);
+    const observers = [...leader.observers].sort(([a], [b]) => a - b).map(([replicaId, o]) => ({ replicaId, logEndOffset: o.endOffset, lastFetchTimestamp: o.lastFetchMs, lastCaughtUpTimestamp: o.lastCaughtUpMs }));
     const currentVoters = c.voters.map((v) => {
       const p = leader.progress.get(v);
       if (v === c.localId) return { replicaId: v, logEndOffset: c.log.endOffset, lastFetchTimestamp: c.nowMs, lastCaughtUpTimestamp: c.nowMs };
       return { replicaId: v, logEndOffset: p?.endOffset ?? -1, lastFetchTimestamp: p?.lastFetchMs ?? -1, lastCaughtUpTimestamp: p?.lastCaughtUpMs ?? -1 };
     });
-    return { ...base, errorCode: ErrorCode.NONE, currentVoters };
+    return { ...base, errorCode: ErrorCode.NONE, currentVoters, observers };
   }
 
   // Read-only views for drivers and checkers.
   get role(): Role['kind'] {
     return this.c.role.kind;
+  }
+  /** Not a voter: replicates only (Kafka's observer). */
+  get isObserver(): boolean {
+    return this.c.observer;
   }
   get epoch(): number {
     return this.c.election.epoch;

@@ -50,6 +50,17 @@ export class RequestTracker {
     return true;
   }
 
+  /** Is a request to any destination still waiting for its answer (not yet timed out)? */
+  hasAnyInFlight(nowMs: number): boolean {
+    for (const f of this.inFlight.values()) if (nowMs < f.sentMs + this.requestTimeoutMs) return true;
+    return false;
+  }
+
+  /** Did the last request to `to` fail less than retryBackoffMs ago? */
+  isBackingOff(to: NodeId, nowMs: number): boolean {
+    return nowMs < (this.backoffUntil.get(to) ?? 0);
+  }
+
   /** The answer was an error: wait retryBackoffMs before asking `to` again. */
   backoff(to: NodeId, nowMs: number): void {
     this.backoffUntil.set(to, nowMs + this.retryBackoffMs);
@@ -61,11 +72,16 @@ export class RequestTracker {
     this.backoffUntil.clear();
   }
 
-  /** The earliest time a destination becomes ready again, for the driver's next wake-up. */
-  nextReadyMs(): number {
+  /**
+   * The earliest time after `nowMs` a destination becomes ready again, for the driver's next
+   * wake-up. Destinations already ready do not count: whoever needed them asked them in this step
+   * (an observer leaves ready ones behind while it asks another voter; they must not make the
+   * driver spin).
+   */
+  nextReadyMs(nowMs: number): number {
     let next = Infinity;
-    for (const f of this.inFlight.values()) next = Math.min(next, f.sentMs + this.requestTimeoutMs);
-    for (const t of this.backoffUntil.values()) next = Math.min(next, t);
+    for (const f of this.inFlight.values()) if (f.sentMs + this.requestTimeoutMs > nowMs) next = Math.min(next, f.sentMs + this.requestTimeoutMs);
+    for (const t of this.backoffUntil.values()) if (t > nowMs) next = Math.min(next, t);
     return next;
   }
 }

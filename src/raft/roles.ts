@@ -5,6 +5,7 @@
 import type { FetchRequest } from './messages.js';
 import type { NodeId, OffsetAndEpoch } from './types.js';
 
+/** No leader known. An observer stays here, fetching from voters, until an answer names one. */
 export interface UnattachedRole {
   readonly kind: 'unattached';
   electionDeadlineMs: number;
@@ -22,7 +23,7 @@ export interface NomineeRole {
 
 export interface FollowerRole {
   readonly kind: 'follower';
-  /** No successful fetch answer by then: start an election. */
+  /** No successful fetch answer by then: start an election (an observer: look for the leader among the voters). */
   fetchDeadlineMs: number;
   lastLeaderContactMs: number | undefined;
   /** The leader sent EndQuorumEpoch: stand at this time, and grant pre-votes meanwhile. */
@@ -41,6 +42,8 @@ export interface LeaderRole {
   readonly kind: 'leader';
   readonly epochStartOffset: number;
   readonly progress: Map<NodeId, VoterProgress>;
+  /** Non-voters that fetch (observers): reported by DescribeQuorum, counted toward nothing. */
+  readonly observers: Map<NodeId, VoterProgress>;
   /** Fetches with nothing to return yet, answered on new data, a new HW or their deadline. */
   readonly parked: Map<NodeId, { readonly request: FetchRequest; readonly deadlineMs: number }>;
   /** Voters that have not acknowledged BeginQuorumEpoch nor fetched in this epoch. */

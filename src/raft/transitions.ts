@@ -48,14 +48,23 @@ export function toFollower(c: CoreContext, epoch: number, leaderId: NodeId): voi
   c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
 }
 
+/**
+ * Could `id` lead the quorum? A voter can. An observer that knows no voters (it found the quorum
+ * through bootstrap servers) takes the leader an answer names on trust, as Kafka's does.
+ */
+export function mayLead(c: CoreContext, id: NodeId): boolean {
+  return id !== NO_NODE && id !== c.localId && (c.voters.includes(id) || (c.observer && c.voters.length === 0));
+}
+
 /** A response or request carried a newer epoch: follow its leader if it names one. */
 export function handleHigherEpoch(c: CoreContext, epoch: number, leaderId: NodeId): void {
-  if (leaderId !== NO_NODE && leaderId !== c.localId && c.voters.includes(leaderId)) toFollower(c, epoch, leaderId);
+  if (mayLead(c, leaderId)) toFollower(c, epoch, leaderId);
   else toUnattached(c, epoch);
 }
 
 /** KIP-996: ask for pre-votes at the current epoch without changing any persisted state. */
 export function toProspective(c: CoreContext, retries: number): void {
+  invariant(!c.observer, () => `observer ${c.localId} would stand for election`);
   leaveRole(c);
   c.role = { kind: 'prospective', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
   if (c.role.granted.size >= majority(c)) return toCandidate(c, retries);
@@ -63,6 +72,7 @@ export function toProspective(c: CoreContext, retries: number): void {
 }
 
 export function toCandidate(c: CoreContext, retries: number): void {
+  invariant(!c.observer, () => `observer ${c.localId} would stand for election`);
   leaveRole(c);
   persistElection(c, { epoch: c.election.epoch + 1, leaderId: NO_NODE, votedId: c.localId });
   c.role = { kind: 'candidate', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
@@ -101,6 +111,7 @@ export function toLeader(c: CoreContext): void {
     kind: 'leader',
     epochStartOffset,
     progress: new Map(c.voters.map((v) => [v, { endOffset: -1, lastFetchMs: -1, lastCaughtUpMs: -1 }])),
+    observers: new Map(),
     parked: new Map(),
     beginPending: new Set(otherVoters(c)),
     fetchedSinceCheck: new Set([c.localId]),
@@ -122,6 +133,7 @@ export function checkQuorumTimeoutMs(c: CoreContext): number {
 
 /** The leader (or a restarted one) stops leading this epoch and tells the voters, naming successors. */
 export function toResigned(c: CoreContext, preferredSuccessors: readonly NodeId[]): void {
+  invariant(!c.observer, () => `observer ${c.localId} would resign a leadership`);
   leaveRole(c);
   c.role = { kind: 'resigned', electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), unacked: new Set(otherVoters(c)), preferredSuccessors };
   sendEndQuorumEpochs(c);

@@ -1,6 +1,7 @@
 /**
  * DescribeQuorum (key 55), v0-v2: the metadata quorum's state as its leader knows it — leader,
- * epoch, high watermark, and each voter's log end offset and last fetch / caught-up times (what
+ * epoch, high watermark, and each voter's and observer's (a non-voter fetching the metadata log,
+ * seen by the leader in the last 5 minutes) log end offset and last fetch / caught-up times (what
  * `kafka-metadata-quorum describe --status` and `--replication` print). A Kafka broker forwards
  * this request to the active controller; a combined node answers it itself.
  *
@@ -53,7 +54,7 @@ function metadataPartition(ctx: RequestContext): PartitionData {
     leaderEpoch: q.leaderEpoch,
     highWatermark: BigInt(q.highWatermark),
     currentVoters: q.currentVoters.map(replica),
-    observers: [],
+    observers: q.observers.map(replica),
   };
 }
 

@@ -7,10 +7,12 @@
  *    that node's high watermark or in its snapshot, and is never truncated away (a node cut off
  *    with a stale leader may append other entries at that offset: they never commit, and the
  *    divergence check removes them later);
+ *  - an observer never votes (persists a vote, sends a Vote request or grants one), never stands
+ *    or leads (its role is only unattached or follower);
  *  - (at the end, checkConverged) every node holds the whole committed sequence, in which every
  *    proposal appears at most once.
  */
-import type { Entry, NodeId, OffsetAndEpoch } from '../../raft/index.js';
+import type { Entry, NodeId, OffsetAndEpoch, RaftOutput } from '../../raft/index.js';
 import type { SimDisk, SnapshotFile } from './sim-disk.js';
 
 export class SimViolation extends Error {
@@ -47,6 +49,7 @@ export class Checker {
   leaderElections = 0;
   snapshotsInstalled = 0;
   truncations = 0;
+  observerSteps = 0;
 
   private fail(message: string): never {
     throw new SimViolation(message);
@@ -59,6 +62,19 @@ export class Checker {
       this.committed[offset] = key;
       this.payloads.add(key.slice(key.indexOf(':') + 1));
     } else if (known !== key) this.fail(`node ${node}: committed entry at offset ${offset} changed from ${known} to ${key}`);
+  }
+
+  /** An observer's step: what it did and the role it ended in. */
+  observerStep(node: NodeId, role: string, outputs: readonly RaftOutput[]): void {
+    if (role !== 'unattached' && role !== 'follower') this.fail(`observer ${node} became ${role}`);
+    for (const o of outputs) {
+      if (o.kind === 'becameLeader') this.fail(`observer ${node} became leader of epoch ${o.epoch}`);
+      if (o.kind === 'persistQuorumState' && o.state.votedId !== -1) this.fail(`observer ${node} voted for ${o.state.votedId} in epoch ${o.state.epoch}`);
+      if (o.kind !== 'send') continue;
+      if (o.message.kind === 'VoteRequest') this.fail(`observer ${node} asked ${o.to} for a vote`);
+      if (o.message.kind === 'VoteResponse' && o.message.voteGranted) this.fail(`observer ${node} granted a vote to ${o.to}`);
+    }
+    this.observerSteps++;
   }
 
   becameLeader(node: NodeId, epoch: number): void {

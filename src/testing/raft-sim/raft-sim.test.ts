@@ -1,6 +1,6 @@
 /**
  * The Raft core under the deterministic simulator: every scenario for SEEDS seeds (3 voters on
- * even seeds, 5 on odd), each checked for safety throughout and liveness after healing. A failing
+ * even seeds, 5 on odd; 0, 1 or 2 observers by seed % 3), each checked for safety throughout and liveness after healing. A failing
  * seed names the command that replays it alone, with a trace:
  *   RAFT_SIM_SEED=<n> RAFT_SIM_SCENARIO=<name> [RAFT_SIM_BUG=<bug>] npx mocha dist/src/testing/raft-sim/raft-sim.test.js
  * The deliberate bugs prove the checker can fail.
@@ -16,7 +16,7 @@ const SEEDS = Number(process.env.RAFT_SIM_SEEDS ?? 1000);
 const REPLAY_SEED = process.env.RAFT_SIM_SEED;
 
 function report(r: RunResult, bug?: SimBug): string {
-  return `${r.scenario} seed ${r.seed} (${r.voters} voters): ${r.failure}\n  replay: ${replayCommand(r.scenario, r.seed, bug)}`;
+  return `${r.scenario} seed ${r.seed} (${r.voters} voters, ${r.observers} observers): ${r.failure}\n  replay: ${replayCommand(r.scenario, r.seed, bug)}`;
 }
 
 /** Runs the printed replay command itself and checks it reproduces `failure`. */
@@ -40,7 +40,7 @@ if (REPLAY_SEED !== undefined) {
         console.log((r.trace ?? []).slice(-Number(process.env.RAFT_SIM_TRACE_LINES ?? 400)).join('\n'));
         assert.fail(report(r, bug));
       }
-      console.log(`  seed ${r.seed}: ${r.voters} voters, ${r.elections} elections, ${r.committed} committed, ${r.snapshotsInstalled} snapshots installed, ${r.steps} steps`);
+      console.log(`  seed ${r.seed}: ${r.voters} voters, ${r.observers} observers, ${r.elections} elections, ${r.committed} committed, ${r.snapshotsInstalled} snapshots installed, ${r.steps} steps`);
     });
   });
 } else {
@@ -52,6 +52,7 @@ if (REPLAY_SEED !== undefined) {
         let committed = 0;
         let snapshots = 0;
         let truncations = 0;
+        let observerSteps = 0;
         for (let seed = 1; seed <= SEEDS; seed++) {
           const r = runSeed(scenario, seed);
           if (r.failure !== undefined) assert.fail(report(r));
@@ -59,13 +60,15 @@ if (REPLAY_SEED !== undefined) {
           committed += r.committed;
           snapshots += r.snapshotsInstalled;
           truncations += r.truncations;
+          observerSteps += r.observerSteps;
         }
         // The scenario does what it says: leaders are elected, entries commit, snapshots travel.
         assert.ok(committed > SEEDS * 20, `only ${committed} entries committed over ${SEEDS} seeds`);
         assert.ok(elections >= SEEDS, `only ${elections} elections over ${SEEDS} seeds`);
         if (scenario === 'snapshot' || scenario === 'chaos') assert.ok(snapshots > SEEDS / 10, `only ${snapshots} snapshots installed over ${SEEDS} seeds`);
+        assert.ok(observerSteps > SEEDS * 20, `observers took only ${observerSteps} steps over ${SEEDS} seeds`);
         if (scenario === 'crash' || scenario === 'chaos') assert.ok(truncations > SEEDS / 100, `only ${truncations} divergence truncations over ${SEEDS} seeds`);
-        console.log(`      ${SEEDS} seeds: ${elections} elections, ${committed} entries committed, ${snapshots} snapshots installed, ${truncations} truncations`);
+        console.log(`      ${SEEDS} seeds: ${elections} elections, ${committed} entries committed, ${snapshots} snapshots installed, ${truncations} truncations, ${observerSteps} observer steps`);
       });
     }
 
@@ -83,6 +86,7 @@ if (REPLAY_SEED !== undefined) {
       ['unsyncedQuorumState', 'crash'],
       ['noFsync', 'crash'],
       ['loseVoteRequests', 'steady'],
+      ['observerThinksItVotes', 'steady'],
     ];
     for (const [bug, scenario] of bugs) {
       it(`catches the deliberate bug ${bug} (${scenario}) within ${SEEDS} seeds, replayably`, function () {

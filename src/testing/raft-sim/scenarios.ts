@@ -2,7 +2,8 @@
  * Fault schedules for the Raft simulator, and `runSeed`, which plays one of them for one seed:
  * a fault phase with random proposals, then every fault healed and every node restarted, then
  * the liveness check (a leader is elected and a new proposal commits within LIVENESS_BOUND_MS),
- * then the convergence check (every node holds the same committed sequence).
+ * then the convergence check (every node holds the same committed sequence). Two seeds in three
+ * add observers (1 or 2 non-voters) that suffer the same faults and must hold the same sequence.
  */
 import { SimViolation } from './checker.js';
 import type { Prng } from './prng.js';
@@ -20,12 +21,15 @@ export interface RunResult {
   readonly seed: number;
   readonly scenario: ScenarioName;
   readonly voters: number;
+  readonly observers: number;
   readonly failure: string | undefined;
   readonly elections: number;
   readonly committed: number;
   readonly snapshotsInstalled: number;
   /** DivergingEpoch truncations performed. */
   readonly truncations: number;
+  /** Steps taken by observers (each checked: no vote, no candidacy, no leadership). */
+  readonly observerSteps: number;
   readonly steps: number;
   readonly trace: readonly string[] | undefined;
 }
@@ -55,6 +59,11 @@ function propose(sim: SimCluster, node: SimNode, rng: Prng): void {
   sim.feed(node, { kind: 'propose', id, entries });
 }
 
+/** A side of a partition, with each observer thrown in at random (observers land on either side). */
+function withSomeObservers(sim: SimCluster, rng: Prng, side: number[]): number[] {
+  return [...side, ...sim.observers.filter(() => rng.chance(0.5))];
+}
+
 const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
   /** Message faults only: drops, duplicates, delays that reorder. */
   steady(sim) {
@@ -79,15 +88,16 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
       const leader = sim.leaders()[0]?.id;
       const minoritySize = rng.between(1, Math.floor(ids.length / 2));
       const shuffled = ids.map((id) => ({ id, k: id === leader ? -1 : rng.next() })).sort((a, b) => a.k - b.k).map((x) => x.id);
-      const minority = rng.chance(0.7) ? shuffled.slice(0, minoritySize) : shuffled.slice(1, 1 + minoritySize);
+      const minority = withSomeObservers(sim, rng, rng.chance(0.7) ? shuffled.slice(0, minoritySize) : shuffled.slice(1, 1 + minoritySize));
+      const everyone = sim.nodes.map((n) => n.id);
       if (rng.chance(0.2)) {
         // Asymmetric: the minority can talk but not hear (or the other way round).
-        const [a, b] = rng.chance(0.5) ? [minority, ids.filter((id) => !minority.includes(id))] : [ids.filter((id) => !minority.includes(id)), minority];
+        const [a, b] = rng.chance(0.5) ? [minority, everyone.filter((id) => !minority.includes(id))] : [everyone.filter((id) => !minority.includes(id)), minority];
         for (const x of a) for (const y of b) sim.net.cutOneWay(y, x);
         sim.log(`one-way cut: ${b.join(',')} cannot reach ${a.join(',')}`);
         return;
       }
-      sim.net.partition(minority, ids.filter((id) => !minority.includes(id)));
+      sim.net.partition(minority, everyone.filter((id) => !minority.includes(id)));
       sim.log(`partition ${minority.join(',')} | rest`);
     });
   },
@@ -103,7 +113,7 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
       const victim = rng.pick(followers);
       if (rng.chance(0.5)) sim.crash(victim, rng.between(1500, 3000));
       else {
-        sim.net.partition([victim.id], sim.voters.filter((v) => v !== victim.id));
+        sim.net.partition([victim.id], sim.nodes.map((n) => n.id).filter((v) => v !== victim.id));
         sim.at(sim.now + rng.between(1500, 3000), () => sim.net.heal());
       }
     };
@@ -131,8 +141,8 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
     every(sim, rng, 800, 3000, () => {
       sim.net.heal();
       if (rng.chance(0.5)) {
-        const minority = sim.voters.filter(() => rng.chance(0.4)).slice(0, Math.floor(sim.voters.length / 2));
-        sim.net.partition(minority, sim.voters.filter((v) => !minority.includes(v)));
+        const minority = withSomeObservers(sim, rng, sim.voters.filter(() => rng.chance(0.4)).slice(0, Math.floor(sim.voters.length / 2)));
+        sim.net.partition(minority, sim.nodes.map((n) => n.id).filter((v) => !minority.includes(v)));
       }
     });
     every(sim, rng, 150, 600, () => {
@@ -147,7 +157,8 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
 /** Plays `scenario` for `seed`; a failure is returned, not thrown, with the seed's replay line. */
 export function runSeed(scenario: ScenarioName, seed: number, bug?: SimBug, tracing = false): RunResult {
   const voters = seed % 2 === 0 ? 3 : 5;
-  const cluster = new SimCluster(seed, voters, bug, tracing);
+  const observers = seed % 3;
+  const cluster = new SimCluster(seed, voters, bug, tracing, observers);
   const r = cluster.prng.fork();
   let failure: string | undefined;
   try {
@@ -166,11 +177,13 @@ export function runSeed(scenario: ScenarioName, seed: number, bug?: SimBug, trac
     seed,
     scenario,
     voters,
+    observers,
     failure,
     elections: cluster.checker.leaderElections,
     committed: cluster.checker.committed.length,
     snapshotsInstalled: cluster.checker.snapshotsInstalled,
     truncations: cluster.checker.truncations,
+    observerSteps: cluster.checker.observerSteps,
     steps: cluster.steps,
     trace: cluster.trace,
   };

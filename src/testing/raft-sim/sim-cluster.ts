@@ -6,8 +6,13 @@
  * Deliberate driver bugs (`SimBug`) show the checker catches what the order contract prevents:
  * `unsyncedQuorumState` leaves quorum-state writes in the page cache (votes not durable),
  * `noFsync` makes `flush` a no-op (offsets reported before they are durable),
- * `loseVoteRequests` never delivers a real (not pre-) vote request (no election can finish), and
+ * `loseVoteRequests` never delivers a real (not pre-) vote request (no election can finish),
+ * `observerThinksItVotes` configures each observer with itself among the voters, and
  * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
+ *
+ * Observers (nodes not among the voters, ids after the voters'; the even-numbered ones know only
+ * bootstrap servers, not the voter set) run the same core; the checker
+ * sees that they never vote, stand or lead, and holds them to the same committed sequence.
  */
 import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
 import { Checker, decodeSnapshot, encodeSnapshot, entryKey, SimViolation } from './checker.js';
@@ -15,7 +20,7 @@ import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
 
-export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests';
+export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests' | 'observerThinksItVotes';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly toIncarnation: number; readonly message: RaftMessage }
@@ -91,6 +96,7 @@ export class SimCluster {
   readonly checker = new Checker();
   readonly nodes: SimNode[];
   readonly voters: NodeId[];
+  readonly observers: NodeId[];
   private readonly queue = new EventQueue();
   /** Chance that a node dies between two outputs of a step (a crash mid-fsync-sequence). */
   midStepCrashP = 0;
@@ -104,11 +110,13 @@ export class SimCluster {
     voterCount: number,
     readonly bug: SimBug | undefined,
     tracing: boolean,
+    observerCount = 0,
   ) {
     this.prng = new Prng(seed);
     this.net = new SimNetwork(this.prng.fork());
     this.voters = Array.from({ length: voterCount }, (_, i) => i + 1);
-    this.nodes = this.voters.map((id) => new SimNode(id));
+    this.observers = Array.from({ length: observerCount }, (_, i) => voterCount + i + 1);
+    this.nodes = [...this.voters, ...this.observers].map((id) => new SimNode(id));
     this.trace = tracing ? [] : undefined;
   }
 
@@ -140,7 +148,10 @@ export class SimCluster {
     const { quorumState, log } = node.disk.recovered();
     // Small fetches and snapshot chunks, so partial answers and multi-chunk snapshots happen.
     const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' ? { testOnlyBug: this.bug } : {}) });
-    node.core = new RaftCore({ localId: node.id, voters: this.voters, config, random: this.prng.fork(), reader: node.disk, quorumState, log });
+    const voters = this.bug === 'observerThinksItVotes' && this.isObserver(node.id) ? [...this.voters, node.id] : this.voters;
+    // Even-numbered observers know no voters, only bootstrap servers (the voters' addresses, KIP-853).
+    const bootstrapOnly = this.isObserver(node.id) && node.id % 2 === 0 && this.bug !== 'observerThinksItVotes';
+    node.core = new RaftCore({ localId: node.id, voters: bootstrapOnly ? [] : voters, ...(bootstrapOnly ? { bootstrap: this.voters } : {}), config, random: this.prng.fork(), reader: node.disk, quorumState, log });
     this.checker.restarted(node.id, Math.max(quorumState?.epoch ?? 0, log.epochStarts.at(-1)?.epoch ?? log.snapshotId?.epoch ?? 0));
     this.log(`node ${node.id} starts (epoch ${quorumState?.epoch ?? 0}, log [${log.startOffset}, ${log.endOffset}))`);
     node.tickAt = Infinity;
@@ -157,12 +168,17 @@ export class SimCluster {
     if (restartAfterMs !== undefined) this.at(this.now + restartAfterMs, () => this.start(node));
   }
 
+  isObserver(id: NodeId): boolean {
+    return this.observers.includes(id);
+  }
+
   feed(node: SimNode, input: RaftInput): void {
     const core = node.core;
     if (core === undefined) return;
     this.steps++;
     const outputs = core.step(this.now, input);
     if (this.trace !== undefined && input.kind !== 'tick') this.log(`node ${node.id} <- ${describeInput(input)}`);
+    if (this.isObserver(node.id)) this.checker.observerStep(node.id, core.role, outputs);
     this.perform(node, outputs);
     const after = node.core;
     if (after === undefined) return;
