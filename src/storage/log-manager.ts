@@ -351,6 +351,7 @@ export class LogManager {
   async deleteLog(topic: string, partition: number): Promise<void> {
     const key = partitionDirName(topic, partition);
     await this.creating.get(key)?.catch(() => undefined);
+    await this.swapping.get(key)?.catch(() => undefined);
     await this.abortFutureLog(topic, partition);
     const entry = this.logs.get(key);
     if (entry === undefined) return;
