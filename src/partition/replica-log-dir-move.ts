@@ -14,7 +14,8 @@
  *
  * `throttle` is where replica.alter.log.dirs.io.max.bytes.per.second plugs in: it is awaited after
  * each chunk copied with the chunk's size (Kafka's ReplicaAlterLogDirsManager quota); unset, the
- * copy runs unthrottled.
+ * copy runs unthrottled. It must resolve in bounded time: cancelling a move (a redirect, the
+ * replica removed, shutdown) waits for the step under way.
  */
 import type { FileSystem } from '../io/file-system.js';
 import type { LogManager } from '../storage/log-manager.js';
