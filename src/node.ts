@@ -398,7 +398,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
       await closeAll();
-      // A log-dir move in progress stops here; its future log is dropped at the next start.
+      // A log-dir move in progress stops here; it resumes from its future log at the next start.
       await replicas.cancelMoves();
       await replicas.saveProducerSnapshots();
       await replicas.checkpointHighWatermarks();

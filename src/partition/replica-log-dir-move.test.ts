@@ -2,11 +2,13 @@
  * AlterReplicaLogDirs through the ReplicaManager, on a node with two log dirs: a leader replica
  * moves while producers keep appending (every acknowledged batch is in the moved log, in order,
  * byte for byte; HW, epoch and role carry over; a restart finds it in the new dir); a follower's
- * log truncated during the copy is moved as it is after the truncation; Kafka's errors and the
- * dir remembered for a replica not hosted yet.
+ * log truncated during the copy is moved as it is after the truncation; a move cut by a crash
+ * resumes at the next start, its future log first cut back to where it agrees with a log that was
+ * truncated meanwhile; Kafka's errors and the dir remembered for a replica not hosted yet.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { FileSystem } from '../io/file-system.js';
 import { realFileSystem as fs } from '../io/real-file-system.js';
 import { MetadataImage } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
@@ -15,7 +17,7 @@ import { BASE_OFFSET_OFFSET, PARTITION_LEADER_EPOCH_OFFSET } from '../protocol/r
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../storage/log-config.js';
 import { LogManager } from '../storage/log-manager.js';
 import { makeBatch } from '../storage/test-batches.js';
-import { TempDirs } from '../storage/test-dirs.js';
+import { CountingFileSystem, TempDirs } from '../storage/test-dirs.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import type { Partition } from './partition.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -29,9 +31,10 @@ interface Node {
   apply: (r: MetadataRecord) => Promise<unknown>;
 }
 
-async function startNode(dirs: string[], opts: { leader: number; throttle?: (bytes: number) => Promise<void> }): Promise<Node> {
-  const logs = await LogManager.open(fs, dirs, { configFor: () => config });
-  const rm = new ReplicaManager(fs, logs, {
+async function startNode(dirs: string[], opts: { leader: number; throttle?: (bytes: number) => Promise<void>; fs?: FileSystem }): Promise<Node> {
+  const files = opts.fs ?? fs;
+  const logs = await LogManager.open(files, dirs, { configFor: () => config });
+  const rm = new ReplicaManager(files, logs, {
     nodeId: 1,
     fsyncOnAcksAll: true,
     logConfigFor: () => config,
@@ -161,6 +164,41 @@ describe('partition/ReplicaLogDirMove (AlterReplicaLogDirs)', () => {
     await n.logs.close();
   });
 
+  it('a move cut by a crash resumes at the next start; a future log the log was truncated under is cut back first', async () => {
+    const dirs = [await temp.make(), await temp.make()];
+    const crashing = new CountingFileSystem(fs);
+    let p!: Partition;
+    let steps = 0;
+    // After three chunks copied (84 offsets), the follower truncates to 40 and appends a new
+    // leader's batches; the copy never goes on (the node crashes first).
+    const throttle = async (): Promise<void> => {
+      if (++steps < 3) return;
+      await p.truncateTo(40);
+      for (let i = 0; i < 30; i++) await p.appendAsFollower(leaderBatch(40 + i * 2, 5, 900 + i));
+      await new Promise<void>(() => undefined);
+    };
+    const n = await startNode(dirs, { leader: 2, throttle, fs: crashing });
+    p = n.rm.get('t', 0)!;
+    for (let i = 0; i < 60; i++) await p.appendAsFollower(leaderBatch(i * 2, 3, i));
+    const from = n.logs.logDirOf('t', 0)!;
+    const to = dirs.find((d) => d !== from)!;
+    assert.equal(await n.rm.alterReplicaLogDir('t', 0, path.resolve(to)), ErrorCode.NONE);
+    await waitUntil(() => p.logEndOffset === 100);
+    assert.ok(n.logs.futureLogOf('t', 0)!.log.logEndOffset > 40, 'the future log holds offsets the log no longer has');
+    await crashing.crash();
+
+    const again = await startNode(dirs, { leader: 2 });
+    const move = again.rm.moveOf('t', 0);
+    assert.equal(move?.logDir, to, 'the move resumed');
+    assert.equal(await move.done, true);
+    const moved = again.rm.get('t', 0)!;
+    assert.equal(path.dirname(moved.dir), to);
+    const expected = Buffer.concat([...Array.from({ length: 20 }, (_, i) => leaderBatch(i * 2, 3, i)), ...Array.from({ length: 30 }, (_, i) => leaderBatch(40 + i * 2, 5, 900 + i))]);
+    assert.deepEqual(await readAll(moved), expected);
+    assert.deepEqual(moved.endOffsetForEpoch(3), { epoch: 3, endOffset: 40 });
+    await again.logs.close();
+  });
+
   it("Kafka's errors; a replica not hosted yet is created in the dir asked for; a move to its own dir is a no-op", async () => {
     const dirs = [await temp.make(), await temp.make()];
     // The copy holds after its first chunk until released, so the redirect below finds it running.
@@ -191,3 +229,8 @@ describe('partition/ReplicaLogDirMove (AlterReplicaLogDirs)', () => {
     await n.logs.close();
   });
 });
+
+async function waitUntil(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), 'condition not reached within 2.5 s');
+}

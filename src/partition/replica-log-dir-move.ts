@@ -10,7 +10,8 @@
  * leader epochs kept) and appends as a follower does (follower-append.ts: the future log's
  * aborted-transaction index is built from the batches, as a follower's is). It follows the current
  * log while it copies: a truncation of it (this replica following a new leader) truncates the
- * future log too, a log start moved past the copy restarts it there.
+ * future log too, a log start moved past the copy restarts it there. A move a restart cut short
+ * resumes from the future log found at startup, cut back first to where it agrees with the log.
  *
  * `throttle` is where replica.alter.log.dirs.io.max.bytes.per.second plugs in: it is awaited after
  * each chunk copied with the chunk's size (Kafka's ReplicaAlterLogDirsManager quota); unset, the
@@ -34,6 +35,8 @@ export interface LogDirMoveOptions {
   throttle?: (bytes: number) => Promise<void>;
   chunkBytes?: number;
   logger: Logger;
+  /** The future log was found at startup (a move a restart interrupted): checked against the log first. */
+  resumed?: boolean;
 }
 
 export class ReplicaLogDirMove {
@@ -75,6 +78,7 @@ export class ReplicaLogDirMove {
 
   private async run(): Promise<boolean> {
     try {
+      if (this.opts.resumed === true) await this.reconcile();
       // Copy while the replica serves, until a read finds little left (then the swap copies the rest).
       const nearlyThere = (this.opts.chunkBytes ?? DEFAULT_MOVE_CHUNK_BYTES) / 2;
       for (;;) {
@@ -107,6 +111,32 @@ export class ReplicaLogDirMove {
     await appendAsFollower(this.future, this.producers, this.fs, read.records);
     await this.opts.throttle?.(read.records.length);
     return read.records.length;
+  }
+
+  /**
+   * A resumed move's future log may hold what the log no longer does (the log was truncated, as a
+   * follower, after those bytes were copied, and the restart came before the copy followed): it is
+   * cut back to where the two agree, found through their leader epochs as a follower finds its
+   * divergence from its leader (Kafka's future replica fetches with OffsetsForLeaderEpoch too).
+   */
+  private async reconcile(): Promise<void> {
+    this.producers = await loadProducerState(this.fs, this.future);
+    for (;;) {
+      const future = this.future;
+      if (future.logEndOffset === future.logStartOffset) return;
+      const epoch = future.epochs.latestEpoch;
+      const theirs = epoch < 0 ? { epoch: -1, endOffset: -1 } : this.partition.endOffsetForEpoch(epoch);
+      if (theirs.epoch < 0 || theirs.endOffset < 0) return this.restartAt(this.partition.logStartOffset);
+      const mine = theirs.epoch === epoch ? future.logEndOffset : future.epochs.endOffsetFor(theirs.epoch, future.logEndOffset).endOffset;
+      const cut = Math.min(mine, theirs.endOffset, future.logEndOffset);
+      if (cut <= future.logStartOffset) return this.restartAt(this.partition.logStartOffset);
+      if (cut < future.logEndOffset) {
+        this.opts.logger.warn(`resuming the move of ${this.name}: its future log is cut from ${future.logEndOffset} to ${cut}, where it agrees with the log`);
+        await future.truncateTo(cut);
+        this.producers = await loadProducerState(this.fs, future);
+      }
+      if (theirs.epoch === epoch || cut === future.logEndOffset && theirs.epoch === future.epochs.latestEpoch) return;
+    }
   }
 
   /** The first batch read may start below an empty future log's start (the log start is mid-batch). */

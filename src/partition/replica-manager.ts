@@ -8,6 +8,7 @@
  * hosted yet.
  */
 import type { LogManager } from '../storage/log-manager.js';
+import type { PartitionLog } from '../storage/partition-log.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
@@ -160,21 +161,27 @@ export class ReplicaManager {
     await this.cancelMove(topic, partition);
     if (this.logs.logDirOf(topic, partition) === logDir) return ErrorCode.NONE;
     try {
-      const future = await this.logs.createFutureLog(topic, partition, logDir);
-      const move = new ReplicaLogDirMove(this.fs, this.logs, p, future, logDir, {
-        logger: this.opts.logger ?? silentLogger,
-        ...(this.opts.moveThrottle === undefined ? {} : { throttle: this.opts.moveThrottle }),
-        ...(this.opts.moveChunkBytes === undefined ? {} : { chunkBytes: this.opts.moveChunkBytes }),
-      });
-      this.moves.set(key, move);
-      void move.done.then(() => {
-        if (this.moves.get(key) === move) this.moves.delete(key);
-      });
+      this.startMove(p, await this.logs.createFutureLog(topic, partition, logDir), logDir, false);
       return ErrorCode.NONE;
     } catch (e) {
       (this.opts.logger ?? silentLogger).warn(`AlterReplicaLogDirs ${key} to ${logDir}: ${e instanceof Error ? e.message : String(e)}`);
       return ErrorCode.KAFKA_STORAGE_ERROR;
     }
+  }
+
+  /** Runs a move of `p` into `future` (in `logDir`); `resumed`: a future log found at startup. */
+  private startMove(p: Partition, future: PartitionLog, logDir: string, resumed: boolean): void {
+    const key = `${p.topic}-${p.partitionId}`;
+    const move = new ReplicaLogDirMove(this.fs, this.logs, p, future, logDir, {
+      logger: this.opts.logger ?? silentLogger,
+      resumed,
+      ...(this.opts.moveThrottle === undefined ? {} : { throttle: this.opts.moveThrottle }),
+      ...(this.opts.moveChunkBytes === undefined ? {} : { chunkBytes: this.opts.moveChunkBytes }),
+    });
+    this.moves.set(key, move);
+    void move.done.then(() => {
+      if (this.moves.get(key) === move) this.moves.delete(key);
+    });
   }
 
   /** The replica's log-dir move in progress: its target dir, and `done` (true once swapped). */
@@ -259,6 +266,9 @@ export class ReplicaManager {
     // Its role is set before any request can find it: a follower never appends as a leader.
     const role = await this.applyRole(hosted, partition, true);
     parts.set(partition.partitionId, hosted);
+    // A move interrupted by a restart goes on from its future log (as Kafka's does).
+    const future = this.logs.futureLogOf(topic.name, partition.partitionId);
+    if (future !== undefined) this.startMove(hosted, future.log, future.logDir, true);
     return role;
   }
 

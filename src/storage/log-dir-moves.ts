@@ -11,7 +11,9 @@
  *   2. `<dir B>/<topic>-<p>.<id>-future` → `<dir B>/<topic>-<p>`.
  * Each rename is made durable (dir fsync) before the next step. So at startup:
  * - a future dir whose partition has a live dir anywhere: the swap had not committed, the live
- *   log is the replica; the future dir is removed (the move is abandoned, as if never asked for);
+ *   log is the replica; the future log is loaded and the move resumes (as Kafka's does) once the
+ *   replica is hosted: its copy first cuts the future log back to where it agrees with the log
+ *   (replica-log-dir-move.ts), since a crash may have kept bytes the log has since truncated;
  * - a future dir with no live dir but a `-delete` dir of the same `<id>`: step 1 happened, step 2
  *   did not; the future log is complete, so step 2 is done now;
  * - any other future dir (its source deleted meanwhile) is removed.
@@ -32,15 +34,20 @@ import {
 import { LEADER_EPOCH_CHECKPOINT } from './leader-epoch-cache.js';
 import { PartitionLog } from './partition-log.js';
 
-interface FoundFuture {
+/** A future dir found at startup. */
+export interface FoundFuture {
   logDir: string;
   name: string;
-  key: string;
+  topic: string;
+  partition: number;
   uniqueId: string;
 }
 
-/** Finishes or abandons every move a crash interrupted (see the header); before the dirs are loaded. */
-export async function recoverInterruptedMoves(fs: FileSystem, logDirs: readonly string[], logger: Logger): Promise<void> {
+/**
+ * Finishes the swaps a crash interrupted and drops the future dirs with no replica (see the
+ * header); before the dirs are loaded. Returns the future dirs of moves to resume.
+ */
+export async function recoverInterruptedMoves(fs: FileSystem, logDirs: readonly string[], logger: Logger): Promise<FoundFuture[]> {
   const live = new Set<string>();
   const deleting = new Set<string>();
   const futures: FoundFuture[] = [];
@@ -51,24 +58,32 @@ export async function recoverInterruptedMoves(fs: FileSystem, logDirs: readonly 
       const future = parseSuffixedDirName(e.name, FUTURE_DIR_SUFFIX);
       const doomed = parseSuffixedDirName(e.name, DELETE_DIR_SUFFIX);
       const tp = parsePartitionDirName(e.name);
-      if (future !== null) futures.push({ logDir, name: e.name, key: partitionDirName(future.topic, future.partition), uniqueId: future.uniqueId });
+      if (future !== null) futures.push({ logDir, name: e.name, ...future });
       else if (doomed !== null) deleting.add(`${partitionDirName(doomed.topic, doomed.partition)}.${doomed.uniqueId}`);
       else if (tp !== null) live.add(partitionDirName(tp.topic, tp.partition));
     }
   }
+  const resume: FoundFuture[] = [];
   for (const f of futures) {
+    const key = partitionDirName(f.topic, f.partition);
     const from = path.join(f.logDir, f.name);
-    if (!live.has(f.key) && deleting.has(`${f.key}.${f.uniqueId}`)) {
-      logger.warn(`completing the move of ${f.key} into ${f.logDir}: a restart interrupted its swap after the commit point`);
-      await fs.rename(from, path.join(f.logDir, f.key));
+    if (!live.has(key) && deleting.has(`${key}.${f.uniqueId}`)) {
+      logger.warn(`completing the move of ${key} into ${f.logDir}: a restart interrupted its swap after the commit point`);
+      await fs.rename(from, path.join(f.logDir, key));
       await fs.syncDir(f.logDir);
-      live.add(f.key);
+      live.add(key);
       continue;
     }
-    logger.warn(`removing ${f.name} in ${f.logDir}: a move of ${f.key} interrupted by a restart before its swap (the replica stays where it was)`);
+    if (live.has(key) && !resume.some((r) => r.topic === f.topic && r.partition === f.partition)) {
+      logger.info(`${f.name} in ${f.logDir}: the move of ${key} resumes once the replica is hosted`);
+      resume.push(f);
+      continue;
+    }
+    logger.warn(`removing ${f.name} in ${f.logDir}: a move of ${key} whose replica is gone`);
     await fs.rm(from);
     await fs.syncDir(f.logDir);
   }
+  return resume;
 }
 
 export function futureDirPath(logDir: string, topic: string, partition: number, uniqueId: string): string {

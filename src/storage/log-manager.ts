@@ -7,8 +7,9 @@
  * the cleaner every log.cleaner.backoff.ms (compaction of logs whose cleanup.policy has compact).
  * Each background pass starts only after the previous one finished; both stop on close().
  * A replica moving to another log dir (AlterReplicaLogDirs) has a future log there
- * (log-dir-moves.ts: names, the swap's commit point, recovery); the move's copying is the
- * partition layer's (partition/replica-log-dir-move.ts), its files are created and swapped here.
+ * (log-dir-moves.ts: names, the swap's commit point, recovery; a future log found at startup is
+ * loaded for its move to resume); the move's copying is the partition layer's
+ * (partition/replica-log-dir-move.ts), its files are created and swapped here.
  *
  * Invariants:
  * - the clean-shutdown marker exists only while no log in that dir is open for writing: it is
@@ -38,7 +39,7 @@ import {
 } from './file-names.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
-import { futureDirPath, recoverInterruptedMoves, swapInFutureLog } from './log-dir-moves.js';
+import { type FoundFuture, futureDirPath, recoverInterruptedMoves, swapInFutureLog } from './log-dir-moves.js';
 
 /** Kafka's KRaft metadata topic: its log is owned by the quorum, not by the LogManager. */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -121,9 +122,23 @@ export class LogManager {
   static async open(fs: FileSystem, logDirs: readonly string[], opts: LogManagerOptions = {}): Promise<LogManager> {
     if (logDirs.length === 0) throw new Error('LogManager needs at least one log dir');
     const mgr = new LogManager(fs, logDirs, opts);
-    await recoverInterruptedMoves(fs, logDirs, mgr.logger);
+    const futures = await recoverInterruptedMoves(fs, logDirs, mgr.logger);
     for (const dir of logDirs) await mgr.loadDir(dir);
+    for (const f of futures) await mgr.loadFutureLog(f);
     return mgr;
+  }
+
+  /** A move's future log found at startup, recovered as any log is; the move resumes when its replica is hosted. */
+  private async loadFutureLog(f: FoundFuture): Promise<void> {
+    const key = partitionDirName(f.topic, f.partition);
+    if (!this.logs.has(key)) return;
+    const log = await PartitionLog.open(this.fs, path.join(f.logDir, f.name), this.configFor(f.topic), {
+      hadCleanShutdown: this.cleanDirs.has(f.logDir),
+      ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+    });
+    for (const note of log.recoveryNotes) this.logger.warn(`recovering ${f.name} in ${f.logDir}: ${note}`);
+    log.onBackgroundError = (m) => this.logger.warn(`${key} (future log): ${m}`);
+    this.futures.set(key, { topic: f.topic, partition: f.partition, log, logDir: f.logDir, uniqueId: f.uniqueId });
   }
 
   private async loadDir(logDir: string): Promise<void> {
@@ -492,7 +507,7 @@ export class LogManager {
     this.timers.clear();
     await Promise.all([...this.passes]);
     await Promise.all([...this.creating.values()].map((p) => p.catch(() => undefined)));
-    // A future log stays on disk, closed; the next start removes it (the move is not resumed).
+    // A future log stays on disk, closed; at the next start its move resumes.
     await Promise.allSettled([...this.futures.values()].map((e) => e.log.close()));
     const results = await Promise.allSettled([...this.logs.values()].map((e) => e.log.close()));
     await this.checkpoint();
