@@ -177,9 +177,9 @@ function defineJbodRun(target: Target): void {
       assert.ok(during > 0, 'records were written during the move');
 
       assert.deepEqual(placement(await describeDirs()).get(`${topic}-0`), [target], 'kafka-log-dirs shows the replica in the new dir only');
-      // Kafka removes the old dir's copy (renamed -delete) after file.delete.delay.ms: poll for it.
       assert.equal(existsSync(path.join(target, `${topic}-0`)), true, 'the partition dir is in the target log dir');
-      await waitFor('the old copy removed from the first dir', async () => !existsSync(path.join(before, `${topic}-0`)), 90_000, 500);
+      // The old copy is renamed `-delete` at the swap (Kafka removes it file.delete.delay.ms later).
+      await waitFor('the partition dir gone from the first dir', async () => !existsSync(path.join(before, `${topic}-0`)), 90_000, 500);
 
       const consumer = kafka.consumer({ groupId: uniqueTopic('jbod-reader') });
       await consumer.connect();
