@@ -177,7 +177,7 @@ function defineJbodRun(target: Target): void {
       assert.ok(during > 0, 'records were written during the move');
 
       assert.deepEqual(placement(await describeDirs()).get(`${topic}-0`), [target], 'kafka-log-dirs shows the replica in the new dir only');
-      assert.equal(existsSync(path.join(target, `${topic}-0`)), true, 'the partition dir is in the target log dir');
+      assert.equal(existsSync(path.join(target, `${topic}-0`, '00000000000000000000.log')), true, 'the partition\'s first segment is in the target log dir');
       // The old copy is renamed `-delete` at the swap (Kafka removes it file.delete.delay.ms later).
       await waitFor('the partition dir gone from the first dir', async () => !existsSync(path.join(before, `${topic}-0`)), 90_000, 500);
 
