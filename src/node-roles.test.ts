@@ -9,12 +9,31 @@ import { waitFor } from './compat/wait.js';
 const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, check, timeoutMs, 100);
 
 const FAST_SESSIONS = { 'broker.session.timeout.ms': '2000', 'broker.heartbeat.interval.ms': '250' };
+/**
+ * Observer brokers learn of a new active controller only after controller.quorum.fetch.timeout.ms
+ * (2 s) without an answer from the old one, as Kafka's do: their sessions must outlast that
+ * (Kafka's default is 9 s) or a controller failover fences live brokers.
+ */
+const OBSERVER_SESSIONS = { 'broker.session.timeout.ms': '6000', 'broker.heartbeat.interval.ms': '500' };
 
 /** The brokers the cluster describes, once `expected` of them are. */
 async function describedBrokers(admin: Admin, expected: number): Promise<number[]> {
   return until(`${expected} brokers described`, async () => {
     const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort();
     return ids.length === expected ? ids : undefined;
+  });
+}
+
+/**
+ * Creates a topic and waits (bounded) until the broker asked knows every partition's leader: a
+ * broker learns of the topic as it follows the metadata log, so right after CreateTopics returns
+ * one that has not caught up answers UNKNOWN_TOPIC_OR_PARTITION (as Kafka's brokers do).
+ */
+async function createTopic(admin: Admin, topic: string, numPartitions: number, replicationFactor: number): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false });
+  await until(`${topic}'s leaders known`, async () => {
+    const ps = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0]?.partitions ?? [], () => []);
+    return ps.length === numPartitions && ps.every((p) => p.leader >= 0) ? true : undefined;
   });
 }
 
@@ -73,21 +92,20 @@ describe('process.roles: controller-only and broker-only nodes in one cluster', 
     }
   });
   it('three broker-only observers and three controller-only voters: replicated writes survive the loss of the active controller and of a broker', async () => {
-    cluster = await InProcessCluster.start({ nodes: 6, roles: (id) => (id <= 3 ? 'broker' : 'controller'), config: FAST_SESSIONS });
+    cluster = await InProcessCluster.start({ nodes: 6, roles: (id) => (id <= 3 ? 'broker' : 'controller'), config: OBSERVER_SESSIONS });
     const c = cluster;
     const kafka = new Kafka({ clientId: 'roles-test', brokers: c.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
     const admin = kafka.admin();
     await admin.connect();
     try {
       assert.deepEqual(await describedBrokers(admin, 3), [1, 2, 3], 'only the brokers are described');
-      await admin.createTopics({ topics: [{ topic: 'split', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+      await createTopic(admin, 'split', 3, 3);
       assert.equal((await writeAndReadBack(kafka, 'split', 20)).length, 20);
       // The active controller goes: another voter takes over and metadata changes go on.
       const active = c.node(4)?.quorumLeader();
       assert.ok(active !== undefined && active >= 4, `a controller-only node is the active controller (got ${String(active)})`);
       await c.halt(active);
-      await admin.createTopics({ topics: [{ topic: 'after-controller-loss', numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
-      await until('every broker knows the new topic', async () => (await admin.fetchTopicMetadata({ topics: ['after-controller-loss'] })).topics[0]?.partitions);
+      await createTopic(admin, 'after-controller-loss', 2, 3);
       // A broker goes: its leaderships move to in-sync replicas on the other brokers.
       await c.halt(1);
       await until('no partition led by broker 1', async () => {

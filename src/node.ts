@@ -38,6 +38,7 @@ import { BrokerLifecycle } from './node-lifecycle.js';
 import { followRole, forgetReplicas } from './node-leadership.js';
 import { startBackgroundTasks, startControllerDuties } from './node-tasks.js';
 import { isrProposer, registration, brokerAddress, clusterIdFromVoters } from './node-registration.js';
+import { clusterIdFromControllers } from './node-cluster-id.js';
 import { bootstrapFeaturesCommand } from './controller/feature-control.js';
 import { METADATA_TOPIC } from './controller/metadata-log.js';
 import { RaftMetadataLog } from './controller/raft-metadata-log.js';
@@ -110,7 +111,11 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const voters = quorumVoters(config);
   // A broker-only node is never alone: it follows the voters' metadata log as an observer.
   const alone = isController && [...voters.keys()].every((id) => id === config.nodeId);
-  const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, alone ? randomTopicId : () => clusterIdFromVoters(config.controllerQuorumVoters), randomTopicId);
+  // A broker that knows the controllers only by controller.quorum.bootstrap.servers (KIP-853).
+  const bootstrapOnly = !isController && voters.size === 0;
+  const bootstrapServers = bootstrapOnly ? config.controllerQuorumBootstrapServers : [];
+  const newClusterId = alone ? randomTopicId : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : () => clusterIdFromVoters(config.controllerQuorumVoters);
+  const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId, randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
     perBroker: () => image.resourceConfig(ConfigResourceType.Broker, String(config.nodeId)),
@@ -126,7 +131,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
-  const raftTransport = alone ? undefined : new RaftSocketTransport({ nodeId: config.nodeId, voters, clock, requestTimeoutMs: config.controllerQuorumRequestTimeoutMs });
+  const raftTransport = alone ? undefined : new RaftSocketTransport({ nodeId: config.nodeId, voters, bootstrapServers, clock, requestTimeoutMs: config.controllerQuorumRequestTimeoutMs });
+  // A controller's listener: from controller.quorum.voters, else as the quorum's answers named it.
+  const controllerAddress = (id: number): HostPort | undefined => voters.get(id) ?? raftTransport?.endpointOf(id);
   const metadataLog = await RaftMetadataLog.open({
     fs,
     log: metadataPartition,
@@ -150,8 +157,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     onFatal: (e) => log.error(`metadata quorum failed; metadata changes are refused from now on: ${e instanceof Error ? e.stack : String(e)}`),
   });
   const controller = new Controller(image, metadataLog);
-  const channel = alone ? null : new ControllerChannel({ nodeId: config.nodeId, voters, leaderId: () => metadataLog.leaderId, clock, attemptTimeoutMs: config.controllerQuorumRequestTimeoutMs });
-  const forwarder = alone ? undefined : new RequestForwarder({ voters, controller: () => metadataLog.controllerState(), timeoutMs: 30_000 });
+  const channel = alone ? null : new ControllerChannel({ nodeId: config.nodeId, addressOf: controllerAddress, leaderId: () => metadataLog.leaderId, clock, attemptTimeoutMs: config.controllerQuorumRequestTimeoutMs });
+  const forwarder = alone ? undefined : new RequestForwarder({ addressOf: controllerAddress, controller: () => metadataLog.controllerState(), timeoutMs: 30_000, attemptTimeoutMs: config.controllerQuorumRequestTimeoutMs, clock });
   const clusterControl = new ClusterControl({
     run: (c) => controller.run(c),
     image,

@@ -68,7 +68,7 @@ describe('cluster: ControllerChannel', function () {
       asked.push(leader);
       return leader;
     };
-    const channel = new ControllerChannel({ nodeId: 5, voters, leaderId, clock: systemClock, retryBackoffMs: 20, requestTimeoutMs: 10_000 });
+    const channel = new ControllerChannel({ nodeId: 5, addressOf: (id) => voters.get(id), leaderId, clock: systemClock, retryBackoffMs: 20, requestTimeoutMs: 10_000 });
     channels.push(channel);
     const response: AllocateProducerIdsResponse = await channel.send(allocate, {
       notController: (r) => {
@@ -85,7 +85,7 @@ describe('cluster: ControllerChannel', function () {
   });
 
   it('rejects at its deadline when no controller is ever known, naming why', async () => {
-    const channel = new ControllerChannel({ nodeId: 5, voters: new Map(), leaderId: () => -1, clock: systemClock, retryBackoffMs: 20, requestTimeoutMs: 200 });
+    const channel = new ControllerChannel({ nodeId: 5, addressOf: () => undefined, leaderId: () => -1, clock: systemClock, retryBackoffMs: 20, requestTimeoutMs: 200 });
     channels.push(channel);
     const started = Date.now();
     await assert.rejects(channel.send(allocate), /AllocateProducerIds: no answer from the active controller within 200 ms \(last: no controller is known yet\)/);
@@ -94,7 +94,7 @@ describe('cluster: ControllerChannel', function () {
 
   it('a broker listener neither advertises nor serves the controller API: the send rejects at once', async () => {
     const broker = await node(2, leaderStore(), 'PLAINTEXT');
-    const channel = new ControllerChannel({ nodeId: 5, voters: new Map([[2, broker.listener.address]]), leaderId: () => 2, clock: systemClock, requestTimeoutMs: 10_000 });
+    const channel = new ControllerChannel({ nodeId: 5, addressOf: (id) => (id === 2 ? broker.listener.address : undefined), leaderId: () => 2, clock: systemClock, requestTimeoutMs: 10_000 });
     channels.push(channel);
     const started = Date.now();
     await assert.rejects(channel.send(allocate), /does not advertise AllocateProducerIds/);

@@ -22,8 +22,8 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 export interface ControllerChannelOptions {
   /** This node's id (the client id names it). */
   readonly nodeId: number;
-  /** controller.quorum.voters: each voter's controller listener. */
-  readonly voters: ReadonlyMap<number, HostPort>;
+  /** A controller's listener: controller.quorum.voters, or the address the quorum's answers named. */
+  readonly addressOf: (nodeId: number) => HostPort | undefined;
   /** The quorum's leader as this node knows it now; -1 when none is known. */
   readonly leaderId: () => number;
   readonly clock: Clock;
@@ -104,8 +104,8 @@ export class ControllerChannel {
   private async attempt<T>(call: ApiCall<T>, deadline: number): Promise<{ kind: 'answer'; response: T; leaderId: number } | { kind: 'retry'; reason: string }> {
     const leaderId = this.opts.leaderId();
     if (leaderId < 0) return { kind: 'retry', reason: 'no controller is known yet' };
-    const address = this.opts.voters.get(leaderId);
-    if (address === undefined) return { kind: 'retry', reason: `the quorum's leader ${leaderId} is not in controller.quorum.voters` };
+    const address = this.opts.addressOf(leaderId);
+    if (address === undefined) return { kind: 'retry', reason: `the address of the quorum's leader ${leaderId} is not known` };
     const bound = (): number => Math.max(1, Math.min(deadline - this.opts.clock.nowMs(), this.opts.attemptTimeoutMs ?? Number.POSITIVE_INFINITY));
     const link = this.link(leaderId, address, bound());
     let connection: KafkaConnection;

@@ -10,15 +10,23 @@
  */
 import { FrameStream } from '../client/frame-stream.js';
 import { formatHostPort, openFrames, type HostPort } from '../client/connection.js';
+import type { Clock } from '../io/clock.js';
 
 export interface RequestForwarderOptions {
-  /** controller.quorum.voters: where each voter's controller listener is. */
-  readonly voters: ReadonlyMap<number, HostPort>;
+  /** A controller's listener: controller.quorum.voters, or the address the quorum's answers named. */
+  readonly addressOf: (nodeId: number) => HostPort | undefined;
   /** The active controller the quorum knows, -1 when none is; and whether it is this node. */
   readonly controller: () => { active: boolean; leaderId: number };
-  /** How long to wait for the controller's answer. */
+  /** How long to keep looking for the controller's answer. */
   readonly timeoutMs: number;
+  /** Bound on one connect and one exchange (controller.quorum.request.timeout.ms); default timeoutMs. */
+  readonly attemptTimeoutMs?: number;
+  readonly clock: Clock;
+  /** Pause between tries while the controller is unreachable or unknown (retry.backoff.ms). */
+  readonly retryBackoffMs?: number;
 }
+
+const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 /** Where a request header's correlation id sits in a request frame (after api key and version). */
 const REQUEST_CORRELATION_OFFSET = 4;
@@ -34,7 +42,7 @@ export class RequestForwarder {
   /** True when another node is the active controller: the request goes there. */
   shouldForward(): boolean {
     const c = this.o.controller();
-    return !c.active && c.leaderId >= 0 && this.o.voters.has(c.leaderId);
+    return !c.active && c.leaderId >= 0 && this.o.addressOf(c.leaderId) !== undefined;
   }
 
   /**
@@ -43,9 +51,24 @@ export class RequestForwarder {
    * client's; null when the controller could not be reached (the caller answers locally).
    */
   forward(frame: Buffer): Promise<Buffer | null> {
-    const run = this.queue.then(() => this.exchange(frame));
+    const run = this.queue.then(() => this.exchangeRetrying(frame));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Kafka's forwarding retries until the request times out: a controller that just died is
+   * replaced by an election within moments, and the request goes to the new one. Null once the
+   * time is up, when this node became the controller, or when closed.
+   */
+  private async exchangeRetrying(frame: Buffer): Promise<Buffer | null> {
+    const clock = this.o.clock;
+    const deadline = clock.nowMs() + this.o.timeoutMs;
+    for (;;) {
+      const answer = await this.exchange(frame);
+      if (answer !== null || this.closed || this.o.controller().active || clock.nowMs() >= deadline) return answer;
+      await new Promise<void>((resolve) => clock.setTimer(this.o.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, resolve));
+    }
   }
 
   close(): void {
@@ -68,7 +91,7 @@ export class RequestForwarder {
       return null;
     }
     stream.sendFrame(copy);
-    const response = await stream.receive(this.o.timeoutMs);
+    const response = await stream.receive(this.o.attemptTimeoutMs ?? this.o.timeoutMs);
     if (response === null || response.length < 4 || response.readInt32BE(0) !== ours) {
       // No answer in time, or an answer out of step: this connection cannot be trusted again.
       stream.close();
@@ -85,8 +108,9 @@ export class RequestForwarder {
   private async link(id: number): Promise<FrameStream> {
     const open = this.links.get(id);
     if (open !== undefined && !open.closed) return open;
-    const address = this.o.voters.get(id) as HostPort;
-    const stream = await openFrames(formatHostPort(address.host, address.port), { timeoutMs: this.o.timeoutMs });
+    const address = this.o.addressOf(id);
+    if (address === undefined) throw new Error(`the address of controller ${id} is not known`);
+    const stream = await openFrames(formatHostPort(address.host, address.port), { timeoutMs: this.o.attemptTimeoutMs ?? this.o.timeoutMs });
     this.links.set(id, stream);
     return stream;
   }

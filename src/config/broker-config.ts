@@ -312,7 +312,9 @@ function controllerListenerNames(v: ValueSource): string[] {
 function interBrokerListenerName(v: ValueSource, listeners: readonly Listener[]): string {
   if (v.isSet('inter.broker.listener.name')) {
     const name = str(v, 'inter.broker.listener.name').trim().toUpperCase();
-    if (!listeners.some((l) => l.name === name)) throw new ConfigError(`inter.broker.listener.name must be a listener name defined in listeners (${name} is not)`, 'inter.broker.listener.name');
+    // Kafka checks it on brokers only: a controller-only node has no inter-broker listener.
+    const broker = list(v, 'process.roles').includes('broker');
+    if (broker && !listeners.some((l) => l.name === name)) throw new ConfigError(`inter.broker.listener.name must be a listener name defined in listeners (${name} is not)`, 'inter.broker.listener.name');
     return name;
   }
   const controllers = new Set(controllerListenerNames(v));

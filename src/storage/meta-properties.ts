@@ -56,7 +56,7 @@ export async function ensureFormatted(
   fs: FileSystem,
   logDirs: readonly string[],
   nodeId: number,
-  newClusterId: () => string,
+  newClusterId: () => string | Promise<string>,
   newDirectoryId: () => string,
 ): Promise<FormattedDirs> {
   const found = await Promise.all(logDirs.map((d) => readMetaProperties(fs, d)));
@@ -67,7 +67,7 @@ export async function ensureFormatted(
     if (clusterId !== undefined && meta.clusterId !== clusterId) throw new Error(`log dirs disagree on cluster.id: ${clusterId} vs ${meta.clusterId} in ${logDirs[i]}`);
     clusterId = meta.clusterId;
   });
-  const id = clusterId ?? newClusterId();
+  const id = clusterId ?? (await newClusterId());
   const seen = new Map<string, string>();
   const directoryIds = await Promise.all(logDirs.map(async (d, i) => {
     const meta = found[i] ?? null;
