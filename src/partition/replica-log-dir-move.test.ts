@@ -4,7 +4,8 @@
  * byte for byte; HW, epoch and role carry over; a restart finds it in the new dir); a follower's
  * log truncated during the copy is moved as it is after the truncation; a move cut by a crash
  * resumes at the next start, its future log first cut back to where it agrees with a log that was
- * truncated meanwhile; Kafka's errors and the dir remembered for a replica not hosted yet.
+ * truncated meanwhile; transactions (aborted ones, the LSO) carry over and survive a restart;
+ * Kafka's errors and the dir remembered for a replica not hosted yet.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { MetadataImage } from '../metadata/metadata-image.js';
 import type { MetadataRecord } from '../metadata/metadata-record.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { BASE_OFFSET_OFFSET, PARTITION_LEADER_EPOCH_OFFSET } from '../protocol/records/batch-header.js';
+import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../storage/log-config.js';
 import { LogManager } from '../storage/log-manager.js';
 import { makeBatch } from '../storage/test-batches.js';
@@ -197,6 +199,42 @@ describe('partition/ReplicaLogDirMove (AlterReplicaLogDirs)', () => {
     assert.deepEqual(await readAll(moved), expected);
     assert.deepEqual(moved.endOffsetForEpoch(3), { epoch: 3, endOffset: 40 });
     await again.logs.close();
+  });
+
+  it('transactions survive a move and a restart: the aborted one is still reported, the open one still holds the LSO', async () => {
+    const dirs = [await temp.make(), await temp.make()];
+    const n = await startNode(dirs, { leader: 1 });
+    const p = n.rm.get('t', 0)!;
+    const txnBatch = (producerId: bigint, count: number): Promise<Buffer> =>
+      buildRecordBatch({ baseOffset: 0, records: Array.from({ length: count }, (_, i) => ({ value: `v${i}`, timestamp: 1_700_000_000_000 })), producerId, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    const append = async (producerId: bigint, count: number): Promise<void> => {
+      const out = await p.appendFromClient(await txnBatch(producerId, count), -1, { producerId, epoch: 0, firstSeq: 0, lastSeq: count - 1, isTransactional: true }, 0);
+      assert.equal(out.kind, 'appended');
+    };
+    await append(7n, 3); // offsets 0-2, aborted at 3
+    assert.equal((await p.appendTxnMarker(7n, 0, false, 0, 1_700_000_000_000)).errorCode, ErrorCode.NONE);
+    for (let i = 0; i < 20; i++) assert.equal((await p.appendFromClient(makeBatch({ records: 2, seed: i }), -1, null, 0)).kind, 'appended');
+    await append(9n, 2); // offsets 44-45, left open
+    const aborted = p.abortedTransactions(0, p.logEndOffset);
+    assert.deepEqual(aborted, [{ producerId: 7n, firstOffset: 0, lastOffset: 3 }]);
+    assert.equal(p.lastStableOffset, 44);
+
+    const to = dirs.find((d) => d !== n.logs.logDirOf('t', 0))!;
+    assert.equal(await n.rm.alterReplicaLogDir('t', 0, path.resolve(to)), ErrorCode.NONE);
+    assert.equal(await n.rm.moveOf('t', 0)!.done, true);
+    assert.deepEqual(p.abortedTransactions(0, p.logEndOffset), aborted);
+    assert.equal(p.lastStableOffset, 44);
+    // A crash right after the move (no clean shutdown): the state comes from the moved dir alone.
+    await n.rm.checkpointHighWatermarks();
+
+    const again = await startNode(dirs, { leader: 1 });
+    const reloaded = again.rm.get('t', 0)!;
+    assert.equal(path.dirname(reloaded.dir), to);
+    // Loaded from the moved dir's .txnindex, which also carries each entry's last stable offset.
+    assert.deepEqual(reloaded.abortedTransactions(0, reloaded.logEndOffset).map(({ producerId, firstOffset, lastOffset }) => ({ producerId, firstOffset, lastOffset })), aborted);
+    assert.equal(reloaded.lastStableOffset, 44);
+    await again.logs.close();
+    await n.logs.close();
   });
 
   it("Kafka's errors; a replica not hosted yet is created in the dir asked for; a move to its own dir is a no-op", async () => {
