@@ -20,7 +20,8 @@ import type { ControllerLink } from './node-controller-link.js';
 /** Kafka's SecurityProtocol ids, as BrokerRegistration carries them. */
 const SECURITY_PROTOCOL_IDS: Readonly<Record<string, number>> = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 };
 
-export function registration(config: LoadedConfig['config'], clusterId: string, incarnationId: string, endpoints: readonly Endpoint[]): BrokerRegistrationRequest {
+/** `directoryIds`: each log dir's directory.id (KIP-858), registered as Kafka 3.7+ brokers do. */
+export function registration(config: LoadedConfig['config'], clusterId: string, incarnationId: string, endpoints: readonly Endpoint[], directoryIds: readonly string[] = []): BrokerRegistrationRequest {
   return {
     brokerId: config.nodeId,
     clusterId,
@@ -29,7 +30,7 @@ export function registration(config: LoadedConfig['config'], clusterId: string, 
     features: [{ name: 'metadata.version', minSupportedVersion: METADATA_VERSION_LEVEL, maxSupportedVersion: METADATA_VERSION_LEVEL }],
     rack: config.brokerRack,
     isMigratingZkBroker: false,
-    logDirs: [],
+    logDirs: [...directoryIds],
     previousBrokerEpoch: -1n,
   };
 }

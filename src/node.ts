@@ -117,7 +117,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const bootstrapOnly = !isController && voters.size === 0;
   const bootstrapServers = bootstrapOnly ? config.controllerQuorumBootstrapServers : [];
   const newClusterId = voters.size > 0 ? () => clusterIdFromVoters(config.controllerQuorumVoters) : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : randomTopicId;
-  const clusterId = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId);
+  const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId, randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
     perBroker: () => image.resourceConfig(ConfigResourceType.Broker, String(config.nodeId)),
@@ -178,6 +178,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
     minInsyncReplicasFor: (topic) => Number(configs.topicValue('min.insync.replicas', image.topicConfig(topic))),
     onConfigError: (m) => log.warn(m),
+    logger: log,
     replication: {
       localId: config.nodeId,
       clock,
@@ -329,7 +330,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
 
   const incarnationId = randomTopicId();
   const lifecycle = !isBroker ? null : new BrokerLifecycle({
-    registration: () => registration(config, clusterId, incarnationId, endpoints),
+    registration: () => registration(config, clusterId, incarnationId, endpoints, directoryIds),
     metadataOffset: () => image.lastOffset,
     heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
     clock,
@@ -408,6 +409,8 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       // Then, while the broker still answers its Kafka client.
       await schemaRegistry?.close();
       await closeAll();
+      // A log-dir move in progress stops here; it resumes from its future log at the next start.
+      await replicas.cancelMoves();
       await replicas.saveProducerSnapshots();
       await replicas.checkpointHighWatermarks();
       // The metadata log closes first: LogManager.close() writes the clean-shutdown marker.

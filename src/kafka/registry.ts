@@ -45,6 +45,7 @@ import { describeTransactionsApi } from './apis/describe-transactions.js';
 import { listTransactionsApi } from './apis/list-transactions.js';
 import { describeProducersApi } from './apis/describe-producers.js';
 import { describeLogDirsApi } from './apis/describe-log-dirs.js';
+import { alterReplicaLogDirsApi } from './apis/alter-replica-log-dirs.js';
 import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.js';
 import { voteApi } from './apis/vote.js';
 import { beginQuorumEpochApi } from './apis/begin-quorum-epoch.js';
@@ -114,6 +115,7 @@ export function createRegistry(): ApiRegistry {
     listTransactionsApi,
     describeProducersApi,
     describeLogDirsApi,
+    alterReplicaLogDirsApi,
     describeTopicPartitionsApi,
     voteApi,
     beginQuorumEpochApi,

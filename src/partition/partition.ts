@@ -26,6 +26,11 @@
  * asked for. Readers parked on the partition (fetches, see delayed-fetch.ts) are woken when the HW
  * moves, not on every write: data above the HW is not theirs to see; a follower replica's parked
  * fetch is woken when the LEO moves (it reads to the LEO).
+ *
+ * Moving to another log dir (replica-log-dir-move.ts): writes can be paused (`pauseWrites`: a
+ * write asked for meanwhile waits, in order, and runs on the log in force when it resumes), and
+ * `swapLog` replaces the log underneath in one step while they are; HW, role, leader epoch and
+ * producer state are the partition's and carry over unchanged.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { FileSystem } from '../io/file-system.js';
@@ -60,12 +65,15 @@ export class Partition {
   minInsyncReplicas = 1;
   /** Client appends keep their request order around prechecks (append-order.ts). */
   private readonly order = new AppendOrder();
+  /** Set while writes are paused (a log-dir move's swap); resolves when they resume. */
+  private writePause: Promise<void> | null = null;
+  private readonly truncationListeners = new Set<(offset: number, full: boolean) => void>();
 
   constructor(
     readonly topic: string,
     readonly partitionId: number,
     readonly topicId: string,
-    private readonly log: PartitionLog,
+    private log: PartitionLog,
     public leaderEpoch: number,
     private readonly fsyncOnAcksAll: boolean,
     /** The topic's max.message.bytes: the largest batch a producer may append. */
@@ -170,6 +178,7 @@ export class Partition {
 
   /** A follower's append of its leader's batches (offsets and epochs kept); the LEO listeners wake. */
   async appendAsFollower(records: Buffer): Promise<void> {
+    if (this.writePause !== null) return this.afterPause(() => this.appendAsFollower(records));
     if (this.role instanceof LeaderRole) throw new Error(`${this.topic}-${this.partitionId} leads: it does not append as a follower`);
     await appendAsFollower(this.log, this.producers, this.txnIndexFs, records);
     this.notify(this.leoListeners);
@@ -185,21 +194,26 @@ export class Partition {
    * and retention reach the followers), never past its own HW (a later fetch brings the rest).
    */
   async followLogStartOffset(leaderLogStartOffset: number): Promise<void> {
+    if (this.writePause !== null) return this.afterPause(() => this.followLogStartOffset(leaderLogStartOffset));
     if (this.role instanceof LeaderRole || leaderLogStartOffset <= this.log.logStartOffset || leaderLogStartOffset > this.hw) return;
     await this.log.deleteRecordsBefore(leaderLogStartOffset);
   }
 
   /** Drops every offset from `offset` on (a diverging epoch); producer state is rebuilt, the HW bounded. */
   async truncateTo(offset: number): Promise<void> {
+    if (this.writePause !== null) return this.afterPause(() => this.truncateTo(offset));
     await this.log.truncateTo(offset);
     await this.afterTruncation();
+    for (const fn of [...this.truncationListeners]) fn(offset, false);
   }
 
   /** Empties the log and restarts it at `offset` (the leader's log start moved past ours). */
   async truncateFullyAndStartAt(offset: number): Promise<void> {
+    if (this.writePause !== null) return this.afterPause(() => this.truncateFullyAndStartAt(offset));
     await this.log.truncateFullyAndStartAt(offset);
     this.hw = offset;
     await this.afterTruncation();
+    for (const fn of [...this.truncationListeners]) fn(offset, true);
   }
 
   private async afterTruncation(): Promise<void> {
@@ -253,8 +267,11 @@ export class Partition {
    */
   async appendTxnMarker(producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number, timestampMs: number): Promise<{ errorCode: number; message: string | null; offset: number }> {
     const batch = await buildEndTxnMarkerBatch({ producerId, producerEpoch, commit, coordinatorEpoch, timestamp: timestampMs });
+    if (this.writePause !== null) await this.afterPause(() => Promise.resolve());
     // From here to the log append nothing awaits: the state sees the marker at its offset.
     const leader = this.role;
+    // The aborted-txn entry goes with the marker's log (a log-dir move copies both together).
+    const log = this.log;
     if (!(leader instanceof LeaderRole)) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, message: null, offset: -1 };
     const problem = this.producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
     if (problem !== null) return { errorCode: problem.errorCode, message: problem.message, offset: -1 };
@@ -268,7 +285,7 @@ export class Partition {
     if (acked !== ErrorCode.NONE) return { errorCode: acked, message: null, offset: -1 };
     // After the marker is durable (see storage/transaction-index.ts for why that order).
     if (aborted !== null && this.txnIndexFs !== null) {
-      await appendAbortedTxn(this.txnIndexFs, this.log.dir, this.log.activeSegmentBaseOffset, { ...aborted, lastStableOffset: this.lastStableOffset });
+      await appendAbortedTxn(this.txnIndexFs, log.dir, log.activeSegmentBaseOffset, { ...aborted, lastStableOffset: this.lastStableOffset });
     }
     return { errorCode: ErrorCode.NONE, message: null, offset };
   }
@@ -283,6 +300,7 @@ export class Partition {
   }
 
   private async appendNow(batch: Buffer, acks: number, producer: IdempotentBatch | null, maxTimestamp: number, timeoutMs: number): Promise<AppendOutcome> {
+    if (this.writePause !== null) return this.afterPause(() => this.appendNow(batch, acks, producer, maxTimestamp, timeoutMs));
     const leader = this.role;
     if (!(leader instanceof LeaderRole)) return { kind: 'rejected', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, message: `this broker does not lead ${this.topic}-${this.partitionId}` };
     // Kafka's appendRecordsToLeader: acks=all needs min.insync.replicas in the ISR before it appends.
@@ -326,6 +344,7 @@ export class Partition {
    * `timeoutMs` (REQUEST_TIMED_OUT); a failure throws a ReplicationError with Kafka's code.
    */
   async append(batches: Buffer, acks: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number }> {
+    if (this.writePause !== null) return this.afterPause(() => this.append(batches, acks, timeoutMs));
     const leader = this.role;
     if (!(leader instanceof LeaderRole)) throw new ReplicationError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `this broker does not lead ${this.topic}-${this.partitionId}`);
     if (acks === -1 && !leader.enoughReplicasToAppend()) {
@@ -393,6 +412,44 @@ export class Partition {
   close(): Promise<void> {
     if (this.role instanceof LeaderRole) this.role.end();
     return this.log.close();
+  }
+
+  /**
+   * Pauses writes (appends, truncations, log start moves) until the returned function is called:
+   * each one asked for meanwhile then runs, in the order asked, on the log then in force.
+   */
+  pauseWrites(): () => void {
+    if (this.writePause !== null) throw new Error(`writes to ${this.topic}-${this.partitionId} are already paused`);
+    let resume!: () => void;
+    this.writePause = new Promise<void>((r) => (resume = r));
+    return () => {
+      this.writePause = null;
+      resume();
+    };
+  }
+
+  /** Runs `fn` once writes resume (and again waits if they were paused anew meanwhile). */
+  private async afterPause<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.writePause !== null) await this.writePause;
+    return fn();
+  }
+
+  /**
+   * Replaces the log underneath (a log-dir move's swap, writes paused): `next` holds the same
+   * offsets, epochs and transactions as the current log. Reads already running finish on the old one.
+   */
+  swapLog(next: PartitionLog): void {
+    if (this.writePause === null) throw new Error(`swapping the log of ${this.topic}-${this.partitionId} needs writes paused`);
+    if (next.logEndOffset !== this.log.logEndOffset || next.logStartOffset !== this.log.logStartOffset) {
+      throw new Error(`log for ${this.topic}-${this.partitionId} holds [${next.logStartOffset}, ${next.logEndOffset}), not [${this.log.logStartOffset}, ${this.log.logEndOffset})`);
+    }
+    this.log = next;
+  }
+
+  /** Calls `fn(offset, full)` after each truncation of the log (full: emptied and restarted at `offset`). */
+  onTruncation(fn: (offset: number, full: boolean) => void): () => void {
+    this.truncationListeners.add(fn);
+    return () => this.truncationListeners.delete(fn);
   }
 
   /** Calls `fn` after each move of the high watermark; returns the unsubscribe function. */

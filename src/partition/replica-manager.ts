@@ -3,11 +3,12 @@
  * replicas include this node gets a local log (created, or a reassignment adding this node); a
  * replica reassigned away stops being hosted and its log is deleted; a removed topic's logs are deleted; a replayed config
  * change (topic override, or a dynamic broker default topics inherit) is applied to the affected
- * logs at once (new LogConfig, max.message.bytes, min.insync.replicas).
+ * logs at once (new LogConfig, max.message.bytes, min.insync.replicas). AlterReplicaLogDirs moves
+ * a hosted replica to another log dir (replica-log-dir-move.ts) or remembers the dir for one not
+ * hosted yet.
  */
-import type { LogDirDescription, LogManager } from '../storage/log-manager.js';
-
-export type { LogDirDescription };
+import type { LogManager } from '../storage/log-manager.js';
+import type { PartitionLog } from '../storage/partition-log.js';
 import type { LogConfig } from '../storage/log-config.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
@@ -19,8 +20,25 @@ import { loadProducerState } from './producer-state-loader.js';
 import { isUnexpectedStorageError, storageErrorCode } from './storage-error-codes.js';
 import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
 import * as path from 'node:path';
+import { ReplicaLogDirMove } from './replica-log-dir-move.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
+import { FUTURE_DIR_SUFFIX } from '../storage/file-names.js';
 import type { MetadataImage } from '../metadata/metadata-image.js';
 import { strayReason } from './stray-replicas.js';
+
+/** A log dir as DescribeLogDirs reports it: each log (current or future) with its size and offset lag. */
+export interface LogDirDescription {
+  readonly logDir: string;
+  readonly logs: readonly { readonly topic: string; readonly partition: number; readonly sizeBytes: number; readonly offsetLag: number; readonly isFuture: boolean }[];
+  readonly totalBytes: number;
+  readonly usableBytes: number;
+}
+
+/** Kafka's INVALID_OFFSET_LAG: the lag of a log whose replica is not hosted (DescribeLogDirs). */
+const INVALID_OFFSET_LAG = -1;
+/** A dir name's length limit (Kafka refuses a move whose future dir name exceeds it: KAFKA-4893). */
+const MAX_DIR_NAME_LENGTH = 255;
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -35,6 +53,11 @@ export interface ReplicaManagerOptions {
   onConfigError?(message: string): void;
   /** This broker's replication settings (its id, the ISR proposal path); every hosted partition gets them. */
   replication?: ReplicationSettings;
+  logger?: Logger;
+  /** replica.alter.log.dirs.io.max.bytes.per.second's hook: awaited with each chunk a log-dir move copies. */
+  moveThrottle?: (bytes: number) => Promise<void>;
+  /** Bytes a log-dir move copies per step (default: replica-log-dir-move.ts's 1 MiB). */
+  moveChunkBytes?: number;
 }
 
 /**
@@ -55,6 +78,8 @@ export class ReplicaManager {
   /** Each log dir's replication-offset-checkpoint as read at startup (read once, on first use). */
   private readonly checkpointedHws = new Map<string, Promise<Map<string, number>>>();
   private hwWrites: Promise<void> = Promise.resolve();
+  /** Log-dir moves in progress, by `<topic>-<partition>`. */
+  private readonly moves = new Map<string, ReplicaLogDirMove>();
   /** Replicas reassigned away whose logs are deleted once their fetchers stop (never strays). */
   private readonly removing = new Set<string>();
 
@@ -100,9 +125,87 @@ export class ReplicaManager {
     return this.byTopic.get(topic);
   }
 
-  /** Each log dir with its partitions' sizes and its volume's space (DescribeLogDirs). */
-  describeLogDirs(): Promise<LogDirDescription[]> {
-    return this.logs.describeLogDirs();
+  /**
+   * Each log dir with its logs' sizes and its volume's space (DescribeLogDirs); offset lag as
+   * Kafka's getLogEndOffsetLag: a log's max(HW - LEO, 0), a future log's distance to the log's LEO.
+   */
+  async describeLogDirs(): Promise<LogDirDescription[]> {
+    const dirs = await this.logs.describeLogDirs();
+    return dirs.map((d) => ({
+      ...d,
+      logs: d.logs.map((l) => {
+        const p = this.get(l.topic, l.partition);
+        const offsetLag = p === undefined ? INVALID_OFFSET_LAG : l.isFuture ? Math.max(p.logEndOffset - l.logEndOffset, 0) : Math.max(p.highWatermark - l.logEndOffset, 0);
+        return { topic: l.topic, partition: l.partition, sizeBytes: l.sizeBytes, offsetLag, isFuture: l.isFuture };
+      }),
+    }));
+  }
+
+  /**
+   * AlterReplicaLogDirs for one replica (Kafka's ReplicaManager.alterReplicaLogDirs): `logDir` is
+   * the absolute path of one of this broker's log dirs. A replica not hosted yet has the dir
+   * remembered for its creation and hears REPLICA_NOT_AVAILABLE; a hosted one starts moving there
+   * (a move elsewhere in progress is cancelled first), or stays when it is already there.
+   * LOG_DIR_NOT_FOUND for a dir not in log.dirs; KAFKA_STORAGE_ERROR when the future log cannot be created.
+   */
+  async alterReplicaLogDir(topic: string, partition: number, logDirPath: string): Promise<number> {
+    if (`${topic}-${partition}.${'0'.repeat(32)}${FUTURE_DIR_SUFFIX}`.length > MAX_DIR_NAME_LENGTH) return ErrorCode.INVALID_TOPIC_EXCEPTION;
+    const logDir = this.logs.resolveLogDir(logDirPath);
+    if (logDir === undefined) return ErrorCode.LOG_DIR_NOT_FOUND;
+    this.logs.setPreferredLogDir(topic, partition, logDir);
+    const p = this.get(topic, partition);
+    if (p === undefined) return ErrorCode.REPLICA_NOT_AVAILABLE;
+    const key = `${topic}-${partition}`;
+    const moving = this.moves.get(key);
+    if (moving !== undefined && moving.logDir === logDir) return ErrorCode.NONE;
+    await this.cancelMove(topic, partition);
+    if (this.logs.logDirOf(topic, partition) === logDir) return ErrorCode.NONE;
+    try {
+      this.startMove(p, await this.logs.createFutureLog(topic, partition, logDir), logDir, false);
+      return ErrorCode.NONE;
+    } catch (e) {
+      (this.opts.logger ?? silentLogger).warn(`AlterReplicaLogDirs ${key} to ${logDir}: ${e instanceof Error ? e.message : String(e)}`);
+      return ErrorCode.KAFKA_STORAGE_ERROR;
+    }
+  }
+
+  /** Runs a move of `p` into `future` (in `logDir`); `resumed`: a future log found at startup. */
+  private startMove(p: Partition, future: PartitionLog, logDir: string, resumed: boolean): void {
+    const key = `${p.topic}-${p.partitionId}`;
+    const move = new ReplicaLogDirMove(this.fs, this.logs, p, future, logDir, {
+      logger: this.opts.logger ?? silentLogger,
+      resumed,
+      ...(this.opts.moveThrottle === undefined ? {} : { throttle: this.opts.moveThrottle }),
+      ...(this.opts.moveChunkBytes === undefined ? {} : { chunkBytes: this.opts.moveChunkBytes }),
+    });
+    this.moves.set(key, move);
+    void move.done.then(() => {
+      if (this.moves.get(key) === move) this.moves.delete(key);
+    });
+  }
+
+  /** The replica's log-dir move in progress: its target dir, and `done` (true once swapped). */
+  moveOf(topic: string, partition: number): { readonly logDir: string; readonly done: Promise<boolean> } | undefined {
+    return this.moves.get(`${topic}-${partition}`);
+  }
+
+  /** Stops a move in progress and drops its future log. */
+  private async cancelMove(topic: string, partition: number): Promise<void> {
+    const key = `${topic}-${partition}`;
+    const move = this.moves.get(key);
+    if (move === undefined) return;
+    this.moves.delete(key);
+    await move.cancel();
+    await this.logs.abortFutureLog(topic, partition);
+  }
+
+  /** Cancels every move in progress (before the logs close at shutdown). */
+  async cancelMoves(): Promise<void> {
+    for (const key of [...this.moves.keys()]) {
+      const move = this.moves.get(key)!;
+      this.moves.delete(key);
+      await move.cancel();
+    }
   }
 
   /**
@@ -163,6 +266,9 @@ export class ReplicaManager {
     // Its role is set before any request can find it: a follower never appends as a leader.
     const role = await this.applyRole(hosted, partition, true);
     parts.set(partition.partitionId, hosted);
+    // A move interrupted by a restart goes on from its future log (as Kafka's does).
+    const future = this.logs.futureLogOf(topic.name, partition.partitionId);
+    if (future !== undefined) this.startMove(hosted, future.log, future.logDir, true);
     return role;
   }
 
@@ -174,7 +280,14 @@ export class ReplicaManager {
     p.becomeFollower({ leaderEpoch: p.leaderEpoch, leaderId: -1 });
     const key = `${topic}-${p.partitionId}`;
     this.removing.add(key);
-    const deleteLog = (): Promise<void> => this.logs.deleteLog(topic, p.partitionId).finally(() => this.removing.delete(key));
+    const deleteLog = async (): Promise<void> => {
+      try {
+        await this.cancelMove(topic, p.partitionId);
+        await this.logs.deleteLog(topic, p.partitionId);
+      } finally {
+        this.removing.delete(key);
+      }
+    };
     return { kind: 'removed', partition: p, deleteLog };
   }
 
@@ -227,7 +340,10 @@ export class ReplicaManager {
     } else if (change.kind === 'topicRemoved') {
       const parts = this.byTopic.get(change.topic.name);
       this.byTopic.delete(change.topic.name);
-      for (const id of parts?.keys() ?? []) await this.logs.deleteLog(change.topic.name, id);
+      for (const id of parts?.keys() ?? []) {
+        await this.cancelMove(change.topic.name, id);
+        await this.logs.deleteLog(change.topic.name, id);
+      }
     }
     return null;
   }

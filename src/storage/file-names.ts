@@ -56,3 +56,23 @@ export function parsePartitionDirName(name: string): { topic: string; partition:
   if (partition > 0x7fffffff) return null;
   return { topic: name.slice(0, dash), partition };
 }
+
+/** Kafka's name for a replica being moved into a log dir (AlterReplicaLogDirs): `<topic>-<partition>.<id>-future`. */
+export const FUTURE_DIR_SUFFIX = '-future';
+
+/** `<topic>-<partition>.<id><suffix>`: a future log (`-future`) or a log being deleted (`-delete`). */
+export function suffixedDirName(topic: string, partition: number, uniqueId: string, suffix: string): string {
+  return `${partitionDirName(topic, partition)}.${uniqueId}${suffix}`;
+}
+
+/** Parses `<topic>-<partition>.<id><suffix>`; null when `name` is not one. */
+export function parseSuffixedDirName(name: string, suffix: string): { topic: string; partition: number; uniqueId: string } | null {
+  if (!name.endsWith(suffix)) return null;
+  const stem = name.slice(0, name.length - suffix.length);
+  const dot = stem.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const tp = parsePartitionDirName(stem.slice(0, dot));
+  const uniqueId = stem.slice(dot + 1);
+  if (tp === null || !/^[0-9a-f]{32}$/.test(uniqueId)) return null;
+  return { ...tp, uniqueId };
+}

@@ -6,11 +6,17 @@
  * the retention check every log.retention.check.interval.ms (deleteOldSegments on every log) and
  * the cleaner every log.cleaner.backoff.ms (compaction of logs whose cleanup.policy has compact).
  * Each background pass starts only after the previous one finished; both stop on close().
+ * A replica moving to another log dir (AlterReplicaLogDirs) has a future log there
+ * (log-dir-moves.ts: names, the swap's commit point, recovery; a future log found at startup is
+ * loaded for its move to resume); the move's copying is the partition layer's
+ * (partition/replica-log-dir-move.ts), its files are created and swapped here.
  *
  * Invariants:
  * - the clean-shutdown marker exists only while no log in that dir is open for writing: it is
  *   removed (durably) right after loading and written last on close();
- * - a `<topic>-<partition>` is open in at most one log dir;
+ * - a `<topic>-<partition>` is open in at most one log dir, plus at most one future log in another;
+ * - retention and the cleaner leave a log with a future log alone (Kafka pauses cleaning during a
+ *   move), so the copy never races a segment swap; they resume after the move.
  * - `__cluster_metadata` belongs to the Raft layer and is never loaded here (as in Kafka).
  */
 import * as path from 'node:path';
@@ -33,6 +39,7 @@ import {
 } from './file-names.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
+import { type FoundFuture, futureDirPath, recoverInterruptedMoves, swapInFutureLog } from './log-dir-moves.js';
 
 /** Kafka's KRaft metadata topic: its log is owned by the quorum, not by the LogManager. */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -61,7 +68,14 @@ export interface BackgroundOptions {
 
 export interface LogDirDescription {
   readonly logDir: string;
-  readonly logs: readonly { readonly topic: string; readonly partition: number; readonly sizeBytes: number }[];
+  readonly logs: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    readonly sizeBytes: number;
+    readonly logEndOffset: number;
+    /** A future log: the replica being moved into this dir (AlterReplicaLogDirs). */
+    readonly isFuture: boolean;
+  }[];
   readonly totalBytes: number;
   readonly usableBytes: number;
 }
@@ -71,6 +85,11 @@ interface Entry {
   partition: number;
   log: PartitionLog;
   logDir: string;
+}
+
+/** A replica's future log in another dir; `uniqueId` names its dir and the swap's `-delete` dir. */
+interface FutureEntry extends Entry {
+  uniqueId: string;
 }
 
 export class LogManager {
@@ -85,6 +104,12 @@ export class LogManager {
   private readonly passes = new Set<Promise<void>>();
   /** The one writer of each log dir's checkpoint files. */
   private readonly dirCheckpoints = new Map<string, CoalescingTask>();
+  /** Future logs by `<topic>-<partition>`: replicas being moved to another log dir. */
+  private readonly futures = new Map<string, FutureEntry>();
+  /** Log dir asked for (AlterReplicaLogDirs) by a replica not hosted yet: where its log is created. */
+  private readonly preferredDirs = new Map<string, string>();
+  /** Swaps in progress: DeleteRecords waits for the log it names to be the one in force. */
+  private readonly swapping = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -97,8 +122,23 @@ export class LogManager {
   static async open(fs: FileSystem, logDirs: readonly string[], opts: LogManagerOptions = {}): Promise<LogManager> {
     if (logDirs.length === 0) throw new Error('LogManager needs at least one log dir');
     const mgr = new LogManager(fs, logDirs, opts);
+    const futures = await recoverInterruptedMoves(fs, logDirs, mgr.logger);
     for (const dir of logDirs) await mgr.loadDir(dir);
+    for (const f of futures) await mgr.loadFutureLog(f);
     return mgr;
+  }
+
+  /** A move's future log found at startup, recovered as any log is; the move resumes when its replica is hosted. */
+  private async loadFutureLog(f: FoundFuture): Promise<void> {
+    const key = partitionDirName(f.topic, f.partition);
+    if (!this.logs.has(key)) return;
+    const log = await PartitionLog.open(this.fs, path.join(f.logDir, f.name), this.configFor(f.topic), {
+      hadCleanShutdown: this.cleanDirs.has(f.logDir),
+      ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+    });
+    for (const note of log.recoveryNotes) this.logger.warn(`recovering ${f.name} in ${f.logDir}: ${note}`);
+    log.onBackgroundError = (m) => this.logger.warn(`${key} (future log): ${m}`);
+    this.futures.set(key, { topic: f.topic, partition: f.partition, log, logDir: f.logDir, uniqueId: f.uniqueId });
   }
 
   private async loadDir(logDir: string): Promise<void> {
@@ -189,7 +229,8 @@ export class LogManager {
     if (existing !== undefined) return Promise.resolve(existing);
     if (this.closed) return Promise.reject(new Error('LogManager is closed'));
     if (topic === METADATA_TOPIC || topic.includes(' ')) return Promise.reject(new Error(`invalid topic name for a log: "${topic}"`));
-    const logDir = this.leastLoadedDir();
+    const logDir = this.preferredDirs.get(key) ?? this.leastLoadedDir();
+    this.preferredDirs.delete(key);
     const created = PartitionLog.open(this.fs, path.join(logDir, key), config, {
       topicId,
       hadCleanShutdown: true,
@@ -208,19 +249,125 @@ export class LogManager {
     return created;
   }
 
+  /**
+   * Kafka's nextLogDirs: the dir holding the fewest logs, future logs and creations in flight
+   * counted (ties: the first in log.dirs order).
+   */
   private leastLoadedDir(): string {
     const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]));
-    for (const e of this.logs.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
+    for (const e of [...this.logs.values(), ...this.futures.values()]) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
     for (const d of this.creatingIn.values()) counts.set(d, (counts.get(d) ?? 0) + 1);
     let best = this.logDirs[0]!;
     for (const d of this.logDirs) if (counts.get(d)! < counts.get(best)!) best = d;
     return best;
   }
 
+  /** The configured log dir whose absolute path is `absolutePath` (as AlterReplicaLogDirs names it). */
+  resolveLogDir(absolutePath: string): string | undefined {
+    return this.logDirs.find((d) => path.resolve(d) === absolutePath);
+  }
+
+  /** The log dir holding the replica's log, if it has one here. */
+  logDirOf(topic: string, partition: number): string | undefined {
+    return this.logs.get(partitionDirName(topic, partition))?.logDir;
+  }
+
+  /** The replica's future log (a move in progress) and its dir. */
+  futureLogOf(topic: string, partition: number): { log: PartitionLog; logDir: string } | undefined {
+    return this.futures.get(partitionDirName(topic, partition));
+  }
+
+  /** Kafka's maybeUpdatePreferredLogDir: a replica not hosted yet will be created in `logDir`. */
+  setPreferredLogDir(topic: string, partition: number, logDir: string): void {
+    const key = partitionDirName(topic, partition);
+    if (!this.logs.has(key) && !this.creating.has(key)) this.preferredDirs.set(key, logDir);
+  }
+
+  private isMoving(e: Entry): boolean {
+    return this.futures.has(partitionDirName(e.topic, e.partition));
+  }
+
+  /**
+   * Creates the replica's future log, `<topic>-<partition>.<id>-future` in `logDir`, empty: the
+   * move's copy fills it. The replica must have a log here, in another dir, and no future log.
+   */
+  async createFutureLog(topic: string, partition: number, logDir: string): Promise<PartitionLog> {
+    const key = partitionDirName(topic, partition);
+    const entry = this.logs.get(key);
+    if (entry === undefined) throw new Error(`no log for ${key}`);
+    if (entry.logDir === logDir || this.futures.has(key)) throw new Error(`${key} is in ${entry.logDir} or already moving`);
+    if (this.closed) throw new Error('LogManager is closed');
+    const uniqueId = (this.opts.newUniqueId ?? randomHexId)();
+    const log = await PartitionLog.open(this.fs, futureDirPath(logDir, topic, partition, uniqueId), entry.log.logConfig, {
+      ...(entry.log.topicId === undefined ? {} : { topicId: entry.log.topicId }),
+      hadCleanShutdown: true,
+      ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+    });
+    await this.fs.syncDir(logDir);
+    log.onBackgroundError = (m) => this.logger.warn(`${key} (future log): ${m}`);
+    this.futures.set(key, { topic, partition, log, logDir, uniqueId });
+    // Retention and the cleaner skip the log from now on; one already under way finishes first, so
+    // the copy never reads segments a compaction is replacing (Kafka's abortAndPauseCleaning).
+    await entry.log.settled();
+    return log;
+  }
+
+  /** Drops the replica's future log (a move cancelled, redirected, or failed): closed, its dir removed. */
+  async abortFutureLog(topic: string, partition: number): Promise<void> {
+    const key = partitionDirName(topic, partition);
+    const future = this.futures.get(key);
+    if (future === undefined) return;
+    this.futures.delete(key);
+    await future.log.delete().catch((err: unknown) => this.logger.warn(`removing the future log of ${key}: ${(err as Error).message}`));
+  }
+
+  /**
+   * The swap (log-dir-moves.ts): the future log, which the caller has made hold exactly the
+   * current log's offsets while nothing writes to it, replaces the current log. The future log is
+   * closed (flushed), given the current log's leader-epoch checkpoint (epochs that start where no
+   * batch is yet are not in the copied batches), renamed into place and reopened. Returns the new
+   * log (already the one `getLog` answers) and `retireOld`, to call once nothing reads the old
+   * log any more: it closes the old log and removes its `-delete` dir.
+   */
+  async commitFutureLog(topic: string, partition: number): Promise<{ log: PartitionLog; retireOld: () => Promise<void> }> {
+    const key = partitionDirName(topic, partition);
+    const entry = this.logs.get(key);
+    const future = this.futures.get(key);
+    if (entry === undefined || future === undefined) throw new Error(`${key} has no move in progress`);
+    const done = this.swap(entry, future);
+    this.swapping.set(key, done);
+    try {
+      return await done;
+    } finally {
+      this.swapping.delete(key);
+    }
+  }
+
+  private async swap(entry: Entry, future: FutureEntry): Promise<{ log: PartitionLog; retireOld: () => Promise<void> }> {
+    const key = partitionDirName(entry.topic, entry.partition);
+    const old = entry.log;
+    const { log, doomedDir } = await swapInFutureLog(this.fs, old, future.log, future.uniqueId, {
+      ...(this.opts.clock === undefined ? {} : { clock: this.opts.clock }),
+      // From the first rename on, the future dir is the replica's data: never aborted (removed).
+      beforeRenames: () => this.futures.delete(key),
+    });
+    this.register(entry.topic, entry.partition, log, future.logDir);
+    const retireOld = async (): Promise<void> => {
+      await old.close().catch((err: unknown) => this.logger.warn(`closing the moved-away log of ${key}: ${(err as Error).message}`));
+      await this.fs.rm(doomedDir);
+      await this.checkpointDir(entry.logDir);
+      await this.checkpointDir(future.logDir);
+    };
+    this.logger.info(`moved ${key} from ${entry.logDir} to ${future.logDir} at offset ${log.logEndOffset}`);
+    return { log, retireOld };
+  }
+
   /** Closes the log, renames its dir to `<topic>-<partition>.<id>-delete`, removes it. */
   async deleteLog(topic: string, partition: number): Promise<void> {
     const key = partitionDirName(topic, partition);
     await this.creating.get(key)?.catch(() => undefined);
+    await this.swapping.get(key)?.catch(() => undefined);
+    await this.abortFutureLog(topic, partition);
     const entry = this.logs.get(key);
     if (entry === undefined) return;
     this.logs.delete(key);
@@ -242,9 +389,10 @@ export class LogManager {
    * DescribeLogDirs reports them.
    */
   async describeLogDirs(): Promise<LogDirDescription[]> {
+    const all = [...[...this.logs.values()].map((e) => ({ e, isFuture: false })), ...[...this.futures.values()].map((e) => ({ e, isFuture: true }))];
     return Promise.all(this.logDirs.map(async (dir) => {
-      const logs = [...this.logs.values()].filter((e) => e.logDir === dir)
-        .map((e) => ({ topic: e.topic, partition: e.partition, sizeBytes: e.log.sizeInBytes }));
+      const logs = all.filter(({ e }) => e.logDir === dir)
+        .map(({ e, isFuture }) => ({ topic: e.topic, partition: e.partition, sizeBytes: e.log.sizeInBytes, logEndOffset: e.log.logEndOffset, isFuture }));
       const space = await this.fs.volumeSpace(dir);
       return { logDir: path.resolve(dir), logs, ...space };
     }));
@@ -285,6 +433,7 @@ export class LogManager {
    * acknowledged deletion survives a crash. Throws OffsetOutOfRangeError past the log end.
    */
   async deleteRecords(topic: string, partition: number, offset: number): Promise<number> {
+    await this.swapping.get(partitionDirName(topic, partition))?.catch(() => undefined);
     const entry = this.logs.get(partitionDirName(topic, partition));
     if (entry === undefined) throw new Error(`no log for ${topic}-${partition}`);
     const lowWatermark = await entry.log.deleteRecordsBefore(offset);
@@ -322,6 +471,7 @@ export class LogManager {
   async retentionPass(): Promise<void> {
     for (const e of [...this.logs.values()]) {
       if (this.closed) return;
+      if (this.isMoving(e)) continue;
       try {
         const n = await e.log.deleteOldSegments();
         if (n > 0) this.logger.info(`deleted ${n} old segments of ${e.topic}-${e.partition}; log start offset now ${e.log.logStartOffset}`);
@@ -336,7 +486,7 @@ export class LogManager {
     const clock = this.opts.clock ?? systemClock;
     for (const e of [...this.logs.values()]) {
       if (this.closed) return;
-      if (!e.log.logConfig.cleanupCompact) continue;
+      if (!e.log.logConfig.cleanupCompact || this.isMoving(e)) continue;
       try {
         const r = await cleanLog(this.fs, e.log, clock.nowMs());
         if (!r.cleaned) continue;
@@ -357,6 +507,8 @@ export class LogManager {
     this.timers.clear();
     await Promise.all([...this.passes]);
     await Promise.all([...this.creating.values()].map((p) => p.catch(() => undefined)));
+    // A future log stays on disk, closed; at the next start its move resumes.
+    await Promise.allSettled([...this.futures.values()].map((e) => e.log.close()));
     const results = await Promise.allSettled([...this.logs.values()].map((e) => e.log.close()));
     await this.checkpoint();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -518,6 +518,15 @@ export class PartitionLog {
     return null;
   }
 
+  /**
+   * Resolves once every append and maintenance operation asked for so far is done: with no new
+   * ones started meanwhile, the log's files hold exactly [logStartOffset, logEndOffset) (a replica
+   * moving to another log dir swaps at such a moment).
+   */
+  settled(): Promise<void> {
+    return this.maintenance(() => this.waitForLeo(this.nextOffset));
+  }
+
   /** Runs `fn` after every earlier maintenance operation (retention, DeleteRecords, compaction). */
   maintenance<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.maintenanceChain.then(fn);
@@ -737,7 +746,8 @@ export class PartitionLog {
     } finally {
       this.state = 'closed';
       await this.maintenanceChain;
-      for (const s of this.segments) await s.close();
+      // A read already under way finishes first (one on a log a log-dir move just replaced, say).
+      for (const s of this.segments) await s.closeWhenUnused();
       await this.deleter.runAll();
     }
     // A failed log did not flush: the caller must not record a clean shutdown for it.

@@ -71,6 +71,8 @@ export interface KafkaOptions {
   readonly placement?: KafkaNodePlacement;
   /** The JVM's heap (-Xmx and -Xms; default 1G, as kafka-server-start.sh). */
   readonly heap?: string;
+  /** How many log.dirs (JBOD; default 1): `data`, `data-2`, … under the node's home. */
+  readonly logDirCount?: number;
 }
 
 /**
@@ -130,6 +132,8 @@ export class KafkaProcess implements ControlledProcess {
   private child: ManagedChild | undefined;
   private history = '';
   readonly logDir: string;
+  /** Every log dir (log.dirs), `logDir` first. */
+  readonly logDirs: readonly string[];
   private readonly propertiesFile: string;
   readonly nodeId: number;
   private readonly startTimeoutMs: number;
@@ -145,6 +149,7 @@ export class KafkaProcess implements ControlledProcess {
     opts: KafkaOptions,
   ) {
     this.logDir = join(home, 'data');
+    this.logDirs = [this.logDir, ...Array.from({ length: Math.max(0, (opts.logDirCount ?? 1) - 1) }, (_, i) => join(home, `data-${i + 2}`))];
     this.propertiesFile = join(home, 'server.properties');
     this.placement = opts.placement;
     this.host = opts.placement?.host ?? '127.0.0.1';
@@ -236,7 +241,7 @@ export class KafkaProcess implements ControlledProcess {
       'controller.listener.names': 'CONTROLLER',
       'inter.broker.listener.name': 'PLAINTEXT',
       'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      'log.dirs': this.logDir,
+      'log.dirs': this.logDirs.join(','),
     };
     return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
   }
@@ -257,7 +262,7 @@ export class KafkaProcess implements ControlledProcess {
       ...(broker ? { 'advertised.listeners': `PLAINTEXT://${p.host}:${p.port}`, 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
       'controller.listener.names': 'CONTROLLER',
       'controller.quorum.voters': p.quorumVoters,
-      'log.dirs': this.logDir,
+      'log.dirs': this.logDirs.join(','),
     };
     return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
   }

@@ -7,8 +7,10 @@
  * of each dir's volume (KIP-827).
  *
  * A null topic list describes every partition; otherwise only the listed partitions that exist
- * here (unknown ones are left out, as Kafka does). offset_lag is 0: every log here is the leader's
- * current log (Kafka reports max(HW - LEO, 0)); no log is a "future" (AlterReplicaLogDirs) log.
+ * here (unknown ones are left out, as Kafka does). A replica moving to another dir
+ * (AlterReplicaLogDirs) is listed twice: its log, and its future log (is_future_key true) in the
+ * target dir. offset_lag as Kafka's: a log's max(HW - LEO, 0), a future log's distance to the
+ * log's LEO (what is left to copy).
  *
  * Errors: KAFKA_STORAGE_ERROR (56) for a dir that cannot be described (its volume cannot be read).
  */
@@ -49,7 +51,7 @@ function describeDir(dir: LogDirDescription, wanted: ReadonlySet<string> | null)
     if (wanted !== null && !wanted.has(`${log.topic}\0${log.partition}`)) continue;
     let t = topics.get(log.topic);
     if (t === undefined) topics.set(log.topic, (t = { name: log.topic, partitions: [] }));
-    t.partitions.push({ partitionIndex: log.partition, partitionSize: BigInt(log.sizeBytes), offsetLag: 0n, isFutureKey: false });
+    t.partitions.push({ partitionIndex: log.partition, partitionSize: BigInt(log.sizeBytes), offsetLag: BigInt(log.offsetLag), isFutureKey: log.isFuture });
   }
   return {
     errorCode: ErrorCode.NONE,
