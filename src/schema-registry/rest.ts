@@ -11,6 +11,7 @@ import type { HttpRequest, HttpResponse } from '../io/http-server.js';
 import * as E from './errors.js';
 import { schemaFields, versionView, type SchemaRegistry, type SchemaRequest } from './registry.js';
 import type { SchemaReference } from './records.js';
+import { SCHEMA_TYPES } from './schema-format.js';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 /** The request bodies Confluent's registry accepts (and none, which Jersey treats as JSON). */
@@ -48,7 +49,7 @@ const ROUTES: readonly Route[] = [
   route('POST', '/subjects/*', (r, [s], q) => versionView(r.lookup(s ?? '', schemaRequest(q), flag(q, 'deleted')))),
   write('delete subject', 'DELETE', '/subjects/*', (r, [s], q) => r.deleteSubject(s ?? '', flag(q, 'permanent'))),
   route('GET', '/schemas', (r, _p, q) => allSchemas(r, q)),
-  route('GET', '/schemas/types', () => ['AVRO']),
+  route('GET', '/schemas/types', () => [...SCHEMA_TYPES]),
   route('GET', '/schemas/ids/*', (r, [id]) => schemaFields(r.schemaById(schemaId(id)))),
   route('GET', '/schemas/ids/*/schema', (r, [id]) => raw(r.schemaById(schemaId(id)).schema)),
   route('GET', '/schemas/ids/*/subjects', (r, [id], q) => [...new Set(r.usesOf(schemaId(id), flag(q, 'deleted')).map((v) => v.subject))]),
@@ -126,7 +127,7 @@ function body(req: HttpRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** A register/lookup/compatibility body: `schema`, `schemaType` (AVRO), `references`, IMPORT's `id`/`version`. */
+/** A register/lookup/compatibility body: `schema`, `schemaType` (AVRO, JSON, PROTOBUF), `references`, IMPORT's `id`/`version`; `?normalize=true`. */
 function schemaRequest(req: HttpRequest): SchemaRequest {
   const b = body(req);
   const schema = b['schema'];
@@ -142,6 +143,7 @@ function schemaRequest(req: HttpRequest): SchemaRequest {
     schema,
     schemaType,
     references,
+    ...(flag(req, 'normalize') || b['normalize'] === true ? { normalize: true } : {}),
     ...(typeof b['id'] === 'number' ? { id: b['id'] } : {}),
     ...(typeof b['version'] === 'number' ? { version: b['version'] } : {}),
   };
