@@ -31,7 +31,7 @@ type Named = protobuf.Type | protobuf.Enum;
 class Diff {
   readonly out: Difference[] = [];
   private readonly onStack = new Set<protobuf.Type>();
-  constructor(private readonly path: string[], private readonly packages: readonly [string, string]) {}
+  constructor(private readonly path: string[], private readonly packages: readonly [string, string], private readonly syntaxes: readonly [string, string]) {}
 
   add(type: string): void {
     this.out.push({ type, path: `#/${this.path.join('/')}` });
@@ -161,7 +161,10 @@ class Diff {
     if (ok === 'SCALAR') {
       const os = valueScalar(o);
       if (os !== valueScalar(u)) return this.add('FIELD_SCALAR_KIND_CHANGED');
-      if (label(o) !== label(u)) this.add(os === 'STRING_OR_BYTES' ? 'FIELD_STRING_OR_BYTES_LABEL_CHANGED' : 'FIELD_NUMERIC_LABEL_CHANGED');
+      const ol = label(o, this.syntaxes[0]);
+      const ul = label(u, this.syntaxes[1]);
+      // Confluent compares labels only when both fields have one (a plain proto3 field has none).
+      if (ol !== null && ul !== null && ol !== ul) this.add(os === 'STRING_OR_BYTES' ? 'FIELD_STRING_OR_BYTES_LABEL_CHANGED' : 'FIELD_NUMERIC_LABEL_CHANGED');
       return;
     }
     this.messageType(o, u);
@@ -172,7 +175,7 @@ class Diff {
     const ot = o.resolvedType as protobuf.Type;
     const ut = u.resolvedType as protobuf.Type;
     if (localName(ot.fullName, this.packages[0]) !== localName(ut.fullName, this.packages[1])) return this.add('FIELD_NAMED_TYPE_CHANGED');
-    const sub = new Diff([...this.path], this.packages);
+    const sub = new Diff([...this.path], this.packages, this.syntaxes);
     for (const t of this.onStack) sub.onStack.add(t);
     sub.message(ot, ut);
     this.out.push(...sub.out);
@@ -182,7 +185,14 @@ class Diff {
 
 const isSynthetic = (o: protobuf.OneOf): boolean => o.fieldsArray.length === 1 && o.fieldsArray[0]?.options?.['proto3_optional'] === true;
 const isMapEntry = (t: protobuf.Type): boolean => t.options?.['map_entry'] === true;
-const label = (f: protobuf.Field): string => ruleOf(f) ?? (f.options?.['proto3_optional'] === true ? 'optional' : '');
+/** The field's label as Wire parses it: repeated/required/optional, or null (proto3 without one, map, oneof member). */
+function label(f: protobuf.Field, syntax: string): string | null {
+  const rule = ruleOf(f);
+  if (rule !== undefined) return rule;
+  if (f.options?.['proto3_optional'] === true) return 'optional';
+  if (f instanceof protobuf.MapField || (f.partOf !== null && !isSynthetic(f.partOf))) return null;
+  return syntax === 'proto2' ? 'optional' : null;
+}
 const localName = (full: string, pkg: string): string => {
   const name = full.replace(/^\./, '');
   return pkg !== '' && name.startsWith(`${pkg}.`) ? name.slice(pkg.length + 1) : name;
@@ -223,7 +233,7 @@ function scalarKind(type: string): string {
  * to `reader` (the update) that are not compatible, in its message format.
  */
 export function protobufIncompatibilities(reader: ParsedProtobuf, writer: ParsedProtobuf, readerWord: string, writerWord: string): string[] {
-  const d = new Diff([], [writer.packageName, reader.packageName]);
+  const d = new Diff([], [writer.packageName, reader.packageName], [writer.syntax, reader.syntax]);
   if (writer.packageName !== reader.packageName) d.add('PACKAGE_CHANGED');
   d.types(writer.types, reader.types);
   return d.out.filter((x) => !COMPATIBLE.has(x.type)).map((x) => describe(x, readerWord, writerWord));

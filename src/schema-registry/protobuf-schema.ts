@@ -24,6 +24,8 @@ export interface ParsedProtobuf {
   readonly schemaType: 'PROTOBUF';
   readonly canonical: string;
   readonly packageName: string;
+  /** 'proto2' or 'proto3' (a file without `syntax` is proto2). */
+  readonly syntax: string;
   /** Every definition of the schema and its references, resolved. */
   readonly root: protobuf.Root;
   /** The schema's own top-level messages and enums, in declaration order, resolved. */
@@ -61,6 +63,7 @@ export function parseProtobuf(text: string, references: readonly NamedText[] = [
     schemaType: 'PROTOBUF',
     canonical: renderFile(text, own, ownNs, normalize),
     packageName,
+    syntax: syntaxOf(text) ?? 'proto2',
     root,
     types: ownTypes.map((t) => root.lookup(t.fullName) as protobuf.Type | protobuf.Enum),
   };
