@@ -11,6 +11,7 @@
  * sorted by number and imports by name, as Confluent's normalize() does.
  */
 import protobuf from 'protobufjs';
+import { descriptorText } from './protobuf-descriptor.js';
 import { protobufWireError } from './protobuf-wire.js';
 
 export class ProtobufParseError extends Error {}
@@ -26,6 +27,7 @@ export interface ParsedProtobuf {
   readonly packageName: string;
   /** 'proto2' or 'proto3' (a file without `syntax` is proto2). */
   readonly syntax: string;
+  readonly imports: readonly string[];
   /** Every definition of the schema and its references, resolved. */
   readonly root: protobuf.Root;
   /** The schema's own top-level messages and enums, in declaration order, resolved. */
@@ -34,14 +36,16 @@ export interface ParsedProtobuf {
 
 const OPTIONS = { keepCase: true, alternateCommentMode: false };
 
-export function parseProtobuf(text: string, references: readonly NamedText[] = [], normalize = false): ParsedProtobuf {
+export function parseProtobuf(schema: string, references: readonly NamedText[] = [], normalize = false): ParsedProtobuf {
+  // Confluent also takes a base64 FileDescriptorProto (what confluent-kafka-python's serializer sends).
+  const text = descriptorText(schema) ?? schema;
   let own: protobuf.IParserResult;
   const root = new protobuf.Root();
   try {
     own = protobuf.parse(text, new protobuf.Root(), OPTIONS);
     const known = new Set(references.map((r) => r.name));
     const wellKnown = new Set<string>();
-    const files = [...references.map((r) => protobuf.parse(r.schema, root, OPTIONS)), protobuf.parse(text, root, OPTIONS)];
+    const files = [...references.map((r) => protobuf.parse(descriptorText(r.schema) ?? r.schema, root, OPTIONS)), protobuf.parse(text, root, OPTIONS)];
     for (const f of files) {
       for (const imp of [...(f.imports ?? []), ...(f.weakImports ?? [])]) {
         if (known.has(imp) || wellKnown.has(imp)) continue;
@@ -59,11 +63,13 @@ export function parseProtobuf(text: string, references: readonly NamedText[] = [
   const packageName = own.package ?? '';
   const ownNs = packageName === '' ? own.root : (own.root.lookup(packageName) as protobuf.Namespace);
   const ownTypes = ownNs.nestedArray.filter((n) => n instanceof protobuf.Type || n instanceof protobuf.Enum);
+  const syntax = syntaxOf(text);
   return {
     schemaType: 'PROTOBUF',
-    canonical: renderFile(text, own, ownNs, normalize),
+    canonical: renderFile({ syntax, packageName, imports: own.imports ?? [], weakImports: own.weakImports ?? [] }, ownNs, normalize),
     packageName,
-    syntax: syntaxOf(text) ?? 'proto2',
+    syntax: syntax ?? 'proto2',
+    imports: own.imports ?? [],
     root,
     types: ownTypes.map((t) => root.lookup(t.fullName) as protobuf.Type | protobuf.Enum),
   };
@@ -76,15 +82,23 @@ function syntaxOf(text: string): string | null {
   return m?.[1] ?? null;
 }
 
-function renderFile(text: string, parsed: protobuf.IParserResult, ns: protobuf.Namespace, normalize: boolean): string {
-  const syntax = syntaxOf(text);
+export interface FileHeader {
+  readonly syntax: string | null;
+  readonly packageName: string;
+  readonly imports: readonly string[];
+  readonly weakImports: readonly string[];
+}
+
+/** The .proto text of a file: its header and the definitions in `ns` (its package's namespace). */
+export function renderFile(header: FileHeader, ns: protobuf.Namespace, normalize: boolean): string {
+  const syntax = header.syntax;
   let out = '';
   if (syntax !== null) out += `syntax = "${syntax}";\n`;
-  if (parsed.package !== undefined && parsed.package !== '') out += `package ${parsed.package};\n`;
-  let imports = [...(parsed.imports ?? [])];
+  if (header.packageName !== '') out += `package ${header.packageName};\n`;
+  let imports = [...header.imports];
   if (normalize) imports = [...new Set(imports)].sort();
-  if (imports.length > 0 || (parsed.weakImports ?? []).length > 0) {
-    out += '\n' + imports.map((i) => `import "${i}";\n`).join('') + (parsed.weakImports ?? []).map((i) => `import weak "${i}";\n`).join('');
+  if (imports.length > 0 || header.weakImports.length > 0) {
+    out += '\n' + imports.map((i) => `import "${i}";\n`).join('') + header.weakImports.map((i) => `import weak "${i}";\n`).join('');
   }
   const options = Object.entries(ns.options ?? {});
   if (options.length > 0) out += '\n' + options.map(([k, v]) => `option ${k} = ${optionValue(v)};\n`).join('');
