@@ -4,10 +4,12 @@
  * Confluent's wire format (magic byte 0, a 4-byte big-endian schema id, the encoded datum), name a
  * schema id the registry knows, that schema must be registered under the subject the topic's
  * subject-name strategy gives, and (beyond Confluent and Redpanda, which check only the id) the
- * payload must decode as exactly one datum of that schema. Null keys and values (tombstones,
- * keyless records) pass.
+ * payload must be a datum of that schema (schema-format.ts: Avro decodes as exactly one datum, JSON
+ * parses and validates with ajv, Protobuf has Confluent's message indexes and then one well-formed
+ * message). Null keys and values (tombstones, keyless records) pass.
  *
- * Parsed schemas are cached by id (an id names one text forever, state.ts). An unknown id makes
+ * Parsed schemas (with JSON's compiled ajv validator) are cached by id (an id names one text
+ * forever, state.ts). An unknown id makes
  * the validator catch up with `_schemas` before refusing, so a schema registered a moment ago
  * through another instance is not refused; catch-ups are shared and at most one a second, so a
  * client sending bad ids cannot turn each of its batches into a write to `_schemas`.
