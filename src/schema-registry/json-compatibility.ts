@@ -158,8 +158,7 @@ class Diff {
           // NotSchemaDiff: the negated schemas compared the other way round.
           const d = this.sub();
           d.compare({ schema: us['not'], doc: u.doc }, { schema: os['not'], doc: o.doc });
-          if (!d.compatible()) this.add('NOT_TYPE_EXTENDED');
-          else if (d.out.length > 0) this.add('NOT_TYPE_NARROWED');
+          this.add(d.compatible() ? 'NOT_TYPE_NARROWED' : 'NOT_TYPE_EXTENDED');
         });
       case 'object':
         return this.compareObject(o, u);
