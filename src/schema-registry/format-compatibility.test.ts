@@ -137,6 +137,20 @@ describe('JSON Schema and Protobuf compatibility (Confluent\'s rules)', () => {
     assert.deepEqual(errors('PROTOBUF', 'BACKWARD', proto('message M {\n  repeated int32 v = 1;\n}'), previous('PROTOBUF', proto('message M {\n  int32 v = 1;\n}'))), []);
   });
 
+  it('references: each version is compared with the referenced schemas it names (a $ref, an import)', () => {
+    const compare = (schemaType: string, text: string, oldRef: string, newRef: string, name: string): string[] => {
+      const old = parseSchema(schemaType, text, [{ name, schema: oldRef }]);
+      const next = parseSchema(schemaType, text, [{ name, schema: newRef }]);
+      return compatibilityErrors('BACKWARD', { schemaType, parsed: next }, [{ version: 1, canonical: old.canonical, schemaType, parsed: old }]);
+    };
+    const zip = (type: string): string => JSON.stringify({ type: 'object', properties: { zip: { type } } });
+    const jsonOut = compare('JSON', JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } }), zip('integer'), zip('string'), 'address.json');
+    assert.equal(jsonOut[0], `{errorType:"TYPE_CHANGED", description:"A type at path '#/properties/home/properties/zip' is different between the new schema and the old schema'}`);
+    const address = (type: string): string => `syntax = "proto3";\npackage com.example;\nmessage Address {\n  ${type} zip = 1;\n}\n`;
+    const protoOut = compare('PROTOBUF', 'syntax = "proto3";\npackage com.example;\nimport "address.proto";\nmessage Customer {\n  Address home = 1;\n}\n', address('int32'), address('string'), 'address.proto');
+    assert.ok(protoOut.some((m) => m.includes('FIELD_SCALAR_KIND_CHANGED')) && protoOut.some((m) => m.includes('FIELD_NAMED_TYPE_CHANGED') && m.includes("'#/Customer/1'")), protoOut.join('\n'));
+  });
+
   it('stored forms: JSON keeps key order, normalize sorts it; Protobuf is re-printed, normalize sorts fields by number', () => {
     assert.equal(parseSchema('JSON', '{ "type": "object",\n "properties": {"b": {}, "a": {}} }', []).canonical, '{"type":"object","properties":{"b":{},"a":{}}}');
     assert.equal(parseSchema('JSON', '{ "type": "object", "properties": {"b": {}, "a": {}} }', [], true).canonical, '{"properties":{"a":{},"b":{}},"type":"object"}');

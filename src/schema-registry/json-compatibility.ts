@@ -8,8 +8,8 @@
  * Schemas are read the way Confluent's loader (everit) reads them: `true`/`{}` admit anything,
  * `false` nothing; `"type": [a, b]` is an anyOf of one schema per type; without `type` the kind
  * follows the keywords (properties → object, items → array, …); `$ref`s are followed (within the
- * document, or into a referenced schema by its reference name), a pair already being compared
- * counting as compatible so recursive schemas terminate.
+ * document, or into a referenced schema by its reference name, each side in its own references),
+ * a pair already being compared counting as compatible so recursive schemas terminate.
  *
  * Not modelled: patternProperties, dependencies, unevaluated*, contains; those keywords do not
  * take part in the verdict here.
@@ -43,16 +43,21 @@ type Obj = Record<string, unknown>;
 interface Node {
   readonly schema: unknown;
   readonly doc: unknown;
+  /** The referenced schemas of the side it belongs to, by reference name. */
+  readonly refs: ReadonlyMap<string, unknown>;
 }
+
+/** Another node of the same document. */
+const at = (n: Node, schema: unknown): Node => ({ schema, doc: n.doc, refs: n.refs });
 
 type Kind = 'empty' | 'false' | 'combined' | 'not' | 'enum' | 'const' | 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
 class Diff {
   readonly out: Difference[] = [];
-  constructor(private readonly path: string[], private readonly refs: ReadonlyMap<string, unknown>, private readonly onStack: Set<unknown>) {}
+  constructor(private readonly path: string[], private readonly onStack: Set<unknown>) {}
 
   sub(): Diff {
-    return new Diff([...this.path], this.refs, this.onStack);
+    return new Diff([...this.path], this.onStack);
   }
   compatible(): boolean {
     return this.out.every((d) => COMPATIBLE.has(d.type));
@@ -78,9 +83,9 @@ class Diff {
       const hash = ref.indexOf('#');
       const file = hash < 0 ? ref : ref.slice(0, hash);
       const pointer = hash < 0 ? '' : ref.slice(hash + 1);
-      const doc = file === '' ? n.doc : this.refs.get(file);
-      if (doc === undefined) return { schema: true, doc: n.doc };
-      n = { schema: follow(doc, pointer), doc };
+      const doc = file === '' ? n.doc : n.refs.get(file);
+      if (doc === undefined) return at(n, true);
+      n = { schema: follow(doc, pointer), doc, refs: n.refs };
     }
     return n;
   }
@@ -157,7 +162,7 @@ class Diff {
         return this.within('not', () => {
           // NotSchemaDiff: the negated schemas compared the other way round.
           const d = this.sub();
-          d.compare({ schema: us['not'], doc: u.doc }, { schema: os['not'], doc: o.doc });
+          d.compare(at(u, us['not']), at(o, os['not']));
           this.add(d.compatible() ? 'NOT_TYPE_NARROWED' : 'NOT_TYPE_EXTENDED');
         });
       case 'object':
@@ -278,7 +283,7 @@ class Diff {
       if (aPermits !== bPermits) this.add(bPermits ? 'ADDITIONAL_PROPERTIES_ADDED' : 'ADDITIONAL_PROPERTIES_REMOVED');
       else if (!isSchemaObject(a) && isSchemaObject(b)) this.add('ADDITIONAL_PROPERTIES_NARROWED');
       else if (isSchemaObject(a) && !isSchemaObject(b)) this.add('ADDITIONAL_PROPERTIES_EXTENDED');
-      else if (isSchemaObject(a) && isSchemaObject(b)) this.compare({ schema: a, doc: o.doc }, { schema: b, doc: u.doc });
+      else if (isSchemaObject(a) && isSchemaObject(b)) this.compare(at(o, a), at(u, b));
     });
     this.bound(os, us, 'maxProperties', 'MAX_PROPERTIES');
     this.bound(os, us, 'minProperties', 'MIN_PROPERTIES');
@@ -292,7 +297,7 @@ class Diff {
       const partial = partialSchema(us);
       if (partial !== undefined) {
         const d = this.sub();
-        d.compare({ schema: a, doc: o.doc }, { schema: partial, doc: u.doc });
+        d.compare(at(o, a), at(u, partial));
         this.out.push(...d.out);
         return this.add(d.compatible() ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL');
       }
@@ -307,14 +312,14 @@ class Diff {
       const partial = partialSchema(os);
       if (partial !== undefined) {
         const d = this.sub();
-        d.compare({ schema: partial, doc: o.doc }, { schema: b, doc: u.doc });
+        d.compare(at(o, partial), at(u, b));
         this.out.push(...d.out);
         this.add(d.compatible() ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL');
       }
       if (requiredInUpdate) return this.add(hasDefault(b) ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL');
       return this.add('OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL');
     }
-    this.compare({ schema: a, doc: o.doc }, { schema: b, doc: u.doc });
+    this.compare(at(o, a), at(u, b));
   }
 
   private compareArray(o: Node, u: Node): void {
@@ -332,11 +337,11 @@ class Diff {
           this.within(String(i), () => {
             if (i >= a.length) this.add(oOpen ? (kindOf(b[i]) === 'empty' ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL') : 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL');
             else if (i >= b.length) this.add(uOpen ? 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL' : a[i] === false ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL');
-            else this.compare({ schema: a[i], doc: o.doc }, { schema: b[i], doc: u.doc });
+            else this.compare(at(o, a[i]), at(u, b[i]));
           });
         }
       } else {
-        this.compare(oi === undefined ? undefined : { schema: oi, doc: o.doc }, ui === undefined ? undefined : { schema: ui, doc: u.doc });
+        this.compare(oi === undefined ? undefined : at(o, oi), ui === undefined ? undefined : at(u, ui));
       }
     });
     this.bound(os, us, 'maxItems', 'MAX_ITEMS');
@@ -383,8 +388,8 @@ function criterion(s: unknown): string {
 function subschemas(n: Node): Node[] {
   const o = n.schema as Obj;
   const c = COMBINERS.find((k) => Array.isArray(o[k]));
-  if (c !== undefined) return (o[c] as unknown[]).map((schema) => ({ schema, doc: n.doc }));
-  return (o['type'] as string[]).map((type) => ({ schema: { ...o, type }, doc: n.doc }));
+  if (c !== undefined) return (o[c] as unknown[]).map((schema) => at(n, schema));
+  return (o['type'] as string[]).map((type) => at(n, { ...o, type }));
 }
 
 function props(o: Obj): Obj {
@@ -428,9 +433,8 @@ function follow(doc: unknown, pointer: string): unknown {
  * the reader's and the writer's word.
  */
 export function jsonIncompatibilities(reader: ParsedJson, writer: ParsedJson, readerWord: string, writerWord: string): string[] {
-  const refs = new Map([...writer.refs, ...reader.refs]);
-  const d = new Diff([], refs, new Set());
-  d.compare({ schema: writer.json, doc: writer.json }, { schema: reader.json, doc: reader.json });
+  const d = new Diff([], new Set());
+  d.compare({ schema: writer.json, doc: writer.json, refs: writer.refs }, { schema: reader.json, doc: reader.json, refs: reader.refs });
   return d.out.filter((x) => !COMPATIBLE.has(x.type)).map((x) => describe(x, readerWord, writerWord));
 }
 
