@@ -13,7 +13,8 @@
  * names, a oneof name where the field is in one, and the field number: `#/User/2`.
  */
 import protobuf from 'protobufjs';
-import { ruleOf, type ParsedProtobuf } from './protobuf-schema.js';
+import { ruleOf } from './protobuf-descriptor.js';
+import type { ParsedProtobuf } from './protobuf-schema.js';
 
 const COMPATIBLE = new Set([
   'MESSAGE_ADDED', 'MESSAGE_MOVED', 'ENUM_ADDED', 'ENUM_REMOVED', 'ENUM_CONST_ADDED', 'ENUM_CONST_CHANGED', 'ENUM_CONST_REMOVED',

@@ -13,9 +13,19 @@
  */
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import { ruleOf, type ParsedProtobuf } from './protobuf-schema.js';
 
 const require = createRequire(import.meta.url);
+
+/** A field's label as written: 'repeated', 'required', or undefined (protobufjs keeps it untyped). */
+export const ruleOf = (f: protobuf.Field): string | undefined => (f as unknown as { rule?: string }).rule;
+
+/** What a FileDescriptorProto is written from (a ParsedProtobuf). */
+export interface DescribedFile {
+  readonly packageName: string;
+  readonly syntax: string;
+  readonly imports: readonly string[];
+  readonly types: readonly (protobuf.Type | protobuf.Enum)[];
+}
 let fileDescriptorProto: protobuf.Type | undefined;
 function descriptorType(): protobuf.Type {
   fileDescriptorProto ??= (require('protobufjs/ext/descriptor') as { FileDescriptorProto: protobuf.Type }).FileDescriptorProto;
@@ -142,7 +152,7 @@ function enumDescriptor(e: protobuf.Enum): EnumD {
 }
 
 /** The schema as a base64 FileDescriptorProto named `name` (`?format=serialized`). */
-export function serializedDescriptor(parsed: ParsedProtobuf, name: string): string {
+export function serializedDescriptor(parsed: DescribedFile, name: string): string {
   const proto3 = parsed.syntax === 'proto3';
   const file: FileD = {
     name,

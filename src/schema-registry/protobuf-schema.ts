@@ -11,7 +11,7 @@
  * sorted by number and imports by name, as Confluent's normalize() does.
  */
 import protobuf from 'protobufjs';
-import { descriptorText } from './protobuf-descriptor.js';
+import { descriptorText, ruleOf } from './protobuf-descriptor.js';
 import { protobufWireError } from './protobuf-wire.js';
 
 export class ProtobufParseError extends Error {}
@@ -82,7 +82,7 @@ function syntaxOf(text: string): string | null {
   return m?.[1] ?? null;
 }
 
-export interface FileHeader {
+interface FileHeader {
   readonly syntax: string | null;
   readonly packageName: string;
   readonly imports: readonly string[];
@@ -90,7 +90,7 @@ export interface FileHeader {
 }
 
 /** The .proto text of a file: its header and the definitions in `ns` (its package's namespace). */
-export function renderFile(header: FileHeader, ns: protobuf.Namespace, normalize: boolean): string {
+function renderFile(header: FileHeader, ns: protobuf.Namespace, normalize: boolean): string {
   const syntax = header.syntax;
   let out = '';
   if (syntax !== null) out += `syntax = "${syntax}";\n`;
@@ -148,9 +148,6 @@ function renderMessage(m: protobuf.Type, ctx: { proto2: boolean; normalize: bool
 function isSyntheticOneof(o: protobuf.OneOf): boolean {
   return o.fieldsArray.length === 1 && o.fieldsArray[0]?.options?.['proto3_optional'] === true;
 }
-
-/** A field's label as written: 'repeated', 'required', or undefined (protobufjs keeps it untyped). */
-export const ruleOf = (f: protobuf.Field): string | undefined => (f as unknown as { rule?: string }).rule;
 
 function renderField(f: protobuf.Field, ctx: { proto2: boolean }, inOneof: boolean): string {
   const map = f instanceof protobuf.MapField;
