@@ -162,6 +162,18 @@ describe('broker-side schema validation', function () {
       assert.match(protoMessages[1] ?? '', /^Record 2: its value does not decode with schema id \d+: Protobuf payload does not decode as com\.example\.Reading: .*runs past the end/);
       assert.match(protoMessages[2] ?? '', /^Record 3: its value does not decode with schema id \d+: Protobuf payload does not decode as com\.example\.Reading: field 1 \(sensor, string\) has wire type varint, expected length-delimited/);
       assert.deepEqual((await consumeAll(protoTopic, 1)).map((v) => JSON.parse(JSON.stringify(v))), [{ sensor: 'p1', value: 1.5 }]);
+
+      // RecordNameStrategy: the subject is the full name of the message the indexes name ([1]: the second).
+      const byRecord = uniqueTopic('validated-proto-record');
+      await createTopic(byRecord, [{ name: 'confluent.value.schema.validation', value: 'true' }, { name: 'confluent.value.subject.name.strategy', value: 'io.confluent.kafka.serializers.subject.RecordNameStrategy' }]);
+      const twoMessages = 'syntax = "proto3";\npackage com.example;\nmessage First {\n  string a = 1;\n}\nmessage Second {\n  int64 b = 1;\n}\n';
+      const { id: twoId } = await registry.register({ type: SchemaType.PROTOBUF, schema: twoMessages }, { subject: 'com.example.Second' });
+      const second = Buffer.concat([header(twoId), Buffer.from([2, 2, 0x08, 0x07])]); // indexes [1], then b = 7
+      const first = Buffer.concat([header(twoId), Buffer.from([0, 0x0a, 0x01, 0x61])]); // indexes [0], then a = "a"
+      const byName = await produce(byRecord, [second, first]);
+      assert.equal(byName.errorCode, ErrorCode.INVALID_RECORD);
+      assert.deepEqual((byName.recordErrors ?? []).map((e) => e.batchIndexErrorMessage), [`Record 1: its value names schema id ${twoId}, which is not registered under subject 'com.example.First'`]);
+      assert.equal((await produce(byRecord, [second])).errorCode, ErrorCode.NONE);
     } finally {
       await producer.disconnect();
     }

@@ -9,7 +9,7 @@ import { describeIncompatibility, readerWriterIncompatibilities } from './avro-c
 import { jsonIncompatibilities } from './json-compatibility.js';
 import { JsonSchemaParseError, jsonPayloadError, parseJsonSchema, type ParsedJson } from './json-schema.js';
 import { protobufIncompatibilities } from './protobuf-compatibility.js';
-import { ProtobufParseError, protobufPayloadError, parseProtobuf, type ParsedProtobuf } from './protobuf-schema.js';
+import { messageAt, ProtobufParseError, protobufPayloadError, parseProtobuf, type ParsedProtobuf } from './protobuf-schema.js';
 
 /** The answer of GET /schemas/types, in Confluent's order. */
 export const SCHEMA_TYPES = ['JSON', 'PROTOBUF', 'AVRO'] as const;
@@ -68,8 +68,11 @@ export function payloadError(parsed: ParsedSchema, payload: Buffer): string | nu
   }
 }
 
-/** The record name RecordNameStrategy uses: Avro's full name, a JSON schema's title, Protobuf's first message. */
-export function recordName(parsed: ParsedSchema): string | undefined {
+/**
+ * The record name RecordNameStrategy uses: Avro's full name, a JSON schema's title, the full name
+ * of the Protobuf message the payload's message indexes name (without a payload: the first one).
+ */
+export function recordName(parsed: ParsedSchema, payload?: Buffer): string | undefined {
   switch (parsed.schemaType) {
     case 'AVRO':
       return parsed.type.name;
@@ -78,6 +81,8 @@ export function recordName(parsed: ParsedSchema): string | undefined {
       return typeof title === 'string' ? title : undefined;
     }
     case 'PROTOBUF': {
+      const at = payload === undefined ? null : messageAt(parsed, payload);
+      if (at !== null) return typeof at === 'string' ? undefined : at.type.fullName.replace(/^\./, '');
       const first = parsed.types.find((t) => 'fieldsArray' in t);
       return first === undefined ? undefined : first.fullName.replace(/^\./, '');
     }

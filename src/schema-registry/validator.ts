@@ -106,7 +106,7 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
     const stored = this.registry.state.schemasById.get(id);
     if (stored === undefined) return `names schema id ${id}, which the schema registry does not know`;
     const type = this.typeOf(id);
-    const subject = subjectFor(topic, side, strategy, type);
+    const subject = subjectFor(topic, side, strategy, type, data.subarray(5));
     if (subject === null) return `names schema id ${id}, which is not a named record type as ${strategy} needs`;
     if (!this.isRegistered(subject, id)) return `names schema id ${id}, which is not registered under subject '${subject}'`;
     if (type === null) return null; // a schema we could not parse: the id is all we check
@@ -140,9 +140,9 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
   }
 }
 
-function subjectFor(topic: string, side: 'key' | 'value', strategy: string, type: ParsedSchema | null): string | null {
+function subjectFor(topic: string, side: 'key' | 'value', strategy: string, type: ParsedSchema | null, payload: Buffer): string | null {
   if (strategy === RECORD_NAME_STRATEGY || strategy === TOPIC_RECORD_NAME_STRATEGY) {
-    const name = type === null ? undefined : recordName(type);
+    const name = type === null ? undefined : recordName(type, payload);
     if (name === undefined) return null;
     return strategy === RECORD_NAME_STRATEGY ? name : `${topic}-${name}`;
   }
