@@ -63,7 +63,8 @@ export function parseJsonSchema(text: string, references: readonly NamedText[] =
  * One ajv per dialect for schemas without references: a new instance compiles its meta-schema
  * first (some 40 ms), a shared one compiles a schema in about 1 ms. The schema is removed again
  * after compiling (the compiled function keeps working), so the instance does not grow and a
- * later schema may reuse an `$id`. Schemas with references get their own instance, their
+ * later schema may reuse an `$id`; after a failed compile the instance is dropped (it may hold a
+ * part of the schema). Schemas with references get their own instance, their
  * references added under the reference names.
  */
 const sharedAjv = new Map<string, AjvInstance>();
@@ -78,14 +79,17 @@ function compile(json: unknown, refs: ReadonlyMap<string, unknown>): ValidateFun
     ajv = new Ctor(AJV_OPTIONS);
     if (refs.size === 0) sharedAjv.set(module, ajv);
   }
+  let validate: ValidateFunction;
   try {
     for (const [name, ref] of refs) ajv.addSchema(withoutOldDialect(ref), name);
-    return ajv.compile(schema);
+    validate = ajv.compile(schema);
   } catch (e) {
+    // A failed compile may leave parts registered: the shared instance is not reused.
+    if (refs.size === 0) sharedAjv.delete(module);
     throw new JsonSchemaParseError(e instanceof Error ? e.message : String(e));
-  } finally {
-    if (refs.size === 0 && typeof schema === 'object') ajv.removeSchema(schema);
   }
+  if (refs.size === 0 && typeof schema === 'object') ajv.removeSchema(schema);
+  return validate;
 }
 
 /** Drafts 4 and 6 are read as draft 7 (ajv 8 has no meta-schema for them loaded). */
