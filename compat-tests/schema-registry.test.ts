@@ -2,7 +2,9 @@
  * The schema registry as its clients use it (issue #11):
  *  - @kafkajs/confluent-schema-registry's own API (register, encode, decode, getLatestSchemaId,
  *    compatibility errors) round-trips against it, with Avro records produced and consumed through
- *    the broker by kafkajs;
+ *    the broker by kafkajs, and with JSON Schema and Protobuf schemas;
+ *  - confluent-kafka-python's JSON Schema and Protobuf serdes produce to validated topics and
+ *    consume back;
  *  - confluent-kafka-python's AvroSerializer (auto-registering) and AvroDeserializer produce and
  *    consume through Tributary with it;
  *  - a registry restart (the node stopped and started on the same log dir) and a second instance
@@ -88,6 +90,33 @@ describe('schema registry: Confluent clients against it', function () {
     assert.deepEqual(decoded.map((d) => JSON.parse(JSON.stringify(d))), [values[0], { ...values[1] }]);
   });
 
+  it('@kafkajs/confluent-schema-registry with JSON Schema and Protobuf: registers, encodes, decodes with a fresh client, reports incompatibility', async () => {
+    node = await startNode({ config: REGISTRY_CONFIG });
+    const host = node.schemaRegistryUrls[0] as string;
+    const registry = new SchemaRegistry({ host });
+    const jsonSchema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'], additionalProperties: false };
+    const { id: jsonId } = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify(jsonSchema) }, { subject: 'people-json-value' });
+    assert.equal(await registry.getLatestSchemaId('people-json-value'), jsonId);
+    const { id: jsonId2 } = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify({ ...jsonSchema, properties: { ...jsonSchema.properties, email: { type: 'string' } } }) }, { subject: 'people-json-value' });
+    assert.ok(jsonId2 > jsonId, 'an optional property added to a closed content model is backward compatible');
+    await assert.rejects(
+      registry.register({ type: SchemaType.JSON, schema: JSON.stringify({ ...jsonSchema, properties: { name: { type: 'string' }, age: { type: 'string' } } }) }, { subject: 'people-json-value' }),
+      (e: Error & { status?: number }) => e.status === 409 && /TYPE_CHANGED/.test(e.message),
+    );
+    const proto = 'syntax = "proto3";\npackage com.example;\n\nmessage Person {\n  string name = 1;\n  int32 age = 2;\n}\n';
+    const { id: protoId } = await registry.register({ type: SchemaType.PROTOBUF, schema: proto }, { subject: 'people-proto-value' });
+    await assert.rejects(
+      registry.register({ type: SchemaType.PROTOBUF, schema: proto.replace('int32 age', 'string age') }, { subject: 'people-proto-value' }),
+      (e: Error & { status?: number }) => e.status === 409 && /FIELD_SCALAR_KIND_CHANGED/.test(e.message),
+    );
+    const jsonBytes = await registry.encode(jsonId, { name: 'ada', age: 36 });
+    const protoBytes = await registry.encode(protoId, { name: 'alan', age: 41 });
+    await assert.rejects(registry.encode(jsonId, { name: 7 }), /invalid/i);
+    const reader = new SchemaRegistry({ host });
+    assert.deepEqual(await reader.decode(jsonBytes), { name: 'ada', age: 36 });
+    assert.deepEqual(JSON.parse(JSON.stringify(await reader.decode(protoBytes))), { name: 'alan', age: 41 });
+  });
+
   it('a restart and a second instance see the same subjects and ids; ids are never reused', async () => {
     dir = await makeTempDir('tributary-registry-');
     node = await startNode({ config: { ...REGISTRY_CONFIG, 'log.dirs': dir } });
@@ -127,7 +156,7 @@ async function listing(base: string): Promise<Record<string, number[]>> {
   return out;
 }
 
-describe('schema registry: confluent-kafka-python\'s SchemaRegistryClient and Avro serdes', function () {
+describe('schema registry: confluent-kafka-python\'s SchemaRegistryClient and its Avro, JSON Schema and Protobuf serdes', function () {
   this.timeout(120_000);
   let node: RunningNode | undefined;
   afterEach(async () => {
@@ -149,6 +178,31 @@ describe('schema registry: confluent-kafka-python\'s SchemaRegistryClient and Av
     assert.equal(out.latest.subject, `${topic}-value`);
     assert.ok(out.latest.id >= 1);
     assert.deepEqual(out.consumed, out.sent);
+  });
+
+  it('JSONSerializer/JSONDeserializer and ProtobufSerializer/ProtobufDeserializer (a run-time message class) round-trip through Tributary', async function () {
+    const python = venvPython();
+    const probe = existsSync(python) ? await runProcess(python, ['-c', 'import confluent_kafka.schema_registry.json_schema, confluent_kafka.schema_registry.protobuf, jsonschema, google.protobuf'], { timeoutMs: 60_000 }) : undefined;
+    if (probe === undefined || probe.code !== 0) skipOrFail(this, `confluent-kafka[json,protobuf,schemaregistry] is not installed in ${python} (tributary compat --install-clients)`);
+    node = await startNode({ config: REGISTRY_CONFIG });
+    const jsonTopic = uniqueTopic('py-json');
+    const protoTopic = uniqueTopic('py-proto');
+    // Validated topics: the broker decodes what the Python serializers write (Protobuf with Confluent's message indexes).
+    const admin = makeKafka(node.bootstrap, 'py-formats-admin').kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [jsonTopic, protoTopic].map((topic) => ({ topic, numPartitions: 1, configEntries: [{ name: 'confluent.value.schema.validation', value: 'true' }] })) });
+    await admin.disconnect();
+    const run = await runProcess(python, [pythonScript('confluent_json_protobuf.py'), node.bootstrap, node.schemaRegistryUrls[0] as string, jsonTopic, protoTopic], { timeoutMs: 90_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<'json' | 'protobuf', { sent: unknown[]; consumed: unknown[]; schema_type: string; refused?: string; schema?: string; error?: string }>;
+    assert.equal(out.json.schema_type, 'JSON');
+    assert.deepEqual(out.json.consumed, out.json.sent);
+    assert.equal(out.json.refused, 'SerializationError', 'the serializer validates against the registered schema');
+    assert.equal(out.protobuf.error, undefined, out.protobuf.error);
+    assert.equal(out.protobuf.schema_type, 'PROTOBUF');
+    assert.deepEqual(out.protobuf.consumed, out.protobuf.sent);
+    // The serializer registers a base64 FileDescriptorProto; the registry keeps it as .proto text, as Confluent's does.
+    assert.match(out.protobuf.schema ?? '', /^syntax = "proto3";\npackage com\.example;\n\nmessage Reading \{\n  string sensor = 1;\n  double value = 2;\n\}\n$/);
   });
 });
 

@@ -4,7 +4,8 @@
  * batch holding a record with a wrong id, a missing magic byte, a truncated payload, or a schema
  * registered under another subject: INVALID_RECORD with one record error naming each record
  * (Produce v9's record_errors), compressed batches included; consumers never see any record of a
- * refused batch.
+ * refused batch. JSON Schema and Protobuf topics likewise: the payload must be JSON valid against
+ * the schema, or Confluent's message indexes and a message that decodes.
  */
 import assert from 'node:assert/strict';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -122,6 +123,60 @@ describe('broker-side schema validation', function () {
     // 2 (kafkajs) + 2 (the good compressed batch: one record and a tombstone); nothing of the refused ones.
     const seen = await consumeAll(topic, 4);
     assert.deepEqual(seen.slice(0, 3).map((v) => JSON.parse(JSON.stringify(v))), [{ sensor: 's1', value: 1.5 }, { sensor: 's2', value: 2.5 }, { sensor: 's3', value: 3.5 }]);
+  });
+
+  it('JSON Schema and Protobuf topics: what the registry\'s encoders produce passes; a payload the schema refuses, or bytes that do not decode, is INVALID_RECORD', async () => {
+    const header = (id: number): Buffer => Buffer.from([0, id >>> 24, (id >>> 16) & 255, (id >>> 8) & 255, id & 255]);
+    const producer = makeKafka(node.bootstrap, 'validation-formats').kafka.producer();
+    await producer.connect();
+    try {
+      // JSON: @kafkajs/confluent-schema-registry's JSON encoder (magic byte, id, UTF-8 JSON).
+      const jsonTopic = uniqueTopic('validated-json');
+      await createTopic(jsonTopic, [{ name: 'confluent.value.schema.validation', value: 'true' }]);
+      const schema = JSON.stringify({ type: 'object', properties: { sensor: { type: 'string' }, value: { type: 'number' } }, required: ['sensor', 'value'] });
+      const { id: jsonId } = await registry.register({ type: SchemaType.JSON, schema }, { subject: `${jsonTopic}-value` });
+      await producer.send({ topic: jsonTopic, acks: -1, messages: [{ value: await registry.encode(jsonId, { sensor: 'j1', value: 1 }) }] });
+      await assert.rejects(producer.send({ topic: jsonTopic, acks: -1, messages: [{ value: await registry.encode(jsonId, { sensor: 'j2', value: 2 }) }, { value: Buffer.concat([header(jsonId), Buffer.from('{"sensor":5,"value":2}')]) }] }), (e: Error & { type?: string }) => e.type === 'INVALID_RECORD' || /INVALID_RECORD|invalid record/i.test(String(e.message)));
+      const refusedJson = await produce(jsonTopic, [Buffer.concat([header(jsonId), Buffer.from('{"sensor":"x"}')]), Buffer.concat([header(jsonId), Buffer.from('not json')])]);
+      assert.equal(refusedJson.errorCode, ErrorCode.INVALID_RECORD);
+      const jsonMessages = (refusedJson.recordErrors ?? []).map((e) => e.batchIndexErrorMessage ?? '');
+      assert.match(jsonMessages[0] ?? '', new RegExp(`^Record 0: its value does not decode with schema id ${jsonId}: JSON payload is not valid against the schema: \\(root\\) must have required property 'value'`));
+      assert.match(jsonMessages[1] ?? '', /^Record 1: its value does not decode with schema id \d+: JSON payload does not parse/);
+      assert.deepEqual((await consumeAll(jsonTopic, 1)).map((v) => JSON.parse(JSON.stringify(v))), [{ sensor: 'j1', value: 1 }]);
+
+      // Protobuf: Confluent's framing has the message indexes after the id ([0] as the single byte 0);
+      // @kafkajs/confluent-schema-registry leaves them out, so they are put in here.
+      const protoTopic = uniqueTopic('validated-proto');
+      await createTopic(protoTopic, [{ name: 'confluent.value.schema.validation', value: 'true' }]);
+      const proto = 'syntax = "proto3";\npackage com.example;\n\nmessage Reading {\n  string sensor = 1;\n  double value = 2;\n}\n';
+      const { id: protoId } = await registry.register({ type: SchemaType.PROTOBUF, schema: proto }, { subject: `${protoTopic}-value` });
+      const confluentFraming = (encoded: Buffer): Buffer => Buffer.concat([encoded.subarray(0, 5), Buffer.from([0]), encoded.subarray(5)]);
+      const good = confluentFraming(await registry.encode(protoId, { sensor: 'p1', value: 1.5 }));
+      await producer.send({ topic: protoTopic, acks: -1, messages: [{ value: good }] });
+      const withoutIndexes = await registry.encode(protoId, { sensor: 'p2', value: 2.5 });
+      const refusedProto = await produce(protoTopic, [good, withoutIndexes, good.subarray(0, good.length - 3), Buffer.concat([header(protoId), Buffer.from([0, 0x08, 0x01])])]);
+      assert.equal(refusedProto.errorCode, ErrorCode.INVALID_RECORD);
+      assert.deepEqual((refusedProto.recordErrors ?? []).map((e) => e.batchIndex), [1, 2, 3]);
+      const protoMessages = (refusedProto.recordErrors ?? []).map((e) => e.batchIndexErrorMessage ?? '');
+      assert.match(protoMessages[0] ?? '', /^Record 1: its value does not decode with schema id \d+: Protobuf payload: its message indexes/);
+      assert.match(protoMessages[1] ?? '', /^Record 2: its value does not decode with schema id \d+: Protobuf payload does not decode as com\.example\.Reading: .*runs past the end/);
+      assert.match(protoMessages[2] ?? '', /^Record 3: its value does not decode with schema id \d+: Protobuf payload does not decode as com\.example\.Reading: field 1 \(sensor, string\) has wire type varint, expected length-delimited/);
+      assert.deepEqual((await consumeAll(protoTopic, 1)).map((v) => JSON.parse(JSON.stringify(v))), [{ sensor: 'p1', value: 1.5 }]);
+
+      // RecordNameStrategy: the subject is the full name of the message the indexes name ([1]: the second).
+      const byRecord = uniqueTopic('validated-proto-record');
+      await createTopic(byRecord, [{ name: 'confluent.value.schema.validation', value: 'true' }, { name: 'confluent.value.subject.name.strategy', value: 'io.confluent.kafka.serializers.subject.RecordNameStrategy' }]);
+      const twoMessages = 'syntax = "proto3";\npackage com.example;\nmessage First {\n  string a = 1;\n}\nmessage Second {\n  int64 b = 1;\n}\n';
+      const { id: twoId } = await registry.register({ type: SchemaType.PROTOBUF, schema: twoMessages }, { subject: 'com.example.Second' });
+      const second = Buffer.concat([header(twoId), Buffer.from([2, 2, 0x08, 0x07])]); // indexes [1], then b = 7
+      const first = Buffer.concat([header(twoId), Buffer.from([0, 0x0a, 0x01, 0x61])]); // indexes [0], then a = "a"
+      const byName = await produce(byRecord, [second, first]);
+      assert.equal(byName.errorCode, ErrorCode.INVALID_RECORD);
+      assert.deepEqual((byName.recordErrors ?? []).map((e) => e.batchIndexErrorMessage), [`Record 1: its value names schema id ${twoId}, which is not registered under subject 'com.example.First'`]);
+      assert.equal((await produce(byRecord, [second])).errorCode, ErrorCode.NONE);
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('a topic without the config takes anything; confluent.key.schema.validation checks keys', async () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { parseAvro } from './avro.js';
-import { COMPATIBILITY_LEVELS, compatibilityErrors, type CompatibilityLevel, type PreviousSchema } from './compatibility.js';
+import { COMPATIBILITY_LEVELS, compatibilityErrors, type CompatibilityLevel, type NewSchema, type PreviousSchema } from './compatibility.js';
 
 const rec = (fields: object[], name = 'User'): string => JSON.stringify({ type: 'record', name, namespace: 'com.example', fields });
 const NAME = { name: 'name', type: 'string' };
@@ -28,10 +28,11 @@ const CASES: Record<string, [string, boolean, boolean]> = {
 function previous(...texts: string[]): PreviousSchema[] {
   return texts.map((t, i) => {
     const p = parseAvro(t);
-    return { version: i + 1, canonical: p.canonical, schemaType: 'AVRO', type: p.type };
+    return { version: i + 1, canonical: p.canonical, schemaType: 'AVRO', parsed: { ...p, schemaType: 'AVRO' } };
   });
 }
-const verdict = (level: CompatibilityLevel, next: string, prev: PreviousSchema[]): boolean => compatibilityErrors(level, { schemaType: 'AVRO', type: parseAvro(next).type }, prev).length === 0;
+const avroNew = (text: string): NewSchema => ({ schemaType: 'AVRO', parsed: { ...parseAvro(text), schemaType: 'AVRO' } });
+const verdict = (level: CompatibilityLevel, next: string, prev: PreviousSchema[]): boolean => compatibilityErrors(level, avroNew(next), prev).length === 0;
 
 describe('schema compatibility (Confluent\'s rules)', () => {
   for (const [name, [next, backward, forward]] of Object.entries(CASES)) {
@@ -67,14 +68,14 @@ describe('schema compatibility (Confluent\'s rules)', () => {
   it('verbose messages are Confluent\'s', () => {
     const [next] = CASES['add a field without a default'] ?? [''];
     const prev = previous(BASE);
-    assert.deepEqual(compatibilityErrors('BACKWARD', { schemaType: 'AVRO', type: parseAvro(next).type }, prev), [
+    assert.deepEqual(compatibilityErrors('BACKWARD', avroNew(next), prev), [
       "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'email' at path '/fields/3' in the new schema has no default value and is missing in the old schema', additionalInfo:'email'}",
       '{oldSchemaVersion: 1}',
       `{oldSchema: '${prev[0]?.canonical}'}`,
       "{validateFields: 'false', compatibility: 'BACKWARD'}",
     ]);
     const [changed] = CASES['change a field\'s type (int to string)'] ?? [''];
-    assert.deepEqual(compatibilityErrors('FULL', { schemaType: 'AVRO', type: parseAvro(changed).type }, prev), [
+    assert.deepEqual(compatibilityErrors('FULL', avroNew(changed), prev), [
       "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/1/type') of a field in the old schema does not match with the new schema', additionalInfo:'reader type: INT not compatible with writer type: STRING'}",
       "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/1/type') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: STRING not compatible with writer type: INT'}",
       '{oldSchemaVersion: 1}',
@@ -83,7 +84,7 @@ describe('schema compatibility (Confluent\'s rules)', () => {
     ]);
     const [enumAdded] = CASES['add an enum symbol'] ?? [''];
     assert.equal(
-      compatibilityErrors('FORWARD', { schemaType: 'AVRO', type: parseAvro(enumAdded).type }, prev)[0],
+      compatibilityErrors('FORWARD', avroNew(enumAdded), prev)[0],
       "{errorType:'MISSING_ENUM_SYMBOLS', description:'The old schema is missing enum symbols '[BLUE]' at path '/fields/2/type/symbols' in the new schema', additionalInfo:'[BLUE]'}",
     );
   });
@@ -91,12 +92,12 @@ describe('schema compatibility (Confluent\'s rules)', () => {
   it('a union that loses a branch, a fixed that changes size, a renamed record without alias', () => {
     const u1 = rec([{ name: 'v', type: ['null', 'string', 'int'] }]);
     const u2 = rec([{ name: 'v', type: ['null', 'string'] }]);
-    assert.match(compatibilityErrors('BACKWARD', { schemaType: 'AVRO', type: parseAvro(u2).type }, previous(u1))[0] ?? '', /MISSING_UNION_BRANCH.*path '\/fields\/0\/type\/2'.*reader union lacking writer type: INT/);
+    assert.match(compatibilityErrors('BACKWARD', avroNew(u2), previous(u1))[0] ?? '', /MISSING_UNION_BRANCH.*path '\/fields\/0\/type\/2'.*reader union lacking writer type: INT/);
     const f1 = rec([{ name: 'f', type: { type: 'fixed', name: 'F', size: 4 } }]);
     const f2 = rec([{ name: 'f', type: { type: 'fixed', name: 'F', size: 8 } }]);
-    assert.match(compatibilityErrors('BACKWARD', { schemaType: 'AVRO', type: parseAvro(f2).type }, previous(f1))[0] ?? '', /FIXED_SIZE_MISMATCH.*'\/fields\/0\/type\/size'.*expected: 4, found: 8/);
+    assert.match(compatibilityErrors('BACKWARD', avroNew(f2), previous(f1))[0] ?? '', /FIXED_SIZE_MISMATCH.*'\/fields\/0\/type\/size'.*expected: 4, found: 8/);
     const renamed = rec([NAME], 'Person');
-    assert.match(compatibilityErrors('BACKWARD', { schemaType: 'AVRO', type: parseAvro(renamed).type }, previous(rec([NAME])))[0] ?? '', /NAME_MISMATCH.*path '\/name'.*expected: com\.example\.User/);
+    assert.match(compatibilityErrors('BACKWARD', avroNew(renamed), previous(rec([NAME])))[0] ?? '', /NAME_MISMATCH.*path '\/name'.*expected: com\.example\.User/);
   });
 
   it('logical types are checked by their underlying type; recursive schemas terminate', () => {

@@ -8,8 +8,7 @@
  * roles, then `{oldSchemaVersion: n}` and `{oldSchema: '…'}` for the version that failed, then one
  * `{validateFields: 'false', compatibility: 'LEVEL'}`.
  */
-import type avsc from 'avsc';
-import { describeIncompatibility, readerWriterIncompatibilities } from './avro-compatibility.js';
+import { incompatibilities, type ParsedSchema } from './schema-format.js';
 
 export const COMPATIBILITY_LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'] as const;
 export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
@@ -26,12 +25,12 @@ export interface PreviousSchema {
   /** The stored text, quoted in the messages. */
   readonly canonical: string;
   readonly schemaType: string;
-  readonly type: avsc.Type;
+  readonly parsed: ParsedSchema;
 }
 
 export interface NewSchema {
   readonly schemaType: string;
-  readonly type: avsc.Type;
+  readonly parsed: ParsedSchema;
 }
 
 /** Above this the old schema is quoted truncated, as Confluent does. */
@@ -60,8 +59,8 @@ function pairErrors(level: CompatibilityLevel, next: NewSchema, old: PreviousSch
     return [...messages, `{oldSchemaVersion: ${old.version}}`, `{oldSchema: ${text}}`];
   };
   // new reads old (BACKWARD), old reads new (FORWARD); FULL lists the forward problems first.
-  const newReadsOld = (): string[] => readerWriterIncompatibilities(next.type, old.type).map((i) => describeIncompatibility(i, 'new', 'old'));
-  const oldReadsNew = (): string[] => readerWriterIncompatibilities(old.type, next.type).map((i) => describeIncompatibility(i, 'old', 'new'));
+  const newReadsOld = (): string[] => incompatibilities(next.parsed, old.parsed, 'new', 'old');
+  const oldReadsNew = (): string[] => incompatibilities(old.parsed, next.parsed, 'old', 'new');
   if (base === 'BACKWARD') return quoteOld(newReadsOld());
   if (base === 'FORWARD') return quoteOld(oldReadsNew());
   return [...oldReadsNew(), ...quoteOld(newReadsOld())];

@@ -9,7 +9,7 @@
  * on read-back (state.ts keeps the first record for an id) and retried.
  */
 import * as E from './errors.js';
-import { AvroParseError, parseAvro, type ParsedAvro } from './avro.js';
+import { parseSchema, SchemaParseError, type NamedText, type ParsedSchema } from './schema-format.js';
 import { compatibilityErrors, parseCompatibilityLevel, type CompatibilityLevel, type PreviousSchema } from './compatibility.js';
 import type { RegistryRecord, SchemaReference, SchemaValue } from './records.js';
 import type { RegistryState } from './state.js';
@@ -30,6 +30,8 @@ export interface SchemaRequest {
   readonly schema: string;
   readonly schemaType: string;
   readonly references: readonly SchemaReference[];
+  /** Store (and look up) the schema in its normalized form (JSON: sorted keys; Protobuf: fields by number). */
+  readonly normalize?: boolean;
   /** IMPORT mode only: the id and version to register under. */
   readonly id?: number;
   readonly version?: number;
@@ -50,7 +52,7 @@ export function schemaFields(v: { schemaType: string; references: readonly Schem
 
 export class SchemaRegistry {
   private writes: Promise<unknown> = Promise.resolve();
-  private readonly parsed = new Map<string, ParsedAvro>();
+  private readonly parsed = new Map<string, ParsedSchema>();
 
   constructor(readonly state: RegistryState, private readonly log: SchemaLog) {}
 
@@ -121,7 +123,7 @@ export class SchemaRegistry {
       previous = [this.version(subject, version, false)];
     }
     const level = this.compatibilityOf(subject);
-    return compatibilityErrors(version === null ? level : (level.replace('_TRANSITIVE', '') as CompatibilityLevel), { schemaType: req.schemaType, type: parsed.type }, previous.map((p) => this.previous(p)));
+    return compatibilityErrors(version === null ? level : (level.replace('_TRANSITIVE', '') as CompatibilityLevel), { schemaType: req.schemaType, parsed }, previous.map((p) => this.previous(p)));
   }
 
   // ---- writes ----
@@ -137,7 +139,7 @@ export class SchemaRegistry {
         const existing = live.find((v) => v.schemaType === req.schemaType && this.sameSchema(v, parsed.canonical, req.references));
         if (existing !== undefined && (req.id === undefined || req.id < 0 || req.id === existing.id)) return existing.id;
         if (mode !== 'IMPORT') {
-          const errors = compatibilityErrors(this.compatibilityOf(subject), { schemaType: req.schemaType, type: parsed.type }, live.map((p) => this.previous(p)));
+          const errors = compatibilityErrors(this.compatibilityOf(subject), { schemaType: req.schemaType, parsed }, live.map((p) => this.previous(p)));
           if (errors.length > 0) throw E.incompatibleSchema(subject, errors);
         }
         const id = this.chooseId(req, parsed.canonical);
@@ -229,41 +231,42 @@ export class SchemaRegistry {
 
   // ---- helpers ----
 
-  /** Parses (cached by text and references) a request's schema; 42201 when it is not valid. */
-  parse(req: { schema: string; schemaType: string; references: readonly SchemaReference[] }): ParsedAvro {
-    if (req.schemaType !== 'AVRO') throw E.invalidSchema(`Invalid schema type ${req.schemaType}`);
-    const cacheKey = `${JSON.stringify(req.references)}\n${req.schema}`;
+  /** Parses (cached by type, text and references) a request's schema; 42201 when it is not valid. */
+  parse(req: { schema: string; schemaType: string; references: readonly SchemaReference[]; normalize?: boolean }): ParsedSchema {
+    const cacheKey = `${req.schemaType}\n${req.normalize === true}\n${JSON.stringify(req.references)}\n${req.schema}`;
     const cached = this.parsed.get(cacheKey);
     if (cached !== undefined) return cached;
-    let parsed: ParsedAvro;
+    if (!(['AVRO', 'JSON', 'PROTOBUF'] as readonly string[]).includes(req.schemaType)) throw E.invalidSchema(`Invalid schema type ${req.schemaType}`);
+    let parsed: ParsedSchema;
     try {
-      parsed = parseAvro(req.schema, this.referencedTexts(req.references, new Set()));
+      parsed = parseSchema(req.schemaType, req.schema, this.referencedTexts(req.schemaType, req.references, new Set()), req.normalize === true);
     } catch (e) {
-      if (!(e instanceof AvroParseError) && !(e instanceof E.RegistryError)) throw e;
-      throw E.invalidSchema(`Invalid schema of type AVRO, details: ${e.message}`);
+      if (e instanceof E.RegistryError) throw e;
+      if (!(e instanceof SchemaParseError)) throw e;
+      throw E.invalidSchema(`Invalid schema of type ${req.schemaType}, details: ${e.message}`);
     }
     if (this.parsed.size > 10_000) this.parsed.clear();
     this.parsed.set(cacheKey, parsed);
     return parsed;
   }
 
-  /** The texts a schema's references name, dependencies first. */
-  private referencedTexts(refs: readonly SchemaReference[], seen: Set<string>): string[] {
-    const out: string[] = [];
+  /** The schemas a schema's references name (by reference name), dependencies first. */
+  private referencedTexts(schemaType: string, refs: readonly SchemaReference[], seen: Set<string>): NamedText[] {
+    const out: NamedText[] = [];
     for (const r of refs) {
       const key = `${r.subject}/${r.version}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const v = this.state.versions(r.subject, true).find((x) => x.version === r.version || (r.version === -1 && x === this.state.versions(r.subject, false).at(-1)));
-      if (v === undefined) throw E.invalidSchema(`Invalid schema of type AVRO, details: Invalid reference ${JSON.stringify(r)}`);
-      out.push(...this.referencedTexts(v.references, seen), v.schema);
+      if (v === undefined) throw E.invalidSchema(`Invalid schema of type ${schemaType}, details: Invalid reference ${JSON.stringify(r)}`);
+      out.push(...this.referencedTexts(schemaType, v.references, seen), { name: r.name, schema: v.schema });
     }
     return out;
   }
 
   private previous(v: SchemaValue): PreviousSchema {
     const parsed = this.parse(v);
-    return { version: v.version, canonical: v.schema, schemaType: v.schemaType, type: parsed.type };
+    return { version: v.version, canonical: v.schema, schemaType: v.schemaType, parsed };
   }
 
   private sameSchema(v: SchemaValue, canonical: string, refs: readonly SchemaReference[]): boolean {

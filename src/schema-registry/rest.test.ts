@@ -60,7 +60,7 @@ describe('schema registry REST API', function () {
     assert.deepEqual(Object.keys((await call('GET', `/schemas/ids/${id1}`)).json as object), ['schema']);
     assert.deepEqual((await call('GET', `/schemas/ids/${id1}/subjects`)).json, ['other-value', 'users-value']);
     assert.deepEqual((await call('GET', `/schemas/ids/${id1}/versions`)).json, [{ subject: 'other-value', version: 1 }, { subject: 'users-value', version: 1 }]);
-    assert.deepEqual((await call('GET', '/schemas/types')).json, ['AVRO']);
+    assert.deepEqual((await call('GET', '/schemas/types')).json, ['JSON', 'PROTOBUF', 'AVRO']);
     const lookup = await call('POST', '/subjects/users-value', { schema: V1 });
     assert.deepEqual({ ...(lookup.json as object), schema: undefined }, { subject: 'users-value', version: 1, id: id1, schema: undefined });
     assert.equal((await call('GET', '/schemas?subjectPrefix=users&latestOnly=true')).json instanceof Array, true);
@@ -150,6 +150,66 @@ describe('schema registry REST API', function () {
     assert.deepEqual((await call('GET', '/subjects/address/versions/1/referencedby')).json, [(r.json as { id: number }).id]);
     assert.equal((await call('DELETE', '/subjects/address/versions/1')).status, 422);
     assert.equal((await call('POST', '/subjects/customer2/versions', { schema: customer })).status, 422);
+  });
+
+  it('JSON Schema: registers with schemaType, dedupes whitespace (key order too with normalize), refuses invalid schemas and incompatible changes', async () => {
+    const v1 = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'], additionalProperties: false };
+    const r1 = await call('POST', '/subjects/json-value/versions', { schemaType: 'JSON', schema: JSON.stringify(v1, null, 2) });
+    assert.equal(r1.status, 200, r1.text);
+    const id = (r1.json as { id: number }).id;
+    assert.deepEqual((await call('POST', '/subjects/json-value/versions', { schemaType: 'JSON', schema: JSON.stringify(v1) })).json, { id });
+    const got = (await call('GET', '/subjects/json-value/versions/1')).json as Record<string, unknown>;
+    assert.deepEqual(got, { subject: 'json-value', version: 1, id, schemaType: 'JSON', schema: JSON.stringify(v1) });
+    assert.deepEqual((await call('GET', `/schemas/ids/${id}`)).json, { schemaType: 'JSON', schema: JSON.stringify(v1) });
+    // Key order matters unless normalized (Confluent's canonical string keeps it).
+    const reordered = JSON.stringify({ required: ['name'], additionalProperties: false, type: 'object', properties: { age: { type: 'integer' }, name: { type: 'string' } } });
+    assert.equal((await call('POST', '/subjects/json-value', { schemaType: 'JSON', schema: reordered })).status, 404);
+    const n1 = await call('POST', '/subjects/json-norm/versions?normalize=true', { schemaType: 'JSON', schema: JSON.stringify(v1) });
+    assert.deepEqual((await call('POST', '/subjects/json-norm/versions?normalize=true', { schemaType: 'JSON', schema: reordered })).json, n1.json);
+    const invalid = await call('POST', '/subjects/json-value/versions', { schemaType: 'JSON', schema: '{"type": 5}' });
+    assert.equal(invalid.status, 422);
+    assert.equal((invalid.json as { error_code: number }).error_code, 42201);
+    assert.match((invalid.json as { message: string }).message, /^Invalid schema of type JSON, details: /);
+    // Removing a property from a closed content model: the new schema cannot read old data.
+    const removed = JSON.stringify({ ...v1, properties: { name: { type: 'string' } } });
+    const verbose = (await call('POST', '/compatibility/subjects/json-value/versions/latest?verbose=true', { schemaType: 'JSON', schema: removed })).json as { is_compatible: boolean; messages: string[] };
+    assert.equal(verbose.is_compatible, false);
+    assert.equal(verbose.messages[0], `{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new has a closed content model and is missing a property or item present at path '#/properties/age' in the old schema'}`);
+    assert.equal((await call('POST', '/subjects/json-value/versions', { schemaType: 'JSON', schema: removed })).status, 409);
+    // A different schema type is never compatible.
+    assert.equal(((await call('POST', '/compatibility/subjects/json-value/versions/latest?verbose=true', { schema: V1 })).json as { messages: string[] }).messages[0], 'Incompatible because of different schema type');
+    // A $ref to another subject's schema by its reference name.
+    await call('POST', '/subjects/json-address/versions', { schemaType: 'JSON', schema: JSON.stringify({ type: 'object', properties: { street: { type: 'string' } } }) });
+    const refs = [{ name: 'address.json', subject: 'json-address', version: 1 }];
+    const withRef = JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } });
+    assert.equal((await call('POST', '/subjects/json-customer/versions', { schemaType: 'JSON', schema: withRef, references: refs })).status, 200);
+    assert.equal((await call('POST', '/subjects/json-customer2/versions', { schemaType: 'JSON', schema: withRef })).status, 422);
+  });
+
+  it('Protobuf: registers the re-printed schema, dedupes comments and whitespace, resolves imports through references, checks compatibility', async () => {
+    const proto = 'syntax = "proto3";\npackage com.example;\n\n// a user\nmessage User {\n  string name = 1;\n  int32 age = 2;\n}\n';
+    const r1 = await call('POST', '/subjects/proto-value/versions', { schemaType: 'PROTOBUF', schema: proto });
+    assert.equal(r1.status, 200, r1.text);
+    const id = (r1.json as { id: number }).id;
+    assert.deepEqual((await call('POST', '/subjects/proto-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax="proto3"; package com.example; message User { string name = 1; int32 age = 2; }' })).json, { id });
+    assert.equal((await call('GET', `/schemas/ids/${id}/schema`)).text, 'syntax = "proto3";\npackage com.example;\n\nmessage User {\n  string name = 1;\n  int32 age = 2;\n}\n');
+    assert.equal(((await call('GET', '/subjects/proto-value/versions/1')).json as { schemaType: string }).schemaType, 'PROTOBUF');
+    const invalid = await call('POST', '/subjects/proto-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax = "proto3"; message A { Missing m = 1; }' });
+    assert.equal((invalid.json as { error_code: number }).error_code, 42201, invalid.text);
+    assert.match((invalid.json as { message: string }).message, /^Invalid schema of type PROTOBUF, details: .*Missing/);
+    const retyped = 'syntax = "proto3";\npackage com.example;\nmessage User {\n  string name = 1;\n  string age = 2;\n}\n';
+    const verbose = (await call('POST', '/compatibility/subjects/proto-value/versions/latest?verbose=true', { schemaType: 'PROTOBUF', schema: retyped })).json as { is_compatible: boolean; messages: string[] };
+    assert.equal(verbose.is_compatible, false);
+    assert.equal(verbose.messages[0], `{errorType:"FIELD_SCALAR_KIND_CHANGED", description:"The kind of a SCALAR field at path '#/User/2' in the new schema does not match its kind in the old schema"}`);
+    const added = 'syntax = "proto3";\npackage com.example;\nmessage User {\n  string name = 1;\n  int32 age = 2;\n  string email = 3;\n}\n';
+    assert.deepEqual((await call('POST', '/compatibility/subjects/proto-value/versions/latest', { schemaType: 'PROTOBUF', schema: added })).json, { is_compatible: true });
+    // An import resolved through a reference named as the import; well-known types need none.
+    await call('POST', '/subjects/address.proto/versions', { schemaType: 'PROTOBUF', schema: 'syntax = "proto3";\npackage com.example;\nmessage Address { string street = 1; }\n' });
+    const customer = 'syntax = "proto3";\npackage com.example;\nimport "address.proto";\nimport "google/protobuf/timestamp.proto";\nmessage Customer {\n  Address home = 1;\n  google.protobuf.Timestamp since = 2;\n}\n';
+    const refs = [{ name: 'address.proto', subject: 'address.proto', version: 1 }];
+    const r = await call('POST', '/subjects/proto-customer/versions', { schemaType: 'PROTOBUF', schema: customer, references: refs });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await call('POST', '/subjects/proto-customer2/versions', { schemaType: 'PROTOBUF', schema: customer })).status, 422);
   });
 });
 

@@ -11,6 +11,8 @@ import type { HttpRequest, HttpResponse } from '../io/http-server.js';
 import * as E from './errors.js';
 import { schemaFields, versionView, type SchemaRegistry, type SchemaRequest } from './registry.js';
 import type { SchemaReference } from './records.js';
+import { SCHEMA_TYPES } from './schema-format.js';
+import { serializedDescriptor } from './protobuf-descriptor.js';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 /** The request bodies Confluent's registry accepts (and none, which Jersey treats as JSON). */
@@ -41,15 +43,15 @@ const ROUTES: readonly Route[] = [
   route('GET', '/subjects', (r, _p, q) => r.subjects(flag(q, 'deleted'), q.query.get('subjectPrefix') ?? q.query.get('subject') ?? '')),
   route('GET', '/subjects/*/versions', (r, [s], q) => r.versionNumbers(s ?? '', flag(q, 'deleted'))),
   write('register schema', 'POST', '/subjects/*/versions', async (r, [s], q) => ({ id: await r.register(s ?? '', schemaRequest(q)) })),
-  route('GET', '/subjects/*/versions/*', (r, [s, v], q) => versionView(r.version(s ?? '', v ?? '', flag(q, 'deleted')))),
+  route('GET', '/subjects/*/versions/*', (r, [s, v], q) => inFormat(r, versionView(r.version(s ?? '', v ?? '', flag(q, 'deleted'))), q)),
   route('GET', '/subjects/*/versions/*/schema', (r, [s, v], q) => raw(r.version(s ?? '', v ?? '', flag(q, 'deleted')).schema)),
   route('GET', '/subjects/*/versions/*/referencedby', (r, [s, v]) => referencedBy(r, s ?? '', v ?? '')),
   write('delete schema version', 'DELETE', '/subjects/*/versions/*', (r, [s, v], q) => r.deleteVersion(s ?? '', v ?? '', flag(q, 'permanent'))),
   route('POST', '/subjects/*', (r, [s], q) => versionView(r.lookup(s ?? '', schemaRequest(q), flag(q, 'deleted')))),
   write('delete subject', 'DELETE', '/subjects/*', (r, [s], q) => r.deleteSubject(s ?? '', flag(q, 'permanent'))),
   route('GET', '/schemas', (r, _p, q) => allSchemas(r, q)),
-  route('GET', '/schemas/types', () => ['AVRO']),
-  route('GET', '/schemas/ids/*', (r, [id]) => schemaFields(r.schemaById(schemaId(id)))),
+  route('GET', '/schemas/types', () => [...SCHEMA_TYPES]),
+  route('GET', '/schemas/ids/*', (r, [id], q) => inFormat(r, schemaFields(r.schemaById(schemaId(id))), q)),
   route('GET', '/schemas/ids/*/schema', (r, [id]) => raw(r.schemaById(schemaId(id)).schema)),
   route('GET', '/schemas/ids/*/subjects', (r, [id], q) => [...new Set(r.usesOf(schemaId(id), flag(q, 'deleted')).map((v) => v.subject))]),
   route('GET', '/schemas/ids/*/versions', (r, [id], q) => r.usesOf(schemaId(id), flag(q, 'deleted')).map((v) => ({ subject: v.subject, version: v.version }))),
@@ -126,7 +128,7 @@ function body(req: HttpRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** A register/lookup/compatibility body: `schema`, `schemaType` (AVRO), `references`, IMPORT's `id`/`version`. */
+/** A register/lookup/compatibility body: `schema`, `schemaType` (AVRO, JSON, PROTOBUF), `references`, IMPORT's `id`/`version`; `?normalize=true`. */
 function schemaRequest(req: HttpRequest): SchemaRequest {
   const b = body(req);
   const schema = b['schema'];
@@ -142,9 +144,22 @@ function schemaRequest(req: HttpRequest): SchemaRequest {
     schema,
     schemaType,
     references,
+    ...(flag(req, 'normalize') || b['normalize'] === true ? { normalize: true } : {}),
     ...(typeof b['id'] === 'number' ? { id: b['id'] } : {}),
     ...(typeof b['version'] === 'number' ? { version: b['version'] } : {}),
   };
+}
+
+/**
+ * `?format=serialized`: a Protobuf schema as a base64 FileDescriptorProto (confluent-kafka-python's
+ * deserializer asks for it); other formats and values leave the schema as stored.
+ */
+function inFormat(reg: SchemaRegistry, view: Record<string, unknown>, req: HttpRequest): Record<string, unknown> {
+  if (req.query.get('format') !== 'serialized' || view['schemaType'] !== 'PROTOBUF') return view;
+  const references = (view['references'] ?? []) as SchemaReference[];
+  const parsed = reg.parse({ schema: String(view['schema']), schemaType: 'PROTOBUF', references });
+  if (parsed.schemaType !== 'PROTOBUF') return view;
+  return { ...view, schema: serializedDescriptor(parsed, 'default.proto') };
 }
 
 function schemaId(text: string | undefined): number {

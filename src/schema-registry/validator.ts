@@ -4,17 +4,18 @@
  * Confluent's wire format (magic byte 0, a 4-byte big-endian schema id, the encoded datum), name a
  * schema id the registry knows, that schema must be registered under the subject the topic's
  * subject-name strategy gives, and (beyond Confluent and Redpanda, which check only the id) the
- * payload must decode as exactly one datum of that schema. Null keys and values (tombstones,
- * keyless records) pass.
+ * payload must be a datum of that schema (schema-format.ts: Avro decodes as exactly one datum, JSON
+ * parses and validates with ajv, Protobuf has Confluent's message indexes and then one well-formed
+ * message). Null keys and values (tombstones, keyless records) pass.
  *
- * Parsed schemas are cached by id (an id names one text forever, state.ts). An unknown id makes
+ * Parsed schemas (with JSON's compiled ajv validator) are cached by id (an id names one text
+ * forever, state.ts). An unknown id makes
  * the validator catch up with `_schemas` before refusing, so a schema registered a moment ago
  * through another instance is not refused; catch-ups are shared and at most one a second, so a
  * client sending bad ids cannot turn each of its batches into a write to `_schemas`.
  */
-import type avsc from 'avsc';
 import type { Clock } from '../io/clock.js';
-import { avroDecodeError } from './avro.js';
+import { payloadError, recordName, type ParsedSchema } from './schema-format.js';
 import type { SchemaRegistry } from './registry.js';
 
 const CATCH_UP_INTERVAL_MS = 1000;
@@ -49,7 +50,7 @@ export interface RecordSchemaValidator {
 }
 
 export class RegistryRecordValidator implements RecordSchemaValidator {
-  private readonly types = new Map<number, avsc.Type | null>();
+  private readonly types = new Map<number, ParsedSchema | null>();
   /** `${subject}\n${id}` → whether the id is a live version of the subject, for state.changes == cachedAt. */
   private readonly registered = new Map<string, boolean>();
   private cachedAt = -1;
@@ -105,11 +106,11 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
     const stored = this.registry.state.schemasById.get(id);
     if (stored === undefined) return `names schema id ${id}, which the schema registry does not know`;
     const type = this.typeOf(id);
-    const subject = subjectFor(topic, side, strategy, type);
+    const subject = subjectFor(topic, side, strategy, type, data.subarray(5));
     if (subject === null) return `names schema id ${id}, which is not a named record type as ${strategy} needs`;
     if (!this.isRegistered(subject, id)) return `names schema id ${id}, which is not registered under subject '${subject}'`;
-    if (type === null) return null; // not Avro: the id is all we check
-    const problem = avroDecodeError(type, data.subarray(5));
+    if (type === null) return null; // a schema we could not parse: the id is all we check
+    const problem = payloadError(type, data.subarray(5));
     return problem === null ? null : `does not decode with schema id ${id}: ${problem}`;
   }
 
@@ -125,12 +126,12 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
     return known;
   }
 
-  private typeOf(id: number): avsc.Type | null {
+  private typeOf(id: number): ParsedSchema | null {
     let type = this.types.get(id);
     if (type !== undefined) return type;
     const stored = this.registry.state.schemasById.get(id);
     try {
-      type = stored === undefined || stored.schemaType !== 'AVRO' ? null : this.registry.parse(stored).type;
+      type = stored === undefined ? null : this.registry.parse(stored);
     } catch {
       type = null;
     }
@@ -139,9 +140,9 @@ export class RegistryRecordValidator implements RecordSchemaValidator {
   }
 }
 
-function subjectFor(topic: string, side: 'key' | 'value', strategy: string, type: avsc.Type | null): string | null {
+function subjectFor(topic: string, side: 'key' | 'value', strategy: string, type: ParsedSchema | null, payload: Buffer): string | null {
   if (strategy === RECORD_NAME_STRATEGY || strategy === TOPIC_RECORD_NAME_STRATEGY) {
-    const name = type?.name;
+    const name = type === null ? undefined : recordName(type, payload);
     if (name === undefined) return null;
     return strategy === RECORD_NAME_STRATEGY ? name : `${topic}-${name}`;
   }

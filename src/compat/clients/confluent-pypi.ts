@@ -39,8 +39,9 @@ async function prepare(): Promise<string | undefined> {
     }
     if (made === undefined || made.code !== 0) return `python3 -m venv ${venvDir()} failed: ${made === undefined ? '' : lastLines(made)}`;
   }
-  // The avro and schemaregistry extras: its AvroSerializer and SchemaRegistryClient (the registry rows).
-  const requirement = `confluent-kafka[avro,schemaregistry]==${CONFLUENT_KAFKA_VERSION}`;
+  // The avro, json, protobuf and schemaregistry extras: its Avro, JSON Schema and Protobuf serdes and
+  // SchemaRegistryClient (the registry rows; json brings python-jsonschema, protobuf google.protobuf).
+  const requirement = `confluent-kafka[avro,json,protobuf,schemaregistry]==${CONFLUENT_KAFKA_VERSION}`;
   const pip = await runProcess(venvPython(), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', requirement], { timeoutMs: 600_000 });
   if (pip.code !== 0) return `pip install ${requirement} failed: ${lastLines(pip)}`;
   return undefined;
