@@ -28,6 +28,7 @@ import { ControllerChannel } from './cluster/controller-channel.js';
 import { RequestForwarder } from './cluster/request-forwarder.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { imageReplicationQuotas } from './partition/replication-quota.js';
+import { logDirMoveThrottle } from './partition/log-dir-move-throttle.js';
 import { apiCall, type HostPort } from './client/connection.js';
 import { BrokerRequests } from './cluster/broker-requests.js';
 import { routedMarkerWriter } from './coordinator/txn/routed-markers.js';
@@ -171,8 +172,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const lifecycleRef: { current: BrokerLifecycle | null } = { current: null };
   const brokerEpoch = (): bigint => lifecycleRef.current?.brokerEpoch ?? -1n;
   const link = new ControllerLink({ nodeId: config.nodeId, controller, control: clusterControl, channel, clock, brokerEpoch });
+  const moveThrottle = logDirMoveThrottle({ image, localId: config.nodeId, clock, windows: config.alterLogDirsQuotaWindowNum, windowMs: config.alterLogDirsQuotaWindowMs });
   const replicas = new ReplicaManager(fs, logs, {
     nodeId: config.nodeId,
+    moveThrottle: moveThrottle.throttle,
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
