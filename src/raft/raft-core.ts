@@ -17,7 +17,7 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { Random } from '../io/random.js';
 import type { RaftConfig } from './config.js';
-import type { CoreContext, RaftLogReader } from './core-context.js';
+import { isDynamic, type CoreContext, type RaftLogReader } from './core-context.js';
 import { handleBeginQuorumEpochRequest, handleEndQuorumEpochRequest, handleVoteRequest, handleVoteResponse } from './election.js';
 import { flushLog, handleFetchResponse, handleFetchSnapshotResponse, maybeSendFetch } from './follower-replication.js';
 import { clearInactiveObservers, completeParkedFetches, handleFetchRequest, handleFetchSnapshotRequest, maybeAdvanceHighWatermark } from './leader-replication.js';
@@ -27,8 +27,11 @@ import type { ElectionState } from './quorum-state-file.js';
 import { RequestTracker } from './request-tracker.js';
 import type { Role } from './roles.js';
 import type { RaftInput, RaftOutput } from './steps.js';
-import { handleHigherEpoch, loseElection, sendEndQuorumEpochs, toFollower, toProspective, toResigned, toUnattached } from './transitions.js';
+import { addVoter, removeVoter } from './reconfiguration.js';
+import { handleHigherEpoch, loseElection, mayLead, sendEndQuorumEpochs, toFollower, toObserverUnattached, toProspective, toResigned, toUnattached } from './transitions.js';
 import { NO_NODE, type NodeId, type OffsetAndEpoch } from './types.js';
+import { VoterSetHistory, type ReplicaKey } from './voter-set.js';
+import { appendToLog, deleteLogBefore, resolveSnapshotVoters } from './voter-tracking.js';
 
 export interface RaftCoreParams {
   readonly localId: NodeId;
@@ -48,6 +51,17 @@ export interface RaftCoreParams {
   /** The quorum-state file's contents (decodeQuorumState), or undefined when there is none. */
   readonly quorumState: ElectionState | undefined;
   readonly log: RecoveredLog;
+}
+
+/**
+ * The voter set by offset: kraft.version 1 when the recovered log carries one (KIP-853), else the
+ * static voters. VotersRecords before the snapshot end are already in the snapshot's set.
+ */
+function voterHistoryOf(params: RaftCoreParams): VoterSetHistory {
+  const recovered = params.log.voters;
+  if (recovered === undefined) return new VoterSetHistory(params.voters.map((id): ReplicaKey => ({ id, directoryId: '' })), 0);
+  const snapEnd = params.log.snapshotId?.endOffset ?? 0;
+  return new VoterSetHistory(recovered.base, 1, recovered.changes.filter((ch) => ch.offset >= snapEnd));
 }
 
 export interface ReplicaDescription {
@@ -72,17 +86,21 @@ export class RaftCore {
   private started = false;
 
   constructor(params: RaftCoreParams) {
-    const { localId, voters, config } = params;
-    const bootstrap = params.bootstrap ?? voters;
-    if (new Set(voters).size !== voters.length) throw new Error(`raft: duplicate voter ids in ${voters.join(',')}`);
+    const { localId, config } = params;
+    const history = voterHistoryOf(params);
+    const voters = history.latest().map((v) => v.id);
+    const dynamic = history.kraftVersion === 1;
+    const bootstrap = params.bootstrap ?? (dynamic ? [] : voters);
     const observer = !voters.includes(localId);
-    if (observer && bootstrap.length === 0) throw new Error(`raft: observer ${localId} knows neither voters nor bootstrap servers`);
-    if (!observer && params.bootstrap !== undefined) throw new Error(`raft: voter ${localId} is given bootstrap servers; only an observer looks for its leader`);
+    if (observer && bootstrap.length === 0 && voters.length === 0) throw new Error(`raft: observer ${localId} knows neither voters nor bootstrap servers`);
+    if (!observer && !dynamic && params.bootstrap !== undefined) throw new Error(`raft: voter ${localId} is given bootstrap servers; only an observer looks for its leader`);
     this.c = {
       localId,
-      voters: [...voters],
+      voters,
       observer,
       bootstrap: [...bootstrap],
+      history,
+      pendingSnapshotVoters: undefined,
       config,
       random: params.random,
       reader: params.reader,
@@ -101,6 +119,7 @@ export class RaftCore {
     c.nowMs = Math.max(c.nowMs, nowMs);
     c.out = [];
     if (!this.started) this.start();
+    resolveSnapshotVoters(c);
     switch (input.kind) {
       case 'tick':
         break;
@@ -115,6 +134,12 @@ export class RaftCore {
         break;
       case 'resign':
         if (c.role.kind === 'leader') toResigned(c, this.successorsByProgress());
+        break;
+      case 'addVoter':
+        addVoter(c, input.id, input.voter);
+        break;
+      case 'removeVoter':
+        removeVoter(c, input.id, input.voter);
         break;
     }
     this.pollTimers();
@@ -158,7 +183,7 @@ export class RaftCore {
   private startObserver(): void {
     const c = this.c;
     const stored = c.election.leaderId;
-    if (stored !== NO_NODE && stored !== c.localId && (c.voters.includes(stored) || c.voters.length === 0)) {
+    if (mayLead(c, stored)) {
       c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
       c.out.push({ kind: 'leaderChange', leaderId: stored, epoch: c.election.epoch });
       return;
@@ -170,7 +195,8 @@ export class RaftCore {
     const c = this.c;
     // Fetches come from observers too. Answers are taken only for requests in flight (below), so
     // an observer hears its leader and its bootstrap servers whatever their ids.
-    if (!c.voters.includes(from) && isRequest(message) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
+    // With kraft.version 1 (KIP-853) election requests come from replicas our voter set may not hold yet.
+    if (!isDynamic(c) && !c.voters.includes(from) && isRequest(message) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
     if (isRequest(message)) return this.handleRequest(from, message);
     if (!c.requests.accept(from, message.kind, message.correlationId)) return;
     switch (message.kind) {
@@ -219,8 +245,7 @@ export class RaftCore {
     const baseOffset = c.log.endOffset;
     const epoch = c.election.epoch;
     const entries = payloads.map((data, i) => ({ offset: baseOffset + i, epoch, data }));
-    c.log.append(entries);
-    c.out.push({ kind: 'append', entries });
+    appendToLog(c, entries);
     c.out.push({ kind: 'proposalResult', id, result: { accepted: true, baseOffset, lastOffset: baseOffset + entries.length - 1, epoch } });
     completeParkedFetches(c, false);
   }
@@ -231,8 +256,7 @@ export class RaftCore {
     if (id.endOffset <= c.log.startOffset) return; // an older snapshot than ours: nothing to delete
     if (id.endOffset > hw) throw new Error(`raft: snapshot end ${id.endOffset} is past the high watermark ${hw}`);
     if (c.log.epochOf(id.endOffset - 1) !== id.epoch) throw new Error(`raft: snapshot epoch ${id.epoch} is not the epoch of offset ${id.endOffset - 1}`);
-    c.log.deleteBefore(id);
-    c.out.push({ kind: 'deleteBefore', snapshotId: id });
+    deleteLogBefore(c, id);
   }
 
   /** Deadlines: flushes, elections, fetch timeouts, check-quorum; then the requests now due. */
@@ -251,7 +275,12 @@ export class RaftCore {
     const now = c.nowMs;
     const role: Role = c.role;
     // An observer has no election to start: its fetch timeout sends it looking (follower-replication.ts).
-    if (c.observer) return;
+    // One the voter set just dropped (KIP-853) leaves a voter's role once its timer runs out.
+    if (c.observer) {
+      if (role.kind === 'leader' && (role.resignRequested || now >= role.checkQuorumDeadlineMs)) return toResigned(c, this.successorsByProgress());
+      if ((role.kind === 'resigned' || role.kind === 'prospective' || role.kind === 'candidate') && now >= role.electionDeadlineMs) toObserverUnattached(c);
+      return;
+    }
     switch (role.kind) {
       case 'unattached':
         if (now >= role.electionDeadlineMs) toProspective(c, 0);
@@ -268,6 +297,7 @@ export class RaftCore {
         if (now >= role.electionDeadlineMs) toProspective(c, 0);
         return;
       case 'leader':
+        if (role.resignRequested) return toResigned(c, this.successorsByProgress());
         if (now >= role.checkQuorumDeadlineMs && c.voters.length > 1) toResigned(c, []);
         return;
     }
@@ -306,7 +336,7 @@ export class RaftCore {
     if (!this.started) return c.nowMs;
     const r = c.role;
     let next = c.requests.nextReadyMs(c.nowMs);
-    if (c.observer) return r.kind === 'follower' && r.fetchDeadlineMs > c.nowMs ? Math.min(next, r.fetchDeadlineMs) : next;
+    if (c.observer && (r.kind === 'follower' || r.kind === 'unattached')) return r.kind === 'follower' && r.fetchDeadlineMs > c.nowMs ? Math.min(next, r.fetchDeadlineMs) : next;
     switch (r.kind) {
       case 'unattached':
         return Math.min(next, r.electionDeadlineMs);
@@ -318,7 +348,7 @@ export class RaftCore {
       case 'resigned':
         return Math.min(next, r.electionDeadlineMs);
       case 'leader':
-        if (c.log.durableEndOffset < c.log.endOffset) return c.nowMs;
+        if (c.log.durableEndOffset < c.log.endOffset || r.resignRequested) return c.nowMs;
         for (const p of r.parked.values()) next = Math.min(next, p.deadlineMs);
         return Math.min(next, r.checkQuorumDeadlineMs);
     }
@@ -356,6 +386,17 @@ export class RaftCore {
   /** The voter this node voted for in the current epoch, or -1. */
   get votedId(): NodeId {
     return this.c.election.votedId;
+  }
+  /** The voter set in force (ids): the static voters, or the log's latest VotersRecord (KIP-853). */
+  get voters(): readonly NodeId[] {
+    return this.c.voters;
+  }
+  get voterSet(): readonly ReplicaKey[] {
+    return this.c.history.latest();
+  }
+  /** kraft.version: 0 static voters, 1 voters in the log. */
+  get kraftVersion(): 0 | 1 {
+    return this.c.history.kraftVersion;
   }
   get highWatermark(): number | undefined {
     return this.c.highWatermark;

@@ -51,6 +51,10 @@ export interface LeaderRole {
   /** Voters heard from since the check-quorum timer was last reset. */
   readonly fetchedSinceCheck: Set<NodeId>;
   checkQuorumDeadlineMs: number;
+  /** KIP-853: the VotersRecord appended and not yet committed, and who asked for it. */
+  voterChange: { readonly id: number; readonly offset: number; readonly removedSelf: boolean } | undefined;
+  /** The leader removed itself and that change committed: resign at the next poll. */
+  resignRequested: boolean;
 }
 
 export interface ResignedRole {

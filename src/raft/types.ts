@@ -4,6 +4,7 @@
  * start of every epoch, as KafkaRaftClient does) is marked so the driver can encode it as a
  * control batch.
  */
+import type { ReplicaKey } from './voter-set.js';
 
 /** A voter's node id (Kafka's replica id / controller node.id). */
 export type NodeId = number;
@@ -20,8 +21,13 @@ export interface OffsetAndEpoch {
 export interface Entry {
   readonly offset: number;
   readonly epoch: number;
-  /** Set only on the control entry a new leader appends at its epoch start offset. */
-  readonly control?: 'leaderChange';
+  /**
+   * Control entries the core reads: 'leaderChange', a new leader's entry at its epoch start
+   * offset; 'voters', a KIP-853 VotersRecord (the new voter set, in `voters`).
+   */
+  readonly control?: 'leaderChange' | 'voters';
+  /** The VotersRecord's voter set (only with control 'voters'). */
+  readonly voters?: readonly ReplicaKey[];
   readonly data: Uint8Array;
 }
 
