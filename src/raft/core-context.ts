@@ -37,7 +37,7 @@ export interface CoreContext {
   /**
    * Not among the voters (Kafka's observer, a broker-only node): it only replicates. It never
    * stands or leads, and counts toward no majority; with kraft.version 0 it never votes either.
-   * With kraft.version 1 this changes as VotersRecords add or remove the node.
+   * With kraft.version 1 this changes with the log (see refreshObserver).
    */
   observer: boolean;
   /** Bootstrap servers an observer asks (Fetch), besides the voters, until an answer names the leader. */
@@ -107,7 +107,20 @@ export function raiseHighWatermark(c: CoreContext, offset: number): boolean {
   invariant(offset <= c.log.endOffset, () => `high watermark ${offset} beyond the log end ${c.log.endOffset}`);
   c.highWatermark = offset;
   c.out.push({ kind: 'highWatermark', offset });
+  if (isDynamic(c)) refreshObserver(c);
   return true;
+}
+
+/**
+ * Is this node only an observer? With static voters: when not among them. With kraft.version 1
+ * (KIP-853), as in Raft's single-server changes (Ongaro's thesis, 4.2.2): a node its latest
+ * VotersRecord removed may still stand until it knows that removal committed (a voter in the set
+ * at its high watermark or in any later one; the high watermark is unknown after a restart),
+ * because the voters left may need its log to elect anyone. It then counts only their votes.
+ */
+export function refreshObserver(c: CoreContext): void {
+  const inLatest = c.voters.includes(c.localId);
+  c.observer = !inLatest && (!isDynamic(c) || !c.history.votesFrom(c.localId, (c.highWatermark ?? 0) - 1));
 }
 
 /** Kafka's randomized election timeout: electionTimeoutMs + [0, electionTimeoutMs). */

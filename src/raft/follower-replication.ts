@@ -15,7 +15,7 @@
  * min(leader's HW, own log end) and only grows.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { raiseHighWatermark, sendRequest, type CoreContext } from './core-context.js';
+import { isDynamic, raiseHighWatermark, sendRequest, type CoreContext } from './core-context.js';
 import type { FetchResponse, FetchSnapshotResponse } from './messages.js';
 import type { FollowerRole } from './roles.js';
 import { handleHigherEpoch, mayLead, toFollower } from './transitions.js';
@@ -83,6 +83,11 @@ function acceptAnswer(c: CoreContext, from: NodeId, resp: { errorCode: number; l
   if (c.role.kind === 'unattached' && resp.leaderEpoch === c.election.epoch && mayLead(c, resp.leaderId)) toFollower(c, resp.leaderEpoch, resp.leaderId);
   const follower = followerOf(c);
   if (resp.errorCode !== ErrorCode.NONE && resp.leaderEpoch === c.election.epoch) c.requests.backoff(from, c.nowMs);
+  // KIP-853: a bootstrap server names the leader we already follow (one added after our bootstrap
+  // servers were set, so we never ask it while looking): go back to fetching from it.
+  if (c.observer && isDynamic(c) && follower !== undefined && from !== c.election.leaderId && resp.leaderEpoch === c.election.epoch && resp.leaderId === c.election.leaderId && c.nowMs >= follower.fetchDeadlineMs) {
+    follower.fetchDeadlineMs = c.nowMs + c.config.fetchTimeoutMs;
+  }
   if (follower === undefined || from !== c.election.leaderId || resp.leaderEpoch < c.election.epoch) return undefined;
   if (resp.errorCode !== ErrorCode.NONE) return undefined;
   follower.lastLeaderContactMs = c.nowMs;

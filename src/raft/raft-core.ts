@@ -17,7 +17,7 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { Random } from '../io/random.js';
 import type { RaftConfig } from './config.js';
-import { isDynamic, type CoreContext, type RaftLogReader } from './core-context.js';
+import { isDynamic, refreshObserver, type CoreContext, type RaftLogReader } from './core-context.js';
 import { handleBeginQuorumEpochRequest, handleEndQuorumEpochRequest, handleVoteRequest, handleVoteResponse } from './election.js';
 import { flushLog, handleFetchResponse, handleFetchSnapshotResponse, maybeSendFetch } from './follower-replication.js';
 import { clearInactiveObservers, completeParkedFetches, handleFetchRequest, handleFetchSnapshotRequest, maybeAdvanceHighWatermark } from './leader-replication.js';
@@ -157,6 +157,7 @@ export class RaftCore {
       c.highWatermark = c.log.snapshotId.endOffset;
       c.out.push({ kind: 'highWatermark', offset: c.highWatermark });
     }
+    refreshObserver(c);
     if (logEpoch > stored.epoch) {
       c.election = { epoch: logEpoch - 1, leaderId: NO_NODE, votedId: NO_NODE };
       return toUnattached(c, logEpoch);
@@ -298,7 +299,8 @@ export class RaftCore {
         return;
       case 'leader':
         if (role.resignRequested) return toResigned(c, this.successorsByProgress());
-        if (now >= role.checkQuorumDeadlineMs && c.voters.length > 1) toResigned(c, []);
+        // A lone voter leading itself needs no one; a leader outside a one-voter set (KIP-853) does.
+        if (now >= role.checkQuorumDeadlineMs && (c.voters.length > 1 || !c.voters.includes(c.localId))) toResigned(c, []);
         return;
     }
   }

@@ -38,9 +38,9 @@ function precheck(c: CoreContext, id: number): LeaderRole | undefined {
   return role;
 }
 
-function appendVoters(c: CoreContext, role: LeaderRole, id: number, voters: readonly ReplicaKey[], removedSelf: boolean): void {
+function appendVoters(c: CoreContext, role: LeaderRole, id: number, voters: readonly ReplicaKey[]): void {
   const entry = { offset: c.log.endOffset, epoch: c.election.epoch, control: 'voters' as const, voters, data: new Uint8Array(0) };
-  role.voterChange = { id, offset: entry.offset, removedSelf };
+  role.voterChange = { id, offset: entry.offset };
   appendToLog(c, [entry]);
 }
 
@@ -52,7 +52,7 @@ export function addVoter(c: CoreContext, id: number, voter: ReplicaKey): void {
   const o = role.observers.get(voter.id);
   const caughtUp = o !== undefined && o.lastCaughtUpMs >= 0 && o.lastFetchMs > c.nowMs - CAUGHT_UP_FETCH_WINDOW_MS;
   if (!caughtUp) return answer(c, id, ErrorCode.REQUEST_TIMED_OUT, `${voter.id} is not a caught-up observer of the leader`);
-  appendVoters(c, role, id, [...current, voter], false);
+  appendVoters(c, role, id, [...current, voter]);
 }
 
 export function removeVoter(c: CoreContext, id: number, voter: ReplicaKey): void {
@@ -62,18 +62,24 @@ export function removeVoter(c: CoreContext, id: number, voter: ReplicaKey): void
   if (!current.some((v) => sameKey(v, voter))) return answer(c, id, ErrorCode.VOTER_NOT_FOUND, `${voter.id} (directory ${voter.directoryId || 'none'}) is not a voter`);
   const next = current.filter((v) => !sameKey(v, voter));
   if (next.length === 0) return answer(c, id, ErrorCode.INVALID_REQUEST, 'cannot remove the last voter');
-  appendVoters(c, role, id, next, voter.id === c.localId);
+  appendVoters(c, role, id, next);
 }
 
-/** The high watermark moved: a pending change that committed is answered (a removed leader then resigns). */
+/**
+ * The high watermark moved: a pending change that committed is answered. A leader outside the
+ * voter set (it removed itself, or was elected to finish committing its removal) resigns once
+ * the latest VotersRecord is committed.
+ */
 export function completeVoterChange(c: CoreContext): void {
   const role = c.role;
-  if (role.kind !== 'leader' || role.voterChange === undefined) return;
+  if (role.kind !== 'leader') return;
+  const hw = c.highWatermark ?? 0;
   const change = role.voterChange;
-  if ((c.highWatermark ?? 0) <= change.offset) return;
-  role.voterChange = undefined;
-  answer(c, change.id, ErrorCode.NONE, undefined);
-  if (change.removedSelf) role.resignRequested = true;
+  if (change !== undefined && hw > change.offset) {
+    role.voterChange = undefined;
+    answer(c, change.id, ErrorCode.NONE, undefined);
+  }
+  if (!c.voters.includes(c.localId) && hw > (c.history.latestOffset() ?? -1)) role.resignRequested = true;
 }
 
 /** The leader role ends with a change still pending: its requester learns so (the change may still commit). */

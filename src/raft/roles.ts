@@ -52,8 +52,8 @@ export interface LeaderRole {
   readonly fetchedSinceCheck: Set<NodeId>;
   checkQuorumDeadlineMs: number;
   /** KIP-853: the VotersRecord appended and not yet committed, and who asked for it. */
-  voterChange: { readonly id: number; readonly offset: number; readonly removedSelf: boolean } | undefined;
-  /** The leader removed itself and that change committed: resign at the next poll. */
+  voterChange: { readonly id: number; readonly offset: number } | undefined;
+  /** The leader is no voter and the latest VotersRecord committed: resign at the next poll. */
   resignRequested: boolean;
 }
 

@@ -69,6 +69,12 @@ export class VoterSetHistory {
     return this.base;
   }
 
+  /** Is `id` a voter of the set in force at `offset`, or of any later one in the log? */
+  votesFrom(id: NodeId, offset: number): boolean {
+    if (this.at(offset).some((v) => v.id === id)) return true;
+    return this.changes.some((ch) => ch.offset > offset && ch.voters.some((v) => v.id === id));
+  }
+
   /** A VotersRecord was appended at `offset`. */
   append(change: VotersChange): void {
     invariant(this.kraftVersion === 1, () => `VotersRecord at ${change.offset} with kraft.version 0`);

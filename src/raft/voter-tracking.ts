@@ -8,7 +8,7 @@
  * node it removes becomes one. On the leader, the per-voter progress follows the set: an added
  * voter keeps the progress it had as an observer, a removed one is tracked as an observer.
  */
-import type { CoreContext } from './core-context.js';
+import { refreshObserver, type CoreContext } from './core-context.js';
 import type { Entry, NodeId, OffsetAndEpoch } from './types.js';
 
 export function appendToLog(c: CoreContext, entries: readonly Entry[]): void {
@@ -61,7 +61,7 @@ export function resolveSnapshotVoters(c: CoreContext): void {
 export function refreshVoters(c: CoreContext): void {
   const next = c.history.latest().map((v) => v.id);
   c.voters = next;
-  c.observer = !next.includes(c.localId);
+  refreshObserver(c);
   if (c.role.kind !== 'leader') return;
   const { progress, observers, beginPending } = c.role;
   for (const id of next) {
