@@ -10,13 +10,9 @@
  * Voters are Kafka's ReplicaKeys: a node id and the directory id of its metadata log directory
  * (a base64 Uuid; '' for none), so a voter whose disk was replaced is a different replica.
  */
-import { invariant, type NodeId } from './types.js';
+import { invariant, type NodeId, type ReplicaKey } from './types.js';
 
-export interface ReplicaKey {
-  readonly id: NodeId;
-  /** The voter's metadata.log.dir directory.id (Kafka's Uuid, base64); '' when unknown (kraft.version 0). */
-  readonly directoryId: string;
-}
+export type { ReplicaKey };
 
 /** kraft.version: 0 static voters (controller.quorum.voters), 1 voters in the log (KIP-853). */
 export type KRaftVersion = 0 | 1;

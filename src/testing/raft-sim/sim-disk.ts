@@ -7,7 +7,7 @@
  * on them alone: it flushes before it reports an offset).
  */
 import { epochStartsOf, votersChangesOf, type ElectionState, type Entry, type OffsetAndEpoch, type RaftLogReader, type RecoveredLog, type ReplicaKey } from '../../raft/index.js';
-import { decodeSnapshot, votersInKeys } from './checker.js';
+import { decodeSnapshot, votersInKeys } from './sim-entries.js';
 import type { Prng } from './prng.js';
 
 export interface SnapshotFile {
