@@ -120,7 +120,8 @@ export function raiseHighWatermark(c: CoreContext, offset: number): boolean {
  */
 export function refreshObserver(c: CoreContext): void {
   const inLatest = c.voters.includes(c.localId);
-  c.observer = !inLatest && (!isDynamic(c) || !c.history.votesFrom(c.localId, (c.highWatermark ?? 0) - 1));
+  const stillNeeded = isDynamic(c) && c.config.testOnlyBug !== 'removedNeverStands' && c.history.votesFrom(c.localId, (c.highWatermark ?? 0) - 1);
+  c.observer = !inLatest && !stillNeeded;
 }
 
 /** Kafka's randomized election timeout: electionTimeoutMs + [0, electionTimeoutMs). */

@@ -120,6 +120,7 @@ if (REPLAY_SEED !== undefined) {
       ['noFsync', 'crash'],
       ['loseVoteRequests', 'steady'],
       ['observerThinksItVotes', 'steady'],
+      ['removedNeverStands', 'reconfig'],
     ];
     for (const [bug, scenario] of bugs) {
       it(`catches the deliberate bug ${bug} (${scenario}) within ${SEEDS} seeds, replayably`, function () {

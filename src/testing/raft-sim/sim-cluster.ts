@@ -8,7 +8,7 @@
  * `noFsync` makes `flush` a no-op (offsets reported before they are durable),
  * `loseVoteRequests` never delivers a real (not pre-) vote request (no election can finish),
  * `observerThinksItVotes` configures each observer with itself among the voters, and
- * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
+ * `hwFromMinority`, `forgetVote` and `removedNeverStands` switch on the core's own test-only bugs.
  *
  * Observers (nodes not among the voters, ids after the voters'; the even-numbered ones know only
  * bootstrap servers, not the voter set) run the same core; the checker
@@ -25,7 +25,7 @@ import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
 
-export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests' | 'observerThinksItVotes';
+export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests' | 'observerThinksItVotes' | 'removedNeverStands';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly toIncarnation: number; readonly message: RaftMessage }
@@ -164,7 +164,7 @@ export class SimCluster {
     node.incarnation++;
     const { quorumState, log } = node.disk.recovered();
     // Small fetches and snapshot chunks, so partial answers and multi-chunk snapshots happen.
-    const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' ? { testOnlyBug: this.bug } : {}) });
+    const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' || this.bug === 'removedNeverStands' ? { testOnlyBug: this.bug } : {}) });
     const voters = this.bug === 'observerThinksItVotes' && this.isObserver(node.id) ? [...this.voters, node.id] : this.voters;
     // Even-numbered observers know no voters, only bootstrap servers (the voters' addresses, KIP-853).
     const bootstrapOnly = this.isObserver(node.id) && node.id % 2 === 0 && this.bug !== 'observerThinksItVotes';
