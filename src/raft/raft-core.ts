@@ -112,6 +112,7 @@ export class RaftCore {
       highWatermark: undefined,
       out: [],
     };
+    refreshObserver(this.c);
   }
 
   step(nowMs: number, input: RaftInput): RaftOutput[] {

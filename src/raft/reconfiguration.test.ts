@@ -227,3 +227,65 @@ describe('raft/reconfiguration (KIP-853)', () => {
     assert.deepEqual(node.core.voters, [1, 2, 3]);
   });
 });
+
+describe('raft/voter-set history', () => {
+  it('answers the set in force at each offset, and forgets changes on truncation and snapshots', async () => {
+    const { VoterSetHistory } = await import('./voter-set.js');
+    const h = new VoterSetHistory([key(1)], 1, [
+      { offset: 3, voters: [key(1), key(2)] },
+      { offset: 7, voters: [key(1), key(2), key(3)] },
+    ]);
+    assert.deepEqual([h.at(2), h.at(3), h.at(6), h.at(7)].map((s) => s.map((v) => v.id)), [[1], [1, 2], [1, 2], [1, 2, 3]]);
+    assert.equal(h.votesFrom(3, 6), true, 'a voter of a later set');
+    assert.equal(h.votesFrom(4, 0), false);
+    h.truncateTo(7);
+    assert.deepEqual(h.latest().map((v) => v.id), [1, 2], 'truncating the record restores the set before it');
+    h.deleteBefore(5);
+    assert.deepEqual([h.latest().map((v) => v.id), h.latestOffset()], [[1, 2], undefined], 'the snapshot holds the set');
+    assert.throws(() => h.append({ offset: 9, voters: [key(1), key(1)] }), /duplicate voter ids/);
+    assert.throws(() => new VoterSetHistory([key(1)], 0, [{ offset: 1, voters: [key(2)] }]), /kraft.version 0/);
+  });
+});
+
+describe('raft/reconfiguration: a removal the leader could not commit', () => {
+  it('the removed node, holding the longest log, stands and is elected to commit its removal, then resigns (Raft thesis 4.2.2)', () => {
+    // Voters {1,2}; leader 1 appended "remove 1" and crashed before node 2 got it. Node 2 (voters
+    // {1,2}) needs node 1's vote but its log is shorter: only node 1 can be elected. It counts
+    // only node 2's vote (its own set is {2}), commits the removal, and hands over.
+    const q = new Quorum();
+    const base = [key(1), key(2)];
+    // Node 1's log ends in the uncommitted removal, node 2's holds the prefix only.
+    const prefix: Entry[] = [
+      { offset: 0, epoch: 1, control: 'leaderChange', data: new Uint8Array(0) },
+      { offset: 1, epoch: 1, data: new Uint8Array([1]) },
+    ];
+    const removal: Entry = { offset: 2, epoch: 1, control: 'voters', voters: [key(2)], data: new Uint8Array(0) };
+    const build = (id: number, entries: Entry[]): TestNode => {
+      const log = new MemLog();
+      log.log = [...entries];
+      const core = new RaftCore({
+        localId: id,
+        voters: [],
+        config: raftConfig(),
+        random: seeded(id),
+        reader: log,
+        quorumState: { epoch: 1, leaderId: 1, votedId: 1 },
+        log: { startOffset: 0, endOffset: entries.length, epochStarts: [{ epoch: 1, startOffset: 0 }], voters: { base, changes: entries.filter((e) => e.control === 'voters').map((e) => ({ offset: e.offset, voters: e.voters ?? [] })) } },
+      });
+      const n = { core, log, results: [] };
+      q.nodes.set(id, n);
+      return n;
+    };
+    const n1 = build(1, [...prefix, removal]);
+    const n2 = build(2, prefix);
+    assert.deepEqual([n1.core.voters, n2.core.voters], [[2], [1, 2]]);
+    assert.equal(n1.core.isObserver, false, 'node 1 does not know its removal committed: it may still stand');
+    q.run(20_000, () => n2.core.role === 'leader');
+    assert.equal(n2.core.role, 'leader', 'node 2 leads in the end');
+    assert.ok((n2.core.highWatermark ?? 0) > 2, 'the removal is committed');
+    assert.deepEqual(n2.core.voters, [2]);
+    assert.ok(n2.core.epoch >= 3, 'node 1 led an epoch to commit its removal, then node 2 one more');
+    q.run(3000, () => n1.core.leaderId === 2 && n1.core.isObserver);
+    assert.deepEqual([n1.core.isObserver, n1.core.leaderId], [true, 2], 'node 1 is an observer of node 2');
+  });
+});
