@@ -1,5 +1,7 @@
 /**
- * The KRaft-style quorum of one static voter set as a pure state machine: `step(nowMs, input)`
+ * The KRaft-style quorum as a pure state machine, with static voters (kraft.version 0) or, with
+ * KIP-853 (kraft.version 1), voters read from the log's VotersRecords and changed through the
+ * leader's `addVoter` / `removeVoter` (reconfiguration.ts, voter-tracking.ts): `step(nowMs, input)`
  * returns the outputs the driver performs, in order (the contract is in steps.ts). No clock,
  * timers, randomness or I/O inside: time arrives with each step, randomness through the `Random`
  * given at construction, the log's bytes through a synchronous `RaftLogReader`.
@@ -38,6 +40,7 @@ export interface RaftCoreParams {
   /**
    * controller.quorum.voters' ids. Without localId the node is an observer (Kafka's broker-only
    * node): it replicates the log and learns the high watermark, but never votes, stands or leads.
+   * Ignored with kraft.version 1 (`log.voters` given): the voters are then the log's.
    */
   readonly voters: readonly NodeId[];
   /**
