@@ -12,15 +12,13 @@
  *   broker is killed (the controller moves leadership to an in-sync observer broker).
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { startCluster } from '../src/index.js';
 import { KafkaCluster } from '../src/compat/jvm/kafka-cluster.js';
-import { kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
-import { cachedClasspath, INSTALL_HINT, javaCommand } from '../src/compat/jvm/maven.js';
-import { javaArgs, type KafkaTool } from '../src/compat/clients/kafka-cli.js';
-import { isCi, runProcess, uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
+import type { KafkaTool } from '../src/compat/clients/kafka-cli.js';
+import { uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
 import { makeKafka } from './support/kafkajs.js';
+import { freePortOnAllAddresses, kafkaToolsOrSkip, kafkaUnavailable, runKafkaTool } from './support/kafka-tools.js';
 
 const BROKERS = [1, 2, 3];
 const CONTROLLER = 4;
@@ -38,29 +36,15 @@ interface Target {
   start(): Promise<RolesCluster>;
 }
 
-/** A port free on every local address (the Kafka nodes share one port number on 127.0.0.1-4). */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '0.0.0.0', () => {
-      const a = s.address();
-      s.close(() => (a !== null && typeof a === 'object' ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 const KAFKA: Target = {
   name: 'Apache Kafka 4.3.1',
-  unavailable() {
-    const cp = kafkaClasspath();
-    return 'problem' in cp ? `Apache Kafka cannot be started here: ${cp.problem}. Fetch the jars with: ${INSTALL_HINT}` : null;
-  },
+  unavailable: kafkaUnavailable,
   async start() {
     const cluster = await KafkaCluster.start({
       nodes: [...BROKERS.map((i) => ({ host: `127.0.0.${i}`, roles: 'broker' as const })), { host: `127.0.0.${CONTROLLER}`, roles: 'controller' as const }],
-      port: await freePort(),
-      controllerPort: await freePort(),
+      port: await freePortOnAllAddresses(),
+      controllerPort: await freePortOnAllAddresses(),
       heap: '384m',
       overrides: { 'offsets.topic.replication.factor': '3', 'broker.session.timeout.ms': '6000', 'broker.heartbeat.interval.ms': '1000' },
     });
@@ -93,19 +77,12 @@ function defineRolesRun(target: Target): void {
     let cluster: RolesCluster | undefined;
     let classpath = '';
     let admin: Admin | undefined;
-    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runProcess(javaCommand(), javaArgs(classpath, name, args), { timeoutMs: 90_000 });
+    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runKafkaTool(classpath, name, args);
     const bootstrapOf = (id: number): string => cluster?.bootstrap[id - 1] ?? '';
 
     before(async function () {
       this.timeout(300_000);
-      const cp = cachedClasspath('tools');
-      const missing = 'problem' in cp ? `Kafka's CLI tools are not cached; fetch them with: ${INSTALL_HINT}` : target.unavailable();
-      if (missing !== null) {
-        if (isCi()) throw new Error(`${missing}; CI=true, so this is a failure`);
-        console.log(`      [compat] SKIP: ${missing}`);
-        this.skip();
-      }
-      classpath = 'problem' in cp ? '' : cp.classpath;
+      classpath = kafkaToolsOrSkip(this, target.unavailable());
       cluster = await target.start();
       admin = makeKafka(bootstrapOf(2), 'cluster-roles').kafka.admin();
       await admin.connect();

@@ -18,18 +18,16 @@
  *   reassignment stays in progress (--verify, --list) and --cancel reverts it.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { startCluster, type RunningCluster } from '../src/index.js';
 import { KafkaCluster } from '../src/compat/jvm/kafka-cluster.js';
-import { kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
-import { cachedClasspath, INSTALL_HINT, javaCommand } from '../src/compat/jvm/maven.js';
-import { javaArgs, type KafkaTool } from '../src/compat/clients/kafka-cli.js';
-import { isCi, runProcess, uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
+import type { KafkaTool } from '../src/compat/clients/kafka-cli.js';
+import { uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
 import { makeKafka } from './support/kafkajs.js';
+import { freePortOnAllAddresses, kafkaToolsOrSkip, kafkaUnavailable, runKafkaTool } from './support/kafka-tools.js';
 
 const NODES = [1, 2, 3] as const;
 
@@ -50,29 +48,15 @@ interface Target {
   start(): Promise<ToolCluster>;
 }
 
-/** A port free on every local address (the Kafka nodes share one port number on 127.0.0.1-3). */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '0.0.0.0', () => {
-      const a = s.address();
-      s.close(() => (a !== null && typeof a === 'object' ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 const KAFKA: Target = {
   name: 'Apache Kafka 4.3.1',
-  unavailable() {
-    const cp = kafkaClasspath();
-    return 'problem' in cp ? `Apache Kafka cannot be started here: ${cp.problem}. Fetch the jars with: ${INSTALL_HINT}` : null;
-  },
+  unavailable: kafkaUnavailable,
   async start() {
     const cluster = await KafkaCluster.start({
       nodes: NODES.map((i) => ({ host: `127.0.0.${i}` })),
-      port: await freePort(),
-      controllerPort: await freePort(),
+      port: await freePortOnAllAddresses(),
+      controllerPort: await freePortOnAllAddresses(),
       heap: '384m',
       // No automatic rebalancing behind the test's back (Kafka checks every 5 minutes).
       overrides: { 'auto.leader.rebalance.enable': 'false', 'offsets.topic.replication.factor': '3' },
@@ -102,10 +86,6 @@ const TRIBUTARY: Target = {
   },
 };
 
-function toolsClasspath(): string | null {
-  const cp = cachedClasspath('tools');
-  return 'problem' in cp ? null : cp.classpath;
-}
 
 for (const target of [KAFKA, TRIBUTARY]) defineToolRun(target);
 
@@ -116,19 +96,12 @@ function defineToolRun(target: Target): void {
     let classpath = '';
     let admin: Admin | undefined;
 
-    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runProcess(javaCommand(), javaArgs(classpath, name, args), { timeoutMs: 90_000 });
+    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runKafkaTool(classpath, name, args);
     const bootstrapOf = (id: number): string => cluster?.bootstrap[id - 1] ?? '';
 
     before(async function () {
       this.timeout(300_000);
-      const cp = toolsClasspath();
-      const missing = cp === null ? `Kafka's CLI tools are not cached; fetch them with: ${INSTALL_HINT}` : target.unavailable();
-      if (missing !== null) {
-        if (isCi()) throw new Error(`${missing}; CI=true, so this is a failure`);
-        console.log(`      [compat] SKIP: ${missing}`);
-        this.skip();
-      }
-      classpath = cp ?? '';
+      classpath = kafkaToolsOrSkip(this, target.unavailable());
       cluster = await target.start();
       admin = makeKafka(cluster.bootstrap[1] ?? '', 'cluster-tools').kafka.admin();
       await admin.connect();

@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { BrokerProcess } from './support/broker-process.js';
-import { KafkaProcess, kafkaClasspath } from '../src/compat/jvm/kafka-process.js';
-import { cachedClasspath, INSTALL_HINT, javaCommand } from '../src/compat/jvm/maven.js';
-import { javaArgs, type KafkaTool } from '../src/compat/clients/kafka-cli.js';
-import { isCi, runProcess, uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
+import { KafkaProcess } from '../src/compat/jvm/kafka-process.js';
+import type { KafkaTool } from '../src/compat/clients/kafka-cli.js';
+import { uniqueTopic, waitFor, type RunResult } from './support/helpers.js';
 import { makeKafka } from './support/kafkajs.js';
+import { kafkaToolsOrSkip, kafkaUnavailable, runKafkaTool } from './support/kafka-tools.js';
 
 interface JbodNode {
   readonly product: string;
@@ -39,10 +39,7 @@ interface Target {
 
 const KAFKA: Target = {
   name: 'Apache Kafka 4.3.1',
-  unavailable() {
-    const cp = kafkaClasspath();
-    return 'problem' in cp ? `Apache Kafka cannot be started here: ${cp.problem}. Fetch the jars with: ${INSTALL_HINT}` : null;
-  },
+  unavailable: kafkaUnavailable,
   async start() {
     const kafka = await KafkaProcess.start({ logDirCount: 2, heap: '512m' });
     return { product: kafka.product, bootstrap: kafka.bootstrap, logDirs: kafka.logDirs, cleanup: () => kafka.cleanup() };
@@ -82,18 +79,11 @@ function defineJbodRun(target: Target): void {
     let classpath = '';
     let kafka: Kafka;
     const topic = uniqueTopic('jbod');
-    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runProcess(javaCommand(), javaArgs(classpath, name, args), { timeoutMs: 90_000 });
+    const tool = (name: KafkaTool, args: readonly string[]): Promise<RunResult> => runKafkaTool(classpath, name, args);
 
     before(async function () {
       this.timeout(240_000);
-      const cp = cachedClasspath('tools');
-      const missing = 'problem' in cp ? `Kafka's CLI tools are not cached; fetch them with: ${INSTALL_HINT}` : target.unavailable();
-      if (missing !== null) {
-        if (isCi()) throw new Error(`${missing}; CI=true, so this is a failure`);
-        console.log(`      [compat] SKIP: ${missing}`);
-        this.skip();
-      }
-      classpath = 'problem' in cp ? '' : cp.classpath;
+      classpath = kafkaToolsOrSkip(this, target.unavailable());
       node = await target.start();
       kafka = makeKafka(node.bootstrap, 'jbod').kafka;
     });

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { realFileSystem } from './io/real-file-system.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { listenTcp, type Listener as TcpListener } from './io/tcp.js';
-import { localHostName } from './io/host.js';
 import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
@@ -17,6 +16,7 @@ import { ensureFormatted } from './storage/meta-properties.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
+import { advertise, quorumVoters, topicLogConfig } from './node-config.js';
 import { isActiveBroker } from './metadata/broker-image.js';
 import { ConfigResourceType, MetadataImage } from './metadata/metadata-image.js';
 import { Controller } from './controller/controller.js';
@@ -28,6 +28,7 @@ import { ControllerChannel } from './cluster/controller-channel.js';
 import { RequestForwarder } from './cluster/request-forwarder.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { imageReplicationQuotas } from './partition/replication-quota.js';
+import { logDirMoveThrottle } from './partition/log-dir-move-throttle.js';
 import { apiCall, type HostPort } from './client/connection.js';
 import { BrokerRequests } from './cluster/broker-requests.js';
 import { routedMarkerWriter } from './coordinator/txn/routed-markers.js';
@@ -171,8 +172,10 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const lifecycleRef: { current: BrokerLifecycle | null } = { current: null };
   const brokerEpoch = (): bigint => lifecycleRef.current?.brokerEpoch ?? -1n;
   const link = new ControllerLink({ nodeId: config.nodeId, controller, control: clusterControl, channel, clock, brokerEpoch });
+  const moveThrottle = logDirMoveThrottle({ image, localId: config.nodeId, clock, windows: config.alterLogDirsQuotaWindowNum, windowMs: config.alterLogDirsQuotaWindowMs });
   const replicas = new ReplicaManager(fs, logs, {
     nodeId: config.nodeId,
+    moveThrottle: moveThrottle.throttle,
     fsyncOnAcksAll: config.acksAllFsync,
     logConfigFor,
     maxMessageBytesFor: (topic) => Number(configs.topicValue('max.message.bytes', image.topicConfig(topic))),
@@ -445,14 +448,6 @@ const CONTROLLER_DUTY_INTERVAL_MS = 200;
 /** How long a stopping node waits for the controller to move its leaderships away. */
 const CONTROLLED_SHUTDOWN_MAX_MS = 10_000;
 
-/**
- * controller.quorum.voters as id → controller listener; empty (or naming only this node) means a
- * quorum of this node alone.
- */
-function quorumVoters(config: LoadedConfig['config']): Map<number, HostPort> {
-  return new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
-}
-
 /** Resolves once the metadata quorum has a leader this node knows (polled: the quorum has no event for it). */
 function quorumJoined(quorum: RaftMetadataLog, clock: Clock, stopped: () => boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -466,39 +461,3 @@ function quorumJoined(quorum: RaftMetadataLog, clock: Clock, stopped: () => bool
 
 const QUORUM_JOIN_POLL_MS = 50;
 
-/** advertised.listeners with ports resolved (port 0 → the port actually bound) and hosts filled in. */
-function advertise(config: LoadedConfig['config'], bound: readonly TcpListener[]): Endpoint[] {
-  return config.advertisedListeners.map((a) => {
-    const i = config.listeners.findIndex((l) => l.name === a.name);
-    const listener = config.listeners[i];
-    const tcp = bound[i];
-    const port = a.port === 0 && tcp !== undefined ? tcp.port : a.port;
-    const host = a.host !== '' ? a.host : listener !== undefined && listener.host !== '' ? listener.host : localHostName();
-    return { listenerName: a.name, host, port, securityProtocol: a.securityProtocol };
-  });
-}
-
-/** A topic's log settings: its overrides, else the broker's log.* defaults (Kafka's synonyms). */
-function topicLogConfig(configs: StaticConfigService, overrides: ReadonlyMap<string, string>): LogConfig {
-  const num = (name: string): number => Number(configs.topicValue(name, overrides));
-  const policy = configs.topicValue('cleanup.policy', overrides);
-  const policies = Array.isArray(policy) ? (policy as readonly string[]) : [];
-  return {
-    segmentBytes: num('segment.bytes'),
-    segmentMs: num('segment.ms'),
-    indexIntervalBytes: num('index.interval.bytes'),
-    maxIndexBytes: num('segment.index.bytes'),
-    flushIntervalMessages: num('flush.messages'),
-    flushIntervalMs: num('flush.ms'),
-    retentionMs: num('retention.ms'),
-    retentionBytes: num('retention.bytes'),
-    cleanupDelete: policies.includes('delete'),
-    cleanupCompact: policies.includes('compact'),
-    fileDeleteDelayMs: num('file.delete.delay.ms'),
-    logAppendTime: configs.topicValue('message.timestamp.type', overrides) === 'LogAppendTime',
-    deleteRetentionMs: num('delete.retention.ms'),
-    minCleanableDirtyRatio: num('min.cleanable.dirty.ratio'),
-    minCompactionLagMs: num('min.compaction.lag.ms'),
-    maxCompactionLagMs: num('max.compaction.lag.ms'),
-  };
-}

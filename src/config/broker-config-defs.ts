@@ -41,11 +41,12 @@ const TRIBUTARY_OVERRIDES: readonly ConfigDef[] = [
  * IncrementalAlterConfigs on one broker or the cluster default, absent from the generated reference
  * page kafka-broker-keys.ts is taken from. The replication throttles' bounds in bytes/s (KIP-73);
  * Kafka reads them from the dynamic layers only, so a static value is not acted on.
- * (replica.alter.log.dirs.io.max.bytes.per.second is left out: AlterReplicaLogDirs is not built.)
+ * replica.alter.log.dirs.io.max.bytes.per.second bounds the bytes log-dir moves copy (KIP-113).
  */
 const KAFKA_DYNAMIC_ONLY_DEFS: readonly ConfigDef[] = [
   def('leader.replication.throttled.rate', 'LONG', '9223372036854775807', '[0,...]', false),
   def('follower.replication.throttled.rate', 'LONG', '9223372036854775807', '[0,...]', false),
+  def('replica.alter.log.dirs.io.max.bytes.per.second', 'LONG', '9223372036854775807', '[0,...]', false),
 ];
 
 /** Tributary's own keys (the only non-Kafka keys accepted). */
@@ -106,6 +107,7 @@ export const ACTED_ON_KEYS: ReadonlySet<string> = new Set([
   'controller.quorum.election.backoff.max.ms', 'controller.quorum.request.timeout.ms', 'controller.quorum.retry.backoff.ms',
   'metadata.log.max.record.bytes.between.snapshots', 'metadata.log.max.snapshot.interval.ms',
   'replication.quota.window.num', 'replication.quota.window.size.seconds',
+  'alter.log.dirs.replication.quota.window.num', 'alter.log.dirs.replication.quota.window.size.seconds',
 ]);
 
 /**

@@ -55,6 +55,9 @@ export interface BrokerConfig {
   /** replication.quota.window.num and .size.seconds (× 1000): the replication throttles' rate windows. */
   readonly replicationQuotaWindowNum: number;
   readonly replicationQuotaWindowMs: number;
+  /** alter.log.dirs.replication.quota.window.num / .window.size.seconds: the log-dir move quota's windows. */
+  readonly alterLogDirsQuotaWindowNum: number;
+  readonly alterLogDirsQuotaWindowMs: number;
   readonly uncleanLeaderElectionEnable: boolean;
   /** controller.quorum.* timing (election, fetch and request timeouts, backoffs). */
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -175,6 +178,8 @@ function brokerConfig(v: ValueSource, protocolMap: ReadonlyMap<string, SecurityP
     replicaFetchBackoffMs: num(v, 'replica.fetch.backoff.ms'),
     replicationQuotaWindowNum: num(v, 'replication.quota.window.num'),
     replicationQuotaWindowMs: num(v, 'replication.quota.window.size.seconds') * 1000,
+    alterLogDirsQuotaWindowNum: num(v, 'alter.log.dirs.replication.quota.window.num'),
+    alterLogDirsQuotaWindowMs: num(v, 'alter.log.dirs.replication.quota.window.size.seconds') * 1000,
     uncleanLeaderElectionEnable: bool(v, 'unclean.leader.election.enable'),
     controllerQuorumElectionTimeoutMs: num(v, 'controller.quorum.election.timeout.ms'),
     controllerQuorumFetchTimeoutMs: num(v, 'controller.quorum.fetch.timeout.ms'),

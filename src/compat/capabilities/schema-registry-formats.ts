@@ -10,30 +10,16 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { systemClock } from '../../io/clock.js';
-import { silentLogger } from '../../util/logger.js';
-import { startSchemaRegistry, type RunningSchemaRegistry } from '../../schema-registry/server.js';
-import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
+import { defineCapability, NotRunError } from '../capability.js';
 import { venvPython } from '../clients/confluent-pypi.js';
 import { pythonScript } from '../package-root.js';
 import { runProcess } from '../process.js';
+import { consumeDecoded, kafkajsRegistryModule, registryFor } from '../registry-steps.js';
 
 const JSON_V1 = { type: 'object', properties: { sensor: { type: 'string' }, value: { type: 'number' } }, required: ['sensor'], additionalProperties: false };
 const PROTO_V1 = 'syntax = "proto3";\npackage com.example;\n\nmessage Reading {\n  string sensor = 1;\n  double value = 2;\n}\n';
 
-async function registryFor(env: CompatEnv): Promise<RunningSchemaRegistry> {
-  const registry = await startSchemaRegistry({ bootstrap: [env.bootstrap], listeners: [{ host: '127.0.0.1', port: 0 }], topic: env.topic('schemas'), electionGroup: env.group('sr'), clock: systemClock, logger: silentLogger });
-  env.onCleanup(() => registry.close());
-  return registry;
-}
 
-async function kafkajsRegistryModule(): Promise<typeof import('@kafkajs/confluent-schema-registry')> {
-  try {
-    return await import('@kafkajs/confluent-schema-registry');
-  } catch {
-    throw new NotRunError('@kafkajs/confluent-schema-registry is not installed (npm install @kafkajs/confluent-schema-registry@4.1.0)');
-  }
-}
 
 export default defineCapability({
   id: 'schema-registry-formats',
@@ -61,24 +47,7 @@ export default defineCapability({
       env.onCleanup(() => producer.disconnect());
       await producer.send({ topic, acks: -1, messages: [{ value: await client.encode(jsonId, sent[0]) }, { value: confluentProto }] });
       const reader = new SchemaRegistry({ host: running.urls[0] as string });
-      const consumer = s.kafka.consumer({ groupId: env.group('formats') });
-      await consumer.connect();
-      env.onCleanup(() => consumer.disconnect());
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const got: unknown[] = [];
-      await new Promise<void>((resolve, reject) => {
-        env.signal.addEventListener('abort', () => reject(new Error('cell timed out before both records were consumed')));
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            try {
-              got.push(JSON.parse(JSON.stringify(await reader.decode(message.value as Buffer))));
-              if (got.length === sent.length) resolve();
-            } catch (e) {
-              reject(e as Error);
-            }
-          },
-        });
-      });
+      const got = await consumeDecoded(env, s.kafka, topic, 'formats', sent.length, (v) => reader.decode(v));
       assert.deepEqual(got, sent);
     },
 

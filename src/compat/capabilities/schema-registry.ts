@@ -10,39 +10,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { ApiKey } from '../../protocol/generated/api-keys.js';
-import { systemClock } from '../../io/clock.js';
-import { silentLogger } from '../../util/logger.js';
-import { startSchemaRegistry, type RunningSchemaRegistry } from '../../schema-registry/server.js';
-import { defineCapability, NotRunError, type CompatEnv } from '../capability.js';
+import { defineCapability, NotRunError } from '../capability.js';
 import { venvPython } from '../clients/confluent-pypi.js';
 import { pythonScript } from '../package-root.js';
 import { runProcess } from '../process.js';
+import { consumeDecoded, kafkajsRegistryModule, registryFor } from '../registry-steps.js';
 
 const V1 = JSON.stringify({ type: 'record', name: 'Reading', namespace: 'com.example', fields: [{ name: 'sensor', type: 'string' }, { name: 'value', type: 'double' }] });
 const V2 = JSON.stringify({ type: 'record', name: 'Reading', namespace: 'com.example', fields: [{ name: 'sensor', type: 'string' }, { name: 'value', type: 'double' }, { name: 'unit', type: 'string', default: 'C' }] });
 const BAD = JSON.stringify({ type: 'record', name: 'Reading', namespace: 'com.example', fields: [{ name: 'sensor', type: 'long' }, { name: 'value', type: 'double' }] });
 
-async function registryFor(env: CompatEnv): Promise<RunningSchemaRegistry> {
-  const registry = await startSchemaRegistry({
-    bootstrap: [env.bootstrap],
-    listeners: [{ host: '127.0.0.1', port: 0 }],
-    topic: env.topic('schemas'),
-    electionGroup: env.group('sr'),
-    clock: systemClock,
-    logger: silentLogger,
-  });
-  env.onCleanup(() => registry.close());
-  return registry;
-}
 
-/** @kafkajs/confluent-schema-registry is a devDependency: a `tributary compat` install may lack it. */
-async function kafkajsRegistryModule(): Promise<typeof import('@kafkajs/confluent-schema-registry')> {
-  try {
-    return await import('@kafkajs/confluent-schema-registry');
-  } catch {
-    throw new NotRunError('@kafkajs/confluent-schema-registry is not installed (npm install @kafkajs/confluent-schema-registry@4.1.0)');
-  }
-}
 
 export default defineCapability({
   id: 'schema-registry',
@@ -68,24 +46,7 @@ export default defineCapability({
       const sent = [{ sensor: 'a', value: 1.5 }, { sensor: 'b', value: -2, unit: 'K' }];
       await producer.send({ topic, acks: -1, messages: [{ value: await client.encode(id, sent[0]) }, { value: await client.encode(id2, sent[1]) }] });
       const reader = new SchemaRegistry({ host: running.urls[0] as string });
-      const consumer = s.kafka.consumer({ groupId: env.group('avro') });
-      await consumer.connect();
-      env.onCleanup(() => consumer.disconnect());
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const got: unknown[] = [];
-      await new Promise<void>((resolve, reject) => {
-        env.signal.addEventListener('abort', () => reject(new Error('cell timed out before both records were consumed')));
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            try {
-              got.push(JSON.parse(JSON.stringify(await reader.decode(message.value as Buffer))));
-              if (got.length === sent.length) resolve();
-            } catch (e) {
-              reject(e as Error);
-            }
-          },
-        });
-      });
+      const got = await consumeDecoded(env, s.kafka, topic, 'avro', sent.length, (v) => reader.decode(v));
       assert.deepEqual(got, sent);
     },
 

@@ -12,6 +12,8 @@ import { alterConfigsRequestMeta, decodeAlterConfigsRequest, type AlterConfigsRe
 import { encodeAlterConfigsResponse, type AlterConfigsResponse } from '../../protocol/generated/messages/alter-configs-response.js';
 import { AlterConfigOp, alterConfigsCommand } from '../../controller/config-control.js';
 import { defineApi } from '../api.js';
+import { runAsController } from './controller-apis.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 
 export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsResponse>({
   meta: alterConfigsRequestMeta,
@@ -27,7 +29,8 @@ export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsRespon
       resourceName: r.resourceName,
       configs: r.configs.map((c) => ({ name: c.name, op: AlterConfigOp.SET, value: c.value })),
     }));
-    const outcomes = await ctx.broker.controller.run(alterConfigsCommand(specs, false, req.validateOnly, ctx.broker.configs));
+    const outcomes = await runAsController(ctx, alterConfigsCommand(specs, false, req.validateOnly, ctx.broker.configs), (m) =>
+      specs.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: m })));
     return { throttleTimeMs: 0, responses: outcomes };
   },
 });

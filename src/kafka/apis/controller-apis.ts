@@ -5,7 +5,7 @@
  * active controller.
  */
 import type { ClusterControl } from '../../controller/cluster-control.js';
-import { NotControllerError } from '../../controller/controller.js';
+import { NotControllerError, type ControllerCommand } from '../../controller/controller.js';
 import type { RequestContext } from '../context.js';
 
 export async function onActiveController<T>(ctx: RequestContext, call: (control: ClusterControl) => Promise<T>, notController: () => T): Promise<T> {
@@ -15,6 +15,21 @@ export async function onActiveController<T>(ctx: RequestContext, call: (control:
     return await call(control);
   } catch (e) {
     if (e instanceof NotControllerError) return notController();
+    throw e;
+  }
+}
+
+/**
+ * Runs a client's controller command here (a forwarded request, or one this broker could not
+ * forward): when this node is not the active controller after all, `notController` answers
+ * NOT_CONTROLLER for each item, so the client looks for the controller again (Kafka's answer)
+ * instead of losing its connection.
+ */
+export async function runAsController<T>(ctx: RequestContext, command: ControllerCommand<T>, notController: (message: string) => T): Promise<T> {
+  try {
+    return await ctx.broker.controller.run(command);
+  } catch (e) {
+    if (e instanceof NotControllerError) return notController(e.message);
     throw e;
   }
 }

@@ -11,6 +11,8 @@ import { encodeCreatePartitionsResponse, type CreatePartitionsResponse } from '.
 import { createPartitionsCommand } from '../../controller/topic-control.js';
 import { defineApi } from '../api.js';
 import { topicDefaults } from '../auto-create.js';
+import { runAsController } from './controller-apis.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 
 export const createPartitionsApi = defineApi<CreatePartitionsRequest, CreatePartitionsResponse>({
   meta: createPartitionsRequestMeta,
@@ -22,7 +24,8 @@ export const createPartitionsApi = defineApi<CreatePartitionsRequest, CreatePart
   encode: encodeCreatePartitionsResponse,
   async handle(req, ctx) {
     const specs = req.topics.map((t) => ({ name: t.name, count: t.count, assignments: t.assignments === null ? null : t.assignments.map((a) => a.brokerIds) }));
-    const results = await ctx.broker.controller.run(createPartitionsCommand(specs, req.validateOnly, topicDefaults(ctx.broker)));
+    const results = await runAsController(ctx, createPartitionsCommand(specs, req.validateOnly, topicDefaults(ctx.broker)), (m) =>
+      specs.map((s) => ({ name: s.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: m })));
     return { throttleTimeMs: 0, results };
   },
 });

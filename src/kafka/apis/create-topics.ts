@@ -17,6 +17,7 @@ import { createTopicsCommand } from '../../controller/topic-control.js';
 import { defineApi } from '../api.js';
 import type { RequestContext } from '../context.js';
 import { topicDefaults } from '../auto-create.js';
+import { runAsController } from './controller-apis.js';
 
 export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsResponse>({
   meta: createTopicsRequestMeta,
@@ -35,7 +36,8 @@ export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsRespon
       configs: t.configs,
     }));
     const validateOnly = req.validateOnly ?? false;
-    const outcomes = await ctx.broker.controller.run(createTopicsCommand(specs, validateOnly, topicDefaults(ctx.broker)));
+    const outcomes = await runAsController(ctx, createTopicsCommand(specs, validateOnly, topicDefaults(ctx.broker)), (m) =>
+      specs.map((s) => ({ name: s.name, topicId: null, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: m, numPartitions: -1, replicationFactor: -1 })));
     return {
       throttleTimeMs: 0,
       topics: outcomes.map((o) => ({

@@ -12,6 +12,8 @@ import { decodeDeleteTopicsRequest, deleteTopicsRequestMeta, type DeleteTopicsRe
 import { encodeDeleteTopicsResponse, type DeleteTopicsResponse } from '../../protocol/generated/messages/delete-topics-response.js';
 import { deleteTopicsCommand } from '../../controller/topic-control.js';
 import { defineApi } from '../api.js';
+import { runAsController } from './controller-apis.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 
 const TOPIC_STATES_VERSION = 6;
 
@@ -28,7 +30,8 @@ export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsRespon
       ctx.apiVersion >= TOPIC_STATES_VERSION
         ? (req.topics ?? []).map((t) => ({ name: t.name ?? null, topicId: t.name == null ? (t.topicId ?? ZERO_UUID) : null }))
         : (req.topicNames ?? []).map((name) => ({ name, topicId: null }));
-    const outcomes = await ctx.broker.controller.run(deleteTopicsCommand(specs, ctx.broker.settings.deleteTopicEnable));
+    const outcomes = await runAsController(ctx, deleteTopicsCommand(specs, ctx.broker.settings.deleteTopicEnable), (m) =>
+      specs.map((s) => ({ name: s.name, topicId: s.topicId, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: m })));
     return {
       throttleTimeMs: 0,
       responses: outcomes.map((o) => ({ name: o.name, topicId: o.topicId ?? ZERO_UUID, errorCode: o.errorCode, errorMessage: o.errorMessage })),

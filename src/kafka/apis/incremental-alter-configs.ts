@@ -13,6 +13,8 @@ import { decodeIncrementalAlterConfigsRequest, incrementalAlterConfigsRequestMet
 import { encodeIncrementalAlterConfigsResponse, type IncrementalAlterConfigsResponse } from '../../protocol/generated/messages/incremental-alter-configs-response.js';
 import { alterConfigsCommand } from '../../controller/config-control.js';
 import { defineApi } from '../api.js';
+import { runAsController } from './controller-apis.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 
 export const incrementalAlterConfigsApi = defineApi<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>({
   meta: incrementalAlterConfigsRequestMeta,
@@ -28,7 +30,8 @@ export const incrementalAlterConfigsApi = defineApi<IncrementalAlterConfigsReque
       resourceName: r.resourceName,
       configs: r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value })),
     }));
-    const outcomes = await ctx.broker.controller.run(alterConfigsCommand(specs, true, req.validateOnly, ctx.broker.configs));
+    const outcomes = await runAsController(ctx, alterConfigsCommand(specs, true, req.validateOnly, ctx.broker.configs), (m) =>
+      specs.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: m })));
     return { throttleTimeMs: 0, responses: outcomes };
   },
 });
