@@ -117,20 +117,40 @@ const VOTERS_RECORD_VERSION = 0;
 /** The kraft.version range a voter says it supports (0 static, 1 KIP-853). */
 const KRAFT_VERSION_RANGE = { minSupportedVersion: 0, maxSupportedVersion: 1 };
 
-/** Kafka's VotersRecord for a voter set: ids and directory ids (no endpoints: listeners are not tracked yet). */
-export function votersRecordValue(voters: readonly ReplicaKey[]): Buffer {
+/**
+ * A voter as the driver hands it to the core: its ReplicaKey and, riding along on the same object
+ * (the core copies voter objects, never rebuilds them), the listeners its VotersRecord names.
+ */
+export interface VoterWithEndpoints extends ReplicaKey {
+  readonly endpoints?: readonly VoterEndpoint[];
+}
+
+/** A voter's listener as a VotersRecord (and AddRaftVoter, DescribeQuorum v2) names it. */
+export interface VoterEndpoint {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Kafka's VotersRecord for a voter set: ids, directory ids and each voter's listeners. */
+export function votersRecordValue(voters: readonly VoterWithEndpoints[]): Buffer {
   const w = new Writer();
   encodeVotersRecord(w, VOTERS_RECORD_VERSION, {
     version: VOTERS_RECORD_VERSION,
-    voters: voters.map((v) => ({ voterId: v.id, voterDirectoryId: v.directoryId === '' ? ZERO_UUID : v.directoryId, endpoints: [], kRaftVersionFeature: { ...KRAFT_VERSION_RANGE } })),
+    voters: voters.map((v) => ({
+      voterId: v.id,
+      voterDirectoryId: v.directoryId === '' ? ZERO_UUID : v.directoryId,
+      endpoints: (v.endpoints ?? []).map((e) => ({ name: e.name, host: e.host, port: e.port })),
+      kRaftVersionFeature: { ...KRAFT_VERSION_RANGE },
+    })),
   });
   return w.toBuffer();
 }
 
-/** The voter set a VotersRecord value holds. */
-export function votersOfRecord(value: Buffer): ReplicaKey[] {
+/** The voter set a VotersRecord value holds, with each voter's listeners. */
+export function votersOfRecord(value: Buffer): VoterWithEndpoints[] {
   const record = decodeVotersRecord(new Reader(value), VOTERS_RECORD_VERSION);
-  return record.voters.map((v) => ({ id: v.voterId, directoryId: v.voterDirectoryId === ZERO_UUID ? '' : v.voterDirectoryId }));
+  return record.voters.map((v) => ({ id: v.voterId, directoryId: v.voterDirectoryId === ZERO_UUID ? '' : v.voterDirectoryId, endpoints: v.endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port })) }));
 }
 
 /** Kafka's LeaderChangeMessage: the leader, the voters, and those that granted it their vote. */

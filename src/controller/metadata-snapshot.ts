@@ -27,10 +27,10 @@ import { Writer } from '../protocol/codec/writer.js';
 import { decodeSnapshotHeaderRecord, encodeSnapshotHeaderRecord } from '../protocol/generated/metadata/snapshot-header-record.js';
 import { encodeSnapshotFooterRecord } from '../protocol/generated/metadata/snapshot-footer-record.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
-import type { OffsetAndEpoch, ReplicaKey } from '../raft/index.js';
+import type { OffsetAndEpoch } from '../raft/index.js';
 import { encodeKRaftVersionRecord } from '../protocol/generated/metadata/k-raft-version-record.js';
 import { ControlRecordType } from '../protocol/records/control-record.js';
-import { votersOfRecord, votersRecordValue } from './metadata-log-entries.js';
+import { votersOfRecord, votersRecordValue, type VoterWithEndpoints } from './metadata-log-entries.js';
 
 /** Kafka's ControlRecordType.SNAPSHOT_HEADER and SNAPSHOT_FOOTER. */
 export const SNAPSHOT_HEADER = 3;
@@ -55,7 +55,7 @@ function controlBatch(type: number, value: Buffer, baseOffset: number, epoch: nu
 }
 
 /** kraft.version 1: the KRaftVersionRecord and VotersRecord batch after the header, at offsets 1 and 2. */
-async function kraftBatch(voters: readonly ReplicaKey[], epoch: number, timestamp: number): Promise<Buffer> {
+async function kraftBatch(voters: readonly VoterWithEndpoints[], epoch: number, timestamp: number): Promise<Buffer> {
   const version = new Writer();
   encodeKRaftVersionRecord(version, 0, { version: 0, kRaftVersion: 1 });
   return buildRecordBatch({
@@ -73,7 +73,7 @@ async function kraftBatch(voters: readonly ReplicaKey[], epoch: number, timestam
  * The snapshot file's bytes: header, (kraft.version 1: the voter set), the records in batches,
  * footer. `voters` absent: kraft.version 0, the bytes exactly as before KIP-853.
  */
-export async function encodeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], lastContainedLogTimestamp: number, nowMs: number, voters?: readonly ReplicaKey[]): Promise<Buffer> {
+export async function encodeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], lastContainedLogTimestamp: number, nowMs: number, voters?: readonly VoterWithEndpoints[]): Promise<Buffer> {
   const header = new Writer();
   encodeSnapshotHeaderRecord(header, 0, { version: 0, lastContainedLogTimestamp: BigInt(lastContainedLogTimestamp) });
   const parts = [await controlBatch(SNAPSHOT_HEADER, header.toBuffer(), 0, id.epoch, nowMs)];
@@ -108,7 +108,7 @@ export interface DecodedSnapshot {
   readonly records: MetadataRecord[];
   readonly lastContainedLogTimestamp: number;
   /** kraft.version 1: the voter set the snapshot holds (its VotersRecord); absent for kraft.version 0. */
-  readonly voters?: ReplicaKey[];
+  readonly voters?: VoterWithEndpoints[];
 }
 
 /** The records of a whole snapshot file; throws on anything else (see the invariant above). */
@@ -118,7 +118,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<DecodedSnapshot> {
   let next = 0;
   let lastContainedLogTimestamp: number | undefined;
   let footer = false;
-  let voters: ReplicaKey[] | undefined;
+  let voters: VoterWithEndpoints[] | undefined;
   while (pos < bytes.length) {
     if (footer) throw new Error(`metadata snapshot: bytes after the footer at ${pos}`);
     const h = readBatchHeader(bytes, pos);
@@ -145,7 +145,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<DecodedSnapshot> {
 }
 
 /** The voter set of the KRaftVersionRecord + VotersRecord batch (both records, in that order). */
-function votersOfKraftBatch(records: readonly { key: Buffer | null; value: Buffer | null }[], baseOffset: number): ReplicaKey[] {
+function votersOfKraftBatch(records: readonly { key: Buffer | null; value: Buffer | null }[], baseOffset: number): VoterWithEndpoints[] {
   const votersRecord = records[1];
   if (records.length !== 2 || decodeControlRecordType(votersRecord?.key ?? Buffer.alloc(0)) !== ControlRecordType.KRaftVoters) {
     throw new Error(`metadata snapshot: the KRaftVersionRecord at offset ${baseOffset} is not followed by a VotersRecord`);

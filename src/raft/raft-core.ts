@@ -400,6 +400,10 @@ export class RaftCore {
   get voterSet(): readonly ReplicaKey[] {
     return this.c.history.latest();
   }
+  /** The voter set in force for the entry at `offset` (what a snapshot ending after it holds). */
+  votersAt(offset: number): readonly ReplicaKey[] {
+    return this.c.history.at(offset);
+  }
   /** kraft.version: 0 static voters, 1 voters in the log. */
   get kraftVersion(): 0 | 1 {
     return this.c.history.kraftVersion;

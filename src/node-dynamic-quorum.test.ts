@@ -1,0 +1,164 @@
+/**
+ * KIP-853's dynamic quorum workflow in-process, over real loopback sockets: controller 1 starts
+ * standalone (controller.quorum.bootstrap.servers naming only itself: it formats the bootstrap
+ * checkpoint and leads at once), nodes 2 and 3 start with the three controllers as bootstrap
+ * servers (formatted without initial controllers: observers that ask node 1 for the cluster id),
+ * then AddRaftVoter makes them voters, the leader is killed and metadata changes go on, and
+ * RemoveRaftVoter takes the dead controller out. The requests go through Tributary's own client.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadBrokerConfig } from './config/index.js';
+import { runNode, type RunningNode } from './node.js';
+import { consoleLogger, silentLogger } from './util/logger.js';
+import { waitFor } from './compat/wait.js';
+import { realFileSystem } from './io/real-file-system.js';
+import { readMetaProperties } from './storage/meta-properties.js';
+import { KafkaConnection, apiCall } from './client/connection.js';
+import { ErrorCode } from './protocol/generated/error-codes.js';
+import { addRaftVoterRequestMeta, encodeAddRaftVoterRequest } from './protocol/generated/messages/add-raft-voter-request.js';
+import { decodeAddRaftVoterResponse } from './protocol/generated/messages/add-raft-voter-response.js';
+import { encodeRemoveRaftVoterRequest, removeRaftVoterRequestMeta } from './protocol/generated/messages/remove-raft-voter-request.js';
+import { decodeRemoveRaftVoterResponse } from './protocol/generated/messages/remove-raft-voter-response.js';
+import { describeQuorumRequestMeta, encodeDescribeQuorumRequest } from './protocol/generated/messages/describe-quorum-request.js';
+import { decodeDescribeQuorumResponse, type DescribeQuorumResponse } from './protocol/generated/messages/describe-quorum-response.js';
+import { decodeDescribeClusterResponse } from './protocol/generated/messages/describe-cluster-response.js';
+import { describeClusterRequestMeta, encodeDescribeClusterRequest } from './protocol/generated/messages/describe-cluster-request.js';
+import { existsSync } from 'node:fs';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, check, timeoutMs, 200);
+
+async function ask<T>(port: number, call: Parameters<KafkaConnection['send']>[0] & { __t?: T }): Promise<T> {
+  const conn = await KafkaConnection.connect(`127.0.0.1:${port}`, { timeoutMs: 10_000, clientId: 'dynamic-quorum-test' });
+  try {
+    return (await conn.send(call)) as T;
+  } finally {
+    conn.close();
+  }
+}
+
+const describeQuorum = (port: number): Promise<DescribeQuorumResponse> =>
+  ask(port, apiCall(describeQuorumRequestMeta, encodeDescribeQuorumRequest, decodeDescribeQuorumResponse, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }));
+
+describe('dynamic metadata quorum (KIP-853): standalone controller, add-controller, failover, remove-controller', function () {
+  this.timeout(180_000);
+  const root = mkdtempSync(join(tmpdir(), 'tributary-dynamic-quorum-'));
+  const nodes = new Map<number, RunningNode>();
+  const ports = new Map<number, { broker: number; controller: number }>();
+  after(async () => {
+    await Promise.all([...nodes.values()].map((n) => n.halt().catch(() => undefined)));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const start = async (id: number, bootstrap: number[]): Promise<RunningNode> => {
+    const p = ports.get(id) as { broker: number; controller: number };
+    const overrides: [string, string][] = [
+      ['node.id', String(id)],
+      ['process.roles', 'broker,controller'],
+      ['listeners', `PLAINTEXT://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller}`],
+      ['controller.listener.names', 'CONTROLLER'],
+      ['controller.quorum.bootstrap.servers', bootstrap.map((b) => `127.0.0.1:${ports.get(b)?.controller}`).join(',')],
+      ['log.dirs', join(root, `node-${id}`)],
+      ['tributary.metrics.listeners', ''],
+      ['schema.registry.listeners', ''],
+      ['default.replication.factor', '1'],
+      ['offsets.topic.replication.factor', '1'],
+      ['transaction.state.log.replication.factor', '1'],
+      ['broker.session.timeout.ms', '6000'],
+      ['broker.heartbeat.interval.ms', '500'],
+    ];
+    const node = await runNode(loadBrokerConfig({ overrides }), { logger: process.env.DEBUG_QUORUM === undefined ? silentLogger : consoleLogger('info', (l) => process.stderr.write(`[${id}] ${l}\n`)) });
+    nodes.set(id, node);
+    return node;
+  };
+  const directoryId = async (id: number): Promise<string> => (await readMetaProperties(realFileSystem, join(root, `node-${id}`)))?.directoryId ?? '';
+
+  it('forms, grows to three voters, survives its first leader and removes it', async () => {
+    for (const id of [1, 2, 3]) ports.set(id, { broker: await freePort(), controller: await freePort() });
+    const c = (id: number): number => ports.get(id)?.controller as number;
+    // Controller 1 alone: --standalone's bootstrap checkpoint, and it leads.
+    await (await start(1, [1])).ready;
+    assert.ok(existsSync(join(root, 'node-1', '__cluster_metadata-0', '00000000000000000000-0000000000.checkpoint')), 'the standalone bootstrap checkpoint');
+    const first = await describeQuorum(c(1));
+    assert.deepEqual(first.topics[0]?.partitions[0]?.currentVoters.map((v) => v.replicaId), [1]);
+    assert.deepEqual(first.nodes, [{ nodeId: 1, listeners: [{ name: 'CONTROLLER', host: '127.0.0.1', port: c(1) }] }]);
+    // Nodes 2 and 3 join as observers (no initial controllers), with node 1's cluster id.
+    await Promise.all([start(2, [1, 2, 3]), start(3, [1, 2, 3])].map(async (n) => (await n).ready));
+    const clusterId = (await readMetaProperties(realFileSystem, join(root, 'node-1')))?.clusterId;
+    assert.equal((await readMetaProperties(realFileSystem, join(root, 'node-2')))?.clusterId, clusterId);
+    // DescribeCluster on a controller listener with endpointType 2 (--bootstrap-controller) names the controllers and the leader.
+    const dc = await ask<{ controllerId: number; brokers: { brokerId: number }[]; errorCode: number }>(c(1), apiCall(describeClusterRequestMeta, encodeDescribeClusterRequest, decodeDescribeClusterResponse, { includeClusterAuthorizedOperations: false, endpointType: 2 }));
+    assert.equal(dc.errorCode, ErrorCode.NONE);
+    assert.equal(dc.controllerId, 1);
+    assert.deepEqual(dc.brokers.map((b) => b.brokerId), [1]);
+    // add-controller 2 and 3 (retried while the new voter is not yet a caught-up observer).
+    for (const id of [2, 3]) {
+      const voterDirectoryId = await directoryId(id);
+      const body = { clusterId: clusterId ?? null, timeoutMs: 30_000, voterId: id, voterDirectoryId, listeners: [{ name: 'CONTROLLER', host: '127.0.0.1', port: c(id) }], ackWhenCommitted: true };
+      await until(`controller ${id} added`, async () => {
+        const r = await ask<{ errorCode: number; errorMessage: string | null }>(c(1), apiCall(addRaftVoterRequestMeta, encodeAddRaftVoterRequest, decodeAddRaftVoterResponse, body));
+        if (r.errorCode === ErrorCode.REQUEST_TIMED_OUT) return undefined;
+        assert.equal(r.errorCode, ErrorCode.NONE, `AddRaftVoter ${id}: ${r.errorMessage}`);
+        return true;
+      });
+    }
+    // Adding one twice is DUPLICATE_VOTER.
+    const dup = await ask<{ errorCode: number }>(c(1), apiCall(addRaftVoterRequestMeta, encodeAddRaftVoterRequest, decodeAddRaftVoterResponse, { clusterId: null, timeoutMs: 5_000, voterId: 2, voterDirectoryId: await directoryId(2), listeners: [], ackWhenCommitted: true }));
+    assert.equal(dup.errorCode, ErrorCode.DUPLICATE_VOTER);
+    const three = await describeQuorum(c(1));
+    assert.deepEqual(three.topics[0]?.partitions[0]?.currentVoters.map((v) => v.replicaId).sort(), [1, 2, 3]);
+    assert.deepEqual((three.nodes ?? []).map((n) => [n.nodeId, n.listeners?.[0]?.port]).sort(), [[1, c(1)], [2, c(2)], [3, c(3)]]);
+    // The first leader dies: 2 and 3 elect a leader, and metadata changes (CreateTopics) go on.
+    await nodes.get(1)?.halt();
+    nodes.delete(1);
+    const kafka = new Kafka({ clientId: 'dynamic-quorum-test', brokers: [2, 3].map((id) => `127.0.0.1:${ports.get(id)?.broker}`), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1000 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // A client may still be sent to the dead node (the controller it knew) at first: retried, bounded.
+      await until('CreateTopics after the failover', async () => {
+        try {
+          await admin.createTopics({ topics: [{ topic: 'after-failover', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: false });
+          return true;
+        } catch (e) {
+          if (e instanceof Error && /already exists/.test(e.message)) return true;
+          return undefined;
+        }
+      }, 60_000);
+      const parts = await until('the new topic has leaders', async () => {
+        const ps = (await admin.fetchTopicMetadata({ topics: ['after-failover'] })).topics[0]?.partitions ?? [];
+        return ps.length === 2 && ps.every((p) => p.leader === 2 || p.leader === 3) ? ps : undefined;
+      });
+      assert.equal(parts.length, 2);
+    } finally {
+      await admin.disconnect();
+    }
+    const leader = await until('a new leader', async () => {
+      const l = nodes.get(2)?.quorumLeader();
+      return l === 2 || l === 3 ? l : undefined;
+    });
+    // remove-controller 1 (down): the new voter set {2, 3} commits by its own majority.
+    const removed = await ask<{ errorCode: number; errorMessage: string | null }>(c(leader), apiCall(removeRaftVoterRequestMeta, encodeRemoveRaftVoterRequest, decodeRemoveRaftVoterResponse, { clusterId: clusterId ?? null, voterId: 1, voterDirectoryId: await directoryId(1) }));
+    assert.equal(removed.errorCode, ErrorCode.NONE, `RemoveRaftVoter 1: ${removed.errorMessage}`);
+    const two = await describeQuorum(c(leader));
+    assert.deepEqual(two.topics[0]?.partitions[0]?.currentVoters.map((v) => v.replicaId).sort(), [2, 3]);
+    // Removing it again: VOTER_NOT_FOUND.
+    const again = await ask<{ errorCode: number }>(c(leader), apiCall(removeRaftVoterRequestMeta, encodeRemoveRaftVoterRequest, decodeRemoveRaftVoterResponse, { clusterId: null, voterId: 1, voterDirectoryId: await directoryId(1) }));
+    assert.equal(again.errorCode, ErrorCode.VOTER_NOT_FOUND);
+  });
+});
