@@ -19,9 +19,19 @@ import type { VoterWithEndpoints } from './controller/metadata-log-entries.js';
 
 type Config = LoadedConfig['config'];
 
-/** Neither controller.quorum.voters nor a lone node: the voters live in the metadata log (kraft.version 1). */
+/**
+ * No controller.quorum.voters but bootstrap servers: the voters live in the metadata log
+ * (kraft.version 1). Except a combined node whose controller listeners bind only ephemeral ports
+ * (0) with one bootstrap server that is not one of them (Kafka's sample server.properties
+ * started on free ports): no other node could name it, so it stays a quorum of its own
+ * (kraft.version 0), as before KIP-853 was built.
+ */
 export function isDynamicQuorum(config: Config): boolean {
-  return config.controllerQuorumVoters.length === 0 && config.controllerQuorumBootstrapServers.length > 0;
+  if (config.controllerQuorumVoters.length > 0 || config.controllerQuorumBootstrapServers.length === 0) return false;
+  const controllerPorts = config.listeners.filter((l) => config.controllerListenerNames.includes(l.name)).map((l) => l.port);
+  const combined = config.processRoles.includes('broker') && config.processRoles.includes('controller');
+  const ephemeralOnly = controllerPorts.length > 0 && controllerPorts.every((p) => p === 0);
+  return !(combined && ephemeralOnly && config.controllerQuorumBootstrapServers.length === 1);
 }
 
 /**

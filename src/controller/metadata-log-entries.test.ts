@@ -19,8 +19,8 @@ const leaderChange = (): Buffer => Buffer.from([0, 0]);
 describe('controller/metadata-log-entries: KIP-853 control records', () => {
   it('writes a VotersRecord entry as a KRAFT_VOTERS control batch and reads the same voter set back', async () => {
     const voters = [
-      { id: 1, directoryId: 'q1TbTKQSR7G4sM2hVY3bKw' },
-      { id: 2, directoryId: '' },
+      { id: 1, directoryId: 'q1TbTKQSR7G4sM2hVY3bKw', endpoints: [{ name: 'CONTROLLER', host: 'c1.example', port: 9093 }] },
+      { id: 2, directoryId: '', endpoints: [] },
     ];
     const entries: Entry[] = [
       { offset: 0, epoch: 3, control: 'leaderChange', data: new Uint8Array(0) },

@@ -16,8 +16,8 @@ const records: MetadataRecord[] = [{ type: 'featureLevel', version: 0, data: { n
 describe('controller/metadata-snapshot: KIP-853 voter set', () => {
   it('writes the voter set after the header (kraft.version 1) and reads it back', async () => {
     const voters = [
-      { id: 1, directoryId: 'q1TbTKQSR7G4sM2hVY3bKw' },
-      { id: 3, directoryId: 'Zm9vYmFyYmF6cXV4cXV1eA' },
+      { id: 1, directoryId: 'q1TbTKQSR7G4sM2hVY3bKw', endpoints: [{ name: 'CONTROLLER', host: '127.0.0.1', port: 9093 }] },
+      { id: 3, directoryId: 'Zm9vYmFyYmF6cXV4cXV1eA', endpoints: [{ name: 'CONTROLLER', host: '::1', port: 9095 }] },
     ];
     const bytes = await encodeSnapshot({ endOffset: 42, epoch: 5 }, records, 1000, 2000, voters);
     const decoded = await decodeSnapshot(bytes);
