@@ -28,7 +28,8 @@ import { describeQuorumRequestMeta, encodeDescribeQuorumRequest } from './protoc
 import { decodeDescribeQuorumResponse, type DescribeQuorumResponse } from './protocol/generated/messages/describe-quorum-response.js';
 import { decodeDescribeClusterResponse } from './protocol/generated/messages/describe-cluster-response.js';
 import { describeClusterRequestMeta, encodeDescribeClusterRequest } from './protocol/generated/messages/describe-cluster-request.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { decodeSnapshot } from './controller/metadata-snapshot.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,14 +58,11 @@ const describeQuorum = (port: number): Promise<DescribeQuorumResponse> =>
 
 describe('dynamic metadata quorum (KIP-853): standalone controller, add-controller, failover, remove-controller', function () {
   this.timeout(180_000);
-  const root = mkdtempSync(join(tmpdir(), 'tributary-dynamic-quorum-'));
+  let root = '';
   const nodes = new Map<number, RunningNode>();
   const ports = new Map<number, { broker: number; controller: number }>();
-  after(async () => {
-    await Promise.all([...nodes.values()].map((n) => n.halt().catch(() => undefined)));
-    rmSync(root, { recursive: true, force: true });
-  });
 
+  let extra: Record<string, string> = {};
   const start = async (id: number, bootstrap: number[]): Promise<RunningNode> => {
     const p = ports.get(id) as { broker: number; controller: number };
     const overrides: [string, string][] = [
@@ -73,7 +71,6 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
       ['listeners', `PLAINTEXT://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller}`],
       ['controller.listener.names', 'CONTROLLER'],
       ['controller.quorum.bootstrap.servers', bootstrap.map((b) => `127.0.0.1:${ports.get(b)?.controller}`).join(',')],
-      ['log.dirs', join(root, `node-${id}`)],
       ['tributary.metrics.listeners', ''],
       ['schema.registry.listeners', ''],
       ['default.replication.factor', '1'],
@@ -81,6 +78,8 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
       ['transaction.state.log.replication.factor', '1'],
       ['broker.session.timeout.ms', '6000'],
       ['broker.heartbeat.interval.ms', '500'],
+      ['log.dirs', join(root, `node-${id}`)],
+      ...Object.entries(extra),
     ];
     const node = await runNode(loadBrokerConfig({ overrides }), { logger: process.env.DEBUG_QUORUM === undefined ? silentLogger : consoleLogger('info', (l) => process.stderr.write(`[${id}] ${l}\n`)) });
     nodes.set(id, node);
@@ -88,7 +87,24 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
   };
   const directoryId = async (id: number): Promise<string> => (await readMetaProperties(realFileSystem, join(root, `node-${id}`)))?.directoryId ?? '';
 
-  it('forms, grows to three voters, survives its first leader and removes it', async () => {
+  afterEach(async () => {
+    await Promise.all([...nodes.values()].map((n) => n.halt().catch(() => undefined)));
+    nodes.clear();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('forms, grows to three voters, survives its first leader and removes it; a restarted voter recovers the voter set from its log', async () => {
+    extra = {};
+    await scenario();
+  });
+
+  it('the same with a snapshot after every commit: snapshots hold the voter set and its listeners, a restart recovers it from the latest snapshot', async () => {
+    extra = { 'metadata.log.max.record.bytes.between.snapshots': '1' };
+    await scenario();
+  });
+
+  async function scenario(): Promise<void> {
+    root = mkdtempSync(join(tmpdir(), 'tributary-dynamic-quorum-'));
     for (const id of [1, 2, 3]) ports.set(id, { broker: await freePort(), controller: await freePort() });
     const c = (id: number): number => ports.get(id)?.controller as number;
     // Controller 1 alone: --standalone's bootstrap checkpoint, and it leads.
@@ -160,5 +176,35 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
     // Removing it again: VOTER_NOT_FOUND.
     const again = await ask<{ errorCode: number }>(c(leader), apiCall(removeRaftVoterRequestMeta, encodeRemoveRaftVoterRequest, decodeRemoveRaftVoterResponse, { clusterId: null, voterId: 1, voterDirectoryId: await directoryId(1) }));
     assert.equal(again.errorCode, ErrorCode.VOTER_NOT_FOUND);
-  });
+    // Node 2 restarts: only as a voter again (recovered from its log or snapshot) does {2, 3} have a majority.
+    await nodes.get(2)?.halt();
+    await (await start(2, [1, 2, 3])).ready;
+    const admin2 = kafka.admin();
+    await admin2.connect();
+    try {
+      await until('CreateTopics after node 2 restarted', async () => {
+        try {
+          await admin2.createTopics({ topics: [{ topic: 'after-restart', numPartitions: 1, replicationFactor: 2 }], waitForLeaders: false });
+          return true;
+        } catch (e) {
+          return e instanceof Error && /already exists/.test(e.message) ? true : undefined;
+        }
+      }, 60_000);
+    } finally {
+      await admin2.disconnect();
+    }
+    const after = await until('a leader after the restart', async () => {
+      const l = nodes.get(3)?.quorumLeader();
+      return l === 2 || l === 3 ? describeQuorum(c(l)) : undefined;
+    });
+    assert.deepEqual(after.topics[0]?.partitions[0]?.currentVoters.map((v) => v.replicaId).sort(), [2, 3]);
+    if (extra['metadata.log.max.record.bytes.between.snapshots'] !== undefined) {
+      // Node 2's latest snapshot holds the voter set {2, 3} with their listeners (kraft.version 1).
+      const dir = join(root, 'node-2', '__cluster_metadata-0');
+      const latest = readdirSync(dir).filter((f) => f.endsWith('.checkpoint') && !f.startsWith('00000000000000000000-')).sort().at(-1);
+      assert.ok(latest !== undefined, `a snapshot in ${dir}`);
+      const snap = await decodeSnapshot(readFileSync(join(dir, latest)));
+      assert.deepEqual(snap.voters?.map((v) => [v.id, v.endpoints?.[0]?.port]).sort(), [[2, c(2)], [3, c(3)]]);
+    }
+  }
 });
