@@ -122,12 +122,16 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
     assert.equal(dc.errorCode, ErrorCode.NONE);
     assert.equal(dc.controllerId, 1);
     assert.deepEqual(dc.brokers.map((b) => b.brokerId), [1]);
-    // add-controller 2 and 3 (retried while the new voter is not yet a caught-up observer).
-    for (const id of [2, 3]) {
+    // Another cluster's request is refused.
+    const foreign = await ask<{ errorCode: number }>(c(1), apiCall(addRaftVoterRequestMeta, encodeAddRaftVoterRequest, decodeAddRaftVoterResponse, { clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', timeoutMs: 5_000, voterId: 2, voterDirectoryId: await directoryId(2), listeners: [], ackWhenCommitted: true }));
+    assert.equal(foreign.errorCode, ErrorCode.INCONSISTENT_CLUSTER_ID);
+    // add-controller 2 (to the leader's controller listener) and 3 (to node 2's broker listener,
+    // which forwards it to the active controller), retried while the new voter is not yet caught up.
+    for (const [id, to] of [[2, c(1)], [3, ports.get(2)?.broker as number]] as const) {
       const voterDirectoryId = await directoryId(id);
       const body = { clusterId: clusterId ?? null, timeoutMs: 30_000, voterId: id, voterDirectoryId, listeners: [{ name: 'CONTROLLER', host: '127.0.0.1', port: c(id) }], ackWhenCommitted: true };
       await until(`controller ${id} added`, async () => {
-        const r = await ask<{ errorCode: number; errorMessage: string | null }>(c(1), apiCall(addRaftVoterRequestMeta, encodeAddRaftVoterRequest, decodeAddRaftVoterResponse, body));
+        const r = await ask<{ errorCode: number; errorMessage: string | null }>(to, apiCall(addRaftVoterRequestMeta, encodeAddRaftVoterRequest, decodeAddRaftVoterResponse, body));
         if (r.errorCode === ErrorCode.REQUEST_TIMED_OUT) return undefined;
         assert.equal(r.errorCode, ErrorCode.NONE, `AddRaftVoter ${id}: ${r.errorMessage}`);
         return true;
