@@ -110,7 +110,11 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
     // Controller 1 alone: --standalone's bootstrap checkpoint, and it leads.
     await (await start(1, [1])).ready;
     assert.ok(existsSync(join(root, 'node-1', '__cluster_metadata-0', '00000000000000000000-0000000000.checkpoint')), 'the standalone bootstrap checkpoint');
+    // A restart recovers the one-voter set (bootstrap checkpoint, then the VotersRecord its first leadership wrote).
+    await nodes.get(1)?.halt();
+    await (await start(1, [1])).ready;
     const first = await describeQuorum(c(1));
+    assert.equal(first.topics[0]?.partitions[0]?.leaderId, 1);
     assert.deepEqual(first.topics[0]?.partitions[0]?.currentVoters.map((v) => v.replicaId), [1]);
     assert.deepEqual(first.nodes, [{ nodeId: 1, listeners: [{ name: 'CONTROLLER', host: '127.0.0.1', port: c(1) }] }]);
     // Nodes 2 and 3 join as observers (no initial controllers), with node 1's cluster id.

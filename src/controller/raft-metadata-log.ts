@@ -105,7 +105,6 @@ function isBootstrapCheckpoint(id: OffsetAndEpoch): boolean {
   return id.endOffset === 0 && id.epoch === 0;
 }
 
-
 /** The snapshot a restart found: its id and records (replayed before the log after it). */
 interface LoadedSnapshot {
   readonly id: OffsetAndEpoch;
