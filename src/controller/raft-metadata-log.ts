@@ -31,6 +31,13 @@
  * snapshot: the log restarts empty at its end offset and the image is rebuilt from it
  * (`onSnapshotLoaded`).
  *
+ * KIP-853 (kraft.version 1, no controller.quorum.voters): the voter set is recovered from the
+ * latest snapshot, else the bootstrap checkpoint (`00000000000000000000-0000000000.checkpoint`,
+ * node-quorum-format.ts; no snapshot of the log: only its voters count), else none (a node not yet
+ * added), changed by every VotersRecord in the log after it; the core keeps it by offset. Voters
+ * carry their listeners (VoterWithEndpoints) so the transport can reach a voter it was never
+ * configured with. `addVoter` / `removeVoter` feed the core and resolve on its voterChangeResult.
+ *
  * Invariants: the in-memory entries equal the log on disk from the snapshot's end on (the core
  * reads them synchronously); a controller command's records are applied only once committed
  * (offset < high watermark); a snapshot never ends past the high watermark.
