@@ -63,6 +63,10 @@ export function refreshVoters(c: CoreContext): void {
   c.voters = next;
   refreshObserver(c);
   if (c.role.kind !== 'leader') return;
+  // Check-quorum counts fetches from the voters in force: a leader that was its only voter has
+  // heard from nobody, so a changed set gets a fresh check-quorum window (as Kafka's, whose
+  // timer does not run for a lone voter) instead of resigning on the next tick.
+  c.role.checkQuorumDeadlineMs = Math.max(c.role.checkQuorumDeadlineMs, c.nowMs + Math.floor(c.config.fetchTimeoutMs * 1.5));
   const { progress, observers, beginPending } = c.role;
   for (const id of next) {
     if (progress.has(id)) continue;
