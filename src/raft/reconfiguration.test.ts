@@ -141,6 +141,20 @@ describe('raft/reconfiguration (KIP-853)', () => {
     }
   });
 
+  it('a standalone leader (its only voter) that adds a voter long after it was elected keeps leading and commits the change', () => {
+    const q = new Quorum();
+    q.add(1, { base: [key(1)] });
+    q.add(2, { base: [], bootstrap: [1] });
+    const [id] = q.elect();
+    // Far past a check-quorum window (1.5 fetch timeouts) with no other voter fetching.
+    q.run(30_000);
+    q.feed(id, { kind: 'addVoter', id: 1, voter: key(2) });
+    q.run(1_000, () => (q.nodes.get(id)?.results.length ?? 0) > 0);
+    assert.deepEqual(q.nodes.get(id)?.results, [{ id: 1, errorCode: ErrorCode.NONE }], 'committed, not NOT_LEADER_OR_FOLLOWER');
+    assert.equal(q.leader()?.[0], 1);
+    assert.deepEqual(q.nodes.get(2)?.core.voters, [1, 2]);
+  });
+
   it('adds a caught-up observer as a voter: one change at a time, complete when committed, quorum then counted over four', () => {
     const q = dynamicQuorum();
     const [id, leader] = q.elect();
