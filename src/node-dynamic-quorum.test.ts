@@ -109,7 +109,10 @@ describe('dynamic metadata quorum (KIP-853): standalone controller, add-controll
     const c = (id: number): number => ports.get(id)?.controller as number;
     // Controller 1 alone: --standalone's bootstrap checkpoint, and it leads.
     await (await start(1, [1])).ready;
-    assert.ok(existsSync(join(root, 'node-1', '__cluster_metadata-0', '00000000000000000000-0000000000.checkpoint')), 'the standalone bootstrap checkpoint');
+    // (A snapshot after every commit deletes it as soon as the first snapshot covers the log.)
+    if (extra['metadata.log.max.record.bytes.between.snapshots'] === undefined) {
+      assert.ok(existsSync(join(root, 'node-1', '__cluster_metadata-0', '00000000000000000000-0000000000.checkpoint')), 'the standalone bootstrap checkpoint');
+    }
     // A restart recovers the one-voter set (bootstrap checkpoint, then the VotersRecord its first leadership wrote).
     await nodes.get(1)?.halt();
     await (await start(1, [1])).ready;
