@@ -12,7 +12,8 @@ import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
 import type { LoadedConfig, ProcessRole } from './config/index.js';
-import { ensureFormatted } from './storage/meta-properties.js';
+import { ensureFormatted, readMetaProperties } from './storage/meta-properties.js';
+import { isDynamicQuorum, standaloneEndpoint, writeBootstrapCheckpoint } from './node-quorum-format.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
@@ -113,11 +114,15 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   // A combined node with no voters configured is a cluster of its own (Tributary's default). One
   // that lists voters, even only itself, is a member of a cluster other nodes may join (a
   // broker-only node follows the voters' metadata log as an observer).
-  const alone = isBroker && isController && voters.size === 0;
-  // A broker that knows the controllers only by controller.quorum.bootstrap.servers (KIP-853).
-  const bootstrapOnly = !isController && voters.size === 0;
-  const bootstrapServers = bootstrapOnly ? config.controllerQuorumBootstrapServers : [];
+  // A node that knows the controllers only by controller.quorum.bootstrap.servers (KIP-853): the
+  // voters live in the metadata log; a controller formats itself as node-quorum-format.ts says.
+  const dynamicQuorum = isDynamicQuorum(config);
+  const alone = isBroker && isController && voters.size === 0 && !dynamicQuorum;
+  const standalone = standaloneEndpoint(config);
+  const bootstrapOnly = dynamicQuorum && standalone === undefined;
+  const bootstrapServers = dynamicQuorum ? config.controllerQuorumBootstrapServers : [];
   const newClusterId = voters.size > 0 ? () => clusterIdFromVoters(config.controllerQuorumVoters) : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : randomTopicId;
+  const freshMetadataDir = (await readMetaProperties(fs, config.logDirs[0] as string)) === null;
   const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId, randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
@@ -134,6 +139,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
+  if (standalone !== undefined && freshMetadataDir) {
+    await writeBootstrapCheckpoint(fs, metadataPartition.dir, { id: config.nodeId, directoryId: directoryIds[0] ?? '', endpoints: [standalone] }, clock.nowMs());
+  }
   const raftTransport = alone ? undefined : new RaftSocketTransport({ nodeId: config.nodeId, voters, bootstrapServers, clock, requestTimeoutMs: config.controllerQuorumRequestTimeoutMs });
   // A controller's listener: from controller.quorum.voters, else as the quorum's answers named it.
   const controllerAddress = (id: number): HostPort | undefined => voters.get(id) ?? raftTransport?.endpointOf(id);
@@ -152,6 +160,7 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
       retryBackoffMs: config.controllerQuorumRetryBackoffMs,
     }),
     transport: raftTransport,
+    dynamic: dynamicQuorum,
     clusterId,
     onCommitted: (batch) => publisher.publish(batch),
     onSnapshotLoaded: (records, endOffset) => publisher.reload(records, endOffset),

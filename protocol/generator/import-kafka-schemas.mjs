@@ -35,6 +35,7 @@ const RELEASE_API_NAMES = [
   'Vote', 'BeginQuorumEpoch', 'EndQuorumEpoch', 'DescribeQuorum', 'FetchSnapshot',
   'BrokerRegistration', 'BrokerHeartbeat', 'AlterPartition', 'UpdateFeatures', 'ElectLeaders',
   'AlterPartitionReassignments', 'ListPartitionReassignments', 'AlterReplicaLogDirs', 'AllocateProducerIds',
+  'AddRaftVoter', 'RemoveRaftVoter',
 ];
 // Raft's own records: control records of the metadata log and its snapshots.
 const RAFT_RECORDS = ['LeaderChangeMessage', 'SnapshotHeaderRecord', 'SnapshotFooterRecord', 'VotersRecord', 'KRaftVersionRecord'];

@@ -141,7 +141,6 @@ const HOUR_MS = 60 * MINUTE_MS;
 export function buildBrokerConfig(v: ValueSource): BrokerConfig {
   const protocolMap = securityProtocolMap(v);
   const listeners = parseListeners('listeners', str(v, 'listeners'), protocolMap);
-  checkStaticQuorum(v);
   const config = brokerConfig(v, protocolMap, listeners);
   checkProcessRoles({
     roles: config.processRoles,
@@ -283,21 +282,6 @@ function processRoles(v: ValueSource): ProcessRole[] {
   return parseProcessRoles(list(v, 'process.roles'));
 }
 
-/**
- * A quorum of several voters must be listed in controller.quorum.voters (a static quorum). Kafka 4's
- * dynamic quorum (KIP-853: controller.quorum.bootstrap.servers alone, voters added with
- * `kafka-metadata-quorum add-controller`) is not built: rather than let each node form a quorum
- * of its own, such a config is refused. One bootstrap server (Kafka's single-node example) is fine.
- */
-function checkStaticQuorum(v: ValueSource): void {
-  if (v.isSet('controller.quorum.voters') || !v.isSet('controller.quorum.bootstrap.servers')) return;
-  // A broker-only node is no voter: it finds the quorum's leader through the bootstrap servers.
-  if (!list(v, 'process.roles').includes('controller')) return;
-  const servers = list(v, 'controller.quorum.bootstrap.servers').filter((s) => s.trim() !== '');
-  if (servers.length > 1) {
-    throw new ConfigError(`controller.quorum.bootstrap.servers lists ${servers.length} controllers, but dynamic quorums (KIP-853) are not supported: list the voters in controller.quorum.voters (id@host:port,...) instead`, 'controller.quorum.bootstrap.servers');
-  }
-}
 
 /** controller.quorum.bootstrap.servers as host:port pairs (KIP-853: where a node finds the quorum). */
 function bootstrapServers(v: ValueSource): HostAndPort[] {

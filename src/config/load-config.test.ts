@@ -189,6 +189,11 @@ describe('loadBrokerConfig', () => {
       const c = fromFile('controller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=localhost:9093,[::1]:9094\nprocess.roles=broker\nnode.id=2\nlisteners=PLAINTEXT://:9092').config;
       assert.deepEqual(c.controllerQuorumBootstrapServers, [{ host: 'localhost', port: 9093 }, { host: '::1', port: 9094 }]);
     });
+    it('a controller may find a dynamic quorum (KIP-853) through several controller.quorum.bootstrap.servers', () => {
+      const c = fromFile('controller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=localhost:9093,localhost:9094\nprocess.roles=controller\nnode.id=2\nlisteners=CONTROLLER://:9094').config;
+      assert.deepEqual(c.controllerQuorumVoters, []);
+      assert.deepEqual(c.controllerQuorumBootstrapServers, [{ host: 'localhost', port: 9093 }, { host: 'localhost', port: 9094 }]);
+    });
     it('a controller-only node is a voter and listens on controller listeners only', () => {
       const c = fromFile(`${base}process.roles=controller\nnode.id=1\nlisteners=CONTROLLER://:9093`).config;
       assert.deepEqual(c.processRoles, ['controller']);

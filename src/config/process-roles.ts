@@ -49,8 +49,9 @@ export function checkProcessRoles(c: RoleInputs): void {
 }
 
 function checkCombined(c: RoleInputs): void {
-  if (c.voters.length === 0) return; // a quorum of this node alone
-  checkVoter(c);
+  if (c.voters.length === 0 && !c.hasBootstrapServers) return; // a quorum of this node alone
+  // KIP-853: with bootstrap servers only, the voters are in the metadata log (this node may be none yet).
+  if (c.voters.length > 0) checkVoter(c);
   checkControllerListenerBound(c);
 }
 
@@ -71,14 +72,14 @@ function checkBrokerOnly(c: RoleInputs): void {
 }
 
 function checkControllerOnly(c: RoleInputs): void {
-  if (c.voters.length === 0) {
-    throw new ConfigError('If using process.roles, controller.quorum.voters must contain a parseable set of voters (a controller-only node is a voter of a static quorum).', 'controller.quorum.voters');
+  if (c.voters.length === 0 && !c.hasBootstrapServers) {
+    throw new ConfigError('If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of voters.', 'controller.quorum.voters');
   }
   if (c.advertisedListenersSet) throw new ConfigError('The advertised.listeners config must be empty when process.roles=controller', 'advertised.listeners');
   if (c.listeners.some((l) => !c.controllerListenerNames.includes(l.name))) {
     throw new ConfigError('The listeners config must only contain KRaft controller listeners from controller.listener.names when process.roles=controller', 'listeners');
   }
-  checkVoter(c);
+  if (c.voters.length > 0) checkVoter(c);
   checkControllerListenerBound(c);
 }
 

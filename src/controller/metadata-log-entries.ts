@@ -2,7 +2,9 @@
  * The metadata log's bytes as Raft entries, and back: one metadata record per Kafka record (one
  * offset each, as KRaft's), appended batches grouped by epoch, and the LeaderChange control
  * record a new leader writes at the start of its epoch (control type 2, value Kafka's
- * LeaderChangeMessage). Kafka's tools that read `__cluster_metadata` segments see what they expect.
+ * LeaderChangeMessage). KIP-853's VotersRecord (control type 6) and KRaftVersionRecord (type 5)
+ * are control records too, one per control batch here. Kafka's tools that read
+ * `__cluster_metadata` segments see what they expect.
  */
 import type { PartitionLog } from '../storage/partition-log.js';
 import { buildRecordBatch } from '../protocol/records/record-batch-builder.js';
@@ -10,8 +12,12 @@ import { decodeRecordBatch } from '../protocol/records/record-batch-reader.js';
 import { batchSizeAt, LOG_OVERHEAD } from '../protocol/records/batch-header.js';
 import { ControlRecordType, encodeControlRecordKey } from '../protocol/records/control-record.js';
 import { encodeLeaderChangeMessage } from '../protocol/generated/metadata/leader-change-message.js';
+import { decodeVotersRecord, encodeVotersRecord } from '../protocol/generated/metadata/voters-record.js';
+import { Reader } from '../protocol/codec/reader.js';
+import { ZERO_UUID } from '../protocol/codec/uuid.js';
 import { Writer } from '../protocol/codec/writer.js';
-import type { Entry } from '../raft/index.js';
+import { decodeControlRecordType } from '../protocol/records/control-record.js';
+import type { Entry, ReplicaKey } from '../raft/index.js';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 const LEADER_CHANGE_VERSION = 0;
@@ -43,7 +49,7 @@ export async function entriesOfChunk(chunk: Buffer, from: number, out: Entry[]):
       const offset = header.baseOffset + r.offsetDelta;
       if (offset < from) continue;
       const data = r.value ?? Buffer.alloc(0);
-      out.push(header.isControl ? { offset, epoch: header.partitionLeaderEpoch, control: 'leaderChange', data } : { offset, epoch: header.partitionLeaderEpoch, data });
+      out.push(header.isControl ? controlEntry(offset, header.partitionLeaderEpoch, r.key ?? Buffer.alloc(0), data) : { offset, epoch: header.partitionLeaderEpoch, data });
     }
     next = header.baseOffset + header.lastOffsetDelta + 1;
     pos += header.sizeInBytes;
@@ -68,8 +74,8 @@ export async function entriesToBatches(entries: readonly Entry[], leaderChange: 
     if (first.control === undefined) {
       out.push({ first, entries: run, batch: await buildRecordBatch({ ...at, records: run.map((e) => ({ key: null, value: Buffer.from(e.data), timestamp })) }) });
     } else {
-      const value = first.data.length > 0 ? Buffer.from(first.data) : leaderChange(first.epoch);
-      const batch = await buildRecordBatch({ ...at, isControl: true, records: [{ key: encodeControlRecordKey(ControlRecordType.LeaderChange), value, timestamp }] });
+      const { type, value } = controlValue(first, leaderChange);
+      const batch = await buildRecordBatch({ ...at, isControl: true, records: [{ key: encodeControlRecordKey(type), value, timestamp }] });
       out.push({ first, entries: [{ ...first, data: value }], batch });
     }
     i = j;
@@ -90,6 +96,61 @@ export async function appendEntries(log: PartitionLog, entries: readonly Entry[]
     stored.push(...run);
   }
   return stored;
+}
+
+/** A control record as an entry: its type from the key; a VotersRecord's voter set decoded. */
+function controlEntry(offset: number, epoch: number, key: Buffer, data: Buffer): Entry {
+  const type = decodeControlRecordType(key);
+  if (type === ControlRecordType.KRaftVoters) return { offset, epoch, control: 'voters', voters: votersOfRecord(data), data };
+  if (type === ControlRecordType.KRaftVersion) return { offset, epoch, control: 'kraftVersion', data };
+  return { offset, epoch, control: 'leaderChange', data };
+}
+
+/** A control entry's record type and value (the core's own entries carry no bytes yet). */
+function controlValue(e: Entry, leaderChange: (epoch: number) => Buffer): { type: number; value: Buffer } {
+  if (e.control === 'voters') return { type: ControlRecordType.KRaftVoters, value: e.data.length > 0 ? Buffer.from(e.data) : votersRecordValue(e.voters ?? []) };
+  if (e.control === 'kraftVersion') return { type: ControlRecordType.KRaftVersion, value: Buffer.from(e.data) };
+  return { type: ControlRecordType.LeaderChange, value: e.data.length > 0 ? Buffer.from(e.data) : leaderChange(e.epoch) };
+}
+
+const VOTERS_RECORD_VERSION = 0;
+/** The kraft.version range a voter says it supports (0 static, 1 KIP-853). */
+const KRAFT_VERSION_RANGE = { minSupportedVersion: 0, maxSupportedVersion: 1 };
+
+/**
+ * A voter as the driver hands it to the core: its ReplicaKey and, riding along on the same object
+ * (the core copies voter objects, never rebuilds them), the listeners its VotersRecord names.
+ */
+export interface VoterWithEndpoints extends ReplicaKey {
+  readonly endpoints?: readonly VoterEndpoint[];
+}
+
+/** A voter's listener as a VotersRecord (and AddRaftVoter, DescribeQuorum v2) names it. */
+export interface VoterEndpoint {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Kafka's VotersRecord for a voter set: ids, directory ids and each voter's listeners. */
+export function votersRecordValue(voters: readonly VoterWithEndpoints[]): Buffer {
+  const w = new Writer();
+  encodeVotersRecord(w, VOTERS_RECORD_VERSION, {
+    version: VOTERS_RECORD_VERSION,
+    voters: voters.map((v) => ({
+      voterId: v.id,
+      voterDirectoryId: v.directoryId === '' ? ZERO_UUID : v.directoryId,
+      endpoints: (v.endpoints ?? []).map((e) => ({ name: e.name, host: e.host, port: e.port })),
+      kRaftVersionFeature: { ...KRAFT_VERSION_RANGE },
+    })),
+  });
+  return w.toBuffer();
+}
+
+/** The voter set a VotersRecord value holds, with each voter's listeners. */
+export function votersOfRecord(value: Buffer): VoterWithEndpoints[] {
+  const record = decodeVotersRecord(new Reader(value), VOTERS_RECORD_VERSION);
+  return record.voters.map((v) => ({ id: v.voterId, directoryId: v.voterDirectoryId === ZERO_UUID ? '' : v.voterDirectoryId, endpoints: v.endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port })) }));
 }
 
 /** Kafka's LeaderChangeMessage: the leader, the voters, and those that granted it their vote. */

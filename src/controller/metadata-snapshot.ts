@@ -5,7 +5,9 @@
  * with the snapshot's epoch: a control batch with a SnapshotHeaderRecord (control type 3), the
  * image's metadata records in data batches, and a control batch with a SnapshotFooterRecord
  * (control type 4). The end offset is exclusive: the snapshot holds every entry before it.
- * kraft.version 0 (static voters), so no KRaftVersion or Voters records follow the header.
+ * With kraft.version 0 (static voters) nothing else; with kraft.version 1 (KIP-853) a control batch
+ * right after the header holds a KRaftVersionRecord (control type 5) and the voter set in force
+ * at the snapshot's end as a VotersRecord (type 6), as Kafka's RecordsSnapshotWriter writes them.
  *
  * Writes are atomic as Kafka's: bytes go to `<id>.checkpoint.part`, are fsynced, then renamed and
  * the directory fsynced; a `.part` left by a crash is deleted on open. A snapshot fetched from the
@@ -26,6 +28,9 @@ import { decodeSnapshotHeaderRecord, encodeSnapshotHeaderRecord } from '../proto
 import { encodeSnapshotFooterRecord } from '../protocol/generated/metadata/snapshot-footer-record.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
 import type { OffsetAndEpoch } from '../raft/index.js';
+import { encodeKRaftVersionRecord } from '../protocol/generated/metadata/k-raft-version-record.js';
+import { ControlRecordType } from '../protocol/records/control-record.js';
+import { votersOfRecord, votersRecordValue, type VoterWithEndpoints } from './metadata-log-entries.js';
 
 /** Kafka's ControlRecordType.SNAPSHOT_HEADER and SNAPSHOT_FOOTER. */
 export const SNAPSHOT_HEADER = 3;
@@ -49,12 +54,34 @@ function controlBatch(type: number, value: Buffer, baseOffset: number, epoch: nu
   return buildRecordBatch({ baseOffset, partitionLeaderEpoch: epoch, isControl: true, records: [{ key: encodeControlRecordKey(type), value, timestamp }] });
 }
 
-/** The snapshot file's bytes: header, the records in batches, footer. */
-export async function encodeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], lastContainedLogTimestamp: number, nowMs: number): Promise<Buffer> {
+/** kraft.version 1: the KRaftVersionRecord and VotersRecord batch after the header, at offsets 1 and 2. */
+async function kraftBatch(voters: readonly VoterWithEndpoints[], epoch: number, timestamp: number): Promise<Buffer> {
+  const version = new Writer();
+  encodeKRaftVersionRecord(version, 0, { version: 0, kRaftVersion: 1 });
+  return buildRecordBatch({
+    baseOffset: 1,
+    partitionLeaderEpoch: epoch,
+    isControl: true,
+    records: [
+      { key: encodeControlRecordKey(ControlRecordType.KRaftVersion), value: version.toBuffer(), timestamp },
+      { key: encodeControlRecordKey(ControlRecordType.KRaftVoters), value: votersRecordValue(voters), timestamp },
+    ],
+  });
+}
+
+/**
+ * The snapshot file's bytes: header, (kraft.version 1: the voter set), the records in batches,
+ * footer. `voters` absent: kraft.version 0, the bytes exactly as before KIP-853.
+ */
+export async function encodeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], lastContainedLogTimestamp: number, nowMs: number, voters?: readonly VoterWithEndpoints[]): Promise<Buffer> {
   const header = new Writer();
   encodeSnapshotHeaderRecord(header, 0, { version: 0, lastContainedLogTimestamp: BigInt(lastContainedLogTimestamp) });
   const parts = [await controlBatch(SNAPSHOT_HEADER, header.toBuffer(), 0, id.epoch, nowMs)];
   let offset = 1;
+  if (voters !== undefined) {
+    parts.push(await kraftBatch(voters, id.epoch, nowMs));
+    offset = 3;
+  }
   let run: Buffer[] = [];
   let runBytes = 0;
   const cut = async (): Promise<void> => {
@@ -80,6 +107,8 @@ export async function encodeSnapshot(id: OffsetAndEpoch, records: readonly Metad
 export interface DecodedSnapshot {
   readonly records: MetadataRecord[];
   readonly lastContainedLogTimestamp: number;
+  /** kraft.version 1: the voter set the snapshot holds (its VotersRecord); absent for kraft.version 0. */
+  readonly voters?: VoterWithEndpoints[];
 }
 
 /** The records of a whole snapshot file; throws on anything else (see the invariant above). */
@@ -89,6 +118,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<DecodedSnapshot> {
   let next = 0;
   let lastContainedLogTimestamp: number | undefined;
   let footer = false;
+  let voters: VoterWithEndpoints[] | undefined;
   while (pos < bytes.length) {
     if (footer) throw new Error(`metadata snapshot: bytes after the footer at ${pos}`);
     const h = readBatchHeader(bytes, pos);
@@ -101,6 +131,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<DecodedSnapshot> {
         if (type !== SNAPSHOT_HEADER) throw new Error(`metadata snapshot: first batch is control type ${type}, not a SnapshotHeaderRecord`);
         lastContainedLogTimestamp = Number(decodeSnapshotHeaderRecord(new Reader(batch.records[0]?.value ?? Buffer.alloc(0)), 0).lastContainedLogTimestamp);
       } else if (type === SNAPSHOT_FOOTER) footer = true;
+      else if (type === ControlRecordType.KRaftVersion) voters = votersOfKraftBatch(batch.records, h.baseOffset);
       else if (type !== SNAPSHOT_HEADER) throw new Error(`metadata snapshot: unexpected control type ${type} at offset ${h.baseOffset}`);
     } else {
       if (lastContainedLogTimestamp === undefined) throw new Error('metadata snapshot: records before the SnapshotHeaderRecord');
@@ -110,7 +141,16 @@ export async function decodeSnapshot(bytes: Buffer): Promise<DecodedSnapshot> {
     pos += h.sizeInBytes;
   }
   if (lastContainedLogTimestamp === undefined || !footer) throw new Error('metadata snapshot: no header or no footer (a cut file)');
-  return { records, lastContainedLogTimestamp };
+  return { records, lastContainedLogTimestamp, ...(voters === undefined ? {} : { voters }) };
+}
+
+/** The voter set of the KRaftVersionRecord + VotersRecord batch (both records, in that order). */
+function votersOfKraftBatch(records: readonly { key: Buffer | null; value: Buffer | null }[], baseOffset: number): VoterWithEndpoints[] {
+  const votersRecord = records[1];
+  if (records.length !== 2 || decodeControlRecordType(votersRecord?.key ?? Buffer.alloc(0)) !== ControlRecordType.KRaftVoters) {
+    throw new Error(`metadata snapshot: the KRaftVersionRecord at offset ${baseOffset} is not followed by a VotersRecord`);
+  }
+  return votersOfRecord(votersRecord?.value ?? Buffer.alloc(0));
 }
 
 /** The snapshot files of one metadata log directory. */

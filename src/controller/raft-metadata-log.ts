@@ -31,24 +31,32 @@
  * snapshot: the log restarts empty at its end offset and the image is rebuilt from it
  * (`onSnapshotLoaded`).
  *
+ * KIP-853 (kraft.version 1, no controller.quorum.voters): the voter set is recovered from the
+ * latest snapshot, else the bootstrap checkpoint (`00000000000000000000-0000000000.checkpoint`,
+ * node-quorum-format.ts; no snapshot of the log: only its voters count), else none (a node not yet
+ * added), changed by every VotersRecord in the log after it; the core keeps it by offset. Voters
+ * carry their listeners (VoterWithEndpoints) so the transport can reach a voter it was never
+ * configured with. `addVoter` / `removeVoter` feed the core and resolve on its voterChangeResult.
+ *
  * Invariants: the in-memory entries equal the log on disk from the snapshot's end on (the core
  * reads them synchronously); a controller command's records are applied only once committed
  * (offset < high watermark); a snapshot never ends past the high watermark.
  */
 import { join } from 'node:path';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { Clock, Timer } from '../io/clock.js';
 import type { FileSystem } from '../io/file-system.js';
 import type { Random } from '../io/random.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../metadata/metadata-record.js';
-import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState, type OffsetAndEpoch } from '../raft/index.js';
+import { RaftCore, decodeQuorumState, encodeQuorumState, epochStartsOf, votersChangesOf, type DescribeQuorumData, type Entry, type RaftConfig, type RaftInput, type RaftOutput, type ElectionState, type OffsetAndEpoch, type RecoveredLog, type ReplicaKey } from '../raft/index.js';
 import { MetadataImage } from '../metadata/metadata-image.js';
 import { imageRecords } from '../metadata/image-records.js';
 import { NotControllerError, type MetadataLogStore } from './controller.js';
 import { decodeSnapshot, encodeSnapshot, SnapshotStore } from './metadata-snapshot.js';
 import type { CommittedRecord } from './metadata-publisher.js';
-import type { MetadataQuorum, RaftState } from './metadata-quorum.js';
-import { appendEntries, leaderChangeMessage, readEntries } from './metadata-log-entries.js';
+import type { MetadataQuorum, RaftState, VoterChangeAnswer } from './metadata-quorum.js';
+import { appendEntries, leaderChangeMessage, readEntries, type VoterEndpoint, type VoterWithEndpoints } from './metadata-log-entries.js';
 import { RaftMessenger, type RaftTransport } from './raft-messenger.js';
 import type { WireIdentity, WireRequest, WireResponse } from './raft-wire.js';
 
@@ -90,6 +98,18 @@ export interface RaftMetadataLogOptions {
    * installs a snapshot (a missing receiver is a fault, never a silently stale image).
    */
   readonly onSnapshotLoaded?: (records: readonly MetadataRecord[], endOffset: number) => Promise<void>;
+  /**
+   * KIP-853: the voters live in the log (kraft.version 1) even when nothing on disk names them
+   * yet: a controller formatted without initial controllers, or a node that finds the quorum
+   * through controller.quorum.bootstrap.servers. Only with `voters` empty. A bootstrap checkpoint,
+   * a snapshot or a log holding a voter set makes the log kraft.version 1 anyway.
+   */
+  readonly dynamic?: boolean;
+}
+
+/** The bootstrap checkpoint `kafka-storage format` writes (00000000000000000000-0000000000.checkpoint): the initial voter set. */
+function isBootstrapCheckpoint(id: OffsetAndEpoch): boolean {
+  return id.endOffset === 0 && id.epoch === 0;
 }
 
 /** The snapshot a restart found: its id and records (replayed before the log after it). */
@@ -97,6 +117,7 @@ interface LoadedSnapshot {
   readonly id: OffsetAndEpoch;
   readonly bytes: Buffer;
   readonly records: readonly MetadataRecord[];
+  readonly voters?: readonly VoterWithEndpoints[];
 }
 
 interface Pending {
@@ -135,8 +156,12 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   private bytesSinceSnapshot = 0;
   private lastSnapshotMs: number;
   private snapshotting = false;
+  /** kraft.version 1: the voter set the latest snapshot holds (FetchSnapshot's receivers read it). */
+  private latestVoters: readonly VoterWithEndpoints[] | undefined;
+  /** AddRaftVoter / RemoveRaftVoter requests waiting for the core's voterChangeResult, by id. */
+  private readonly voterChanges = new Map<number, (answer: VoterChangeAnswer) => void>();
 
-  private constructor(private readonly opts: RaftMetadataLogOptions, private readonly store: SnapshotStore, entries: Entry[], quorumState: ElectionState | undefined, loaded: LoadedSnapshot | undefined) {
+  private constructor(private readonly opts: RaftMetadataLogOptions, private readonly store: SnapshotStore, entries: Entry[], quorumState: ElectionState | undefined, loaded: LoadedSnapshot | undefined, bootstrapVoters: readonly VoterWithEndpoints[] | undefined) {
     this.loaded = loaded;
     this.lastSnapshotMs = opts.clock.nowMs();
     const snapEnd = loaded?.id.endOffset ?? 0;
@@ -144,22 +169,53 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     this.entries = entries.filter((e) => e.offset >= snapEnd);
     if (loaded !== undefined) {
       this.latest = { id: loaded.id, bytes: loaded.bytes };
+      this.latestVoters = loaded.voters;
       for (const r of loaded.records) this.image.replay(r, snapEnd - 1);
       this.appliedOffset = snapEnd;
     }
     if (!this.alone && opts.transport === undefined) throw new Error(`metadata quorum of ${opts.voters.length} voters${this.observer ? ' (this node observing)' : ''} without a transport to reach them`);
     this.messenger = opts.transport === undefined ? undefined : new RaftMessenger(opts.transport, this.wireIdentity(), opts.clock, opts.config.requestTimeoutMs, (from, message) => void this.feed({ kind: 'receive', from, message }));
     const log = opts.log;
+    const voters = this.recoveredVoters(loaded, bootstrapVoters);
+    const inForce = voters === undefined ? undefined : (voters.changes.at(-1)?.voters ?? voters.base);
+    const observer = inForce === undefined ? this.observer : !inForce.some((v) => v.id === opts.nodeId);
+    const bootstrapIds = opts.transport?.bootstrapIds ?? [];
     this.core = new RaftCore({
       localId: opts.nodeId,
       voters: opts.voters,
       config: opts.config,
       random: opts.random,
-      reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes) },
-      quorumState: this.observer ? this.reachableLeader(quorumState) : quorumState,
-      ...(this.observer && (opts.transport?.bootstrapIds?.length ?? 0) > 0 ? { bootstrap: opts.transport?.bootstrapIds } : {}),
-      log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }) },
+      reader: { entries: (from, max) => this.entriesFrom(from, max), snapshotChunk: (id, position, maxBytes) => this.snapshotChunk(id, position, maxBytes), snapshotVoters: () => this.latestVoters },
+      quorumState: observer ? this.reachableLeader(quorumState) : quorumState,
+      ...((observer || voters !== undefined) && bootstrapIds.length > 0 ? { bootstrap: bootstrapIds } : {}),
+      log: { startOffset: log.logStartOffset, endOffset: log.logEndOffset, epochStarts: epochStartsOf(entries), ...(loaded === undefined ? {} : { snapshotId: loaded.id }), ...(voters === undefined ? {} : { voters }) },
     });
+    for (const v of this.core.voterSet) this.learnVoter(v);
+    for (const e of this.entries) if (e.control === 'voters') for (const v of e.voters ?? []) this.learnVoter(v);
+  }
+
+  /**
+   * KIP-853: the voter set to recover (kraft.version 1), or undefined for static voters
+   * (kraft.version 0). The base is the latest snapshot's set, else the bootstrap checkpoint's,
+   * else none yet (a node formatted without initial controllers learns it by fetching); every
+   * VotersRecord in the log after it changes it.
+   */
+  private recoveredVoters(loaded: LoadedSnapshot | undefined, bootstrapVoters: readonly VoterWithEndpoints[] | undefined): RecoveredLog['voters'] {
+    const changes = votersChangesOf(this.entries);
+    const inLog = changes.length > 0 || this.entries.some((e) => e.control === 'kraftVersion');
+    const dynamic = loaded?.voters !== undefined || bootstrapVoters !== undefined || inLog || (this.opts.dynamic === true && this.opts.voters.length === 0);
+    if (!dynamic) return undefined;
+    if (this.opts.voters.length > 0) throw new Error(`controller.quorum.voters is set, but the metadata log holds a KIP-853 voter set (kraft.version 1): remove controller.quorum.voters and use controller.quorum.bootstrap.servers`);
+    return { base: loaded?.voters ?? (loaded === undefined ? bootstrapVoters : undefined) ?? [], changes };
+  }
+
+  /**
+   * A voter's controller listener (the first its VotersRecord names) is where quorum requests and
+   * controller requests go (this node's own too: its broker side reaches the active controller there).
+   */
+  private learnVoter(v: VoterWithEndpoints): void {
+    const at = v.endpoints?.[0];
+    if (at !== undefined) this.opts.transport?.learnEndpoint?.(v.id, { host: at.host, port: at.port });
   }
 
   /** The only voter is this node: it leads at once and all of its log is committed. */
@@ -169,7 +225,8 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
 
   /** Not a voter (Kafka's observer): replicates only. */
   get observer(): boolean {
-    return !this.opts.voters.includes(this.opts.nodeId);
+    // Before the core exists (the constructor asks): the static voters decide.
+    return this.core === undefined ? !this.opts.voters.includes(this.opts.nodeId) : this.core.isObserver;
   }
 
   /**
@@ -189,13 +246,18 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const path = join(opts.log.dir, QUORUM_STATE_FILE);
     const quorumState = (await opts.fs.exists(path)) ? decodeQuorumState((await opts.fs.readFile(path)).toString('utf8')) : undefined;
     const store = new SnapshotStore(opts.fs, opts.log.dir);
-    const id = (await store.open()).at(-1);
+    const ids = await store.open();
+    const id = ids.filter((i) => !isBootstrapCheckpoint(i)).at(-1);
     let loaded: LoadedSnapshot | undefined;
     if (id !== undefined) {
       const bytes = await store.read(id);
-      loaded = { id, bytes, records: (await decodeSnapshot(bytes)).records };
+      const snap = await decodeSnapshot(bytes);
+      loaded = { id, bytes, records: snap.records, ...(snap.voters === undefined ? {} : { voters: snap.voters }) };
     }
-    return new RaftMetadataLog(opts, store, entries, quorumState, loaded);
+    // The bootstrap checkpoint is no snapshot of the log (it covers nothing): only its voter set counts.
+    const bootstrap = ids.find(isBootstrapCheckpoint);
+    const bootstrapVoters = bootstrap === undefined ? undefined : (await decodeSnapshot(await store.read(bootstrap))).voters;
+    return new RaftMetadataLog(opts, store, entries, quorumState, loaded, bootstrapVoters);
   }
 
   /**
@@ -272,6 +334,35 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     return this.core.describeQuorum();
   }
 
+  /** kraft.version: 0 static voters (controller.quorum.voters), 1 voters in the log (KIP-853). */
+  get kraftVersion(): 0 | 1 {
+    return this.core.kraftVersion;
+  }
+
+  /** kraft.version 1: the voter set in force, each voter with the listeners its VotersRecord names; undefined for static voters. */
+  voterSet(): readonly VoterWithEndpoints[] | undefined {
+    return this.core.kraftVersion === 1 ? this.core.voterSet : undefined;
+  }
+
+  /** KIP-853 AddRaftVoter on the leader: resolves once the new voter set committed, or with Kafka's error. */
+  addVoter(voter: ReplicaKey, endpoints: readonly VoterEndpoint[]): Promise<VoterChangeAnswer> {
+    const withEndpoints: VoterWithEndpoints = { id: voter.id, directoryId: voter.directoryId, endpoints };
+    return this.changeVoters((id) => ({ kind: 'addVoter', id, voter: withEndpoints }));
+  }
+
+  /** KIP-853 RemoveRaftVoter on the leader: resolves once the new voter set committed, or with Kafka's error. */
+  removeVoter(voter: ReplicaKey): Promise<VoterChangeAnswer> {
+    return this.changeVoters((id) => ({ kind: 'removeVoter', id, voter: { id: voter.id, directoryId: voter.directoryId } }));
+  }
+
+  private changeVoters(input: (id: number) => RaftInput): Promise<VoterChangeAnswer> {
+    if (this.closed) return Promise.resolve({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage: 'the metadata log is closed' });
+    const id = this.nextProposalId++;
+    const done = new Promise<VoterChangeAnswer>((resolve) => this.voterChanges.set(id, resolve));
+    void this.feed(input(id));
+    return done;
+  }
+
   /** Kafka's raft-metrics view of the quorum (current-state and the offsets beside it). */
   raftState(): RaftState {
     const c = this.core;
@@ -304,6 +395,12 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     this.store.abandonFetch().catch(() => undefined);
     for (const p of this.pending.values()) p.reject(new Error('the metadata log closed before the records were committed'));
     this.pending.clear();
+    this.answerVoterChanges('the metadata log closed before the voter change committed');
+  }
+
+  private answerVoterChanges(errorMessage: string): void {
+    for (const answer of this.voterChanges.values()) answer({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage });
+    this.voterChanges.clear();
   }
 
   /**
@@ -318,7 +415,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
   }
 
   /** A LeaderChange entry's bytes: the leader is this node (the core appends it only as leader). */
-  private readonly leaderChange = (): Buffer => leaderChangeMessage(this.opts.nodeId, this.opts.voters, [this.opts.nodeId]);
+  private readonly leaderChange = (): Buffer => leaderChangeMessage(this.opts.nodeId, this.core.voters, [this.opts.nodeId]);
 
   private wireIdentity(): WireIdentity {
     const transport = this.opts.transport;
@@ -348,6 +445,7 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     // Nothing will commit them now: their commands fail instead of waiting forever.
     for (const p of this.pending.values()) p.reject(new Error(`the metadata quorum failed: ${e instanceof Error ? e.message : String(e)}`));
     this.pending.clear();
+    this.answerVoterChanges('the metadata quorum failed');
     this.opts.onFatal(e);
   }
 
@@ -365,9 +463,10 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const { fs, log } = this.opts;
     switch (out.kind) {
       case 'persistQuorumState':
-        return fs.writeFileAtomic(join(log.dir, QUORUM_STATE_FILE), Buffer.from(encodeQuorumState(out.state, this.opts.voters)));
+        return fs.writeFileAtomic(join(log.dir, QUORUM_STATE_FILE), Buffer.from(encodeQuorumState(out.state, this.core.voters)));
       case 'append':
         for (const e of await appendEntries(log, out.entries, this.leaderChange, this.opts.clock.nowMs())) this.entries.push(e);
+        for (const e of out.entries) if (e.control === 'voters') for (const v of e.voters ?? []) this.learnVoter(v);
         return;
       case 'truncate':
         return this.truncate(out.endOffset);
@@ -395,6 +494,12 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
         return this.store.writeChunk(out.snapshotId, out.position, out.bytes);
       case 'installSnapshot':
         return this.installSnapshot(out.snapshotId);
+      case 'voterChangeResult': {
+        const answer = this.voterChanges.get(out.id);
+        this.voterChanges.delete(out.id);
+        answer?.({ errorCode: out.errorCode, ...(out.errorMessage === undefined ? {} : { errorMessage: out.errorMessage }) });
+        return;
+      }
     }
   }
 
@@ -425,10 +530,12 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
    */
   private async installSnapshot(id: OffsetAndEpoch): Promise<void> {
     const bytes = await this.store.completeFetch(id);
-    const { records } = await decodeSnapshot(bytes);
+    const { records, voters } = await decodeSnapshot(bytes);
     await this.opts.log.truncateFullyAndStartAt(id.endOffset);
     this.entries.length = 0;
     this.latest = { id, bytes };
+    this.latestVoters = voters;
+    for (const v of voters ?? []) this.learnVoter(v);
     await this.store.deleteBefore(id);
     this.image = new MetadataImage();
     for (const r of records) this.image.replay(r, id.endOffset - 1);
@@ -466,20 +573,23 @@ export class RaftMetadataLog implements MetadataLogStore, MetadataQuorum {
     const id = { endOffset: this.appliedOffset, epoch };
     // The records are copied now: the image moves on while the file is written.
     const records = imageRecords(this.image);
+    // kraft.version 1: the snapshot holds the voter set in force at its last entry.
+    const voters = this.core.kraftVersion === 1 ? this.core.votersAt(this.appliedOffset - 1) : undefined;
     this.snapshotting = true;
     this.bytesSinceSnapshot = 0;
     this.lastSnapshotMs = now;
-    void this.writeSnapshot(id, records, now);
+    void this.writeSnapshot(id, records, now, voters);
   }
 
-  private async writeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], nowMs: number): Promise<void> {
+  private async writeSnapshot(id: OffsetAndEpoch, records: readonly MetadataRecord[], nowMs: number, voters: readonly VoterWithEndpoints[] | undefined): Promise<void> {
     try {
-      const bytes = await encodeSnapshot(id, records, nowMs, nowMs);
+      const bytes = await encodeSnapshot(id, records, nowMs, nowMs, voters);
       await this.store.write(id, bytes);
       if (this.closed) return;
       // A snapshot installed from the leader meanwhile is newer: this one is already superseded.
       if ((this.latest?.id.endOffset ?? 0) >= id.endOffset) return await this.store.deleteBefore(this.latest?.id ?? id);
       this.latest = { id, bytes };
+      this.latestVoters = voters;
       await this.feed({ kind: 'snapshotTaken', snapshotId: id });
     } catch (e) {
       this.fail(e);

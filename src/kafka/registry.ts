@@ -55,6 +55,8 @@ import { allocateProducerIdsApi } from './apis/allocate-producer-ids.js';
 import { brokerRegistrationApi } from './apis/broker-registration.js';
 import { brokerHeartbeatApi } from './apis/broker-heartbeat.js';
 import { alterPartitionApi } from './apis/alter-partition.js';
+import { addRaftVoterApi } from './apis/add-raft-voter.js';
+import { removeRaftVoterApi } from './apis/remove-raft-voter.js';
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
 
@@ -125,6 +127,8 @@ export function createRegistry(): ApiRegistry {
     brokerRegistrationApi,
     brokerHeartbeatApi,
     alterPartitionApi,
+    addRaftVoterApi,
+    removeRaftVoterApi,
     electLeadersApi,
     alterPartitionReassignmentsApi,
     listPartitionReassignmentsApi,

@@ -25,8 +25,10 @@ export interface RaftConfig {
    * Deliberate bugs, for the simulator's proof that its checker can fail. Never set in production.
    * `hwFromMinority`: the leader takes the highest voter offset as its high watermark.
    * `forgetVote`: a voter grants a vote in an epoch where it already voted for another candidate.
+   * `removedNeverStands`: (KIP-853) a node its latest VotersRecord removed stops standing at once,
+   * before it knows the removal committed.
    */
-  readonly testOnlyBug?: 'hwFromMinority' | 'forgetVote';
+  readonly testOnlyBug?: 'hwFromMinority' | 'forgetVote' | 'removedNeverStands';
 }
 
 export const DEFAULT_RAFT_CONFIG: RaftConfig = {

@@ -15,6 +15,7 @@ import type { RequestTracker } from './request-tracker.js';
 import type { Role } from './roles.js';
 import type { RaftOutput } from './steps.js';
 import { invariant, type Entry, type NodeId, type OffsetAndEpoch } from './types.js';
+import type { ReplicaKey, VoterSetHistory } from './voter-set.js';
 
 /** The driver's log, read synchronously: record bytes for Fetch answers and snapshot bytes. */
 export interface RaftLogReader {
@@ -22,18 +23,29 @@ export interface RaftLogReader {
   entries(fromOffset: number, maxEntries: number): readonly Entry[];
   /** Bytes of the latest snapshot from `position`; undefined if `snapshotId` is not it. */
   snapshotChunk(snapshotId: OffsetAndEpoch, position: number, maxBytes: number): { readonly bytes: Uint8Array; readonly size: number } | undefined;
+  /**
+   * kraft.version 1: the voter set held by the latest snapshot (its VotersRecord). Asked on the
+   * step after an `installSnapshot` output, once the driver has installed it.
+   */
+  snapshotVoters?(snapshotId: OffsetAndEpoch): readonly ReplicaKey[] | undefined;
 }
 
 export interface CoreContext {
   readonly localId: NodeId;
-  readonly voters: readonly NodeId[];
+  /** The voter set in force (voter-tracking.ts keeps it equal to `history.latest()`'s ids). */
+  voters: readonly NodeId[];
   /**
    * Not among the voters (Kafka's observer, a broker-only node): it only replicates. It never
-   * votes, stands or leads, and counts toward no majority.
+   * stands or leads, and counts toward no majority; with kraft.version 0 it never votes either.
+   * With kraft.version 1 this changes with the log (see refreshObserver).
    */
-  readonly observer: boolean;
-  /** Whom an observer asks (Fetch) until an answer names the leader: the voters, or bootstrap servers. */
+  observer: boolean;
+  /** Bootstrap servers an observer asks (Fetch), besides the voters, until an answer names the leader. */
   readonly bootstrap: readonly NodeId[];
+  /** The voter set by offset, from the static voters (kraft.version 0) or the log's VotersRecords. */
+  readonly history: VoterSetHistory;
+  /** A fetched snapshot was installed: read its voter set on the next step (voter-tracking.ts). */
+  pendingSnapshotVoters: OffsetAndEpoch | undefined;
   readonly config: RaftConfig;
   readonly random: Random;
   readonly reader: RaftLogReader;
@@ -54,6 +66,18 @@ export function majority(c: CoreContext): number {
 
 export function otherVoters(c: CoreContext): NodeId[] {
   return c.voters.filter((v) => v !== c.localId);
+}
+
+/** KIP-853 (kraft.version 1): voters come from the log and may change. */
+export function isDynamic(c: CoreContext): boolean {
+  return c.history.kraftVersion === 1;
+}
+
+/** How many of `ids` are voters of the set in force (votes and check-quorum count only these). */
+export function votersAmong(c: CoreContext, ids: Iterable<NodeId>): number {
+  let n = 0;
+  for (const id of ids) if (c.voters.includes(id)) n++;
+  return n;
 }
 
 /** Sends a request through the tracker (one in flight per destination). */
@@ -83,7 +107,21 @@ export function raiseHighWatermark(c: CoreContext, offset: number): boolean {
   invariant(offset <= c.log.endOffset, () => `high watermark ${offset} beyond the log end ${c.log.endOffset}`);
   c.highWatermark = offset;
   c.out.push({ kind: 'highWatermark', offset });
+  if (isDynamic(c)) refreshObserver(c);
   return true;
+}
+
+/**
+ * Is this node only an observer? With static voters: when not among them. With kraft.version 1
+ * (KIP-853), as in Raft's single-server changes (Ongaro's thesis, 4.2.2): a node its latest
+ * VotersRecord removed may still stand until it knows that removal committed (a voter in the set
+ * at its high watermark or in any later one; the high watermark is unknown after a restart),
+ * because the voters left may need its log to elect anyone. It then counts only their votes.
+ */
+export function refreshObserver(c: CoreContext): void {
+  const inLatest = c.voters.includes(c.localId);
+  const stillNeeded = isDynamic(c) && c.config.testOnlyBug !== 'removedNeverStands' && c.history.votesFrom(c.localId, (c.highWatermark ?? 0) - 1);
+  c.observer = !inLatest && !stillNeeded;
 }
 
 /** Kafka's randomized election timeout: electionTimeoutMs + [0, electionTimeoutMs). */

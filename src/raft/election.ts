@@ -9,10 +9,15 @@
  * a partitioned node that rejoins cannot disrupt a working quorum.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { candidateLogIsUpToDate, majority, persistElection, randomElectionTimeoutMs, sendResponse, type CoreContext } from './core-context.js';
+import { candidateLogIsUpToDate, isDynamic, majority, persistElection, randomElectionTimeoutMs, sendResponse, votersAmong, type CoreContext } from './core-context.js';
 import type { BeginQuorumEpochRequest, EndQuorumEpochRequest, VoteRequest, VoteResponse } from './messages.js';
 import { handleHigherEpoch, loseElection, toCandidate, toFollower, toLeader } from './transitions.js';
 import { invariant, NO_NODE, type NodeId } from './types.js';
+
+/** A leader we accept: a voter, or (kraft.version 1, our voter set may lag) anyone but us. */
+function knownVoter(c: CoreContext, id: NodeId): boolean {
+  return c.voters.includes(id) || (isDynamic(c) && id !== c.localId);
+}
 
 function knownLeader(c: CoreContext): NodeId {
   return c.role.kind === 'follower' || c.role.kind === 'leader' ? c.election.leaderId : NO_NODE;
@@ -31,9 +36,11 @@ function hearsFromLeader(c: CoreContext): boolean {
 }
 
 export function handleVoteRequest(c: CoreContext, from: NodeId, req: VoteRequest): void {
-  // An observer has no vote to give, and a candidate's epoch changes nothing for it.
-  if (c.observer) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
-  if (!c.voters.includes(req.candidateId) || req.candidateId !== from) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
+  // With static voters an observer has no vote to give, and only a voter may stand. With
+  // kraft.version 1 (KIP-853) any replica answers any candidate: either's voter set may lag the
+  // log's, the candidate counts only the voters of its own set, and the log check keeps it safe.
+  if (req.candidateId !== from) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
+  if (!isDynamic(c) && (c.observer || !c.voters.includes(req.candidateId))) return answerVote(c, from, req, ErrorCode.INCONSISTENT_VOTER_SET, false);
   // A candidate bumped its epoch past every epoch in its log; a prospective has not bumped yet.
   const illegalEpoch = req.preVote ? req.lastOffsetEpoch > req.candidateEpoch : req.lastOffsetEpoch >= req.candidateEpoch;
   if (illegalEpoch || req.lastOffset < 0 || req.lastOffsetEpoch < 0) return answerVote(c, from, req, ErrorCode.INVALID_REQUEST, false);
@@ -67,14 +74,15 @@ export function handleVoteResponse(c: CoreContext, from: NodeId, resp: VoteRespo
   const role = c.role;
   if (role.backoffUntilMs !== undefined) return;
   (resp.voteGranted ? role.granted : role.rejected).add(from);
-  if (role.granted.size >= majority(c)) return role.kind === 'prospective' ? toCandidate(c, role.retries) : toLeader(c);
-  if (role.rejected.size >= majority(c)) loseElection(c);
+  // Only voters of the set in force count (with kraft.version 1 any replica may answer).
+  if (votersAmong(c, role.granted) >= majority(c)) return role.kind === 'prospective' ? toCandidate(c, role.retries) : toLeader(c);
+  if (votersAmong(c, role.rejected) >= majority(c)) loseElection(c);
 }
 
 export function handleBeginQuorumEpochRequest(c: CoreContext, from: NodeId, req: BeginQuorumEpochRequest): void {
   const reply = (errorCode: number): void =>
     sendResponse(c, from, req.correlationId, { kind: 'BeginQuorumEpochResponse', errorCode, leaderId: knownLeader(c), leaderEpoch: c.election.epoch });
-  if (!c.voters.includes(req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
+  if (!knownVoter(c, req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
   if (req.leaderEpoch < c.election.epoch) return reply(ErrorCode.FENCED_LEADER_EPOCH);
   if (req.leaderEpoch === c.election.epoch && c.election.leaderId !== NO_NODE) {
     invariant(c.election.leaderId === req.leaderId, () => `two leaders in epoch ${req.leaderEpoch}: ${c.election.leaderId} and ${req.leaderId}`);
@@ -86,7 +94,7 @@ export function handleBeginQuorumEpochRequest(c: CoreContext, from: NodeId, req:
 export function handleEndQuorumEpochRequest(c: CoreContext, from: NodeId, req: EndQuorumEpochRequest): void {
   const reply = (errorCode: number): void =>
     sendResponse(c, from, req.correlationId, { kind: 'EndQuorumEpochResponse', errorCode, leaderId: knownLeader(c), leaderEpoch: c.election.epoch });
-  if (!c.voters.includes(req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
+  if (!knownVoter(c, req.leaderId) || req.leaderId !== from) return reply(ErrorCode.INCONSISTENT_VOTER_SET);
   if (req.leaderEpoch < c.election.epoch) return reply(ErrorCode.FENCED_LEADER_EPOCH);
   if (req.leaderEpoch > c.election.epoch) handleHigherEpoch(c, req.leaderEpoch, req.leaderId);
   else if (c.role.kind !== 'follower' && c.election.leaderId === NO_NODE) toFollower(c, req.leaderEpoch, req.leaderId);

@@ -15,11 +15,12 @@
  * min(leader's HW, own log end) and only grows.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { raiseHighWatermark, sendRequest, type CoreContext } from './core-context.js';
+import { isDynamic, raiseHighWatermark, sendRequest, type CoreContext } from './core-context.js';
 import type { FetchResponse, FetchSnapshotResponse } from './messages.js';
 import type { FollowerRole } from './roles.js';
 import { handleHigherEpoch, mayLead, toFollower } from './transitions.js';
 import { invariant, type NodeId } from './types.js';
+import { appendToLog, discoveryTargets, installSnapshotLog, truncateLog } from './voter-tracking.js';
 
 function followerOf(c: CoreContext): FollowerRole | undefined {
   return c.role.kind === 'follower' ? c.role : undefined;
@@ -55,7 +56,7 @@ function observerLooksForLeader(c: CoreContext): boolean {
 
 /** Kafka's maybeSendAnyVoterFetch: one Fetch at a time, to a random ready voter or bootstrap server. */
 function maybeSendDiscoveryFetch(c: CoreContext): void {
-  const targets = c.bootstrap;
+  const targets = discoveryTargets(c);
   if (targets.length === 0 || c.requests.hasAnyInFlight(c.nowMs)) return;
   const start = c.random.nextInt(targets.length);
   for (let i = 0; i < targets.length; i++) {
@@ -82,6 +83,11 @@ function acceptAnswer(c: CoreContext, from: NodeId, resp: { errorCode: number; l
   if (c.role.kind === 'unattached' && resp.leaderEpoch === c.election.epoch && mayLead(c, resp.leaderId)) toFollower(c, resp.leaderEpoch, resp.leaderId);
   const follower = followerOf(c);
   if (resp.errorCode !== ErrorCode.NONE && resp.leaderEpoch === c.election.epoch) c.requests.backoff(from, c.nowMs);
+  // KIP-853: a bootstrap server names the leader we already follow (one added after our bootstrap
+  // servers were set, so we never ask it while looking): go back to fetching from it.
+  if (c.observer && isDynamic(c) && follower !== undefined && from !== c.election.leaderId && resp.leaderEpoch === c.election.epoch && resp.leaderId === c.election.leaderId && c.nowMs >= follower.fetchDeadlineMs) {
+    follower.fetchDeadlineMs = c.nowMs + c.config.fetchTimeoutMs;
+  }
   if (follower === undefined || from !== c.election.leaderId || resp.leaderEpoch < c.election.epoch) return undefined;
   if (resp.errorCode !== ErrorCode.NONE) return undefined;
   follower.lastLeaderContactMs = c.nowMs;
@@ -95,17 +101,13 @@ export function handleFetchResponse(c: CoreContext, from: NodeId, resp: FetchRes
   if (resp.divergingEpoch !== undefined) {
     const target = c.log.truncationOffsetFor(resp.divergingEpoch);
     invariant(target >= (c.highWatermark ?? 0), () => `truncation to ${target} below the high watermark ${c.highWatermark}`);
-    if (target < c.log.endOffset) {
-      c.log.truncateTo(target);
-      c.out.push({ kind: 'truncate', endOffset: target });
-    }
+    if (target < c.log.endOffset) truncateLog(c, target);
   } else if (resp.snapshotId !== undefined) {
     follower.snapshotFetch = { snapshotId: resp.snapshotId, position: 0 };
   } else if (resp.records.length > 0) {
     if (resp.records[0]?.offset !== c.log.endOffset) return; // not an answer to our current end: ignore
     for (const e of resp.records) invariant(e.epoch <= c.election.epoch, () => `fetched an entry of epoch ${e.epoch} in epoch ${c.election.epoch}`);
-    c.log.append(resp.records);
-    c.out.push({ kind: 'append', entries: resp.records });
+    appendToLog(c, resp.records);
     flushLog(c);
   }
   // Only a plain answer confirms our log matches the leader's up to our end (the leader checked
@@ -131,8 +133,7 @@ export function handleFetchSnapshotResponse(c: CoreContext, from: NodeId, resp: 
   snap.position += bytes.length;
   if (snap.position === resp.size) {
     invariant(snap.snapshotId.endOffset >= (c.highWatermark ?? 0), () => `snapshot ${snap.snapshotId.endOffset} below the high watermark ${c.highWatermark}`);
-    c.out.push({ kind: 'installSnapshot', snapshotId: snap.snapshotId });
-    c.log.installSnapshot(snap.snapshotId);
+    installSnapshotLog(c, snap.snapshotId);
     follower.snapshotFetch = undefined;
     raiseHighWatermark(c, snap.snapshotId.endOffset);
   }

@@ -9,7 +9,8 @@
  * Observers (fetchers that are not voters) are answered like voters but counted toward nothing.
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
-import { majority, raiseHighWatermark, sendResponse, type CoreContext } from './core-context.js';
+import { majority, raiseHighWatermark, sendResponse, votersAmong, type CoreContext } from './core-context.js';
+import { completeVoterChange } from './reconfiguration.js';
 import type { FetchRequest, FetchSnapshotRequest } from './messages.js';
 import type { LeaderRole } from './roles.js';
 import { checkQuorumTimeoutMs } from './transitions.js';
@@ -44,7 +45,7 @@ function fetchPrecheck(c: CoreContext, currentLeaderEpoch: number): number {
 function heardFrom(c: CoreContext, leader: LeaderRole, from: NodeId): void {
   leader.beginPending.delete(from);
   leader.fetchedSinceCheck.add(from);
-  if (leader.fetchedSinceCheck.size >= majority(c)) {
+  if (votersAmong(c, leader.fetchedSinceCheck) >= majority(c)) {
     leader.fetchedSinceCheck.clear();
     leader.fetchedSinceCheck.add(c.localId);
     leader.checkQuorumDeadlineMs = c.nowMs + checkQuorumTimeoutMs(c);
@@ -123,6 +124,7 @@ export function maybeAdvanceHighWatermark(c: CoreContext): boolean {
   const index = c.config.testOnlyBug === 'hwFromMinority' ? 0 : majority(c) - 1;
   const candidate = offsets[index] ?? -1;
   if (candidate <= leader.epochStartOffset || !raiseHighWatermark(c, candidate)) return false;
+  completeVoterChange(c);
   completeParkedFetches(c, false);
   return true;
 }

@@ -11,6 +11,7 @@
  * at construction and the core asks the driver to finish the deletion).
  */
 import { invariant, type Entry, type OffsetAndEpoch } from './types.js';
+import type { ReplicaKey, VotersChange } from './voter-set.js';
 
 export interface EpochStart {
   readonly epoch: number;
@@ -24,6 +25,12 @@ export interface RecoveredLog {
   readonly snapshotId?: OffsetAndEpoch;
   /** The first offset of each epoch present in [startOffset, endOffset). */
   readonly epochStarts: readonly EpochStart[];
+  /**
+   * kraft.version 1 only (KIP-853): the voter set of the latest snapshot (or of the bootstrap
+   * checkpoint) and the VotersRecords in the log after it (votersChangesOf). Absent: kraft.version
+   * 0, the static voters.
+   */
+  readonly voters?: { readonly base: readonly ReplicaKey[]; readonly changes: readonly VotersChange[] };
 }
 
 export type FetchValidation = { readonly kind: 'valid' } | { readonly kind: 'diverging'; readonly divergingEpoch: OffsetAndEpoch } | { readonly kind: 'snapshot'; readonly snapshotId: OffsetAndEpoch };
@@ -32,6 +39,13 @@ export type FetchValidation = { readonly kind: 'valid' } | { readonly kind: 'div
 export function epochStartsOf(entries: Iterable<{ offset: number; epoch: number }>): EpochStart[] {
   const out: EpochStart[] = [];
   for (const e of entries) if (out.at(-1)?.epoch !== e.epoch) out.push({ epoch: e.epoch, startOffset: e.offset });
+  return out;
+}
+
+/** The VotersRecords among `entries`, for drivers recovering a kraft.version 1 log. */
+export function votersChangesOf(entries: Iterable<Pick<Entry, 'offset' | 'control' | 'voters'>>): VotersChange[] {
+  const out: VotersChange[] = [];
+  for (const e of entries) if (e.control === 'voters' && e.voters !== undefined) out.push({ offset: e.offset, voters: e.voters });
   return out;
 }
 

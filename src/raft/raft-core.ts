@@ -1,5 +1,7 @@
 /**
- * The KRaft-style quorum of one static voter set as a pure state machine: `step(nowMs, input)`
+ * The KRaft-style quorum as a pure state machine, with static voters (kraft.version 0) or, with
+ * KIP-853 (kraft.version 1), voters read from the log's VotersRecords and changed through the
+ * leader's `addVoter` / `removeVoter` (reconfiguration.ts, voter-tracking.ts): `step(nowMs, input)`
  * returns the outputs the driver performs, in order (the contract is in steps.ts). No clock,
  * timers, randomness or I/O inside: time arrives with each step, randomness through the `Random`
  * given at construction, the log's bytes through a synchronous `RaftLogReader`.
@@ -17,7 +19,7 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { Random } from '../io/random.js';
 import type { RaftConfig } from './config.js';
-import type { CoreContext, RaftLogReader } from './core-context.js';
+import { isDynamic, refreshObserver, type CoreContext, type RaftLogReader } from './core-context.js';
 import { handleBeginQuorumEpochRequest, handleEndQuorumEpochRequest, handleVoteRequest, handleVoteResponse } from './election.js';
 import { flushLog, handleFetchResponse, handleFetchSnapshotResponse, maybeSendFetch } from './follower-replication.js';
 import { clearInactiveObservers, completeParkedFetches, handleFetchRequest, handleFetchSnapshotRequest, maybeAdvanceHighWatermark } from './leader-replication.js';
@@ -27,14 +29,18 @@ import type { ElectionState } from './quorum-state-file.js';
 import { RequestTracker } from './request-tracker.js';
 import type { Role } from './roles.js';
 import type { RaftInput, RaftOutput } from './steps.js';
-import { handleHigherEpoch, loseElection, sendEndQuorumEpochs, toFollower, toProspective, toResigned, toUnattached } from './transitions.js';
+import { addVoter, removeVoter } from './reconfiguration.js';
+import { handleHigherEpoch, loseElection, mayLead, sendEndQuorumEpochs, toFollower, toObserverUnattached, toProspective, toResigned, toUnattached } from './transitions.js';
 import { NO_NODE, type NodeId, type OffsetAndEpoch } from './types.js';
+import { VoterSetHistory, type ReplicaKey } from './voter-set.js';
+import { appendToLog, deleteLogBefore, resolveSnapshotVoters } from './voter-tracking.js';
 
 export interface RaftCoreParams {
   readonly localId: NodeId;
   /**
    * controller.quorum.voters' ids. Without localId the node is an observer (Kafka's broker-only
    * node): it replicates the log and learns the high watermark, but never votes, stands or leads.
+   * Ignored with kraft.version 1 (`log.voters` given): the voters are then the log's.
    */
   readonly voters: readonly NodeId[];
   /**
@@ -48,6 +54,17 @@ export interface RaftCoreParams {
   /** The quorum-state file's contents (decodeQuorumState), or undefined when there is none. */
   readonly quorumState: ElectionState | undefined;
   readonly log: RecoveredLog;
+}
+
+/**
+ * The voter set by offset: kraft.version 1 when the recovered log carries one (KIP-853), else the
+ * static voters. VotersRecords before the snapshot end are already in the snapshot's set.
+ */
+function voterHistoryOf(params: RaftCoreParams): VoterSetHistory {
+  const recovered = params.log.voters;
+  if (recovered === undefined) return new VoterSetHistory(params.voters.map((id): ReplicaKey => ({ id, directoryId: '' })), 0);
+  const snapEnd = params.log.snapshotId?.endOffset ?? 0;
+  return new VoterSetHistory(recovered.base, 1, recovered.changes.filter((ch) => ch.offset >= snapEnd));
 }
 
 export interface ReplicaDescription {
@@ -72,17 +89,21 @@ export class RaftCore {
   private started = false;
 
   constructor(params: RaftCoreParams) {
-    const { localId, voters, config } = params;
-    const bootstrap = params.bootstrap ?? voters;
-    if (new Set(voters).size !== voters.length) throw new Error(`raft: duplicate voter ids in ${voters.join(',')}`);
+    const { localId, config } = params;
+    const history = voterHistoryOf(params);
+    const voters = history.latest().map((v) => v.id);
+    const dynamic = history.kraftVersion === 1;
+    const bootstrap = params.bootstrap ?? (dynamic ? [] : voters);
     const observer = !voters.includes(localId);
-    if (observer && bootstrap.length === 0) throw new Error(`raft: observer ${localId} knows neither voters nor bootstrap servers`);
-    if (!observer && params.bootstrap !== undefined) throw new Error(`raft: voter ${localId} is given bootstrap servers; only an observer looks for its leader`);
+    if (observer && bootstrap.length === 0 && voters.length === 0) throw new Error(`raft: observer ${localId} knows neither voters nor bootstrap servers`);
+    if (!observer && !dynamic && params.bootstrap !== undefined) throw new Error(`raft: voter ${localId} is given bootstrap servers; only an observer looks for its leader`);
     this.c = {
       localId,
-      voters: [...voters],
+      voters,
       observer,
       bootstrap: [...bootstrap],
+      history,
+      pendingSnapshotVoters: undefined,
       config,
       random: params.random,
       reader: params.reader,
@@ -94,6 +115,7 @@ export class RaftCore {
       highWatermark: undefined,
       out: [],
     };
+    refreshObserver(this.c);
   }
 
   step(nowMs: number, input: RaftInput): RaftOutput[] {
@@ -101,6 +123,7 @@ export class RaftCore {
     c.nowMs = Math.max(c.nowMs, nowMs);
     c.out = [];
     if (!this.started) this.start();
+    resolveSnapshotVoters(c);
     switch (input.kind) {
       case 'tick':
         break;
@@ -115,6 +138,12 @@ export class RaftCore {
         break;
       case 'resign':
         if (c.role.kind === 'leader') toResigned(c, this.successorsByProgress());
+        break;
+      case 'addVoter':
+        addVoter(c, input.id, input.voter);
+        break;
+      case 'removeVoter':
+        removeVoter(c, input.id, input.voter);
         break;
     }
     this.pollTimers();
@@ -132,6 +161,7 @@ export class RaftCore {
       c.highWatermark = c.log.snapshotId.endOffset;
       c.out.push({ kind: 'highWatermark', offset: c.highWatermark });
     }
+    refreshObserver(c);
     if (logEpoch > stored.epoch) {
       c.election = { epoch: logEpoch - 1, leaderId: NO_NODE, votedId: NO_NODE };
       return toUnattached(c, logEpoch);
@@ -158,7 +188,7 @@ export class RaftCore {
   private startObserver(): void {
     const c = this.c;
     const stored = c.election.leaderId;
-    if (stored !== NO_NODE && stored !== c.localId && (c.voters.includes(stored) || c.voters.length === 0)) {
+    if (mayLead(c, stored)) {
       c.role = { kind: 'follower', fetchDeadlineMs: c.nowMs + c.config.fetchTimeoutMs, lastLeaderContactMs: undefined, electionAtMs: undefined, snapshotFetch: undefined };
       c.out.push({ kind: 'leaderChange', leaderId: stored, epoch: c.election.epoch });
       return;
@@ -170,7 +200,8 @@ export class RaftCore {
     const c = this.c;
     // Fetches come from observers too. Answers are taken only for requests in flight (below), so
     // an observer hears its leader and its bootstrap servers whatever their ids.
-    if (!c.voters.includes(from) && isRequest(message) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
+    // With kraft.version 1 (KIP-853) election requests come from replicas our voter set may not hold yet.
+    if (!isDynamic(c) && !c.voters.includes(from) && isRequest(message) && message.kind !== 'FetchRequest' && message.kind !== 'FetchSnapshotRequest') return;
     if (isRequest(message)) return this.handleRequest(from, message);
     if (!c.requests.accept(from, message.kind, message.correlationId)) return;
     switch (message.kind) {
@@ -219,8 +250,7 @@ export class RaftCore {
     const baseOffset = c.log.endOffset;
     const epoch = c.election.epoch;
     const entries = payloads.map((data, i) => ({ offset: baseOffset + i, epoch, data }));
-    c.log.append(entries);
-    c.out.push({ kind: 'append', entries });
+    appendToLog(c, entries);
     c.out.push({ kind: 'proposalResult', id, result: { accepted: true, baseOffset, lastOffset: baseOffset + entries.length - 1, epoch } });
     completeParkedFetches(c, false);
   }
@@ -231,8 +261,7 @@ export class RaftCore {
     if (id.endOffset <= c.log.startOffset) return; // an older snapshot than ours: nothing to delete
     if (id.endOffset > hw) throw new Error(`raft: snapshot end ${id.endOffset} is past the high watermark ${hw}`);
     if (c.log.epochOf(id.endOffset - 1) !== id.epoch) throw new Error(`raft: snapshot epoch ${id.epoch} is not the epoch of offset ${id.endOffset - 1}`);
-    c.log.deleteBefore(id);
-    c.out.push({ kind: 'deleteBefore', snapshotId: id });
+    deleteLogBefore(c, id);
   }
 
   /** Deadlines: flushes, elections, fetch timeouts, check-quorum; then the requests now due. */
@@ -251,7 +280,12 @@ export class RaftCore {
     const now = c.nowMs;
     const role: Role = c.role;
     // An observer has no election to start: its fetch timeout sends it looking (follower-replication.ts).
-    if (c.observer) return;
+    // One the voter set just dropped (KIP-853) leaves a voter's role once its timer runs out.
+    if (c.observer) {
+      if (role.kind === 'leader' && (role.resignRequested || now >= role.checkQuorumDeadlineMs)) return toResigned(c, this.successorsByProgress());
+      if ((role.kind === 'resigned' || role.kind === 'prospective' || role.kind === 'candidate') && now >= role.electionDeadlineMs) toObserverUnattached(c);
+      return;
+    }
     switch (role.kind) {
       case 'unattached':
         if (now >= role.electionDeadlineMs) toProspective(c, 0);
@@ -268,7 +302,9 @@ export class RaftCore {
         if (now >= role.electionDeadlineMs) toProspective(c, 0);
         return;
       case 'leader':
-        if (now >= role.checkQuorumDeadlineMs && c.voters.length > 1) toResigned(c, []);
+        if (role.resignRequested) return toResigned(c, this.successorsByProgress());
+        // A lone voter leading itself needs no one; a leader outside a one-voter set (KIP-853) does.
+        if (now >= role.checkQuorumDeadlineMs && (c.voters.length > 1 || !c.voters.includes(c.localId))) toResigned(c, []);
         return;
     }
   }
@@ -306,7 +342,7 @@ export class RaftCore {
     if (!this.started) return c.nowMs;
     const r = c.role;
     let next = c.requests.nextReadyMs(c.nowMs);
-    if (c.observer) return r.kind === 'follower' && r.fetchDeadlineMs > c.nowMs ? Math.min(next, r.fetchDeadlineMs) : next;
+    if (c.observer && (r.kind === 'follower' || r.kind === 'unattached')) return r.kind === 'follower' && r.fetchDeadlineMs > c.nowMs ? Math.min(next, r.fetchDeadlineMs) : next;
     switch (r.kind) {
       case 'unattached':
         return Math.min(next, r.electionDeadlineMs);
@@ -318,7 +354,7 @@ export class RaftCore {
       case 'resigned':
         return Math.min(next, r.electionDeadlineMs);
       case 'leader':
-        if (c.log.durableEndOffset < c.log.endOffset) return c.nowMs;
+        if (c.log.durableEndOffset < c.log.endOffset || r.resignRequested) return c.nowMs;
         for (const p of r.parked.values()) next = Math.min(next, p.deadlineMs);
         return Math.min(next, r.checkQuorumDeadlineMs);
     }
@@ -356,6 +392,21 @@ export class RaftCore {
   /** The voter this node voted for in the current epoch, or -1. */
   get votedId(): NodeId {
     return this.c.election.votedId;
+  }
+  /** The voter set in force (ids): the static voters, or the log's latest VotersRecord (KIP-853). */
+  get voters(): readonly NodeId[] {
+    return this.c.voters;
+  }
+  get voterSet(): readonly ReplicaKey[] {
+    return this.c.history.latest();
+  }
+  /** The voter set in force for the entry at `offset` (what a snapshot ending after it holds). */
+  votersAt(offset: number): readonly ReplicaKey[] {
+    return this.c.history.at(offset);
+  }
+  /** kraft.version: 0 static voters, 1 voters in the log. */
+  get kraftVersion(): 0 | 1 {
+    return this.c.history.kraftVersion;
   }
   get highWatermark(): number | undefined {
     return this.c.highWatermark;

@@ -51,6 +51,10 @@ export interface LeaderRole {
   /** Voters heard from since the check-quorum timer was last reset. */
   readonly fetchedSinceCheck: Set<NodeId>;
   checkQuorumDeadlineMs: number;
+  /** KIP-853: the VotersRecord appended and not yet committed, and who asked for it. */
+  voterChange: { readonly id: number; readonly offset: number } | undefined;
+  /** The leader is no voter and the latest VotersRecord committed: resign at the next poll. */
+  resignRequested: boolean;
 }
 
 export interface ResignedRole {

@@ -16,6 +16,7 @@
 import type { RaftMessage } from './messages.js';
 import type { ElectionState } from './quorum-state-file.js';
 import type { Entry, NodeId, OffsetAndEpoch } from './types.js';
+import type { ReplicaKey } from './voter-set.js';
 
 export type RaftInput =
   /** Time passed: fire whatever deadlines are due (call at `nextDeadlineMs()` at the latest). */
@@ -27,7 +28,11 @@ export type RaftInput =
   /** The state machine wrote a snapshot of every entry before snapshotId.endOffset (<= HW). */
   | { readonly kind: 'snapshotTaken'; readonly snapshotId: OffsetAndEpoch }
   /** Graceful shutdown of a leader: resign and name the most caught-up voters as successors. */
-  | { readonly kind: 'resign' };
+  | { readonly kind: 'resign' }
+  /** KIP-853 AddRaftVoter (the leader only); answered by a `voterChangeResult` with the same id. */
+  | { readonly kind: 'addVoter'; readonly id: number; readonly voter: ReplicaKey }
+  /** KIP-853 RemoveRaftVoter (the leader only); answered by a `voterChangeResult` with the same id. */
+  | { readonly kind: 'removeVoter'; readonly id: number; readonly voter: ReplicaKey };
 
 export type ProposalResult =
   | { readonly accepted: true; readonly baseOffset: number; readonly lastOffset: number; readonly epoch: number }
@@ -58,4 +63,6 @@ export type RaftOutput =
   | { readonly kind: 'leaderChange'; readonly leaderId: NodeId; readonly epoch: number }
   | { readonly kind: 'becameLeader'; readonly epoch: number; readonly epochStartOffset: number }
   | { readonly kind: 'resigned'; readonly epoch: number }
-  | { readonly kind: 'proposalResult'; readonly id: number; readonly result: ProposalResult };
+  | { readonly kind: 'proposalResult'; readonly id: number; readonly result: ProposalResult }
+  /** A voter change's outcome: NONE once its VotersRecord committed, else Kafka's error code. */
+  | { readonly kind: 'voterChangeResult'; readonly id: number; readonly errorCode: number; readonly errorMessage?: string };

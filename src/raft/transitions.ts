@@ -8,6 +8,7 @@
  */
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import {
+  isDynamic,
   electionBackoffMs,
   majority,
   otherVoters,
@@ -15,10 +16,13 @@ import {
   randomElectionTimeoutMs,
   sendRequest,
   sendResponse,
+  votersAmong,
   type CoreContext,
 } from './core-context.js';
 import type { LeaderRole } from './roles.js';
+import { abandonVoterChange } from './reconfiguration.js';
 import { invariant, NO_NODE, type NodeId } from './types.js';
+import { appendToLog } from './voter-tracking.js';
 
 /** Leaving the leader role: parked fetches are answered with NOT_LEADER_OR_FOLLOWER. */
 function leaveRole(c: CoreContext): void {
@@ -27,6 +31,7 @@ function leaveRole(c: CoreContext): void {
       sendResponse(c, to, p.request.correlationId, { kind: 'FetchResponse', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, leaderId: NO_NODE, leaderEpoch: c.election.epoch, highWatermark: c.highWatermark ?? -1, records: [] });
     }
     c.role.parked.clear();
+    abandonVoterChange(c, c.role);
     c.out.push({ kind: 'resigned', epoch: c.election.epoch });
   }
   c.requests.reset();
@@ -50,10 +55,11 @@ export function toFollower(c: CoreContext, epoch: number, leaderId: NodeId): voi
 
 /**
  * Could `id` lead the quorum? A voter can. An observer that knows no voters (it found the quorum
- * through bootstrap servers) takes the leader an answer names on trust, as Kafka's does.
+ * through bootstrap servers) takes the leader an answer names on trust, as Kafka's does; so does
+ * every node with kraft.version 1, whose voter set may lag the leader's (KIP-853).
  */
 export function mayLead(c: CoreContext, id: NodeId): boolean {
-  return id !== NO_NODE && id !== c.localId && (c.voters.includes(id) || (c.observer && c.voters.length === 0));
+  return id !== NO_NODE && id !== c.localId && (c.voters.includes(id) || (c.observer && c.voters.length === 0) || isDynamic(c));
 }
 
 /** A response or request carried a newer epoch: follow its leader if it names one. */
@@ -62,12 +68,22 @@ export function handleHigherEpoch(c: CoreContext, epoch: number, leaderId: NodeI
   else toUnattached(c, epoch);
 }
 
+/**
+ * A node the voter set no longer holds (KIP-853) leaves a voter's role (resigned, or standing
+ * for election after a restart) for an observer's: it looks for the leader and fetches, in the
+ * same epoch (nothing is persisted; a leader of a later epoch is followed when found).
+ */
+export function toObserverUnattached(c: CoreContext): void {
+  leaveRole(c);
+  c.role = { kind: 'unattached', electionDeadlineMs: Infinity };
+}
+
 /** KIP-996: ask for pre-votes at the current epoch without changing any persisted state. */
 export function toProspective(c: CoreContext, retries: number): void {
   invariant(!c.observer, () => `observer ${c.localId} would stand for election`);
   leaveRole(c);
   c.role = { kind: 'prospective', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
-  if (c.role.granted.size >= majority(c)) return toCandidate(c, retries);
+  if (votersAmong(c, c.role.granted) >= majority(c)) return toCandidate(c, retries);
   sendVoteRequests(c, true);
 }
 
@@ -76,7 +92,7 @@ export function toCandidate(c: CoreContext, retries: number): void {
   leaveRole(c);
   persistElection(c, { epoch: c.election.epoch + 1, leaderId: NO_NODE, votedId: c.localId });
   c.role = { kind: 'candidate', granted: new Set([c.localId]), rejected: new Set(), electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), backoffUntilMs: undefined, retries };
-  if (c.role.granted.size >= majority(c)) return toLeader(c);
+  if (votersAmong(c, c.role.granted) >= majority(c)) return toLeader(c);
   sendVoteRequests(c, false);
 }
 
@@ -116,12 +132,19 @@ export function toLeader(c: CoreContext): void {
     beginPending: new Set(otherVoters(c)),
     fetchedSinceCheck: new Set([c.localId]),
     checkQuorumDeadlineMs: c.nowMs + checkQuorumTimeoutMs(c),
+    voterChange: undefined,
+    resignRequested: false,
   };
   c.role = role;
   // Kafka's LeaderChange control record: the entry of this epoch whose commit proves the epoch.
   const entry = { offset: epochStartOffset, epoch, control: 'leaderChange' as const, data: new Uint8Array(0) };
-  c.log.append([entry]);
-  c.out.push({ kind: 'append', entries: [entry] });
+  appendToLog(c, [entry]);
+  // KIP-853: voters known only from the bootstrap checkpoint go into the log with the epoch's
+  // first entries (Kafka's appendStartOfEpochControlRecords), so replicas formatted without them
+  // (observers, controllers to be added) learn the voter set by fetching.
+  if (isDynamic(c) && c.history.latestOffset() === undefined && c.log.snapshotId === undefined) {
+    appendToLog(c, [{ offset: c.log.endOffset, epoch, control: 'voters', voters: c.history.latest(), data: new Uint8Array(0) }]);
+  }
   c.out.push({ kind: 'becameLeader', epoch, epochStartOffset });
   for (const to of role.beginPending) sendRequest(c, to, { kind: 'BeginQuorumEpochRequest', leaderId: c.localId, leaderEpoch: epoch });
 }
@@ -133,7 +156,8 @@ export function checkQuorumTimeoutMs(c: CoreContext): number {
 
 /** The leader (or a restarted one) stops leading this epoch and tells the voters, naming successors. */
 export function toResigned(c: CoreContext, preferredSuccessors: readonly NodeId[]): void {
-  invariant(!c.observer, () => `observer ${c.localId} would resign a leadership`);
+  // A leader that removed itself (KIP-853) is no voter any more, yet resigns its epoch.
+  invariant(!c.observer || c.role.kind === 'leader', () => `observer ${c.localId} would resign a leadership`);
   leaveRole(c);
   c.role = { kind: 'resigned', electionDeadlineMs: c.nowMs + randomElectionTimeoutMs(c), unacked: new Set(otherVoters(c)), preferredSuccessors };
   sendEndQuorumEpochs(c);

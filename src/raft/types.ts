@@ -8,6 +8,13 @@
 /** A voter's node id (Kafka's replica id / controller node.id). */
 export type NodeId = number;
 
+/** Kafka's ReplicaKey (KIP-853): a node id and the directory id of its metadata log directory. */
+export interface ReplicaKey {
+  readonly id: NodeId;
+  /** The metadata.log.dir's directory.id (Kafka's Uuid, base64); '' when unknown (kraft.version 0). */
+  readonly directoryId: string;
+}
+
 /** Kafka's sentinel for "no leader" / "not voted" in quorum-state and responses. */
 export const NO_NODE = -1;
 
@@ -20,8 +27,14 @@ export interface OffsetAndEpoch {
 export interface Entry {
   readonly offset: number;
   readonly epoch: number;
-  /** Set only on the control entry a new leader appends at its epoch start offset. */
-  readonly control?: 'leaderChange';
+  /**
+   * Control entries: 'leaderChange', a new leader's entry at its epoch start offset; 'voters', a
+   * KIP-853 VotersRecord (the new voter set, in `voters`); 'kraftVersion', a KRaftVersionRecord
+   * read from a log (kept as is: the core takes kraft.version from the recovered log).
+   */
+  readonly control?: 'leaderChange' | 'voters' | 'kraftVersion';
+  /** The VotersRecord's voter set (only with control 'voters'). */
+  readonly voters?: readonly ReplicaKey[];
   readonly data: Uint8Array;
 }
 

@@ -6,7 +6,8 @@
  * this request to the active controller; a combined node answers it itself.
  *
  * Versions: v1 last fetch and last caught-up timestamps; v2 replica directory ids and the voters'
- * endpoints (KIP-853): controller.quorum.voters' addresses under the first controller listener name.
+ * endpoints (KIP-853): with voters in the log (kraft.version 1) the listeners their VotersRecord
+ * names, else controller.quorum.voters' addresses under the first controller listener name.
  *
  * Errors: per partition UNKNOWN_TOPIC_OR_PARTITION (3) for anything but __cluster_metadata-0,
  * NOT_LEADER_OR_FOLLOWER (6) when this node is not the quorum's leader (with the leader it knows).
@@ -39,9 +40,10 @@ export const describeQuorumApi = defineApi<DescribeQuorumRequest, DescribeQuorum
 
 function metadataPartition(ctx: RequestContext): PartitionData {
   const q = ctx.broker.quorum.describeQuorum();
+  const directoryOf = new Map((ctx.broker.quorum.voterSet?.() ?? []).map((v) => [v.id, v.directoryId]));
   const replica = (v: (typeof q.currentVoters)[number]): ReplicaState => ({
     replicaId: v.replicaId,
-    replicaDirectoryId: ZERO_UUID,
+    replicaDirectoryId: directoryOf.get(v.replicaId) || ZERO_UUID,
     logEndOffset: BigInt(v.logEndOffset),
     lastFetchTimestamp: BigInt(v.lastFetchTimestamp),
     lastCaughtUpTimestamp: BigInt(v.lastCaughtUpTimestamp),
@@ -68,6 +70,9 @@ function unknownPartition(partitionIndex: number): PartitionData {
  * own quorum names its advertised listeners.
  */
 function voterNodes(ctx: RequestContext): DescribeQuorumResponse['nodes'] {
+  // KIP-853: each voter's listeners as its VotersRecord names them.
+  const voterSet = ctx.broker.quorum.voterSet?.();
+  if (voterSet !== undefined) return voterSet.map((v) => ({ nodeId: v.id, listeners: (v.endpoints ?? []).map((e) => ({ name: e.name, host: e.host, port: e.port })) }));
   const { quorumVoters, controllerListenerNames } = ctx.broker.settings;
   const voters = ctx.broker.quorum.describeQuorum().currentVoters;
   if (quorumVoters !== undefined) {

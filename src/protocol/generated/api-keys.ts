@@ -56,6 +56,8 @@ export const ApiKey = {
   AllocateProducerIds: 67,
   GetTelemetrySubscriptions: 71,
   DescribeTopicPartitions: 75,
+  AddRaftVoter: 80,
+  RemoveRaftVoter: 81,
 } as const;
 
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];

@@ -11,6 +11,10 @@ export const ControlRecordType = {
   Commit: 1,
   /** KRaft: a new leader's first record of its epoch (value: LeaderChangeMessage). */
   LeaderChange: 2,
+  /** KIP-853: the kraft.version feature level (value: KRaftVersionRecord). */
+  KRaftVersion: 5,
+  /** KIP-853: the voter set from this offset on (value: VotersRecord). */
+  KRaftVoters: 6,
 } as const;
 
 const CURRENT_VERSION = 0;

@@ -9,10 +9,12 @@
  *    divergence check removes them later);
  *  - an observer never votes (persists a vote, sends a Vote request or grants one), never stands
  *    or leads (its role is only unattached or follower);
+ *  - (KIP-853) committed voter sets (VotersRecords) differ from the one before by at most one voter;
  *  - (at the end, checkConverged) every node holds the whole committed sequence, in which every
  *    proposal appears at most once.
  */
-import type { Entry, NodeId, OffsetAndEpoch, RaftOutput } from '../../raft/index.js';
+import type { NodeId, OffsetAndEpoch, RaftOutput } from '../../raft/index.js';
+import { decodeSnapshot, entryKey, VOTERS_KEY, votersInKeys } from './sim-entries.js';
 import type { SimDisk, SnapshotFile } from './sim-disk.js';
 
 export class SimViolation extends Error {
@@ -22,21 +24,7 @@ export class SimViolation extends Error {
   }
 }
 
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-export function entryKey(e: Pick<Entry, 'epoch' | 'control' | 'data'>): string {
-  return `${e.epoch}:${e.control === 'leaderChange' ? 'LC' : decoder.decode(e.data)}`;
-}
-
-/** The simulator's snapshot format: the keys of offsets [0, id.endOffset). */
-export function encodeSnapshot(keys: readonly string[]): Uint8Array {
-  return encoder.encode(JSON.stringify(keys));
-}
-
-export function decodeSnapshot(bytes: Uint8Array): string[] {
-  return JSON.parse(decoder.decode(bytes)) as string[];
-}
+export { decodeSnapshot, encodeSnapshot, entryKey, votersInKeys } from './sim-entries.js';
 
 export class Checker {
   /** offset -> key of the committed entry there. */
@@ -61,7 +49,25 @@ export class Checker {
       if (offset > this.committed.length) this.fail(`node ${node}: committed offset ${offset} beyond the committed prefix ${this.committed.length}`);
       this.committed[offset] = key;
       this.payloads.add(key.slice(key.indexOf(':') + 1));
+      this.committedVoters(node, offset, key);
     } else if (known !== key) this.fail(`node ${node}: committed entry at offset ${offset} changed from ${known} to ${key}`);
+  }
+
+  private lastVoters: Set<string> | undefined;
+  voterSetsCommitted = 0;
+
+  /** Raft's single-server change: a committed voter set differs from the previous one by at most one voter. */
+  private committedVoters(node: NodeId, offset: number, key: string): void {
+    const voters = votersInKeys([key]);
+    if (voters === undefined) return;
+    const next = new Set(voters.map((v) => `${v.id}/${v.directoryId}`));
+    const prev = this.lastVoters;
+    if (prev !== undefined) {
+      const changed = [...next].filter((v) => !prev.has(v)).length + [...prev].filter((v) => !next.has(v)).length;
+      if (changed > 1) this.fail(`node ${node}: committed voter set at ${offset} changes ${changed} voters: ${[...prev].join(',')} -> ${[...next].join(',')}`);
+    }
+    this.lastVoters = next;
+    this.voterSetsCommitted++;
   }
 
   /** An observer's step: what it did and the role it ended in. */
@@ -133,7 +139,8 @@ export class Checker {
       const k = this.committed[o];
       if (k === undefined) this.fail(`offset ${o} below the final high watermark ${upTo} never committed`);
       const payload = k.slice(k.indexOf(':') + 1);
-      if (payload !== 'LC' && seen.has(payload)) this.fail(`proposal ${payload} committed twice`);
+      // LeaderChange and VotersRecord entries legitimately repeat (the same set may come back).
+      if (payload !== 'LC' && !payload.startsWith(VOTERS_KEY) && seen.has(payload)) this.fail(`proposal ${payload} committed twice`);
       seen.add(payload);
     }
     for (const { id, disk } of nodes) {

@@ -3,13 +3,15 @@
  * even seeds, 5 on odd; 0, 1 or 2 observers by seed % 3), each checked for safety throughout and liveness after healing. A failing
  * seed names the command that replays it alone, with a trace:
  *   RAFT_SIM_SEED=<n> RAFT_SIM_SCENARIO=<name> [RAFT_SIM_BUG=<bug>] npx mocha dist/src/testing/raft-sim/raft-sim.test.js
- * The deliberate bugs prove the checker can fail.
+ * The deliberate bugs prove the checker can fail. The `reconfig` scenario (KIP-853) runs a dynamic
+ * quorum: 1 to 3 initial voters and 2 nodes formatted without voters, voters added and removed
+ * through the leader throughout.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replayCommand, runSeed, SCENARIOS, type RunResult, type ScenarioName } from './scenarios.js';
+import { RECONFIG_SCENARIOS, replayCommand, runSeed, SCENARIOS, type RunResult, type ScenarioName } from './scenarios.js';
 import type { SimBug } from './sim-cluster.js';
 
 const SEEDS = Number(process.env.RAFT_SIM_SEEDS ?? 1000);
@@ -33,7 +35,8 @@ if (REPLAY_SEED !== undefined) {
     it(`replays seed ${REPLAY_SEED}`, function () {
       this.timeout(120_000);
       const scenario = (process.env.RAFT_SIM_SCENARIO ?? 'steady') as ScenarioName;
-      assert.ok(SCENARIOS.includes(scenario), `RAFT_SIM_SCENARIO must be one of ${SCENARIOS.join(', ')}`);
+      const all: readonly ScenarioName[] = [...SCENARIOS, ...RECONFIG_SCENARIOS];
+      assert.ok(all.includes(scenario), `RAFT_SIM_SCENARIO must be one of ${all.join(', ')}`);
       const bug = process.env.RAFT_SIM_BUG as SimBug | undefined;
       const r = runSeed(scenario, Number(REPLAY_SEED), bug, true);
       if (r.failure !== undefined) {
@@ -72,6 +75,36 @@ if (REPLAY_SEED !== undefined) {
       });
     }
 
+    for (const scenario of RECONFIG_SCENARIOS) {
+      it(`${scenario} (KIP-853): ${SEEDS} seeds add and remove voters under faults, keeping every invariant`, function () {
+        this.timeout(300_000);
+        let changes = 0;
+        let refused = 0;
+        let committedSets = 0;
+        let elections = 0;
+        let committed = 0;
+        let snapshots = 0;
+        const finalSizes = new Set<number>();
+        for (let seed = 1; seed <= SEEDS; seed++) {
+          const r = runSeed(scenario, seed);
+          if (r.failure !== undefined) assert.fail(report(r));
+          changes += r.voterChanges;
+          refused += r.voterChangesRefused;
+          committedSets += r.voterSetsCommitted;
+          elections += r.elections;
+          committed += r.committed;
+          snapshots += r.snapshotsInstalled;
+          finalSizes.add(r.finalVoters.length);
+        }
+        // Voters really change (added and removed, the quorum growing and shrinking), and commit.
+        assert.ok(changes > SEEDS, `only ${changes} voter changes completed over ${SEEDS} seeds`);
+        assert.ok(refused > 0, 'no voter change was ever refused (one at a time, caught-up observers only)');
+        assert.ok(finalSizes.size >= 3, `final voter set sizes only ${[...finalSizes].join(',')}`);
+        assert.ok(committed > SEEDS * 20 && elections >= SEEDS && snapshots > SEEDS / 10, `${committed} committed, ${elections} elections, ${snapshots} snapshots`);
+        console.log(`      ${SEEDS} seeds: ${changes} voter changes committed, ${refused} refused, ${committedSets} VotersRecords committed, ${elections} elections, ${committed} entries committed, ${snapshots} snapshots installed`);
+      });
+    }
+
     it('replays a seed exactly', () => {
       const a = runSeed('crash', 7, undefined, true);
       const b = runSeed('crash', 7, undefined, true);
@@ -87,6 +120,7 @@ if (REPLAY_SEED !== undefined) {
       ['noFsync', 'crash'],
       ['loseVoteRequests', 'steady'],
       ['observerThinksItVotes', 'steady'],
+      ['removedNeverStands', 'reconfig'],
     ];
     for (const [bug, scenario] of bugs) {
       it(`catches the deliberate bug ${bug} (${scenario}) within ${SEEDS} seeds, replayably`, function () {

@@ -7,15 +7,23 @@
  */
 import { SimViolation } from './checker.js';
 import type { Prng } from './prng.js';
-import { SimCluster, type SimBug, type SimNode } from './sim-cluster.js';
+import { replicaKey, SimCluster, type SimBug, type SimNode } from './sim-cluster.js';
 
 export const SCENARIOS = ['steady', 'crash', 'partition', 'snapshot', 'resign', 'pause', 'chaos'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+/** Dynamic quorums (KIP-853): voters added and removed through the leader, under faults. */
+export const RECONFIG_SCENARIOS = ['reconfig'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number] | (typeof RECONFIG_SCENARIOS)[number];
 
 /** After healing: the simulated time within which a new proposal must commit. */
 export const LIVENESS_BOUND_MS = 20_000;
 const FAULT_PHASE_MS = 8_000;
 const CONVERGE_MS = 3_000;
+/**
+ * Dynamic quorums: a node whose log still names it a voter the leader has dropped gets no
+ * BeginQuorumEpoch; if its fetches were lost it rejoins only after its fetch timeout and a lost
+ * pre-vote (fetch + election timeouts), so convergence is given longer.
+ */
+const CONVERGE_DYNAMIC_MS = 8_000;
 
 export interface RunResult {
   readonly seed: number;
@@ -30,6 +38,11 @@ export interface RunResult {
   readonly truncations: number;
   /** Steps taken by observers (each checked: no vote, no candidacy, no leadership). */
   readonly observerSteps: number;
+  /** Dynamic quorums: voter changes committed, refusals, committed VotersRecords, the final voters. */
+  readonly voterChanges: number;
+  readonly voterChangesRefused: number;
+  readonly voterSetsCommitted: number;
+  readonly finalVoters: readonly number[];
   readonly steps: number;
   readonly trace: readonly string[] | undefined;
 }
@@ -132,6 +145,27 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
     sim.net.faults = { dropP: 0.02, duplicateP: 0.02, minDelayMs: 1, maxDelayMs: 30 };
     every(sim, rng, 500, 2000, () => sim.pause(rng.chance(0.7) ? leaderOrAny(sim, rng) : rng.pick(sim.nodes), rng.between(200, 4000)));
   },
+  /**
+   * KIP-853: the leader is asked to add a spare (or a removed node) or remove a voter (itself
+   * included) every few hundred ms, while nodes crash mid-step, partitions come and go, snapshots
+   * are taken and messages are dropped, duplicated and reordered.
+   */
+  reconfig(sim, rng) {
+    sim.net.faults = { dropP: 0.03, duplicateP: 0.03, minDelayMs: 1, maxDelayMs: 60 };
+    sim.midStepCrashP = 0.001;
+    every(sim, rng, 1000, 3000, () => sim.crash(rng.pick(sim.nodes), rng.between(50, 2000)));
+    every(sim, rng, 1500, 4000, () => {
+      sim.net.heal();
+      if (rng.chance(0.5)) {
+        const minority = sim.nodes.map((n) => n.id).filter(() => rng.chance(0.3)).slice(0, 2);
+        sim.net.partition(minority, sim.nodes.map((n) => n.id).filter((v) => !minority.includes(v)));
+      }
+    });
+    every(sim, rng, 200, 700, () => {
+      for (const n of sim.up()) if (rng.chance(0.3)) sim.takeSnapshot(n);
+    });
+    every(sim, rng, 150, 500, () => changeVoters(sim, rng));
+  },
   /** Everything at once: crashes mid-step, partitions, snapshots, resignations, message faults. */
   chaos(sim, rng) {
     sim.net.faults = { dropP: 0.05, duplicateP: 0.05, minDelayMs: 1, maxDelayMs: 100 };
@@ -154,11 +188,27 @@ const setups: Record<ScenarioName, (sim: SimCluster, rng: Prng) => void> = {
   },
 };
 
+/** Asks the leader to add a non-voter or remove a voter (never below one), at random. */
+function changeVoters(sim: SimCluster, rng: Prng): void {
+  const leader = sim.leaders()[0];
+  const core = leader?.core;
+  if (leader === undefined || core === undefined) return;
+  const voters = core.voters;
+  const others = sim.nodes.map((n) => n.id).filter((id) => !voters.includes(id));
+  const id = ++sim.proposals;
+  if (others.length > 0 && (voters.length <= 1 || rng.chance(0.5))) {
+    sim.feed(leader, { kind: 'addVoter', id, voter: replicaKey(rng.pick(others)) });
+  } else if (voters.length > 1) {
+    sim.feed(leader, { kind: 'removeVoter', id, voter: replicaKey(rng.pick([...voters])) });
+  }
+}
+
 /** Plays `scenario` for `seed`; a failure is returned, not thrown, with the seed's replay line. */
 export function runSeed(scenario: ScenarioName, seed: number, bug?: SimBug, tracing = false): RunResult {
+  const dynamic = scenario === 'reconfig';
   const voters = seed % 2 === 0 ? 3 : 5;
-  const observers = seed % 3;
-  const cluster = new SimCluster(seed, voters, bug, tracing, observers);
+  // A dynamic quorum starts with 1 to 3 voters and has 2 spare nodes formatted without voters.
+  const cluster = dynamic ? new SimCluster(seed, 1 + (seed % 3), bug, tracing, 0, true, 2) : new SimCluster(seed, voters, bug, tracing, seed % 3);
   const r = cluster.prng.fork();
   let failure: string | undefined;
   try {
@@ -176,14 +226,18 @@ export function runSeed(scenario: ScenarioName, seed: number, bug?: SimBug, trac
   return {
     seed,
     scenario,
-    voters,
-    observers,
+    voters: cluster.voters.length,
+    observers: cluster.observers.length + cluster.spares.length,
     failure,
     elections: cluster.checker.leaderElections,
     committed: cluster.checker.committed.length,
     snapshotsInstalled: cluster.checker.snapshotsInstalled,
     truncations: cluster.checker.truncations,
     observerSteps: cluster.checker.observerSteps,
+    voterChanges: cluster.voterChangesDone,
+    voterChangesRefused: [...cluster.voterChangesRefused.values()].reduce((a, b) => a + b, 0),
+    voterSetsCommitted: cluster.checker.voterSetsCommitted,
+    finalVoters: [...(cluster.leaders()[0]?.core?.voters ?? [])],
     steps: cluster.steps,
     trace: cluster.trace,
   };
@@ -226,9 +280,10 @@ function checkConvergence(sim: SimCluster): void {
   const target = (): number => Math.max(...sim.nodes.map((n) => n.core?.highWatermark ?? -1));
   const caughtUp = (): boolean => sim.nodes.every((n) => n.core?.highWatermark === target() && n.disk.logEnd >= target());
   // A node may still be stalled by a pause that began before healing.
-  const deadline = Math.max(sim.now, ...sim.nodes.map((n) => n.pausedUntil)) + CONVERGE_MS;
+  const bound = sim.dynamic ? CONVERGE_DYNAMIC_MS : CONVERGE_MS;
+  const deadline = Math.max(sim.now, ...sim.nodes.map((n) => n.pausedUntil)) + bound;
   if (!sim.run(deadline, caughtUp)) {
-    throw new SimViolation(`convergence: nodes did not catch up within ${CONVERGE_MS} ms: ${sim.nodes.map((n) => `${n.id}:hw=${n.core?.highWatermark}`).join(' ')}`);
+    throw new SimViolation(`convergence: nodes did not catch up within ${bound} ms: ${sim.nodes.map((n) => `${n.id}:hw=${n.core?.highWatermark}`).join(' ')}${sim.dynamic ? ` (${sim.nodes.map((n) => `${n.id}: ${n.core?.role} of ${n.core?.leaderId}@${n.core?.epoch}, voters ${n.core?.voters.join(',')}${n.core?.isObserver ? ', observer' : ''}`).join('; ')})` : ''}`);
   }
   sim.checker.checkConverged(sim.nodes, target());
 }

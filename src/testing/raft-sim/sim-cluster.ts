@@ -8,19 +8,24 @@
  * `noFsync` makes `flush` a no-op (offsets reported before they are durable),
  * `loseVoteRequests` never delivers a real (not pre-) vote request (no election can finish),
  * `observerThinksItVotes` configures each observer with itself among the voters, and
- * `hwFromMinority` and `forgetVote` switch on the core's own test-only bugs.
+ * `hwFromMinority`, `forgetVote` and `removedNeverStands` switch on the core's own test-only bugs.
  *
  * Observers (nodes not among the voters, ids after the voters'; the even-numbered ones know only
  * bootstrap servers, not the voter set) run the same core; the checker
  * sees that they never vote, stand or lead, and holds them to the same committed sequence.
+ *
+ * A dynamic cluster (KIP-853, kraft.version 1) formats its first `voterCount` nodes with that
+ * voter set (the bootstrap checkpoint) and its `spareCount` further nodes without voters (they
+ * know the first ones as bootstrap servers); scenarios then add and remove voters through the
+ * leader. Each node's directory id is `dir-<id>`.
  */
-import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput } from '../../raft/index.js';
+import { raftConfig, RaftCore, type NodeId, type RaftInput, type RaftMessage, type RaftOutput, type ReplicaKey } from '../../raft/index.js';
 import { Checker, decodeSnapshot, encodeSnapshot, entryKey, SimViolation } from './checker.js';
 import { Prng } from './prng.js';
 import { SimDisk } from './sim-disk.js';
 import { SimNetwork } from './sim-network.js';
 
-export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests' | 'observerThinksItVotes';
+export type SimBug = 'hwFromMinority' | 'forgetVote' | 'unsyncedQuorumState' | 'noFsync' | 'loseVoteRequests' | 'observerThinksItVotes' | 'removedNeverStands';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly toIncarnation: number; readonly message: RaftMessage }
@@ -103,6 +108,11 @@ export class SimCluster {
   steps = 0;
   /** Proposal ids handed out so far (payloads are unique per run). */
   proposals = 0;
+  /** Voter changes that committed (KIP-853), and those refused, by error code. */
+  voterChangesDone = 0;
+  readonly voterChangesRefused = new Map<number, number>();
+  /** Dynamic clusters only: nodes formatted without voters. */
+  readonly spares: NodeId[];
   readonly trace: string[] | undefined;
 
   constructor(
@@ -111,12 +121,19 @@ export class SimCluster {
     readonly bug: SimBug | undefined,
     tracing: boolean,
     observerCount = 0,
+    readonly dynamic = false,
+    spareCount = 0,
   ) {
     this.prng = new Prng(seed);
     this.net = new SimNetwork(this.prng.fork());
     this.voters = Array.from({ length: voterCount }, (_, i) => i + 1);
     this.observers = Array.from({ length: observerCount }, (_, i) => voterCount + i + 1);
-    this.nodes = [...this.voters, ...this.observers].map((id) => new SimNode(id));
+    this.spares = Array.from({ length: dynamic ? spareCount : 0 }, (_, i) => voterCount + observerCount + i + 1);
+    this.nodes = [...this.voters, ...this.observers, ...this.spares].map((id) => new SimNode(id));
+    if (dynamic) {
+      const initial = this.voters.map((id) => replicaKey(id));
+      for (const n of this.nodes) n.disk.dynamic = { formatted: this.voters.includes(n.id) ? initial : [], initial };
+    }
     this.trace = tracing ? [] : undefined;
   }
 
@@ -147,11 +164,16 @@ export class SimCluster {
     node.incarnation++;
     const { quorumState, log } = node.disk.recovered();
     // Small fetches and snapshot chunks, so partial answers and multi-chunk snapshots happen.
-    const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' ? { testOnlyBug: this.bug } : {}) });
+    const config = raftConfig({ fetchMaxEntries: 8, fetchSnapshotMaxBytes: 256, ...(this.bug === 'hwFromMinority' || this.bug === 'forgetVote' || this.bug === 'removedNeverStands' ? { testOnlyBug: this.bug } : {}) });
     const voters = this.bug === 'observerThinksItVotes' && this.isObserver(node.id) ? [...this.voters, node.id] : this.voters;
     // Even-numbered observers know no voters, only bootstrap servers (the voters' addresses, KIP-853).
     const bootstrapOnly = this.isObserver(node.id) && node.id % 2 === 0 && this.bug !== 'observerThinksItVotes';
-    node.core = new RaftCore({ localId: node.id, voters: bootstrapOnly ? [] : voters, ...(bootstrapOnly ? { bootstrap: this.voters } : {}), config, random: this.prng.fork(), reader: node.disk, quorumState, log });
+    if (this.dynamic) {
+      // Voters come from the log; a spare asks the initial voters (its bootstrap servers).
+      node.core = new RaftCore({ localId: node.id, voters: [], ...(this.voters.includes(node.id) ? {} : { bootstrap: this.voters }), config, random: this.prng.fork(), reader: node.disk, quorumState, log });
+    } else {
+      node.core = new RaftCore({ localId: node.id, voters: bootstrapOnly ? [] : voters, ...(bootstrapOnly ? { bootstrap: this.voters } : {}), config, random: this.prng.fork(), reader: node.disk, quorumState, log });
+    }
     this.checker.restarted(node.id, Math.max(quorumState?.epoch ?? 0, log.epochStarts.at(-1)?.epoch ?? log.snapshotId?.epoch ?? 0));
     this.log(`node ${node.id} starts (epoch ${quorumState?.epoch ?? 0}, log [${log.startOffset}, ${log.endOffset}))`);
     node.tickAt = Infinity;
@@ -179,6 +201,8 @@ export class SimCluster {
     const outputs = core.step(this.now, input);
     if (this.trace !== undefined && input.kind !== 'tick') this.log(`node ${node.id} <- ${describeInput(input)}`);
     if (this.isObserver(node.id)) this.checker.observerStep(node.id, core.role, outputs);
+    // KIP-853: only a voter of its own (latest) set is elected.
+    if (this.dynamic && outputs.some((o) => o.kind === 'becameLeader') && core.isObserver) throw new SimViolation(`node ${node.id} became leader while not in its voter set ${core.voters.join(',')}`);
     this.perform(node, outputs);
     const after = node.core;
     if (after === undefined) return;
@@ -245,6 +269,10 @@ export class SimCluster {
       case 'becameLeader':
         this.checker.becameLeader(id, o.epoch);
         return;
+      case 'voterChangeResult':
+        if (o.errorCode === 0) this.voterChangesDone++;
+        else this.voterChangesRefused.set(o.errorCode, (this.voterChangesRefused.get(o.errorCode) ?? 0) + 1);
+        return;
       case 'leaderChange':
       case 'resigned':
       case 'proposalResult':
@@ -308,6 +336,10 @@ export class SimCluster {
     if (this.trace !== undefined) this.log(`${ev.from} => ${ev.to} ${describeMessage(ev.message)}`);
     this.feed(to, { kind: 'receive', from: ev.from, message: ev.message });
   }
+}
+
+export function replicaKey(id: NodeId): ReplicaKey {
+  return { id, directoryId: `dir-${id}` };
 }
 
 function describeMessage(m: RaftMessage): string {

@@ -6,7 +6,8 @@
  * Truncation and snapshot installation are modelled as durable at once (the core never relies
  * on them alone: it flushes before it reports an offset).
  */
-import { epochStartsOf, type ElectionState, type Entry, type OffsetAndEpoch, type RaftLogReader, type RecoveredLog } from '../../raft/index.js';
+import { epochStartsOf, votersChangesOf, type ElectionState, type Entry, type OffsetAndEpoch, type RaftLogReader, type RecoveredLog, type ReplicaKey } from '../../raft/index.js';
+import { decodeSnapshot, votersInKeys } from './sim-entries.js';
 import type { Prng } from './prng.js';
 
 export interface SnapshotFile {
@@ -23,6 +24,12 @@ export class SimDisk implements RaftLogReader {
   syncedEnd = 0;
   snapshot: SnapshotFile | undefined;
   partial: { id: OffsetAndEpoch; bytes: number[] } | undefined;
+  /**
+   * kraft.version 1 (KIP-853) only: the voter set this node was formatted with (the bootstrap
+   * checkpoint; empty for a node formatted without voters), and the cluster's initial set, which
+   * a snapshot without a VotersRecord holds (the one in force from offset 0).
+   */
+  dynamic: { readonly formatted: readonly ReplicaKey[]; readonly initial: readonly ReplicaKey[] } | undefined;
 
   get logEnd(): number {
     return this.logStart + this.log.length;
@@ -42,6 +49,12 @@ export class SimDisk implements RaftLogReader {
     const s = this.snapshot;
     if (s === undefined || s.id.endOffset !== id.endOffset || s.id.epoch !== id.epoch) return undefined;
     return { bytes: s.bytes.subarray(position, position + maxBytes), size: s.bytes.length };
+  }
+
+  snapshotVoters(id: OffsetAndEpoch): readonly ReplicaKey[] | undefined {
+    const s = this.snapshot;
+    if (s === undefined || s.id.endOffset !== id.endOffset || s.id.epoch !== id.epoch || this.dynamic === undefined) return undefined;
+    return votersInKeys(decodeSnapshot(s.bytes)) ?? this.dynamic.initial;
   }
 
   append(entries: readonly Entry[]): void {
@@ -101,7 +114,8 @@ export class SimDisk implements RaftLogReader {
 
   /** What a restarting driver hands the core. */
   recovered(): { quorumState: ElectionState | undefined; log: RecoveredLog } {
-    const log: RecoveredLog = { startOffset: this.logStart, endOffset: this.logEnd, epochStarts: epochStartsOf(this.log), ...(this.snapshot ? { snapshotId: this.snapshot.id } : {}) };
+    const voters = this.dynamic === undefined ? {} : { voters: { base: (this.snapshot && this.snapshotVoters(this.snapshot.id)) ?? this.dynamic.formatted, changes: votersChangesOf(this.log) } };
+    const log: RecoveredLog = { startOffset: this.logStart, endOffset: this.logEnd, epochStarts: epochStartsOf(this.log), ...(this.snapshot ? { snapshotId: this.snapshot.id } : {}), ...voters };
     return { quorumState: this.unsyncedQuorumState ?? this.quorumState, log };
   }
 }
