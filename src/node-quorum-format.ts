@@ -12,6 +12,7 @@
  * The checkpoint is written only with a fresh meta.properties, never over an existing log.
  */
 import type { LoadedConfig } from './config/index.js';
+import { join } from 'node:path';
 import type { FileSystem } from './io/file-system.js';
 import { localHostName } from './io/host.js';
 import { encodeSnapshot, SnapshotStore } from './controller/metadata-snapshot.js';
@@ -47,6 +48,13 @@ export function standaloneEndpoint(config: Config): { name: string; host: string
   const only = servers[0]!;
   const own = config.listeners.find((l) => config.controllerListenerNames.includes(l.name) && l.port === only.port && (l.host === only.host || l.host === '' || (isLoopbackOrLocal(l.host) && isLoopbackOrLocal(only.host))));
   return own === undefined ? undefined : { name: own.name, host: only.host, port: only.port };
+}
+
+const BOOTSTRAP_CHECKPOINT = '00000000000000000000-0000000000.checkpoint';
+
+/** Whether the metadata partition's directory holds the bootstrap checkpoint. */
+export function hasBootstrapCheckpoint(fs: FileSystem, partitionDir: string): Promise<boolean> {
+  return fs.exists(join(partitionDir, BOOTSTRAP_CHECKPOINT));
 }
 
 /** Writes the `--standalone` bootstrap checkpoint into the metadata partition's directory. */

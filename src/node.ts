@@ -12,8 +12,8 @@ import { randomTopicId, randomUuidString, systemRandom } from './io/random.js';
 import type { FileSystem } from './io/file-system.js';
 import { consoleLogger, type Logger } from './util/logger.js';
 import type { LoadedConfig, ProcessRole } from './config/index.js';
-import { ensureFormatted, readMetaProperties } from './storage/meta-properties.js';
-import { isDynamicQuorum, standaloneEndpoint, writeBootstrapCheckpoint } from './node-quorum-format.js';
+import { ensureFormatted } from './storage/meta-properties.js';
+import { hasBootstrapCheckpoint, isDynamicQuorum, standaloneEndpoint, writeBootstrapCheckpoint } from './node-quorum-format.js';
 import { LogManager } from './storage/log-manager.js';
 import { PartitionLog } from './storage/partition-log.js';
 import type { LogConfig } from './storage/log-config.js';
@@ -122,7 +122,6 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
   const bootstrapOnly = dynamicQuorum && standalone === undefined;
   const bootstrapServers = dynamicQuorum ? config.controllerQuorumBootstrapServers : [];
   const newClusterId = voters.size > 0 ? () => clusterIdFromVoters(config.controllerQuorumVoters) : bootstrapOnly ? () => clusterIdFromControllers(bootstrapServers, clock, log) : randomTopicId;
-  const freshMetadataDir = (await readMetaProperties(fs, config.logDirs[0] as string)) === null;
   const { clusterId, directoryIds } = await ensureFormatted(fs, config.logDirs, config.nodeId, newClusterId, randomTopicId);
   const image = new MetadataImage();
   const configs = new StaticConfigService(loaded, {
@@ -139,7 +138,9 @@ export async function runNode(loaded: LoadedConfig, deps: NodeDeps = {}): Promis
     hadCleanShutdown: logs.hadCleanShutdown(metadataDir),
   });
   for (const note of metadataPartition.recoveryNotes) log.warn(`metadata log recovery: ${note}`);
-  if (standalone !== undefined && freshMetadataDir) {
+  // Also over a log an earlier Tributary wrote for this node alone (kraft.version 0, no voter set):
+  // without the checkpoint it would wait as an observer for a leader that never comes.
+  if (standalone !== undefined && !(await hasBootstrapCheckpoint(fs, metadataPartition.dir))) {
     await writeBootstrapCheckpoint(fs, metadataPartition.dir, { id: config.nodeId, directoryId: directoryIds[0] ?? '', endpoints: [standalone] }, clock.nowMs());
   }
   const raftTransport = alone ? undefined : new RaftSocketTransport({ nodeId: config.nodeId, voters, bootstrapServers, clock, requestTimeoutMs: config.controllerQuorumRequestTimeoutMs });
