@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -30,17 +29,8 @@ import { decodeDescribeClusterResponse } from './protocol/generated/messages/des
 import { describeClusterRequestMeta, encodeDescribeClusterRequest } from './protocol/generated/messages/describe-cluster-request.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { decodeSnapshot } from './controller/metadata-snapshot.js';
+import { freePort } from './testing/in-process-cluster.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, check, timeoutMs, 200);
 

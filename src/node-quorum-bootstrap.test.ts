@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -14,17 +13,8 @@ import { loadBrokerConfig } from './config/index.js';
 import { runNode, type RunningNode } from './node.js';
 import { silentLogger } from './util/logger.js';
 import { waitFor } from './compat/wait.js';
+import { freePort } from './testing/in-process-cluster.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const start = (o: Record<string, string>): Promise<RunningNode> =>
   runNode(loadBrokerConfig({ overrides: Object.entries({ 'tributary.metrics.listeners': '', 'schema.registry.listeners': '', 'controller.listener.names': 'CONTROLLER', ...o }) }), { logger: silentLogger });

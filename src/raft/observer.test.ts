@@ -7,31 +7,15 @@ import assert from 'node:assert/strict';
 import type { Random } from '../io/random.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { raftConfig } from './config.js';
-import type { RaftLogReader } from './core-context.js';
 import type { FetchRequest, FetchResponse, RaftMessage } from './messages.js';
 import type { ElectionState } from './quorum-state-file.js';
 import { RaftCore } from './raft-core.js';
 import type { RaftOutput } from './steps.js';
-import type { Entry } from './types.js';
+import { MemLog } from '../testing/raft-mem-log.js';
 
 /** Always the lowest value: election timeouts are exactly electionTimeoutMs; discovery starts at the first voter. */
 const lowest: Random = { nextInt: () => 0 };
 
-class MemLog implements RaftLogReader {
-  log: Entry[] = [];
-  entries(from: number, max: number): readonly Entry[] {
-    return this.log.slice(from, from + max);
-  }
-  snapshotChunk(): undefined {
-    return undefined;
-  }
-  apply(outputs: readonly RaftOutput[]): void {
-    for (const o of outputs) {
-      if (o.kind === 'append') this.log.push(...o.entries);
-      if (o.kind === 'truncate') this.log.length = o.endOffset;
-    }
-  }
-}
 
 function node(id: number, voters: number[], quorumState?: ElectionState, log = new MemLog()): { core: RaftCore; log: MemLog } {
   const epochStarts = [...new Map(log.log.map((e) => [e.epoch, e.offset]))].map(([epoch, startOffset]) => ({ epoch, startOffset }));

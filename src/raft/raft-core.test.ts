@@ -7,26 +7,11 @@ import type { RaftMessage, VoteRequest } from './messages.js';
 import type { ElectionState } from './quorum-state-file.js';
 import { RaftCore } from './raft-core.js';
 import type { RaftOutput } from './steps.js';
-import type { Entry } from './types.js';
+import { MemLog } from '../testing/raft-mem-log.js';
 
 /** Always the lowest value: election timeouts are exactly electionTimeoutMs. */
 const lowest: Random = { nextInt: () => 0 };
 
-class MemLog implements RaftLogReader {
-  log: Entry[] = [];
-  entries(from: number, max: number): readonly Entry[] {
-    return this.log.slice(from, from + max);
-  }
-  snapshotChunk(): undefined {
-    return undefined;
-  }
-  apply(outputs: readonly RaftOutput[]): void {
-    for (const o of outputs) {
-      if (o.kind === 'append') this.log.push(...o.entries);
-      if (o.kind === 'truncate') this.log.length = o.endOffset;
-    }
-  }
-}
 
 function core(id: number, voters: number[], opts: { quorumState?: ElectionState; log?: MemLog } = {}): { core: RaftCore; log: MemLog } {
   const log = opts.log ?? new MemLog();

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import type { Random } from '../io/random.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { raftConfig } from './config.js';
-import type { RaftLogReader } from './core-context.js';
 import type { FetchRequest, RaftMessage } from './messages.js';
 import type { ElectionState } from './quorum-state-file.js';
 import { RaftCore } from './raft-core.js';
 import type { RaftInput, RaftOutput } from './steps.js';
 import type { Entry, NodeId } from './types.js';
 import type { ReplicaKey } from './voter-set.js';
+import { MemLog } from '../testing/raft-mem-log.js';
 
 /** A small deterministic generator per node, so election timeouts differ. */
 function seeded(seed: number): Random {
@@ -23,21 +23,6 @@ function seeded(seed: number): Random {
 }
 const key = (id: number): ReplicaKey => ({ id, directoryId: `dir-${id}` });
 
-class MemLog implements RaftLogReader {
-  log: Entry[] = [];
-  entries(from: number, max: number): readonly Entry[] {
-    return this.log.slice(from, from + max);
-  }
-  snapshotChunk(): undefined {
-    return undefined;
-  }
-  apply(outputs: readonly RaftOutput[]): void {
-    for (const o of outputs) {
-      if (o.kind === 'append') this.log.push(...o.entries);
-      if (o.kind === 'truncate') this.log.length = o.endOffset;
-    }
-  }
-}
 
 interface TestNode {
   readonly core: RaftCore;

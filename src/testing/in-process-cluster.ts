@@ -23,7 +23,8 @@ export interface InProcessClusterOptions {
   readonly logger?: Logger;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now (the kernel's pick). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
